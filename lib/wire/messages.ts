@@ -132,6 +132,8 @@ export interface ConnectMsg {
   readonly t: "connect";
   readonly club: number;
   readonly dir: Dir;
+  /** The initiator's clubs (empty for the source), so the responder knows if it is in-club. */
+  readonly clubs: readonly number[];
   readonly have: Bitfield | null;
 }
 

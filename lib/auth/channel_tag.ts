@@ -1,0 +1,23 @@
+/**
+ * The channel tag: a 32-bit number naming a channel inside hash and signature inputs, so a
+ * block or batch signed for one channel never reads as one of another.
+ */
+
+/**
+ * The first 4 bytes of the channel's ed25519 public key, big-endian, as a uint32.
+ * Throws RangeError unless the key is 32 bytes.
+ *
+ * @example
+ * ```ts
+ * import { channelTag } from "./channel_tag.ts";
+ * const key = new Uint8Array(32);
+ * key.set([0xde, 0xad, 0xbe, 0xef]);
+ * if (channelTag(key) !== 0xdeadbeef) throw new Error();
+ * ```
+ */
+export function channelTag(publicKey: Uint8Array): number {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
+    throw new RangeError("an ed25519 public key is 32 bytes");
+  }
+  return new DataView(publicKey.buffer, publicKey.byteOffset, 4).getUint32(0);
+}

@@ -1,0 +1,107 @@
+/**
+ * The peers of one channel as an instance holds them in memory: a dense array plus an index,
+ * so adding, updating and removing are O(1) and a random sample of k peers costs O(k), not
+ * O(swarm). Entries past their deadline are skipped (and dropped) when met.
+ */
+import type { Rng } from "../lib/rand.ts";
+import type { PeerRecord } from "./records.ts";
+
+/** A set of peer records keyed by peer id, with O(k) random sampling. */
+export class PeerSet {
+  #list: PeerRecord[] = [];
+  #index = new Map<string, number>();
+
+  /** A set holding `records` (later duplicates win). */
+  constructor(records: Iterable<PeerRecord> = []) {
+    for (const r of records) this.set(r);
+  }
+
+  /** Entries held, including any not yet found expired. */
+  get size(): number {
+    return this.#list.length;
+  }
+
+  /** The entry of a peer if it is held and alive at `now`. */
+  get(peer: string, now: number): PeerRecord | undefined {
+    const i = this.#index.get(peer);
+    if (i === undefined) return undefined;
+    const r = this.#list[i];
+    return r.deadline > now ? r : undefined;
+  }
+
+  /** Adds or replaces a peer's entry. */
+  set(record: PeerRecord): void {
+    const i = this.#index.get(record.peer);
+    if (i === undefined) {
+      this.#index.set(record.peer, this.#list.length);
+      this.#list.push(record);
+    } else {
+      this.#list[i] = record;
+    }
+  }
+
+  /** Removes a peer; true if it was held. */
+  delete(peer: string): boolean {
+    const i = this.#index.get(peer);
+    if (i === undefined) return false;
+    const last = this.#list.pop()!;
+    this.#index.delete(peer);
+    if (i < this.#list.length) {
+      this.#list[i] = last;
+      this.#index.set(last.peer, i);
+    }
+    return true;
+  }
+
+  /**
+   * Up to `k` distinct live peers chosen uniformly at random, never `exclude`. Expired
+   * entries met on the way are removed.
+   */
+  sample(k: number, exclude: string | null, now: number, rng: Rng): PeerRecord[] {
+    const n = this.#list.length;
+    if (k <= 0 || n === 0) return [];
+    if (n <= 2 * k + 1) return this.#sampleByShuffle(k, exclude, now, rng);
+    // Large set: draw random slots and skip repeats; expected draws stay close to k.
+    const out: PeerRecord[] = [];
+    const taken = new Set<string>();
+    for (let draws = 0; out.length < k && draws < 4 * k + 16; draws++) {
+      if (this.#list.length === 0) break;
+      const r = this.#list[rng.int(this.#list.length)];
+      if (r.deadline <= now) {
+        this.delete(r.peer);
+      } else if (r.peer !== exclude && !taken.has(r.peer)) {
+        taken.add(r.peer);
+        out.push(r);
+      }
+    }
+    // Unlucky (many dead or repeated draws): finish with an exact pass.
+    if (out.length < k && this.#list.length > out.length) {
+      for (const r of this.#sampleByShuffle(this.#list.length, exclude, now, rng)) {
+        if (out.length >= k) break;
+        if (!taken.has(r.peer)) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  #sampleByShuffle(k: number, exclude: string | null, now: number, rng: Rng): PeerRecord[] {
+    const live = this.live(now).filter((r) => r.peer !== exclude);
+    // Partial Fisher-Yates: only the first k slots need shuffling.
+    const m = Math.min(k, live.length);
+    for (let i = 0; i < m; i++) {
+      const j = i + rng.int(live.length - i);
+      const tmp = live[i];
+      live[i] = live[j];
+      live[j] = tmp;
+    }
+    return live.slice(0, m);
+  }
+
+  /** Every live entry, dropping the expired ones. */
+  live(now: number): PeerRecord[] {
+    for (let i = this.#list.length - 1; i >= 0; i--) {
+      if (this.#list[i].deadline <= now) this.delete(this.#list[i].peer);
+    }
+    return this.#list.slice();
+  }
+}

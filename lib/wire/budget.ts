@@ -1,0 +1,53 @@
+/**
+ * The datagram budget and every size limit of the wire format, in one place so the codec,
+ * the source's block cutter and docs/protocol.md agree. How BLOCK_PAYLOAD follows from
+ * MAX_DATAGRAM is worked out in docs/protocol.md ("Datagrams") and checked by
+ * budget_test.ts, which encodes the worst case.
+ */
+
+/** The wire format version, the first element of every datagram. */
+export const WIRE_VERSION = 1;
+
+/** Largest datagram on the wire, bytes (QUIC's safe UDP payload size). */
+export const MAX_DATAGRAM = 1200;
+
+/** One MPEG-TS packet, bytes; blocks are cut on these boundaries. */
+export const TS_PACKET = 188;
+
+/** Most data blocks one batch signature (an AuthBlock) may cover. */
+export const MAX_BATCH = 32;
+
+/**
+ * Largest data block payload, bytes: the largest multiple of {@link TS_PACKET} for which a
+ * block message with worst-case integer fields still fits in {@link MAX_DATAGRAM}.
+ * The worst-case framing is 45 bytes (docs/protocol.md), so 1200 - 45 = 1155 bytes are free
+ * and 6 TS packets (1128 bytes) fit.
+ */
+export const BLOCK_PAYLOAD = 6 * TS_PACKET;
+
+/** Length of one sha256 leaf hash in an AuthBlock, bytes. */
+export const LEAF_BYTES = 32;
+
+/** Length of an ed25519 signature, bytes. */
+export const SIG_BYTES = 64;
+
+/** Clubs are numbered 0 .. MAX_CLUB. */
+export const MAX_CLUB = 65535;
+
+/** Largest value of 32-bit fields (channel tag, hop time, packet counter). */
+export const MAX_U32 = 0xffffffff;
+
+/** Most sequence numbers in one "have" or "want". */
+export const MAX_SEQS = 64;
+
+/** Most addresses in one "peers" answer (the datagram budget may allow fewer). */
+export const MAX_PEERS = 64;
+
+/** Most club numbers in the club lists of "pong" and "connect". */
+export const MAX_CLUBS = 64;
+
+/** Longest address string, in UTF-8 bytes. */
+export const MAX_ADDR_BYTES = 64;
+
+/** Longest encoded bitfield (`Bitfield.bits`), bytes. */
+export const MAX_BITFIELD_BYTES = 512;

@@ -1,0 +1,250 @@
+import fc from "fast-check";
+import { Encoder } from "cbor-x";
+import { assert, assertEquals, assertThrows } from "../testing.ts";
+import { decodeDatagram, encodeDatagram } from "./codec.ts";
+import { arbMsg, arbTag } from "./arbitraries.ts";
+import type { Msg } from "./messages.ts";
+
+const TAG = 0xdeadbeef;
+// Hand-built datagrams, bypassing our encoder's checks, to test what the decoder refuses.
+const rawEncoder = new Encoder({ useRecords: false, tagUint8Array: false });
+const raw = (v: unknown) => new Uint8Array(rawEncoder.encode(v));
+
+function refused(bytes: Uint8Array, pattern: RegExp): void {
+  const r = decodeDatagram(bytes);
+  assert(!r.ok, "expected an error");
+  assert(pattern.test(r.error), `error "${r.error}" does not match ${pattern}`);
+}
+
+const data = (payload = new Uint8Array(10)): Msg => ({
+  t: "block",
+  club: 3,
+  hop: 1000,
+  n: 5,
+  repair: false,
+  block: { kind: "data", seq: 42, srcTime: 99, payload },
+});
+
+Deno.test("every valid message round-trips exactly", () => {
+  fc.assert(
+    fc.property(arbTag, arbMsg, (tag, msg) => {
+      const bytes = encodeDatagram(tag, msg);
+      assert(bytes.length <= 1200);
+      assertEquals(decodeDatagram(bytes), { ok: true, tag, msg });
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("decodeDatagram never throws on arbitrary bytes", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 1300 }), (bytes) => {
+      const r = decodeDatagram(bytes);
+      assert(r.ok || typeof r.error === "string");
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+Deno.test("mutated valid datagrams never throw, and anything accepted is valid", () => {
+  const mutation = fc.record({
+    at: fc.nat(),
+    byte: fc.integer({ min: 0, max: 255 }),
+    op: fc.constantFrom("set", "cut", "insert", "delete"),
+  });
+  fc.assert(
+    fc.property(arbTag, arbMsg, fc.array(mutation, { minLength: 1, maxLength: 4 }), (t, m, ms) => {
+      const b = Array.from(encodeDatagram(t, m));
+      for (const { at, byte, op } of ms) {
+        const i = at % (b.length + 1);
+        if (op === "set" && i < b.length) b[i] = byte;
+        if (op === "cut") b.length = i;
+        if (op === "insert") b.splice(i, 0, byte);
+        if (op === "delete") b.splice(i, 1);
+      }
+      const r = decodeDatagram(new Uint8Array(b));
+      // Whatever the decoder accepts, the encoder must be able to send back.
+      if (r.ok) assert(encodeDatagram(r.tag, r.msg).length <= 1200);
+      else assert(r.error.length > 0);
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+Deno.test("decoded bytes do not alias the receive buffer", () => {
+  const bytes = encodeDatagram(TAG, data(new Uint8Array([1, 2, 3])));
+  const r = decodeDatagram(bytes);
+  bytes.fill(0);
+  assert(r.ok && r.msg.t === "block" && r.msg.block.kind === "data");
+  assertEquals(r.msg.block.payload, new Uint8Array([1, 2, 3]));
+});
+
+Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {
+  assertEquals(
+    Array.from(encodeDatagram(1, { t: "accept", club: 2, dir: "down" })),
+    [0x85, 1, 1, 8, 2, 1],
+  );
+  const leaves = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+  const auth: Msg = {
+    t: "block",
+    club: 0,
+    hop: 0,
+    n: 0,
+    repair: true,
+    block: {
+      kind: "auth",
+      seq: 7,
+      srcTime: 8,
+      count: 2,
+      bitrate: 9,
+      threshold: 10,
+      leaves,
+      sig: new Uint8Array(64),
+    },
+  };
+  const b = encodeDatagram(1, auth);
+  // 88 01 01 00 00 00 00 f5 | 88 01 07 08 02 09 0a 58 40 <64 leaf bytes> 58 40 <sig>
+  assertEquals(Array.from(b.subarray(0, 17)), [
+    0x88,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0xf5,
+    0x88,
+    1,
+    7,
+    8,
+    2,
+    9,
+    10,
+    0x58,
+    64,
+  ]);
+  assertEquals(b.length, 17 + 64 + 2 + 64);
+});
+
+Deno.test("integers above 2^32 are CBOR unsigned integers, not floats", () => {
+  const b = encodeDatagram(1, { t: "ping", nonce: 2 ** 40 });
+  assertEquals(Array.from(b), [0x84, 1, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0]);
+  // A float-encoded integral value is tolerated; a fraction is not.
+  assertEquals(decodeDatagram(raw([1, 1, 3, 2 ** 40])), {
+    ok: true,
+    tag: 1,
+    msg: { t: "ping", nonce: 2 ** 40 },
+  });
+  refused(raw([1, 1, 3, 1.5]), /ping\.nonce/);
+});
+
+Deno.test("the decoder refuses malformed frames", () => {
+  refused(new Uint8Array(0), /empty/);
+  refused(new Uint8Array(1201), /exceeds 1200/);
+  refused(new Uint8Array([0xff]), /^cbor:/);
+  refused(encodeDatagram(TAG, data()).subarray(0, 20), /^cbor:/);
+  refused(new Uint8Array([...encodeDatagram(TAG, { t: "keepalive", club: 1 }), 0]), /^cbor:/);
+  refused(raw({ a: 1 }), /CBOR array/);
+  refused(raw([1, 1]), /at least 3/);
+  refused(raw([2, 1, 2, 0]), /unsupported version 2/);
+  refused(raw([1, 2 ** 32, 2, 0]), /tag/);
+  refused(raw([1, -1, 2, 0]), /tag/);
+  refused(raw([1, 1, 11, 0]), /type/);
+  refused(raw([1, 1, 2, 0, 0]), /type 2 has 4 elements/);
+  refused(raw([1, 1, 2, "0"]), /club/);
+});
+
+Deno.test("the decoder refuses out-of-range fields", () => {
+  const block = (b: unknown[], club = 0, hop = 0, n = 0, repair: unknown = false) =>
+    raw([1, 1, 0, club, hop, n, repair, b]);
+  const leaves = (k: number) => new Uint8Array(32 * k);
+  refused(block([0, 1, 2, new Uint8Array(4)], 65536), /club/);
+  refused(block([0, 1, 2, new Uint8Array(4)], 0, 2 ** 32), /hop/);
+  refused(block([0, 1, 2, new Uint8Array(4)], 0, 0, 2 ** 32), /block\.n/);
+  refused(block([0, 1, 2, new Uint8Array(4)], 0, 0, 0, 1), /repair/);
+  refused(block([0, -1, 2, new Uint8Array(4)]), /seq/);
+  refused(block([0, 2 ** 53, 2, new Uint8Array(4)]), /seq/);
+  refused(block([0, 1, 2, new Uint8Array(0)]), /payload/);
+  refused(block([0, 1, 2, new Uint8Array(1129)]), /payload: expected 1\.\.1128 bytes/);
+  refused(block([0, 1, 2, [1, 2]]), /payload/);
+  refused(block([2, 1, 2, new Uint8Array(4)]), /block/);
+  refused(block([1, 1, 2, 2, 0, 0, leaves(1), new Uint8Array(64)]), /1 leaves for count 2/);
+  refused(block([1, 1, 2, 0, 0, 0, leaves(0), new Uint8Array(64)]), /count/);
+  refused(block([1, 1, 2, 33, 0, 0, leaves(33), new Uint8Array(64)]), /leaves|count/);
+  refused(block([1, 1, 2, 1, 0, 0, new Uint8Array(31), new Uint8Array(64)]), /multiple of 32/);
+  refused(block([1, 1, 2, 1, 0, 0, leaves(1), new Uint8Array(63)]), /sig/);
+  refused(raw([1, 1, 1, 0, new Array(65).fill(1)]), /have\.seqs: at most 64/);
+  refused(raw([1, 1, 10, new Array(65).fill(1)]), /want\.seqs: at most 64/);
+  refused(raw([1, 1, 6, 0, 0, ["a".repeat(65)]]), /peer: at most 64 UTF-8 bytes/);
+  refused(raw([1, 1, 6, 0, 0, ["é".repeat(33)]]), /peer: at most 64 UTF-8 bytes/);
+  refused(raw([1, 1, 6, 0, 0, new Array(65).fill("a")]), /peers\.peers: at most 64/);
+  refused(raw([1, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0]), /pong\.clubs/);
+  refused(raw([1, 1, 8, 0, 2]), /dir/);
+  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(513)]]), /bitfield\.bits/);
+  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(0)]]), /bitfield\.bits/);
+  refused(raw([1, 1, 7, 0, 1, [], [0]]), /bitfield/);
+  refused(raw([1, 1, 7, 0, 1, [70000], null]), /club/);
+});
+
+Deno.test("the encoder throws RangeError on invalid fields and oversize datagrams", () => {
+  assertThrows(() => encodeDatagram(-1, { t: "keepalive", club: 0 }), RangeError);
+  assertThrows(() => encodeDatagram(1, { t: "keepalive", club: 65536 }), RangeError);
+  assertThrows(() => encodeDatagram(1, data(new Uint8Array(1129))), RangeError);
+  assertThrows(() => encodeDatagram(1, { t: "want", seqs: [0.5] }), RangeError);
+  assertThrows(() => encodeDatagram(1, { t: "ping" } as unknown as Msg), RangeError);
+  assertThrows(() => encodeDatagram(1, { t: "nope" } as unknown as Msg), RangeError);
+  // 64 addresses of 64 bytes pass every field limit but not the datagram budget.
+  const peers = new Array(64).fill("a".repeat(64));
+  assertThrows(() => encodeDatagram(1, { t: "peers", club: 0, nonce: 0, peers }), RangeError);
+  // 17 such addresses is the most that always fits (docs/protocol.md).
+  const big = 0xffffffff;
+  encodeDatagram(big, { t: "peers", club: 65535, nonce: 2 ** 53 - 1, peers: peers.slice(0, 17) });
+  assertThrows(
+    () =>
+      encodeDatagram(big, {
+        t: "peers",
+        club: 65535,
+        nonce: 2 ** 53 - 1,
+        peers: peers.slice(0, 18),
+      }),
+    RangeError,
+  );
+});
+
+Deno.test("arbitrary CBOR values inside a valid frame never throw", () => {
+  const field = fc.anything({ maxDepth: 2, withTypedArray: true, withBoxedValues: true });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 11 }), fc.array(field, { maxLength: 10 }), (t, fs) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = raw([1, 1, t, ...fs]);
+      } catch {
+        return; // not encodable as CBOR at all
+      }
+      const r = decodeDatagram(bytes);
+      if (r.ok) assert(encodeDatagram(r.tag, r.msg).length <= 1200);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("cbor-x extension tags are refused and leave the decoder sound", () => {
+  const hostile = [
+    [0xd8, 27, 0x82, 0x65, ...new TextEncoder().encode("Error"), 0x61, 0x41], // generic object
+    [0xd8, 27, 0x82, 0x66, ...new TextEncoder().encode("RegExp"), 0x61, 0x28], // bad RegExp
+    [0xd8, 29, 0x05], // shared reference to nothing
+    [0xd8, 28, 0x81, 0xd8, 29, 0x00], // self-referencing array
+    [0xd9, 0x01, 0x03, 0x01], // tag 259 (Map) around a non-map
+    [0xd8, 51, 0x84, 0x80, 0x80, 0x80, 0x01], // packed-values table
+    [0xd8, 6, 0x01], // packed reference
+    [0xc1, 0x1a, 0, 0, 0, 1], // date
+  ];
+  const good = encodeDatagram(TAG, data());
+  for (const h of hostile) {
+    assert(!decodeDatagram(new Uint8Array(h)).ok, `accepted ${h}`);
+    // cbor-x unwraps a few tags (28, 259) around plain values; the value is still checked.
+    const r = decodeDatagram(new Uint8Array([0x84, 1, 1, 3, ...h]));
+    assert(!r.ok || (r.msg.t === "ping" && r.msg.nonce === 1), `accepted ping ${h}`);
+    assertEquals(decodeDatagram(good), { ok: true, tag: TAG, msg: data() });
+  }
+});

@@ -1,0 +1,172 @@
+/**
+ * The positional layout of every message: which CBOR array element holds which field
+ * (docs/protocol.md, "Datagrams"). `toWire` lays a validated message out; `fromWire` reads
+ * one back and validates it. Both throw RangeError on anything out of place.
+ */
+import type { Bitfield, Block, Dir, Msg, MsgType } from "./messages.ts";
+import { LEAF_BYTES, MAX_BATCH, MAX_U32, WIRE_VERSION } from "./budget.ts";
+import { describe, fail, list, uint } from "./fields.ts";
+import { validateMsg } from "./validate.ts";
+
+/** The type code of each message (element 2 of every datagram). */
+export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
+  block: 0,
+  have: 1,
+  keepalive: 2,
+  ping: 3,
+  pong: 4,
+  find: 5,
+  peers: 6,
+  connect: 7,
+  accept: 8,
+  drop: 9,
+  want: 10,
+};
+
+/** Number of array elements of each type's datagram, indexed by type code. */
+const LENGTH = [8, 5, 4, 4, 10, 5, 6, 7, 5, 5, 4];
+
+/** Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array. */
+export function toWire(tag: number, msg: Msg): unknown[] {
+  uint(tag, MAX_U32, "tag");
+  validateMsg(msg);
+  return layout(tag, msg);
+}
+
+/**
+ * Lays `msg` out as the datagram's CBOR array without checking it (wireSize lays out
+ * stand-in messages). Integers above 2^32 - 1 become BigInts so cbor-x writes them as CBOR
+ * unsigned integers (major type 0), not as floats.
+ */
+export function layout(tag: number, msg: Msg): unknown[] {
+  const head = [WIRE_VERSION, tag, TYPE_CODE[msg.t]];
+  switch (msg.t) {
+    case "block":
+      return [...head, msg.club, msg.hop, msg.n, msg.repair, blockToWire(msg.block)];
+    case "have":
+      return [...head, msg.club, msg.seqs.map(int)];
+    case "keepalive":
+      return [...head, msg.club];
+    case "ping":
+      return [...head, int(msg.nonce)];
+    case "pong":
+      return [
+        ...head,
+        int(msg.nonce),
+        msg.you,
+        msg.clubs,
+        int(msg.up),
+        int(msg.upIn),
+        int(msg.down),
+        int(msg.downIn),
+      ];
+    case "find":
+      return [...head, msg.club, int(msg.nonce)];
+    case "peers":
+      return [...head, msg.club, int(msg.nonce), msg.peers];
+    case "connect": {
+      const have = msg.have === null ? null : [int(msg.have.base), msg.have.bits];
+      return [...head, msg.club, dirCode(msg.dir), msg.clubs, have];
+    }
+    case "accept":
+    case "drop":
+      return [...head, msg.club, dirCode(msg.dir)];
+    case "want":
+      return [...head, msg.seqs.map(int)];
+  }
+}
+
+function blockToWire(b: Block): unknown[] {
+  if (b.kind === "data") return [0, int(b.seq), int(b.srcTime), b.payload];
+  const leaves = new Uint8Array(b.count * LEAF_BYTES);
+  b.leaves.forEach((leaf, i) => leaves.set(leaf, i * LEAF_BYTES));
+  return [1, int(b.seq), int(b.srcTime), b.count, int(b.bitrate), int(b.threshold), leaves, b.sig];
+}
+
+/** Reads a decoded CBOR value as a datagram; throws RangeError unless it is a valid one. */
+export function fromWire(v: unknown): { tag: number; msg: Msg } {
+  if (!Array.isArray(v)) fail("datagram: expected a CBOR array");
+  if (v.length < 3) fail(`datagram: expected at least 3 elements, got ${v.length}`);
+  if (v[0] !== WIRE_VERSION) fail(`datagram: unsupported version ${describe(v[0])}`);
+  const tag = uint(v[1], MAX_U32, "tag");
+  const code = uint(v[2], LENGTH.length - 1, "type");
+  if (v.length !== LENGTH[code]) {
+    fail(`datagram: type ${code} has ${LENGTH[code]} elements, got ${v.length}`);
+  }
+  const msg = unpack(code, v) as Msg;
+  validateMsg(msg);
+  return { tag, msg };
+}
+
+/** Builds the message object of type `code` from its elements, before validation. */
+function unpack(code: number, v: readonly unknown[]): unknown {
+  switch (code) {
+    case 0:
+      return { t: "block", club: v[3], hop: v[4], n: v[5], repair: v[6], block: blockOf(v[7]) };
+    case 1:
+      return { t: "have", club: v[3], seqs: v[4] };
+    case 2:
+      return { t: "keepalive", club: v[3] };
+    case 3:
+      return { t: "ping", nonce: v[3] };
+    case 4: {
+      const [nonce, you, clubs, up, upIn, down, downIn] = v.slice(3);
+      return { t: "pong", nonce, you, clubs, up, upIn, down, downIn };
+    }
+    case 5:
+      return { t: "find", club: v[3], nonce: v[4] };
+    case 6:
+      return { t: "peers", club: v[3], nonce: v[4], peers: v[5] };
+    case 7:
+      return { t: "connect", club: v[3], dir: dirOf(v[4]), clubs: v[5], have: bitfieldOf(v[6]) };
+    case 8:
+      return { t: "accept", club: v[3], dir: dirOf(v[4]) };
+    case 9:
+      return { t: "drop", club: v[3], dir: dirOf(v[4]) };
+    default:
+      return { t: "want", seqs: v[3] };
+  }
+}
+
+function blockOf(v: unknown): Block {
+  const a = list(v, 8, "block");
+  if (a[0] === 0 && a.length === 4) {
+    return { kind: "data", seq: a[1], srcTime: a[2], payload: copy(a[3]) } as Block;
+  }
+  if (a[0] !== 1 || a.length !== 8) fail("block: expected [0, seq, srcTime, payload] or auth");
+  const [, seq, srcTime, count, bitrate, threshold, leafBytes, sig] = a;
+  if (!(leafBytes instanceof Uint8Array) || leafBytes.length > MAX_BATCH * LEAF_BYTES) {
+    fail("auth.leaves: expected at most 32 * 32 bytes");
+  }
+  if (leafBytes.length % LEAF_BYTES !== 0) fail("auth.leaves: not a multiple of 32 bytes");
+  const all = new Uint8Array(leafBytes);
+  const leaves: Uint8Array[] = [];
+  for (let i = 0; i < all.length; i += LEAF_BYTES) leaves.push(all.subarray(i, i + LEAF_BYTES));
+  return { kind: "auth", seq, srcTime, count, bitrate, threshold, leaves, sig: copy(sig) } as Block;
+}
+
+function bitfieldOf(v: unknown): Bitfield | null {
+  if (v === null) return null;
+  const a = list(v, 2, "bitfield");
+  if (a.length !== 2) fail("bitfield: expected [base, bits]");
+  return { base: a[0], bits: copy(a[1]) } as Bitfield;
+}
+
+/** A fresh plain Uint8Array, so decoded messages never alias the receive buffer. */
+function copy(v: unknown): unknown {
+  return v instanceof Uint8Array ? new Uint8Array(v) : v;
+}
+
+function dirCode(d: Dir): number {
+  return d === "up" ? 0 : 1;
+}
+
+function dirOf(v: unknown): Dir {
+  if (v === 0) return "up";
+  if (v === 1) return "down";
+  return fail(`dir: expected 0 (up) or 1 (down), got ${describe(v)}`);
+}
+
+function int(v: number): number | bigint {
+  return v > MAX_U32 ? BigInt(v) : v;
+}

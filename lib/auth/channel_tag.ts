@@ -1,7 +1,10 @@
 /**
  * The channel tag: a 32-bit number naming a channel inside hash and signature inputs, so a
- * block or batch signed for one channel never reads as one of another.
+ * block or batch signed for one channel never reads as one of another. It is the same
+ * number that starts every datagram (lib/wire/tag.ts); this entry point also insists on a
+ * whole ed25519 key.
  */
+import { channelTag as wireTag } from "../wire/tag.ts";
 
 /**
  * The first 4 bytes of the channel's ed25519 public key, big-endian, as a uint32.
@@ -19,5 +22,5 @@ export function channelTag(publicKey: Uint8Array): number {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
     throw new RangeError("an ed25519 public key is 32 bytes");
   }
-  return new DataView(publicKey.buffer, publicKey.byteOffset, 4).getUint32(0);
+  return wireTag(publicKey);
 }

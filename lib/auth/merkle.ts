@@ -14,11 +14,12 @@
  * leaf. The 0x00 / 0x01 prefixes keep a leaf from ever being read as an inner node.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
+import { LEAF_BYTES } from "../wire/budget.ts";
 import type { DataBlock } from "../wire/messages.ts";
 import { isU32, isU64 } from "./shape.ts";
 
-/** Bytes in a leaf hash and in the root. */
-export const HASH_BYTES = 32;
+/** Bytes in a leaf hash and in the root (the wire format's LEAF_BYTES). */
+export const HASH_BYTES = LEAF_BYTES;
 
 const LEAF_PREFIX = new Uint8Array([0x00, ...new TextEncoder().encode("clubcast/leaf/v1")]);
 const NODE_PREFIX = new Uint8Array([0x01]);

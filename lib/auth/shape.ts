@@ -3,10 +3,11 @@
  * objects; before a block's numbers go into fixed-width hash and signature inputs they must
  * fit those widths. A block that fails these checks is treated as forged, never thrown on.
  */
+import { MAX_BATCH } from "../wire/budget.ts";
 import type { AuthBlock, DataBlock } from "../wire/messages.ts";
 
 /** Most data blocks one auth block may cover (the wire format's limit, 1..32). */
-export const MAX_BATCH = 32;
+export { MAX_BATCH } from "../wire/budget.ts";
 
 /** True iff x is an integer in [0, 2^53 - 1]: what a u64 field can carry from a number. */
 export function isU64(x: unknown): x is number {

@@ -10,12 +10,13 @@ import { type BatchHeader, batchMessage, checkHeader } from "./batch_sig.ts";
 import { channelTag } from "./channel_tag.ts";
 import { HASH_BYTES, leafHash, merkleRoot } from "./merkle.ts";
 import { authShapeOk } from "./shape.ts";
+import { SIG_BYTES } from "../wire/budget.ts";
 
 // @noble/ed25519 v3's synchronous API needs a sha512; one assignment serves the process.
 ed.hashes.sha512 = sha512;
 
 /** Bytes in an ed25519 signature. */
-export const SIG_BYTES = 64;
+export { SIG_BYTES } from "../wire/budget.ts";
 
 /** What a peer needs to authenticate blocks. */
 export interface AuthSuite {

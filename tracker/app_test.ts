@@ -1,0 +1,201 @@
+import { assert, assertEquals } from "../lib/testing.ts";
+import { Rng } from "../lib/rand.ts";
+import { createApp } from "./app.ts";
+import { KvStore } from "./store.ts";
+import { registration, startTestTracker } from "./test_fixture.ts";
+
+const NOW = Date.now();
+
+Deno.test("registration: 201 then 200, forged 403, replayed or skewed 409", async () => {
+  const t = await startTestTracker();
+  try {
+    const { channel, body } = registration(12, NOW);
+    const made = await t.call("PUT", `/c/${channel}`, body);
+    assertEquals(made.status, 201);
+    assertEquals(made.json.clubs, 12);
+    assertEquals(made.json.interval, 15);
+    assertEquals((await t.call("PUT", `/c/${channel}`, body)).status, 409);
+    assertEquals(
+      (await t.call("PUT", `/c/${channel}`, registration(12, NOW + 1).body)).status,
+      200,
+    );
+    assertEquals(
+      (await t.call("PUT", `/c/${channel}`, registration(12, NOW - 5).body)).status,
+      409,
+    );
+    const skewed = await t.call("PUT", `/c/${channel}`, registration(12, NOW + 400_000).body);
+    assertEquals(skewed.status, 409);
+    assert(skewed.json.error.includes("clock"));
+    const forged = registration(12, NOW + 2, new Uint8Array(32).fill(1)).body;
+    const f = await t.call("PUT", `/c/${channel}`, forged);
+    assertEquals(f.status, 403);
+    assert(f.json.error.includes("signature"));
+    const stats = await t.call("GET", `/c/${channel}`);
+    assertEquals(stats.status, 200);
+    assertEquals(stats.json.members, new Array(12).fill(0));
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("join, heartbeat and leave replies carry clubs, peers, interval and you", async () => {
+  const t = await startTestTracker({ sample: 5 });
+  try {
+    const { channel, body } = registration(6, NOW);
+    await t.call("PUT", `/c/${channel}`, body);
+    const url = `/c/${channel}/announce`;
+    for (let i = 0; i < 12; i++) {
+      const r = await t.call(
+        "POST",
+        url,
+        { peer: `p${i}`, port: 4000 + i, event: "join" },
+        `10.0.0.${i}`,
+      );
+      assertEquals(r.status, 200);
+      assertEquals(r.json.clubs, 6);
+      assertEquals(r.json.interval, 15);
+      assertEquals(r.json.you, { ip: `10.0.0.${i}` });
+      assertEquals(r.json.recommend.length, 2);
+      assertEquals(r.json.peers.length, Math.min(5, i));
+    }
+    const hb = await t.call(
+      "POST",
+      url,
+      { peer: "p3", port: 4003, event: "heartbeat" },
+      "10.0.0.3",
+    );
+    assertEquals(hb.status, 200);
+    assertEquals(hb.json.recommend, undefined);
+    assertEquals(hb.json.peers.length, 5);
+    for (const p of hb.json.peers) {
+      assert(p.peer !== "p3", "a peer is never sent itself");
+      assertEquals(Object.keys(p).sort(), ["clubs", "ip", "peer", "port"]);
+      assertEquals(p.ip, `10.0.0.${p.peer.slice(1)}`);
+    }
+    const leave = await t.call("POST", url, { peer: "p3", port: 4003, event: "leave" }, "10.0.0.3");
+    assertEquals(leave.json.peers, []);
+    assertEquals((await t.call("GET", `/c/${channel}`)).json.peers, 11);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("the source announces with no clubs and is listed as such", async () => {
+  const t = await startTestTracker();
+  try {
+    const { channel, body } = registration(4, NOW);
+    await t.call("PUT", `/c/${channel}`, body);
+    const url = `/c/${channel}/announce`;
+    const src = await t.call("POST", url, { peer: "source", port: 5000, event: "join", clubs: [] });
+    assertEquals(src.json.recommend, []);
+    const p = await t.call("POST", url, { peer: "a", port: 4000, event: "join" }, "10.1.1.1");
+    assertEquals(p.json.peers, [{ peer: "source", ip: "198.51.100.1", port: 5000, clubs: [] }]);
+    const stats = (await t.call("GET", `/c/${channel}`)).json;
+    assertEquals([stats.peers, stats.sources], [1, 1]);
+    assertEquals(stats.members.reduce((a: number, b: number) => a + b, 0), 2);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("peer ids are bound to their address; unknown peers must join", async () => {
+  const t = await startTestTracker();
+  try {
+    const { channel, body } = registration(4, NOW);
+    await t.call("PUT", `/c/${channel}`, body);
+    const url = `/c/${channel}/announce`;
+    await t.call("POST", url, { peer: "a", port: 4000, event: "join" }, "10.0.0.1");
+    const spoof = await t.call("POST", url, { peer: "a", port: 4000, event: "leave" }, "10.6.6.6");
+    assertEquals(spoof.status, 409);
+    assertEquals((await t.call("GET", `/c/${channel}`)).json.peers, 1);
+    const ghost = await t.call("POST", url, { peer: "b", port: 1, event: "heartbeat" });
+    assertEquals(ghost.status, 409);
+    const named = await t.call("POST", url, {
+      peer: "b",
+      port: 1,
+      event: "heartbeat",
+      clubs: [0, 3],
+    });
+    assertEquals(named.status, 200);
+    const outOfRange = await t.call("POST", url, {
+      peer: "c",
+      port: 1,
+      event: "join",
+      clubs: [0, 4],
+    });
+    assertEquals(outOfRange.status, 400);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("errors: unknown channel 404, bad channel 400, wrong method 405, no route 404", async () => {
+  const t = await startTestTracker();
+  try {
+    const { channel } = registration(4, NOW);
+    const a = await t.call("POST", `/c/${channel}/announce`, { peer: "a", port: 1, event: "join" });
+    assertEquals(a.status, 404);
+    assertEquals((await t.call("GET", `/c/${channel}`)).status, 404);
+    const bad = await t.call("GET", "/c/not-a-key");
+    assertEquals(bad.status, 400);
+    assert(bad.json.error.includes("base64url"));
+    assertEquals((await t.call("DELETE", `/c/${channel}`)).status, 405);
+    assertEquals((await t.call("GET", `/c/${channel}/announce`)).status, 405);
+    const none = await t.call("GET", "/nope");
+    assertEquals([none.status, typeof none.json.error], [404, "string"]);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("an address over its rate gets 429 with a JSON error; others are unaffected", async () => {
+  const t = await startTestTracker({ rateLimit: { rate: 1, burst: 3 } });
+  try {
+    const codes = [];
+    for (let i = 0; i < 5; i++) {
+      codes.push((await t.call("GET", "/nope", undefined, "10.9.9.9")).status);
+    }
+    assertEquals(codes, [404, 404, 404, 429, 429]);
+    const limited = await t.call("GET", "/nope", undefined, "10.9.9.9");
+    assert(limited.json.error.includes("rate limit"));
+    assertEquals((await t.call("GET", "/nope", undefined, "10.9.9.8")).status, 404);
+    assertEquals((await t.call("GET", "/healthz", undefined, "10.9.9.9")).status, 200);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("healthz, metrics and the home page", async () => {
+  const t = await startTestTracker();
+  try {
+    const { channel, body } = registration(4, NOW);
+    await t.call("PUT", `/c/${channel}`, body);
+    await t.call("POST", `/c/${channel}/announce`, { peer: "a", port: 4000, event: "join" });
+    assertEquals((await t.call("GET", "/healthz")).json, { ok: true });
+    const metrics = await (await t.app.request("/metrics", {}, { remoteAddr: "1.1.1.1" })).text();
+    assert(metrics.includes('clubcast_tracker_announces_total{event="join"} 1'), metrics);
+    assert(metrics.includes('clubcast_tracker_registrations_total{result="created"} 1'));
+    assert(metrics.includes("# TYPE clubcast_tracker_http_requests_total counter"));
+    const page = await t.app.request("/", {}, { remoteAddr: "1.1.1.1" });
+    assertEquals(page.headers.get("content-type"), "text/html; charset=UTF-8");
+    assert((await page.text()).includes(`/c/${channel}`));
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("a server that forgets to bind remoteAddr gets a 500, not a wrong address", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const app = createApp(new KvStore(kv, new Rng(1)));
+    const origError = console.error;
+    console.error = () => {};
+    try {
+      assertEquals((await app.request("/")).status, 500);
+    } finally {
+      console.error = origError;
+    }
+  } finally {
+    kv.close();
+  }
+});

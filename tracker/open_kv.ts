@@ -1,0 +1,19 @@
+/**
+ * Opens the tracker's Deno KV from a `--kv` setting: ":memory:" (tests), an http(s) URL (a
+ * self-hosted denokv server; the access token comes from DENO_KV_ACCESS_TOKEN), or a file
+ * path (embedded SQLite, the default). No setting at all opens the platform default, which
+ * on Deno Deploy is its distributed KV.
+ */
+
+/** How a `--kv` setting is read. */
+export function kvKind(spec: string | undefined): "default" | "memory" | "remote" | "file" {
+  if (spec === undefined || spec === "") return "default";
+  if (spec === ":memory:") return "memory";
+  if (/^https?:\/\//i.test(spec)) return "remote";
+  return "file";
+}
+
+/** Opens the KV a setting names. Needs --unstable-kv. */
+export function openKv(spec: string | undefined): Promise<Deno.Kv> {
+  return kvKind(spec) === "default" ? Deno.openKv() : Deno.openKv(spec);
+}

@@ -1,0 +1,403 @@
+/**
+ * # Playback (patent [0060]–[0063])
+ *
+ * A peer hands playback each verified media block as it arrives (`add(now, seq, srcTime,
+ * payload)`) and each sequence number that is not media (`skipNonMedia(seq)`), then asks
+ * `advance(now)` for what is due. Playback is sans-IO: no timers; `nextDeadline()` says
+ * when to call again. Times are ms: `now` on the peer's clock, `srcTime` on the source's.
+ *
+ * **Clock offset.** `offset = min(arrival - srcTime)` over every block added: the fastest
+ * block is taken as zero queueing, so no clock sync is needed. A block's deadline is
+ * `srcTime + offset + delay`, where `delay` is the current play delay. When a faster block
+ * lowers the offset after the start, the delay grows by the same amount, so the playhead
+ * does not jump (deadlines stay where they were) and the rate control then takes it back.
+ *
+ * **Start [0060].** Before the start blocks are only buffered. The start comes with the
+ * add that makes the buffered blocks span `startBufferMs` of source time. A block's *age*
+ * is `now - (srcTime + offset)`. If the earliest buffered block is younger than
+ * `targetDelayMs` (the usual case for a fresh join), playback starts right away at it, with
+ * delay = its age: below target, so the rate control slows down and the delay grows. If it
+ * is older (history reaches back past the target), playback starts at the earliest block
+ * that is not older than the target, with delay = target exactly, and the older blocks are
+ * dropped. If every block is older, it starts at the earliest with delay = its age (above
+ * the range: playback speeds up).
+ *
+ * **Order and deadlines.** Blocks play in seq order; a cursor walks the seqs, passing over
+ * non-media ones silently. A buffered block plays at its deadline if it arrived by then. A
+ * missing seq's own source time is unknown, so its deadline is estimated as that of the next
+ * buffered later seq; with no later block buffered nothing happens until one arrives.
+ *
+ * **Skip / freeze [0062].** Skip mode: a missing seq is skipped at its (estimated)
+ * deadline, together with every missing seq up to the next buffered one (they share the
+ * estimate); a block that arrives after its deadline is skipped at its deadline.
+ * Freeze mode: at the (estimated) deadline of a missing seq the playhead stalls. If the
+ * block arrives within `maxFreezeMs`, a `freeze` (ms = arrival - stall start) and the `play`
+ * are emitted and the delay grows by that ms; otherwise, `maxFreezeMs` after the stall
+ * began, a `freeze` of `maxFreezeMs` and `skip`s for the missing run up to the next buffered
+ * seq are emitted (one freeze per gap, not per lost block, so a burst loss does not stall
+ * for k × maxFreezeMs) and the delay grows by `maxFreezeMs`. A block that arrives after its
+ * own deadline (learnt only on arrival) counts as having stalled the playhead from that
+ * deadline. A stall on a seq later marked non-media is cancelled as if it never happened.
+ *
+ * **Rate control [0061].** Below `target - tolerance` the playhead runs at `1 - rateStep`
+ * (the delay grows by `rateStep` per ms elapsed), above `target + tolerance` at
+ * `1 + rateStep`; it stops at the edge of the range. It is integrated in closed form (see
+ * delay.ts), never stepwise, and the delay is frozen-in only at events.
+ *
+ * **Exact lazy evaluation.** `add()` first brings playback up to its `now` (holding the
+ * events for the next `advance()`), then takes the block in, and arrival times are kept, so
+ * the events do not depend on how often `advance()` is called. Event `at` times are
+ * playhead times, never before an earlier event's; a fate learnt late (a late arrival) may
+ * carry an `at` earlier than the call that reveals it. Ties: a missing block is given up at
+ * its (estimated) deadline before a block arriving at that same instant is taken in.
+ *
+ * **Quality [0063].** `quality(now)` counts skip and freeze events with `at` in
+ * `(now - qualityWindowMs, now]`.
+ *
+ * **Memory.** Played and skipped payloads are dropped at once; the fate of the last
+ * {@link HISTORY_SEQS} seqs is kept in a ring for `has()`; blocks more than
+ * {@link MAX_AHEAD_SEQS} past the cursor are refused.
+ *
+ * @module
+ */
+
+import { PlayDelay } from "./delay.ts";
+import { SeqHistory } from "./history.ts";
+import { type QualityCounts, QualityWindow } from "./quality.ts";
+import type { PlaybackEvent, PlaybackMemory, PlaybackOptions } from "./types.ts";
+
+export type { PlaybackEvent, PlaybackMemory, PlaybackOptions } from "./types.ts";
+export type { QualityCounts } from "./quality.ts";
+
+/** How many past seqs `has()` remembers the fate of. */
+export const HISTORY_SEQS = 4096;
+/** Blocks further than this past the cursor are refused (they would only pile up). */
+export const MAX_AHEAD_SEQS = 65536;
+
+/** What playback holds about one buffered block. */
+interface Held {
+  readonly srcTime: number;
+  readonly arrival: number;
+  readonly payload: Uint8Array;
+}
+
+/**
+ * The reorder buffer and playhead of one peer. See the module docs for exact semantics.
+ *
+ * @example
+ * ```ts
+ * import { Playback } from "./playback.ts";
+ * const pb = new Playback({
+ *   targetDelayMs: 3000, startBufferMs: 1000, toleranceMs: 250, rateStep: 0.05,
+ *   mode: "skip", maxFreezeMs: 400, qualityWindowMs: 10000,
+ * });
+ * const bytes = new Uint8Array([0x47]);
+ * for (let seq = 10; seq >= 0; seq--) pb.add(5000, seq, seq * 100, bytes); // out of order
+ * const played = pb.advance(9000).filter((e) => e.type === "play").map((e) => e.seq);
+ * if (played.join() !== "0,1,2,3,4,5,6,7,8,9,10") throw new Error(played.join());
+ * ```
+ */
+export class Playback {
+  readonly #o: PlaybackOptions;
+  readonly #buf = new Map<number, Held>();
+  readonly #marks = new Set<number>();
+  readonly #history = new SeqHistory(HISTORY_SEQS);
+  readonly #quality: QualityWindow;
+  #pending: PlaybackEvent[] = [];
+  #clock = -Infinity;
+  #offset = Infinity;
+  #minSrc = Infinity;
+  #maxSrc = -Infinity;
+  #maxSeq = -1;
+  #delay: PlayDelay | undefined;
+  #cursor = 0;
+  /** No event may be placed before this (the last event's time, or an anchor). */
+  #floor = -Infinity;
+  /** Freeze mode: the playhead is stalled on the cursor since `#delay.since`. */
+  #frozen = false;
+
+  /** Checks the options (RangeError on nonsense) and starts empty. */
+  constructor(opts: PlaybackOptions) {
+    const nonNeg = ["targetDelayMs", "startBufferMs", "toleranceMs", "maxFreezeMs"] as const;
+    for (const k of nonNeg) {
+      if (!(opts[k] >= 0) || !Number.isFinite(opts[k])) throw new RangeError(`bad ${k}`);
+    }
+    if (!(opts.rateStep >= 0 && opts.rateStep < 1)) throw new RangeError("bad rateStep");
+    if (opts.mode !== "skip" && opts.mode !== "freeze") throw new RangeError("bad mode");
+    this.#o = { ...opts };
+    this.#quality = new QualityWindow(opts.qualityWindowMs);
+  }
+
+  /** True once the start event has happened. */
+  get started(): boolean {
+    return this.#delay !== undefined;
+  }
+
+  /** The next seq to play, once started. */
+  get cursor(): number | undefined {
+    return this.started ? this.#cursor : undefined;
+  }
+
+  /** The play delay at the latest time playback was told of (0 before the start). */
+  get delayMs(): number {
+    const d = this.#delay;
+    if (!d) return 0;
+    return this.#frozen ? d.at(d.since) + (this.#clock - d.since) : d.at(this.#clock);
+  }
+
+  /** The [0061] signal at the latest time: 1, 1 - rateStep (slow down) or 1 + rateStep. */
+  get rate(): number {
+    const d = this.delayMs, o = this.#o;
+    if (!this.started) return 1;
+    if (d < o.targetDelayMs - o.toleranceMs) return 1 - o.rateStep;
+    if (d > o.targetDelayMs + o.toleranceMs) return 1 + o.rateStep;
+    return 1;
+  }
+
+  /** Skips and freezes within the quality window ending at `now` [0063]. */
+  quality(now: number): QualityCounts {
+    return this.#quality.counts(now);
+  }
+
+  /** True if `seq` is buffered, or was played within the last {@link HISTORY_SEQS} seqs. */
+  has(seq: number): boolean {
+    return this.#buf.has(seq) || this.#history.get(seq) === "played";
+  }
+
+  /** Sizes of what is held (diagnostics). */
+  memory(): PlaybackMemory {
+    return {
+      buffered: this.#buf.size,
+      marks: this.#marks.size,
+      qualityLog: this.#quality.size,
+      pending: this.#pending.length,
+    };
+  }
+
+  /**
+   * A verified media block arrived at `now`. Returns false when it is not taken (a
+   * duplicate, too late, marked non-media, or too far ahead); that is never an error.
+   * Throws RangeError on a non-integer seq, non-finite times, or time going backwards.
+   */
+  add(now: number, seq: number, srcTime: number, payload: Uint8Array): boolean {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad seq ${seq}`);
+    if (!Number.isFinite(srcTime)) throw new RangeError(`bad srcTime ${srcTime}`);
+    if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
+    this.#run(now);
+    this.#learnOffset(now - srcTime, now);
+    if (this.#buf.has(seq) || this.#marks.has(seq)) return false;
+    if (this.started && (seq < this.#cursor || seq > this.#cursor + MAX_AHEAD_SEQS)) {
+      return false;
+    }
+    this.#buf.set(seq, { srcTime, arrival: now, payload });
+    if (seq > this.#maxSeq) this.#maxSeq = seq;
+    if (!this.started) {
+      this.#minSrc = Math.min(this.#minSrc, srcTime);
+      this.#maxSrc = Math.max(this.#maxSrc, srcTime);
+      if (this.#maxSrc - this.#minSrc >= this.#o.startBufferMs) this.#start(now);
+    }
+    return true;
+  }
+
+  /**
+   * `seq` is not media (a signature block): neither play it nor count it missing. Pass
+   * `now` for exactness (playback first catches up to it); without it the mark takes effect
+   * as of the latest time playback was told of. Marks for played seqs, buffered media seqs
+   * or seqs too far ahead are ignored.
+   */
+  skipNonMedia(seq: number, now?: number): void {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad seq ${seq}`);
+    if (now !== undefined) this.#run(now);
+    if (this.#buf.has(seq)) return;
+    if (this.started && (seq < this.#cursor || seq > this.#cursor + MAX_AHEAD_SEQS)) return;
+    this.#marks.add(seq);
+    // A stall on a seq that turns out not to be media never happened: the delay anchor
+    // still holds the stall's start, so playback resumes from there.
+    if (this.#frozen && seq === this.#cursor) this.#frozen = false;
+  }
+
+  /** Everything due up to `now`, in order (including events held since an `add`). */
+  advance(now: number): PlaybackEvent[] {
+    this.#run(now);
+    const out = this.#pending;
+    this.#pending = [];
+    return out;
+  }
+
+  /**
+   * When `advance()` next has something to do (never before the latest time playback was
+   * told of), or undefined if only an arrival can change anything.
+   */
+  nextDeadline(): number | undefined {
+    if (this.#pending.length > 0) return this.#clock;
+    if (!this.#delay) return undefined;
+    let c = this.#cursor;
+    while (this.#marks.has(c)) c++;
+    const held = this.#buf.get(c);
+    let t: number;
+    if (this.#frozen) t = held ? this.#clock : this.#delay.since + this.#o.maxFreezeMs;
+    else if (held) t = this.#dueAt(held.srcTime);
+    else {
+      const n = this.#nextHeld(c);
+      if (n === undefined) return undefined;
+      t = this.#dueAt(this.#buf.get(n)!.srcTime);
+    }
+    return Math.max(t, this.#clock);
+  }
+
+  /** Takes a new transit sample; a lower offset after the start raises the delay to match. */
+  #learnOffset(transit: number, now: number): void {
+    if (!(transit < this.#offset)) return;
+    const d = this.#delay;
+    if (d) {
+      const drop = this.#offset - transit;
+      if (this.#frozen) d.reset(d.since, d.at(d.since) + drop);
+      else {
+        d.reset(now, d.at(now) + drop);
+        this.#floor = Math.max(this.#floor, now);
+      }
+    }
+    this.#offset = transit;
+  }
+
+  /** Chooses the start seq and delay (module docs, "Start") and emits `start`. */
+  #start(now: number): void {
+    const seqs = [...this.#buf.keys()].sort((a, b) => a - b);
+    const target = this.#o.targetDelayMs;
+    const age = (s: number) => now - (this.#buf.get(s)!.srcTime + this.#offset);
+    let seq = seqs[0];
+    let delay = age(seq);
+    if (delay > target) {
+      const young = seqs.find((s) => age(s) <= target);
+      if (young !== undefined) [seq, delay] = [young, target];
+    }
+    for (const s of seqs) if (s < seq) this.#buf.delete(s);
+    for (const s of [...this.#marks]) if (s < seq) this.#marks.delete(s);
+    this.#cursor = seq;
+    this.#delay = new PlayDelay(
+      { target, tolerance: this.#o.toleranceMs, step: this.#o.rateStep },
+      now,
+      delay,
+    );
+    this.#floor = now;
+    this.#pending.push({ type: "start", seq, at: now, delayMs: delay });
+  }
+
+  /** When a block of source time `srcTime` falls due, never before the floor. */
+  #dueAt(srcTime: number): number {
+    return Math.max(this.#floor, this.#delay!.due(srcTime + this.#offset));
+  }
+
+  /** The smallest buffered seq after `c`. */
+  #nextHeld(c: number): number | undefined {
+    if (this.#buf.size === 0) return undefined;
+    for (let s = c + 1; s <= this.#maxSeq; s++) if (this.#buf.has(s)) return s;
+    return undefined;
+  }
+
+  /** Processes everything due up to `now`, in time order, into `#pending`. */
+  #run(now: number): void {
+    if (!Number.isFinite(now)) throw new RangeError(`bad time ${now}`);
+    if (now < this.#clock) throw new RangeError(`time went backwards: ${now} < ${this.#clock}`);
+    this.#clock = now;
+    const d = this.#delay;
+    if (!d) return;
+    const o = this.#o;
+    for (;;) {
+      const c = this.#cursor;
+      if (this.#marks.delete(c)) {
+        this.#pass(c, "nonmedia");
+        continue;
+      }
+      const held = this.#buf.get(c);
+      if (this.#frozen) {
+        const since = d.since, d0 = d.at(since);
+        if (held) {
+          this.#frozen = false;
+          this.#stall(c, since, d0, held.arrival - since);
+          this.#play(c, held, held.arrival);
+          continue;
+        }
+        if (since + o.maxFreezeMs > now) return;
+        this.#frozen = false;
+        this.#stall(c, since, d0, o.maxFreezeMs);
+        this.#skipGap(c, since + o.maxFreezeMs, true);
+        continue;
+      }
+      if (held) {
+        const due = this.#dueAt(held.srcTime);
+        if (held.arrival <= due) {
+          if (due > now) return;
+          this.#play(c, held, due);
+        } else if (o.mode === "skip") {
+          this.#skipGap(c, due, false);
+        } else {
+          const wait = held.arrival - due;
+          const d0 = d.at(due);
+          if (wait < o.maxFreezeMs) {
+            this.#stall(c, due, d0, wait);
+            this.#play(c, held, held.arrival);
+          } else {
+            this.#stall(c, due, d0, o.maxFreezeMs);
+            this.#skipGap(c, due + o.maxFreezeMs, false);
+          }
+        }
+        continue;
+      }
+      const n = this.#nextHeld(c);
+      if (n === undefined) return;
+      const due = this.#dueAt(this.#buf.get(n)!.srcTime);
+      if (due > now) return;
+      if (o.mode === "skip") this.#skipGap(c, due, true);
+      else {
+        d.reset(due, d.at(due));
+        this.#floor = due;
+        this.#frozen = true;
+      }
+    }
+  }
+
+  /** The playhead stood still from `from` for `ms`: emit the freeze, grow the delay. */
+  #stall(seq: number, from: number, delayAtFrom: number, ms: number): void {
+    const end = from + ms;
+    this.#delay!.reset(end, delayAtFrom + ms);
+    this.#floor = end;
+    if (ms > 0) this.#emit({ type: "freeze", seq, at: from, ms });
+  }
+
+  /** Emits `play` for the cursor block and moves on, dropping its payload. */
+  #play(seq: number, held: Held, at: number): void {
+    this.#floor = at;
+    const { payload, srcTime } = held;
+    this.#emit({ type: "play", seq, at, payload, srcTime });
+    this.#pass(seq, "played");
+  }
+
+  /**
+   * Skips the cursor seq at `at` and, if `run`, every missing seq up to the next buffered
+   * one too (they share the missing seq's estimated deadline).
+   */
+  #skipGap(c: number, at: number, run: boolean): void {
+    this.#floor = at;
+    const end = run ? this.#nextHeld(c) ?? c + 1 : c + 1;
+    for (let s = c; s < end; s++) {
+      if (this.#marks.delete(s)) this.#pass(s, "nonmedia");
+      else {
+        this.#emit({ type: "skip", seq: s, at });
+        this.#pass(s, "skipped");
+      }
+    }
+  }
+
+  /** Records the fate of the cursor seq and advances the cursor past it. */
+  #pass(seq: number, fate: "played" | "skipped" | "nonmedia"): void {
+    this.#buf.delete(seq);
+    this.#history.mark(seq, fate);
+    this.#cursor = seq + 1;
+  }
+
+  #emit(e: PlaybackEvent): void {
+    this.#pending.push(e);
+    if (e.type === "skip" || e.type === "freeze") this.#quality.note(e.type, e.at);
+  }
+}

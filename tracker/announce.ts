@@ -69,13 +69,13 @@ export async function handleAnnounce(
   await deps.store.putPeer(channel, record, ttl);
   deps.cache.notePut(channel, record);
   const current = (await deps.cache.get(channel)) ?? view;
-  const peers = current.peers.sample(deps.sample, a.peer, deps.now(), deps.rng).map((r) => ({
-    peer: r.peer,
-    ip: r.ip,
-    port: r.port,
-    clubs: r.clubs,
-  }));
-  return recommend === undefined
-    ? { status: 200, body: { clubs, peers, interval: deps.interval, you } }
-    : { status: 200, body: { clubs, recommend, peers, interval: deps.interval, you } };
+  const peers = current.peers.sampleJson(deps.sample, a.peer, deps.now(), deps.rng);
+  // Built as text: the peer objects' JSON is cached per entry (see PeerSet.sampleJson).
+  const head = recommend === undefined
+    ? `{"clubs":${clubs}`
+    : `{"clubs":${clubs},"recommend":${JSON.stringify(recommend)}`;
+  return {
+    status: 200,
+    body: `${head},"peers":${peers},"interval":${deps.interval},"you":${JSON.stringify(you)}}`,
+  };
 }

@@ -119,7 +119,10 @@ export function createApp(store: KvStore, options: AppOptions = {}): Hono<Tracke
   let home: { at: number; list: ChannelStats[]; more: boolean } | null = null;
 
   const app = new Hono<TrackerEnv>();
-  const send = (c: Context<TrackerEnv>, r: Reply) => c.json(r.body, r.status);
+  const send = (c: Context<TrackerEnv>, r: Reply) =>
+    typeof r.body === "string"
+      ? c.body(r.body, r.status, { "content-type": "application/json" })
+      : c.json(r.body, r.status);
 
   app.use("*", async (c, next) => {
     const path = c.req.path;

@@ -17,6 +17,16 @@ export async function readJson(req: Request, maxBytes: number): Promise<BodyResu
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return tooBig;
   if (req.body === null) return { ok: false, status: 400, error: "empty body: expected JSON" };
+  if (req.headers.has("content-length")) {
+    // The server holds a body to its declared length, which is within the cap: read it whole.
+    let buf: ArrayBuffer;
+    try {
+      buf = await req.arrayBuffer();
+    } catch {
+      return { ok: false, status: 400, error: "body could not be read" };
+    }
+    return buf.byteLength > maxBytes ? tooBig : parse(new Uint8Array(buf));
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = req.body.getReader();
@@ -40,6 +50,10 @@ export async function readJson(req: Request, maxBytes: number): Promise<BodyResu
     bytes.set(c, o);
     o += c.byteLength;
   }
+  return parse(bytes);
+}
+
+function parse(bytes: Uint8Array): BodyResult {
   let text: string;
   try {
     text = decoder.decode(bytes);

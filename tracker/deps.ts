@@ -26,10 +26,10 @@ export interface Deps {
   readonly channelTtlMs: number;
 }
 
-/** A handler's answer. */
+/** A handler's answer: a JSON value, or JSON text already built. */
 export interface Reply {
   readonly status: 200 | 201 | 400 | 403 | 404 | 409 | 413;
-  readonly body: Readonly<Record<string, unknown>>;
+  readonly body: Readonly<Record<string, unknown>> | string;
 }
 
 /** An error answer. */

@@ -1,7 +1,9 @@
 /**
  * The peers of one channel as an instance holds them in memory: a dense array plus an index,
  * so adding, updating and removing are O(1) and a random sample of k peers costs O(k), not
- * O(swarm). Entries past their deadline are skipped (and dropped) when met.
+ * O(swarm). Entries past their deadline are skipped (and dropped) when met. Each entry's
+ * reply JSON is built once and reused: serialising 50 peers per announce was half the cost
+ * of an announce.
  */
 import type { Rng } from "../lib/rand.ts";
 import type { PeerRecord } from "./records.ts";
@@ -9,6 +11,7 @@ import type { PeerRecord } from "./records.ts";
 /** A set of peer records keyed by peer id, with O(k) random sampling. */
 export class PeerSet {
   #list: PeerRecord[] = [];
+  #json: (string | null)[] = [];
   #index = new Map<string, number>();
 
   /** A set holding `records` (later duplicates win). */
@@ -35,8 +38,10 @@ export class PeerSet {
     if (i === undefined) {
       this.#index.set(record.peer, this.#list.length);
       this.#list.push(record);
+      this.#json.push(null);
     } else {
       this.#list[i] = record;
+      this.#json[i] = null;
     }
   }
 
@@ -45,9 +50,11 @@ export class PeerSet {
     const i = this.#index.get(peer);
     if (i === undefined) return false;
     const last = this.#list.pop()!;
+    const lastJson = this.#json.pop()!;
     this.#index.delete(peer);
     if (i < this.#list.length) {
       this.#list[i] = last;
+      this.#json[i] = lastJson;
       this.#index.set(last.peer, i);
     }
     return true;
@@ -82,6 +89,26 @@ export class PeerSet {
       }
     }
     return out;
+  }
+
+  /**
+   * The same sample as {@link sample}, as the JSON text of an array of
+   * `{"peer", "ip", "port", "clubs"}` objects.
+   */
+  sampleJson(k: number, exclude: string | null, now: number, rng: Rng): string {
+    const picked = this.sample(k, exclude, now, rng);
+    let out = "[";
+    for (let n = 0; n < picked.length; n++) {
+      const r = picked[n];
+      const i = this.#index.get(r.peer)!;
+      let json = this.#json[i];
+      if (json === null) {
+        json = JSON.stringify({ peer: r.peer, ip: r.ip, port: r.port, clubs: r.clubs });
+        this.#json[i] = json;
+      }
+      out += n === 0 ? json : "," + json;
+    }
+    return out + "]";
   }
 
   #sampleByShuffle(k: number, exclude: string | null, now: number, rng: Rng): PeerRecord[] {

@@ -40,3 +40,18 @@ Deno.test("samples are spread over the whole set, not the first keys", () => {
   assert(Math.max(...hits) < 80, `max ${Math.max(...hits)}`);
   assert(hits.slice(450).reduce((a, b) => a + b) > 1000);
 });
+
+Deno.test("sampleJson is the JSON of the sampled entries, rebuilt when an entry changes", () => {
+  const s = new PeerSet([rec(1), rec(2)]);
+  const one = JSON.parse(s.sampleJson(5, "p2", 0, new Rng(1)));
+  assertEquals(one, [{ peer: "p1", ip: "10.0.0.1", port: 1001, clubs: [0, 1] }]);
+  s.set({ ...rec(1), port: 7, clubs: [3, 4] });
+  s.delete("p2");
+  s.set(rec(3));
+  const two = JSON.parse(s.sampleJson(5, null, 0, new Rng(1)));
+  assertEquals(two.sort((a: { port: number }, b: { port: number }) => a.port - b.port), [
+    { peer: "p1", ip: "10.0.0.1", port: 7, clubs: [3, 4] },
+    { peer: "p3", ip: "10.0.0.1", port: 1003, clubs: [0, 1] },
+  ]);
+  assertEquals(s.sampleJson(0, null, 0, new Rng(1)), "[]");
+});

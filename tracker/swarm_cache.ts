@@ -5,7 +5,9 @@
  * KV stays the truth: the instance writes every announce through to KV and applies its own
  * writes to the view at once (a leave is gone from this instance's replies immediately);
  * other instances' writes show up within `ttlMs`. Entries carry their deadline, so expiry
- * is exact however old the view.
+ * is exact however old the view. A big swarm takes long to list (5000 peers ≈ 100 ms here),
+ * so a view is kept for at least 20 times its last listing time: refreshing never takes more
+ * than ~5% of the instance's time.
  */
 import type { ChannelRecord, PeerRecord } from "./records.ts";
 import { PeerSet } from "./peer_set.ts";
@@ -22,6 +24,8 @@ type Mutation = { readonly peer: string; readonly record: PeerRecord | null };
 interface Entry {
   view: SwarmView | null;
   fetchedAt: number;
+  /** How long the last refresh took, ms. */
+  cost: number;
   inflight: Promise<void> | null;
   /** Local writes made while a refresh is in flight, replayed over its result. */
   log: Mutation[] | null;
@@ -52,13 +56,14 @@ export class SwarmCache {
     let e = this.#entries.get(channel);
     if (e === undefined) {
       if (this.#entries.size >= 10_000) this.#sweep(now);
-      e = { view: null, fetchedAt: -Infinity, inflight: null, log: null };
+      e = { view: null, fetchedAt: -Infinity, cost: 0, inflight: null, log: null };
       this.#entries.set(channel, e);
     }
     const age = now - e.fetchedAt;
-    if (age < this.#ttl) return e.view;
+    const ttl = Math.max(this.#ttl, 20 * e.cost);
+    if (age < ttl) return e.view;
     if (e.inflight === null) e.inflight = this.#refresh(channel, e);
-    if (e.view !== null && age < 5 * this.#ttl) return e.view;
+    if (e.view !== null && age < 5 * ttl) return e.view;
     await e.inflight;
     return e.view;
   }
@@ -116,6 +121,7 @@ export class SwarmCache {
         e.view = { channel: record, peers: set };
       }
       e.fetchedAt = started;
+      e.cost = Math.max(0, this.#now() - started);
     } finally {
       e.log = null;
       e.inflight = null;

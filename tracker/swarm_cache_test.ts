@@ -73,3 +73,28 @@ Deno.test("an unknown channel is null until it is registered through this instan
     kv.close();
   }
 });
+
+Deno.test("a swarm that is slow to list is re-read less often: 20 times its listing time", async () => {
+  const { kv, store, clock } = await setup();
+  try {
+    // A listing that takes 200 ms of the cache's clock.
+    const slow = Object.assign(Object.create(store), {
+      listPeers: (channel: string, now: number) => {
+        clock.t += 200;
+        return store.listPeers(channel, now);
+      },
+    }) as KvStore;
+    const cache = new SwarmCache(slow, 1000, () => clock.t);
+    await cache.get(CH);
+    assertEquals(cache.refreshes, 1);
+    clock.t += 2000;
+    await cache.get(CH);
+    assertEquals(cache.refreshes, 1, "still within 20 x 200 ms");
+    clock.t += 2100;
+    await cache.get(CH);
+    await new Promise((r) => setTimeout(r, 10));
+    assertEquals(cache.refreshes, 2);
+  } finally {
+    kv.close();
+  }
+});

@@ -199,3 +199,60 @@ Deno.test("a server that forgets to bind remoteAddr gets a 500, not a wrong addr
     kv.close();
   }
 });
+
+Deno.test("headers: JSON replies, Allow on 405, Retry-After on 429, metrics text", async () => {
+  const t = await startTestTracker({ rateLimit: { rate: 1, burst: 2 } });
+  const env = { remoteAddr: "10.2.2.2" };
+  try {
+    const { channel, body } = registration(4, NOW);
+    const put = await t.app.request(
+      `/c/${channel}`,
+      { method: "PUT", body: JSON.stringify(body) },
+      env,
+    );
+    assertEquals(put.headers.get("content-type"), "application/json");
+    const join = await t.app.request(`/c/${channel}/announce`, {
+      method: "POST",
+      body: JSON.stringify({ peer: "a", port: 1, event: "join" }),
+    }, env);
+    assertEquals(join.headers.get("content-type"), "application/json");
+    const no = await t.app.request(`/c/${channel}`, { method: "POST" }, env);
+    assertEquals([no.status, no.headers.get("allow")], [429, null]);
+    assertEquals(no.headers.get("retry-after"), "1");
+    const other = { remoteAddr: "10.2.2.3" };
+    const wrong = await t.app.request(`/c/${channel}`, { method: "POST" }, other);
+    assertEquals([wrong.status, wrong.headers.get("allow")], [405, "GET, PUT"]);
+    const m = await t.app.request("/metrics", {}, env);
+    assertEquals(m.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    assert((await m.text()).includes("clubcast_tracker_rate_limited_total 1"));
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("an oversize registration is 413; a new club count restarts the deck", async () => {
+  const t = await startTestTracker();
+  try {
+    const { channel, body } = registration(12, NOW);
+    const big = await t.call("PUT", `/c/${channel}`, { ...body, pad: "x".repeat(5000) });
+    assertEquals(big.status, 413);
+    assertEquals((await t.call("PUT", `/c/${channel}`, body)).status, 201);
+    await t.call("POST", `/c/${channel}/announce`, { peer: "a", port: 1, event: "join" });
+    assertEquals((await t.call("PUT", `/c/${channel}`, registration(6, NOW + 1).body)).status, 200);
+    const stats = (await t.call("GET", `/c/${channel}`)).json;
+    assertEquals([stats.clubs, stats.members.length], [6, 6]);
+    const counts = new Array(6).fill(0);
+    for (let i = 0; i < 3; i++) {
+      const r = await t.call("POST", `/c/${channel}/announce`, {
+        peer: `n${i}`,
+        port: 1,
+        event: "join",
+      });
+      assertEquals(r.json.clubs, 6);
+      for (const c of r.json.recommend) counts[c]++;
+    }
+    assertEquals(counts, [1, 1, 1, 1, 1, 1]);
+  } finally {
+    t.close();
+  }
+});

@@ -38,3 +38,13 @@ Deno.test("verifyRegistration returns false on malformed input instead of throwi
   const bogus = channelIdOf(new Uint8Array(32).fill(0xff).map((b, i) => i === 31 ? 0x7f : b));
   assert(!verifyRegistration(bogus, 12, 5, body.sig));
 });
+
+Deno.test("the test vector in docs/tracker-api.md", () => {
+  const { channel, body } = signRegistration(new Uint8Array(32).fill(42), 12, 1_700_000_000_000);
+  assertEquals(channel, "GX9rI-FshTLGq8g4-s1ep4m-DHaykgM0A5v6iz02jWE");
+  assertEquals(
+    body.sig,
+    "12uM81suRw6934PNO9qC0z10dyT41gY_p3uEXtWcORCIHf_-0f19svxsWUBJya1BLu1gqLD-cV-Ta0XHJXeqCA",
+  );
+  assert(verifyRegistration(channel, 12, 1_700_000_000_000, body.sig));
+});

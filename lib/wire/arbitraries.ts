@@ -82,7 +82,7 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     block: arbBlock,
   }),
   rec({ t: fc.constant("have" as const), club: arbClub, seqs: arbSeqs }),
-  rec({ t: fc.constant("keepalive" as const), club: arbClub }),
+  rec({ t: fc.constant("keepalive" as const), club: arbClub, lead: fc.boolean() }),
   rec({ t: fc.constant("ping" as const), nonce: arbUint() }),
   rec({
     t: fc.constant("pong" as const),
@@ -93,6 +93,7 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     upIn: arbUint(),
     down: arbUint(),
     downIn: arbUint(),
+    full: fc.boolean(),
   }),
   rec({ t: fc.constant("find" as const), club: arbClub, nonce: arbUint() }),
   // 17 addresses of the worst-case length always fit (docs/protocol.md).

@@ -143,15 +143,18 @@ Deno.test("the decoder refuses malformed frames", () => {
   refused(new Uint8Array(1201), /exceeds 1200/);
   refused(new Uint8Array([0xff]), /^cbor:/);
   refused(encodeDatagram(TAG, data()).subarray(0, 20), /^cbor:/);
-  refused(new Uint8Array([...encodeDatagram(TAG, { t: "keepalive", club: 1 }), 0]), /^cbor:/);
+  refused(
+    new Uint8Array([...encodeDatagram(TAG, { t: "keepalive", club: 1, lead: false }), 0]),
+    /^cbor:/,
+  );
   refused(raw({ a: 1 }), /CBOR array/);
   refused(raw([1, 1]), /at least 3/);
   refused(raw([2, 1, 2, 0]), /unsupported version 2/);
   refused(raw([1, 2 ** 32, 2, 0]), /tag/);
   refused(raw([1, -1, 2, 0]), /tag/);
   refused(raw([1, 1, 11, 0]), /type/);
-  refused(raw([1, 1, 2, 0, 0]), /type 2 has 4 elements/);
-  refused(raw([1, 1, 2, "0"]), /club/);
+  refused(raw([1, 1, 2, 0, false, 0]), /type 2 has 5 elements/);
+  refused(raw([1, 1, 2, "0", false]), /club/);
 });
 
 Deno.test("the decoder refuses out-of-range fields", () => {
@@ -178,7 +181,7 @@ Deno.test("the decoder refuses out-of-range fields", () => {
   refused(raw([1, 1, 6, 0, 0, ["a".repeat(65)]]), /peer: at most 64 UTF-8 bytes/);
   refused(raw([1, 1, 6, 0, 0, ["é".repeat(33)]]), /peer: at most 64 UTF-8 bytes/);
   refused(raw([1, 1, 6, 0, 0, new Array(65).fill("a")]), /peers\.peers: at most 64/);
-  refused(raw([1, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0]), /pong\.clubs/);
+  refused(raw([1, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0, false]), /pong\.clubs/);
   refused(raw([1, 1, 8, 0, 2]), /dir/);
   refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(513)]]), /bitfield\.bits/);
   refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(0)]]), /bitfield\.bits/);
@@ -187,8 +190,8 @@ Deno.test("the decoder refuses out-of-range fields", () => {
 });
 
 Deno.test("the encoder throws RangeError on invalid fields and oversize datagrams", () => {
-  assertThrows(() => encodeDatagram(-1, { t: "keepalive", club: 0 }), RangeError);
-  assertThrows(() => encodeDatagram(1, { t: "keepalive", club: 65536 }), RangeError);
+  assertThrows(() => encodeDatagram(-1, { t: "keepalive", club: 0, lead: false }), RangeError);
+  assertThrows(() => encodeDatagram(1, { t: "keepalive", club: 65536, lead: false }), RangeError);
   assertThrows(() => encodeDatagram(1, data(new Uint8Array(1129))), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "want", seqs: [0.5] }), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "ping" } as unknown as Msg), RangeError);
@@ -246,5 +249,49 @@ Deno.test("cbor-x extension tags are refused and leave the decoder sound", () =>
     const r = decodeDatagram(new Uint8Array([0x84, 1, 1, 3, ...h]));
     assert(!r.ok || (r.msg.t === "ping" && r.msg.nonce === 1), `accepted ping ${h}`);
     assertEquals(decodeDatagram(good), { ok: true, tag: TAG, msg: data() });
+  }
+});
+
+Deno.test("the examples in docs/protocol.md encode as documented", () => {
+  const hex = (s: string) =>
+    Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
+  const T = 0xdeadbeef;
+  const examples: [Msg, string][] = [
+    [{ t: "ping", nonce: 7 }, "84 01 1a deadbeef 03 07"],
+    [{ t: "accept", club: 300, dir: "up" }, "85 01 1a deadbeef 08 19012c 00"],
+    [{ t: "have", club: 2, seqs: [18, 1000] }, "85 01 1a deadbeef 01 02 82 12 1903e8"],
+    [
+      {
+        t: "pong",
+        nonce: 7,
+        you: "10.0.0.1:4000",
+        clubs: [2, 5],
+        up: 3,
+        upIn: 2,
+        down: 2,
+        downIn: 1,
+        full: true,
+      },
+      "8b 01 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5",
+    ],
+    [
+      {
+        t: "block",
+        club: 2,
+        hop: 123456789,
+        n: 40,
+        repair: false,
+        block: { kind: "data", seq: 1002, srcTime: 1700000000000, payload: hex("47010203") },
+      },
+      "88 01 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
+    ],
+    [
+      { t: "connect", club: 2, dir: "down", clubs: [5], have: { base: 10, bits: hex("2740") } },
+      "87 01 1a deadbeef 07 02 01 81 05 82 0a 42 2740",
+    ],
+  ];
+  for (const [msg, bytes] of examples) {
+    assertEquals(encodeDatagram(T, msg), hex(bytes));
+    assertEquals(decodeDatagram(hex(bytes)), { ok: true, tag: T, msg });
   }
 });

@@ -24,7 +24,7 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
 };
 
 /** Number of array elements of each type's datagram, indexed by type code. */
-const LENGTH = [8, 5, 4, 4, 10, 5, 6, 7, 5, 5, 4];
+const LENGTH = [8, 5, 5, 4, 11, 5, 6, 7, 5, 5, 4];
 
 /** Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array. */
 export function toWire(tag: number, msg: Msg): unknown[] {
@@ -46,7 +46,7 @@ export function layout(tag: number, msg: Msg): unknown[] {
     case "have":
       return [...head, msg.club, msg.seqs.map(int)];
     case "keepalive":
-      return [...head, msg.club];
+      return [...head, msg.club, msg.lead];
     case "ping":
       return [...head, int(msg.nonce)];
     case "pong":
@@ -59,6 +59,7 @@ export function layout(tag: number, msg: Msg): unknown[] {
         int(msg.upIn),
         int(msg.down),
         int(msg.downIn),
+        msg.full,
       ];
     case "find":
       return [...head, msg.club, int(msg.nonce)];
@@ -106,12 +107,12 @@ function unpack(code: number, v: readonly unknown[]): unknown {
     case 1:
       return { t: "have", club: v[3], seqs: v[4] };
     case 2:
-      return { t: "keepalive", club: v[3] };
+      return { t: "keepalive", club: v[3], lead: v[4] };
     case 3:
       return { t: "ping", nonce: v[3] };
     case 4: {
-      const [nonce, you, clubs, up, upIn, down, downIn] = v.slice(3);
-      return { t: "pong", nonce, you, clubs, up, upIn, down, downIn };
+      const [nonce, you, clubs, up, upIn, down, downIn, full] = v.slice(3);
+      return { t: "pong", nonce, you, clubs, up, upIn, down, downIn, full };
     }
     case 5:
       return { t: "find", club: v[3], nonce: v[4] };

@@ -73,10 +73,15 @@ export interface HaveMsg {
   readonly seqs: readonly number[];
 }
 
-/** A downstream asks its upstream to keep the connection (patent [0053]). */
+/**
+ * A downstream asks its upstream to keep the connection (patent [0053]). `lead` marks the
+ * in-club upstream whose copies arrive first: it pushes at once, the others hold each block
+ * briefly so that this peer's "have" can spare them the send (docs/protocol.md).
+ */
 export interface KeepaliveMsg {
   readonly t: "keepalive";
   readonly club: number;
+  readonly lead: boolean;
 }
 
 /** Liveness and load probe (patent [0033]). */
@@ -99,6 +104,8 @@ export interface PongMsg {
   /** Download connections in total, and inside the responder's clubs. */
   readonly down: number;
   readonly downIn: number;
+  /** True when the responder's upload is saturated: it takes no new out-of-club downloader. */
+  readonly full: boolean;
 }
 
 /** "Which peers do you know in this club?" (patent [0032]). */

@@ -46,7 +46,7 @@ export function wireSize(msg: Msg): number {
       return base + sum(msg.seqs);
     }
     case "keepalive":
-      return frame("k", () => ({ t: "keepalive", club: 0 })) + u(msg.club);
+      return frame("k", () => ({ t: "keepalive", club: 0, lead: false })) + u(msg.club);
     case "ping":
       return frame("i", () => ({ t: "ping", nonce: 0 })) + u(msg.nonce);
     case "pong": {
@@ -60,6 +60,7 @@ export function wireSize(msg: Msg): number {
         upIn: 0,
         down: 0,
         downIn: 0,
+        full: false,
       });
       return frame(`o${n}`, shape) + u(msg.nonce) + str(msg.you) + sum(msg.clubs) +
         u(msg.up) + u(msg.upIn) + u(msg.down) + u(msg.downIn);

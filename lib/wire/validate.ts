@@ -35,7 +35,8 @@ export function validateMsg(msg: Msg): void {
       club(msg.club);
       return seqs(msg.seqs, "have.seqs");
     case "keepalive":
-      return club(msg.club);
+      club(msg.club);
+      return void bool(msg.lead, "keepalive.lead");
     case "ping":
       return void uint(msg.nonce, MAX_INT, "ping.nonce");
     case "pong":
@@ -45,7 +46,8 @@ export function validateMsg(msg: Msg): void {
       uint(msg.up, MAX_INT, "pong.up");
       uint(msg.upIn, MAX_INT, "pong.upIn");
       uint(msg.down, MAX_INT, "pong.down");
-      return void uint(msg.downIn, MAX_INT, "pong.downIn");
+      uint(msg.downIn, MAX_INT, "pong.downIn");
+      return void bool(msg.full, "pong.full");
     case "find":
       club(msg.club);
       return void uint(msg.nonce, MAX_INT, "find.nonce");

@@ -1,0 +1,59 @@
+/**
+ * The ban list (patent [0039], [0054]-[0055]): peers whose connection this peer dropped.
+ * New connections avoid them. Every `rollMs` each entry is released with probability
+ * `releaseChance` (the patent's eight-sided die), so a peer that was slow once gets another
+ * chance later. The list is bounded: past `max` entries the oldest is forgotten.
+ */
+import type { Rng } from "../rand.ts";
+import type { Addr } from "../wire/messages.ts";
+
+/** Options of a {@link BanList}. */
+export interface BanListOptions {
+  readonly rollMs: number;
+  readonly releaseChance: number;
+  readonly max: number;
+}
+
+/** A bounded ban list with random release. */
+export class BanList {
+  #banned = new Map<Addr, number>();
+  #nextRoll: number | undefined;
+  readonly #opts: BanListOptions;
+  readonly #rng: Rng;
+
+  /** A ban list that draws its releases from `rng`. */
+  constructor(opts: BanListOptions, rng: Rng) {
+    this.#opts = opts;
+    this.#rng = rng;
+  }
+
+  /** Bans `addr` from `now` on. */
+  ban(now: number, addr: Addr): void {
+    this.#banned.delete(addr);
+    this.#banned.set(addr, now);
+    if (this.#banned.size > this.#opts.max) {
+      const oldest = this.#banned.keys().next().value as Addr;
+      this.#banned.delete(oldest);
+    }
+    this.#nextRoll ??= now + this.#opts.rollMs;
+  }
+
+  /** True while `addr` is banned. */
+  has(addr: Addr): boolean {
+    return this.#banned.has(addr);
+  }
+
+  /** How many peers are banned. */
+  get size(): number {
+    return this.#banned.size;
+  }
+
+  /** Rolls the dice for every entry once per `rollMs`. */
+  tick(now: number): void {
+    if (this.#nextRoll === undefined || now < this.#nextRoll) return;
+    this.#nextRoll = this.#banned.size > 0 ? now + this.#opts.rollMs : undefined;
+    for (const addr of [...this.#banned.keys()]) {
+      if (this.#rng.chance(this.#opts.releaseChance)) this.#banned.delete(addr);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Tunables of the peer core, with the defaults the simulator and the programs use. Each is
+ * a protocol choice documented in docs/protocol.md.
+ */
+
+/** Every tunable of a peer. */
+export interface PeerConfig {
+  /** Connections a peer strives to have in each of its clubs, each way [0026]. */
+  readonly inClubMin: number;
+  readonly inClubMax: number;
+  /** Upload connections the source keeps in each club [0029]. */
+  readonly sourcePerClub: number;
+  /** Upper bound on upload connections (resource bound, not a protocol target). */
+  readonly maxUploads: number;
+  /** Housekeeping period. */
+  readonly tickMs: number;
+  /** A downstream sends a keep-alive this often; an upstream drops after the timeout [0053]. */
+  readonly keepaliveMs: number;
+  readonly keepaliveTimeoutMs: number;
+  /** A download connection that delivered nothing this long is dropped [0053]. */
+  readonly idleOutMs: number;
+  readonly idleInMs: number;
+  /** A connection request unanswered this long has failed. */
+  readonly connectTimeoutMs: number;
+  /** Pongs younger than this are used as they are [0038]. */
+  readonly pingFreshMs: number;
+  /** Do not ping or retry the same peer more often than this. */
+  readonly retryMs: number;
+  /** How many candidates to ping when too few pongs are fresh. */
+  readonly pingBatch: number;
+  /** "find" requests per club at most this often [0032]. */
+  readonly findEveryMs: number;
+  /** Ban list: roll period, release chance, bound [0055]. */
+  readonly banRollMs: number;
+  readonly banReleaseChance: number;
+  readonly banMax: number;
+  /** Loss tolerance on a download connection (see down_monitor.ts). */
+  readonly lossWindow: number;
+  readonly maxLoss: number;
+  /** Delay threshold used until the source's first signature block says otherwise. */
+  readonly defaultThresholdMs: number;
+  /** A new downstream with no bitfield gets this much recent history. */
+  readonly joinHistoryMs: number;
+  /** Blocks kept for relaying, catch-up and repair. */
+  readonly storeSeqs: number;
+  /** Queued blocks older than this are not worth sending any more. */
+  readonly staleMs: number;
+  /** Repair timing (repair.ts). */
+  readonly repairGraceMs: number;
+  readonly repairRetryMs: number;
+  readonly repairMaxTries: number;
+  /** Known peers kept. */
+  readonly directoryMax: number;
+  /** Peers returned in a "peers" answer. */
+  readonly peersAnswer: number;
+  /** Out-of-club blocks after this many in-club ones in a row [0048]. */
+  readonly inRunMax: number;
+  /**
+   * Upload saturation: when live blocks wait longer than `fullDelayMs` in this peer's own
+   * send queue, it takes no new out-of-club downloader and says so in its pongs; past
+   * `shedDelayMs` it drops its newest out-of-club upload, at most once per `shedEveryMs`.
+   */
+  readonly fullDelayMs: number;
+  readonly shedDelayMs: number;
+  readonly shedEveryMs: number;
+  /** How long a non-lead in-club upstream holds a block before pushing it. */
+  readonly holdMs: number;
+  /** How often a peer re-chooses its lead in-club upstream per club. */
+  readonly leadEveryMs: number;
+}
+
+/** The defaults. */
+export const DEFAULT_CONFIG: PeerConfig = {
+  inClubMin: 2,
+  inClubMax: 3,
+  sourcePerClub: 2,
+  maxUploads: 48,
+  tickMs: 50,
+  keepaliveMs: 1000,
+  keepaliveTimeoutMs: 3500,
+  idleOutMs: 1500,
+  idleInMs: 8000,
+  connectTimeoutMs: 1000,
+  pingFreshMs: 10_000,
+  retryMs: 2000,
+  pingBatch: 4,
+  findEveryMs: 1000,
+  banRollMs: 5000,
+  banReleaseChance: 1 / 8,
+  banMax: 1024,
+  lossWindow: 64,
+  maxLoss: 6,
+  defaultThresholdMs: 800,
+  joinHistoryMs: 2500,
+  storeSeqs: 4096,
+  staleMs: 1500,
+  repairGraceMs: 60,
+  repairRetryMs: 300,
+  repairMaxTries: 5,
+  directoryMax: 2000,
+  peersAnswer: 16,
+  inRunMax: 9,
+  fullDelayMs: 150,
+  shedDelayMs: 400,
+  shedEveryMs: 500,
+  holdMs: 120,
+  leadEveryMs: 2000,
+};

@@ -1,0 +1,90 @@
+/**
+ * Congestion control on one download connection (patent [0051]-[0053]).
+ *
+ * - Delay: each block datagram carries its sender's clock (`hop`, ms mod 2^32). Clocks are
+ *   not synchronised, so the one-way delay is measured against the smallest delay seen on
+ *   this connection (LEDBAT's base delay): the excess is queueing. Past the threshold that
+ *   the source puts in its signature blocks, the connection is too slow.
+ * - Loss: each connection numbers its datagrams (`n`). A skipped block after a "have" is
+ *   not a gap, since the counter only advances on datagrams really sent. The patent drops a
+ *   connection on any gap [0052]; on the open internet 1% random loss would then tear down
+ *   every connection every few seconds, so a connection is dropped when more than
+ *   `maxLoss` datagrams of the last `lossWindow` were lost (docs/protocol.md).
+ * - Idle: a connection that delivered nothing for `idleMs` is dead [0053].
+ */
+
+/** Why a download connection should be dropped, or "ok". */
+export type DownVerdict = "ok" | "delay" | "loss";
+
+/** Options of a {@link DownMonitor}. */
+export interface DownMonitorOptions {
+  readonly lossWindow: number;
+  readonly maxLoss: number;
+}
+
+const WRAP = 2 ** 32;
+
+/** Signed difference of two 32-bit wrapping millisecond clocks. */
+export function wrapDiff(later: number, earlier: number): number {
+  const d = (((later - earlier) % WRAP) + WRAP) % WRAP;
+  return d >= WRAP / 2 ? d - WRAP : d;
+}
+
+/** Delay, loss and idleness of one download connection. */
+export class DownMonitor {
+  #base: number | undefined;
+  #lastN = -1;
+  /** Ring of the last `lossWindow` datagram outcomes: 1 lost, 0 received. */
+  #ring: Uint8Array;
+  #ringPos = 0;
+  #lostInRing = 0;
+  /** Local time of the last datagram, or of the connection's start. */
+  lastRecv: number;
+  /** The latest measured queueing delay, ms. */
+  excessMs = 0;
+  /** Datagrams lost on this connection so far. */
+  lost = 0;
+  readonly #opts: DownMonitorOptions;
+
+  /** A monitor for a connection opened at `now`. */
+  constructor(now: number, opts: DownMonitorOptions) {
+    this.lastRecv = now;
+    this.#opts = opts;
+    this.#ring = new Uint8Array(opts.lossWindow);
+  }
+
+  #push(lost: 0 | 1): void {
+    this.#lostInRing += lost - this.#ring[this.#ringPos];
+    this.#ring[this.#ringPos] = lost;
+    this.#ringPos = (this.#ringPos + 1) % this.#ring.length;
+  }
+
+  /**
+   * Accounts a block datagram received at `now` with the sender's `hop` clock and counter
+   * `n`; `thresholdMs` is the source's current delay threshold.
+   */
+  onBlock(now: number, hop: number, n: number, thresholdMs: number): DownVerdict {
+    this.lastRecv = now;
+    const delay = wrapDiff(now, hop);
+    if (this.#base === undefined || delay < this.#base) this.#base = delay;
+    this.excessMs = delay - this.#base;
+    if (this.#lastN >= 0 && n > this.#lastN) {
+      // Cap the accounted gap: a huge jump is one event, not a flood of losses.
+      const gap = Math.min(n - this.#lastN - 1, this.#ring.length);
+      for (let i = 0; i < gap; i++) this.#push(1);
+      this.lost += gap;
+    }
+    if (n > this.#lastN) {
+      this.#lastN = n;
+      this.#push(0);
+    }
+    if (this.excessMs > thresholdMs) return "delay";
+    if (this.#lostInRing > this.#opts.maxLoss) return "loss";
+    return "ok";
+  }
+
+  /** True when nothing arrived for `idleMs`. */
+  idle(now: number, idleMs: number): boolean {
+    return now - this.lastRecv > idleMs;
+  }
+}

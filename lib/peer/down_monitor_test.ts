@@ -1,0 +1,48 @@
+import { assertEquals } from "../testing.ts";
+import { DownMonitor, wrapDiff } from "./down_monitor.ts";
+
+const opts = { lossWindow: 64, maxLoss: 4 };
+
+Deno.test("delay is measured against the base delay, whatever the clock offset", () => {
+  // The sender's clock is 1,000,000 ms ahead of ours: raw delays are negative.
+  const m = new DownMonitor(0, opts);
+  let n = 0;
+  for (let t = 0; t < 1000; t += 10) {
+    assertEquals(m.onBlock(t, t + 1_000_000 - 40, n++, 300), "ok");
+  }
+  assertEquals(m.excessMs, 0);
+  // Queueing grows by 350 ms: past the 300 ms threshold.
+  assertEquals(m.onBlock(1000, 1000 + 1_000_000 - 40 - 350, n++, 300), "delay");
+});
+
+Deno.test("a single gap is tolerated, sustained loss drops the connection", () => {
+  const m = new DownMonitor(0, opts);
+  assertEquals(m.onBlock(0, 0, 0, 300), "ok");
+  assertEquals(m.onBlock(1, 1, 2, 300), "ok"); // one lost
+  let n = 3, verdict = "ok";
+  for (let i = 0; i < 5 && verdict === "ok"; i++) {
+    n += 2; // every other datagram lost
+    verdict = m.onBlock(2 + i, 2 + i, n, 300);
+  }
+  assertEquals(verdict, "loss");
+});
+
+Deno.test("losses age out of the window", () => {
+  const m = new DownMonitor(0, opts);
+  m.onBlock(0, 0, 0, 300);
+  m.onBlock(1, 1, 4, 300); // three lost
+  for (let n = 5; n < 200; n++) m.onBlock(n, n, n, 300);
+  assertEquals(m.onBlock(200, 200, 201, 300), "ok"); // one more lost, but the old ones aged out
+  assertEquals(m.lost, 4);
+});
+
+Deno.test("idle after idleMs without datagrams", () => {
+  const m = new DownMonitor(100, opts);
+  assertEquals(m.idle(2000, 2000), false);
+  assertEquals(m.idle(2101, 2000), true);
+});
+
+Deno.test("wrapDiff handles the 32-bit wrap", () => {
+  assertEquals(wrapDiff(5, 2 ** 32 - 5), 10);
+  assertEquals(wrapDiff(2 ** 32 - 5, 5), -10);
+});

@@ -1,0 +1,391 @@
+/**
+ * The peer state machine (sans-IO). It owns no socket and no timer: the driver hands it
+ * datagrams with `handleMessage(now, from, msg)`, wakes it with `handleTimeout(now)` at
+ * `pollTimeout()`, sends what `pollTransmit(now)` returns and reads `pollEvent()`. The same
+ * class runs in the real `peer`, in the `source` (role "source") and in the simulator.
+ *
+ * The protocol pieces live beside it: connection set-up and the replacement rules in
+ * peer_conns.ts, housekeeping in peer_tick.ts, relaying in peer_relay.ts.
+ */
+import { BlockAuthenticator } from "../auth/authenticator.ts";
+import type { AuthSuite } from "../auth/suite.ts";
+import { Playback, type PlaybackOptions } from "../playback/playback.ts";
+import type { Rng } from "../rand.ts";
+import type { Addr, Block, BlockMsg, Msg } from "../wire/messages.ts";
+import { BanList } from "./ban_list.ts";
+import { BlockStore } from "./block_store.ts";
+import { DEFAULT_CONFIG, type PeerConfig } from "./config.ts";
+import { connKey, type DownConn, type UpConn } from "./conns.ts";
+import { Deque } from "./deque.ts";
+import { Directory } from "./directory.ts";
+import type { PeerEvent } from "./events.ts";
+import type { ProtocolNode } from "./node.ts";
+import { RepairTracker } from "./repair.ts";
+import { SeqRing } from "./seq_ring.ts";
+import { UploadQueue } from "./upload_queue.ts";
+import { dropDown, handleAccept, handleConnectMsg, handleDrop, punish } from "./peer_conns.ts";
+import { nextDatagram, relay, sendHave } from "./peer_relay.ts";
+import { tick } from "./peer_tick.ts";
+
+/** What a peer core needs at birth. */
+export interface PeerInit {
+  /** This node's own address (as far as it knows; pongs may correct it). */
+  readonly self: Addr;
+  readonly role: "peer" | "source";
+  /** Number of clubs in the swarm. */
+  readonly clubs: number;
+  /** This peer's clubs (ignored for the source, which is in every club). */
+  readonly myClubs: readonly number[];
+  /** Verifier of blocks; the source needs none. */
+  readonly suite: AuthSuite | null;
+  readonly rng: Rng;
+  /** The source's address, when known: its connections are never dropped as surplus. */
+  readonly source?: Addr;
+  readonly config?: Partial<PeerConfig>;
+  readonly playback?: Partial<PlaybackOptions>;
+}
+
+/** Counters a driver can show or a test can check. */
+export interface PeerStats {
+  blocksIn: number;
+  duplicates: number;
+  unsolicited: number;
+  forged: number;
+  wrongClub: number;
+  blocksOut: number;
+  staleDropped: number;
+  repairAsked: number;
+  repairServed: number;
+  dropped: Record<string, number>;
+}
+
+/** The default playback options of a peer. */
+export const DEFAULT_PLAYBACK: PlaybackOptions = {
+  targetDelayMs: 3000,
+  startBufferMs: 1000,
+  toleranceMs: 250,
+  rateStep: 0.05,
+  mode: "skip",
+  maxFreezeMs: 400,
+  qualityWindowMs: 10_000,
+};
+
+/** One peer (or the source) of a clubcast swarm. */
+export class PeerCore implements ProtocolNode {
+  readonly cfg: PeerConfig;
+  readonly role: "peer" | "source";
+  readonly clubs: number;
+  readonly myClubs: ReadonlySet<number>;
+  readonly rng: Rng;
+  readonly source: Addr | undefined;
+  self: Addr;
+  /** The address the last pong said we have. */
+  publicAddr: Addr | undefined;
+
+  readonly auth: BlockAuthenticator | undefined;
+  readonly store: BlockStore;
+  readonly seen: SeqRing;
+  readonly ups = new Map<string, UpConn>();
+  readonly downs = new Map<string, DownConn>();
+  readonly queue: UploadQueue;
+  readonly directory: Directory;
+  readonly bans: BanList;
+  readonly repair: RepairTracker;
+  readonly playback: Playback | undefined;
+  readonly events = new Deque<PeerEvent>();
+  readonly pings = new Map<number, Addr>();
+  readonly lastFind = new Map<number, number>();
+  readonly stats: PeerStats = {
+    blocksIn: 0,
+    duplicates: 0,
+    unsolicited: 0,
+    forged: 0,
+    wrongClub: 0,
+    blocksOut: 0,
+    staleDropped: 0,
+    repairAsked: 0,
+    repairServed: 0,
+    dropped: {},
+  };
+  /** The source's delay threshold and bitrate estimate, from its latest signature block. */
+  thresholdMs: number;
+  bitrate = 0;
+  /** Lowest sequence number this peer still cares about (set by the first block). */
+  firstSeq: number | undefined;
+  nonce = 1;
+  nextTick: number;
+  /** How long the last live block sent had waited in the send queue, ms. */
+  queueDelayMs = 0;
+  lastShed = -Infinity;
+  lastLeadRound = -Infinity;
+  withdrawn = false;
+
+  /** A peer born at `now`. */
+  constructor(now: number, init: PeerInit) {
+    this.cfg = { ...DEFAULT_CONFIG, ...init.config };
+    this.role = init.role;
+    this.clubs = init.clubs;
+    if (!Number.isInteger(init.clubs) || init.clubs < 2) throw new RangeError("need >= 2 clubs");
+    const mine = init.role === "source"
+      ? Array.from({ length: init.clubs }, (_, i) => i)
+      : [...init.myClubs];
+    for (const c of mine) {
+      if (!Number.isInteger(c) || c < 0 || c >= init.clubs) throw new RangeError(`bad club ${c}`);
+    }
+    this.myClubs = new Set(mine);
+    this.rng = init.rng;
+    this.self = init.self;
+    this.source = init.source;
+    if (init.role === "peer" && !init.suite) throw new TypeError("a peer needs an AuthSuite");
+    this.auth = init.suite
+      ? new BlockAuthenticator(init.suite, { window: this.cfg.storeSeqs })
+      : undefined;
+    this.store = new BlockStore(this.cfg.storeSeqs);
+    this.seen = new SeqRing(this.cfg.storeSeqs * 2);
+    this.queue = new UploadQueue(this.cfg.inRunMax);
+    this.directory = new Directory(this.cfg.directoryMax);
+    this.bans = new BanList({
+      rollMs: this.cfg.banRollMs,
+      releaseChance: this.cfg.banReleaseChance,
+      max: this.cfg.banMax,
+    }, this.rng.fork());
+    this.repair = new RepairTracker({
+      clubs: this.clubs,
+      graceMs: this.cfg.repairGraceMs,
+      retryMs: this.cfg.repairRetryMs,
+      maxTries: this.cfg.repairMaxTries,
+      maxMissing: 512,
+    });
+    this.playback = init.role === "peer"
+      ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })
+      : undefined;
+    this.thresholdMs = this.cfg.defaultThresholdMs;
+    this.nextTick = now;
+  }
+
+  /** Peers learned from the tracker (or any other introducer). */
+  addPeers(list: readonly { readonly addr: Addr; readonly clubs: readonly number[] }[]): void {
+    for (const p of list) {
+      if (p.addr !== this.self && p.addr !== this.publicAddr) this.directory.learn(p.addr, p.clubs);
+    }
+  }
+
+  /** A datagram from `from`, already decoded. */
+  handleMessage(now: number, from: Addr, msg: Msg): void {
+    if (this.withdrawn || from === this.self) return;
+    switch (msg.t) {
+      case "block":
+        return this.#onBlock(now, from, msg);
+      case "have": {
+        const up = this.ups.get(connKey(from, msg.club));
+        if (!up) return;
+        up.lastKeepalive = now;
+        for (const s of msg.seqs) up.haves.add(s);
+        return;
+      }
+      case "keepalive": {
+        const up = this.ups.get(connKey(from, msg.club));
+        if (up) {
+          up.lastKeepalive = now;
+          up.lead = msg.lead;
+        }
+        return;
+      }
+      case "ping":
+        return this.send(from, this.pong(from, msg.nonce));
+      case "pong": {
+        if (this.pings.get(msg.nonce) !== from) return;
+        this.pings.delete(msg.nonce);
+        if (this.role === "peer" || msg.clubs.length > 0) this.directory.pong(now, from, msg);
+        this.publicAddr = msg.you;
+        return;
+      }
+      case "find":
+        return this.#answerFind(from, msg.club, msg.nonce);
+      case "peers":
+        for (const a of msg.peers) {
+          if (a !== this.self && a !== this.publicAddr) this.directory.learn(a, [msg.club]);
+        }
+        return;
+      case "connect":
+        return handleConnectMsg(this, now, from, msg);
+      case "accept":
+        return handleAccept(this, now, from, msg);
+      case "drop":
+        return handleDrop(this, now, from, msg);
+      case "want":
+        return this.#answerWant(from, msg.seqs);
+    }
+  }
+
+  /** Housekeeping; call at `pollTimeout()`. */
+  handleTimeout(now: number): void {
+    if (this.withdrawn) return;
+    this.queue.release(now, this.cfg.holdMs);
+    if (now < this.nextTick) return;
+    this.nextTick = now + this.cfg.tickMs;
+    tick(this, now);
+  }
+
+  /** When `handleTimeout` (or, for held blocks, `pollTransmit`) wants to run next. */
+  pollTimeout(): number {
+    return Math.min(this.nextTick, this.queue.heldUntil(this.cfg.holdMs) ?? Infinity);
+  }
+
+  /** The next datagram to send, or undefined when there is nothing. */
+  pollTransmit(now: number): { to: Addr; msg: Msg } | undefined {
+    return nextDatagram(this, now);
+  }
+
+  /** The next event, or undefined. */
+  pollEvent(): PeerEvent | undefined {
+    return this.events.shift();
+  }
+
+  /** True when datagrams wait to be sent. */
+  hasPending(): boolean {
+    return !this.queue.empty;
+  }
+
+  /** True if this peer has received (not necessarily verified yet) block `seq`. */
+  holds(seq: number): boolean {
+    return this.seen.has(seq);
+  }
+
+  /** The source hands in a block it made. */
+  originate(now: number, block: Block): void {
+    if (this.role !== "source") throw new TypeError("only the source originates blocks");
+    this.seen.add(block.seq);
+    this.store.put(block);
+    if (block.kind === "auth") {
+      this.thresholdMs = block.threshold;
+      this.bitrate = block.bitrate;
+    }
+    relay(this, now, block, this.self);
+  }
+
+  /** Queues a control message. */
+  send(to: Addr, msg: Msg): void {
+    this.queue.control(to, msg);
+  }
+
+  /** A pong for `to`. */
+  pong(to: Addr, nonce: number): Msg {
+    let upIn = 0, downIn = 0;
+    for (const u of this.ups.values()) if (u.inClub) upIn++;
+    for (const d of this.downs.values()) if (d.inClub) downIn++;
+    return {
+      t: "pong",
+      nonce,
+      you: to,
+      clubs: this.role === "source" ? [] : [...this.myClubs],
+      up: this.ups.size,
+      upIn,
+      down: this.downs.size,
+      downIn,
+      full: this.isFull(),
+    };
+  }
+
+  /** True when this peer's uploads are saturated (see PeerConfig.fullDelayMs). */
+  isFull(): boolean {
+    return this.queue.blocksWaiting > 0 && this.queueDelayMs > this.cfg.fullDelayMs;
+  }
+
+  /** Sends a ping and remembers its nonce. */
+  ping(now: number, to: Addr): void {
+    const nonce = this.nonce++;
+    this.pings.set(nonce, to);
+    const known = this.directory.get(to);
+    if (known) known.pingAt = now;
+    this.send(to, { t: "ping", nonce });
+  }
+
+  #answerFind(from: Addr, club: number, nonce: number): void {
+    if (!Number.isInteger(club) || club < 0 || club >= this.clubs) return;
+    const members = this.directory.members(club).map((p) => p.addr).filter((a) => a !== from);
+    this.rng.shuffle(members);
+    const peers = members.slice(0, this.cfg.peersAnswer - 1);
+    if (this.role === "peer" && this.myClubs.has(club)) peers.push(this.publicAddr ?? this.self);
+    this.send(from, { t: "peers", club, nonce, peers });
+  }
+
+  #answerWant(from: Addr, seqs: readonly number[]): void {
+    // Only peers we have a connection with get repairs: their address is proven, so a
+    // spoofed "want" cannot turn us into an amplifier.
+    let known = false;
+    for (const c of this.ups.values()) if (c.remote === from) known = true;
+    for (const c of this.downs.values()) if (c.remote === from) known = true;
+    if (!known) return;
+    for (const seq of seqs.slice(0, 16)) {
+      const block = this.store.get(seq);
+      if (!block) continue;
+      this.stats.repairServed++;
+      const msg: BlockMsg = {
+        t: "block",
+        club: seq % this.clubs,
+        hop: 0,
+        n: 0,
+        repair: true,
+        block,
+      };
+      this.send(from, msg);
+    }
+  }
+
+  #onBlock(now: number, from: Addr, m: BlockMsg): void {
+    const b = m.block;
+    this.stats.blocksIn++;
+    if (this.role === "source") return;
+    const down = this.downs.get(connKey(from, m.club));
+    if (b.seq % this.clubs !== m.club) {
+      this.stats.wrongClub++;
+      return punish(this, now, from);
+    }
+    if (!m.repair && (!down || !down.open)) {
+      this.stats.unsolicited++;
+      return;
+    }
+    const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, m.hop, m.n, this.thresholdMs);
+    const first = !this.seen.has(b.seq);
+    if (first) {
+      this.seen.add(b.seq);
+      this.firstSeq ??= b.seq;
+      if (down && !m.repair) down.useful++;
+      if (this.myClubs.has(m.club)) sendHave(this, m.club, b.seq, from);
+    } else {
+      this.stats.duplicates++;
+    }
+    // Every copy is offered until the seq verifies: if a forger's copy came first, the
+    // honest one must still get its chance.
+    if (!this.auth!.isVerified(b.seq)) {
+      const r = this.auth!.offer(b, from);
+      for (const f of r.forgedFrom) punish(this, now, f);
+      if (r.verdict === "forged") {
+        this.stats.forged++;
+        punish(this, now, from);
+      }
+      for (const blk of r.ready) this.#accept(now, blk, from);
+    }
+    if (first) this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor());
+    if (verdict !== "ok" && down && down.open) dropDown(this, now, down, verdict, true);
+  }
+
+  /** The lowest sequence number still worth receiving. */
+  floor(): number {
+    return this.playback?.cursor ?? this.firstSeq ?? 0;
+  }
+
+  #accept(now: number, block: Block, from: Addr): void {
+    this.store.put(block);
+    this.events.push({ type: "ready", seq: block.seq, kind: block.kind, at: now });
+    if (block.kind === "auth") {
+      this.thresholdMs = block.threshold;
+      this.bitrate = block.bitrate;
+      this.playback?.skipNonMedia(block.seq);
+    } else {
+      this.playback?.add(now, block.seq, block.srcTime, block.payload);
+    }
+    relay(this, now, block, from);
+  }
+}

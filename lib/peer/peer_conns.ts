@@ -1,0 +1,279 @@
+/**
+ * Opening and closing connections, and the rules of patent [0056]-[0059]:
+ * - the initiator asks; the non-initiator always accepts (bounded only by `maxUploads`), and
+ *   when the newcomer is in-club and pushes it past `inClubMax` in that direction, drops one
+ *   of its other in-club connections in that direction, chosen at random [0059];
+ * - one download connection per club the peer is not in [0028];
+ * - the side that drops a connection for congestion or silence bans the other [0054];
+ * - replacement (fill back to `inClubMin` in-club, to one out-of-club download per other
+ *   club, never re-opening a dropped out-of-club upload) happens in the next tick's
+ *   {@link fillConnections} (peer_tick.ts).
+ */
+import { DownMonitor } from "./down_monitor.ts";
+import type { AcceptMsg, Addr, ConnectMsg, DropMsg } from "../wire/messages.ts";
+import { connKey, type DownConn, type UpConn } from "./conns.ts";
+import type { CloseReason } from "./events.ts";
+import type { PeerCore } from "./peer.ts";
+import { catchUp, haveBitfield } from "./peer_relay.ts";
+
+/** Counts one peer's connections of a direction in one club. */
+export function countIn(
+  p: PeerCore,
+  dir: "up" | "down",
+  club: number,
+  inClubOnly: boolean,
+): number {
+  let n = 0;
+  for (const c of (dir === "up" ? p.ups : p.downs).values()) {
+    if (c.club === club && (!inClubOnly || c.inClub)) n++;
+  }
+  return n;
+}
+
+/** Opens a download connection request to `remote` for `club`. */
+export function requestDownload(p: PeerCore, now: number, remote: Addr, club: number): void {
+  const down = newDown(p, now, remote, club, false);
+  p.downs.set(connKey(remote, club), down);
+  p.send(remote, {
+    t: "connect",
+    club,
+    dir: "down",
+    clubs: [...p.myClubs],
+    have: haveBitfield(p, club),
+  });
+}
+
+/** Offers `remote` an upload connection for `club`. */
+export function offerUpload(
+  p: PeerCore,
+  now: number,
+  remote: Addr,
+  club: number,
+  inClub: boolean,
+): void {
+  const up = newUp(now, remote, club, inClub, false);
+  p.ups.set(connKey(remote, club), up);
+  p.send(remote, {
+    t: "connect",
+    club,
+    dir: "up",
+    clubs: p.role === "source" ? [] : [...p.myClubs],
+    have: null,
+  });
+}
+
+function newDown(
+  p: PeerCore,
+  now: number,
+  remote: Addr,
+  club: number,
+  accepted: boolean,
+): DownConn {
+  return {
+    kind: "down",
+    remote,
+    club,
+    inClub: p.myClubs.has(club),
+    since: now,
+    open: true,
+    accepted,
+    lastKeepaliveSent: now,
+    monitor: new DownMonitor(now, { lossWindow: p.cfg.lossWindow, maxLoss: p.cfg.maxLoss }),
+    useful: 0,
+    usefulMark: 0,
+    lead: false,
+  };
+}
+
+function newUp(
+  now: number,
+  remote: Addr,
+  club: number,
+  inClub: boolean,
+  accepted: boolean,
+): UpConn {
+  return {
+    kind: "up",
+    remote,
+    club,
+    inClub,
+    since: now,
+    open: true,
+    accepted,
+    n: 0,
+    lastKeepalive: now,
+    haves: new Set(),
+    sent: new Set(),
+    lead: true,
+  };
+}
+
+/** Handles a "connect" (this peer is the non-initiator). */
+export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: ConnectMsg): void {
+  if (m.club >= p.clubs || p.bans.has(from)) return refuse(p, from, m);
+  const key = connKey(from, m.club);
+  if (m.dir === "down") {
+    // The initiator wants to download `club` from us.
+    if (!p.myClubs.has(m.club)) return refuse(p, from, m);
+    const existing = p.ups.get(key);
+    if (!existing) {
+      if (p.ups.size >= p.cfg.maxUploads) return refuse(p, from, m);
+      if (!m.clubs.includes(m.club) && p.isFull()) return refuse(p, from, m);
+      if (p.role === "source" && countIn(p, "up", m.club, false) >= p.cfg.sourcePerClub) {
+        return refuse(p, from, m);
+      }
+    }
+    const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), true);
+    up.accepted = true;
+    up.lastKeepalive = now;
+    p.ups.set(key, up);
+    p.send(from, { t: "accept", club: m.club, dir: "down" });
+    if (existing) return;
+    p.events.push({ type: "conn", open: true, dir: "up", club: m.club, remote: from });
+    if (up.inClub && p.role === "peer") trimSurplus(p, now, "up", m.club, up);
+    catchUp(p, now, up, m.have);
+  } else {
+    // The initiator offers to upload `club` to us.
+    if (p.role === "source") return refuse(p, from, m);
+    const inClub = p.myClubs.has(m.club);
+    const existing = p.downs.get(key);
+    if (!existing && !inClub && countIn(p, "down", m.club, false) > 0) return refuse(p, from, m);
+    const down = existing ?? newDown(p, now, from, m.club, true);
+    down.accepted = true;
+    p.downs.set(key, down);
+    p.send(from, { t: "accept", club: m.club, dir: "up" });
+    if (existing) return;
+    p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
+    if (inClub) trimSurplus(p, now, "down", m.club, down);
+  }
+}
+
+/** Drops one random other in-club connection when `fresh` made one too many [0059]. */
+function trimSurplus(
+  p: PeerCore,
+  now: number,
+  dir: "up" | "down",
+  club: number,
+  fresh: UpConn | DownConn,
+): void {
+  if (countIn(p, dir, club, true) <= p.cfg.inClubMax) return;
+  const others: (UpConn | DownConn)[] = [];
+  for (const c of (dir === "up" ? p.ups : p.downs).values()) {
+    if (c.club === club && c.inClub && c !== fresh && c.remote !== p.source) others.push(c);
+  }
+  if (others.length === 0) return;
+  const victim = p.rng.pick(others);
+  if (victim.kind === "up") dropUp(p, now, victim, "surplus", false);
+  else dropDown(p, now, victim, "surplus", false);
+}
+
+function refuse(p: PeerCore, from: Addr, m: ConnectMsg): void {
+  // Our side of the refused connection would have been the opposite of the initiator's.
+  p.send(from, { t: "drop", club: m.club, dir: m.dir === "down" ? "up" : "down" });
+}
+
+/** Handles an "accept" of a connection this peer asked for. */
+export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg): void {
+  const key = connKey(from, m.club);
+  if (m.dir === "down") {
+    const down = p.downs.get(key);
+    if (!down || down.accepted) return;
+    down.accepted = true;
+    down.monitor.lastRecv = now;
+    p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
+  } else {
+    const up = p.ups.get(key);
+    if (!up || up.accepted) return;
+    up.accepted = true;
+    up.lastKeepalive = now;
+    p.events.push({ type: "conn", open: true, dir: "up", club: m.club, remote: from });
+  }
+}
+
+/** Handles a "drop": the remote closed its side. */
+export function handleDrop(p: PeerCore, now: number, from: Addr, m: DropMsg): void {
+  const key = connKey(from, m.club);
+  if (m.dir === "up") {
+    const down = p.downs.get(key);
+    if (down) {
+      if (!down.accepted) {
+        const known = p.directory.get(from);
+        if (known) known.failAt = now;
+      }
+      closeDown(p, down, "remote");
+    }
+  } else {
+    const up = p.ups.get(key);
+    if (up) {
+      if (!up.accepted) {
+        const known = p.directory.get(from);
+        if (known) known.failAt = now;
+      }
+      closeUp(p, up, "remote");
+    }
+  }
+}
+
+function count(p: PeerCore, why: CloseReason): void {
+  p.stats.dropped[why] = (p.stats.dropped[why] ?? 0) + 1;
+}
+
+function closeDown(p: PeerCore, down: DownConn, why: CloseReason): void {
+  down.open = false;
+  p.downs.delete(connKey(down.remote, down.club));
+  count(p, why);
+  if (down.accepted) {
+    p.events.push({
+      type: "conn",
+      open: false,
+      dir: "down",
+      club: down.club,
+      remote: down.remote,
+      reason: why,
+    });
+  }
+}
+
+function closeUp(p: PeerCore, up: UpConn, why: CloseReason): void {
+  up.open = false;
+  p.ups.delete(connKey(up.remote, up.club));
+  count(p, why);
+  if (up.accepted) {
+    p.events.push({
+      type: "conn",
+      open: false,
+      dir: "up",
+      club: up.club,
+      remote: up.remote,
+      reason: why,
+    });
+  }
+}
+
+/** This peer drops a download connection, tells the remote, and bans it if `ban`. */
+export function dropDown(
+  p: PeerCore,
+  now: number,
+  down: DownConn,
+  why: CloseReason,
+  ban: boolean,
+): void {
+  closeDown(p, down, why);
+  p.send(down.remote, { t: "drop", club: down.club, dir: "down" });
+  if (ban) p.bans.ban(now, down.remote);
+}
+
+/** This peer drops an upload connection, tells the remote, and bans it if `ban`. */
+export function dropUp(p: PeerCore, now: number, up: UpConn, why: CloseReason, ban: boolean): void {
+  closeUp(p, up, why);
+  p.send(up.remote, { t: "drop", club: up.club, dir: "up" });
+  if (ban) p.bans.ban(now, up.remote);
+}
+
+/** A peer sent a forged or malformed block: ban it and drop everything with it. */
+export function punish(p: PeerCore, now: number, addr: Addr): void {
+  p.bans.ban(now, addr);
+  p.events.push({ type: "forged", from: addr });
+  for (const d of [...p.downs.values()]) if (d.remote === addr) dropDown(p, now, d, "forged", true);
+  for (const u of [...p.ups.values()]) if (u.remote === addr) dropUp(p, now, u, "forged", true);
+}

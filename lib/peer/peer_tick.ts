@@ -1,0 +1,215 @@
+/**
+ * Housekeeping, run every `tickMs`: keep-alives, dropping silent or idle connections,
+ * filling connections back to their targets (which is how the replacement rules of
+ * [0056]-[0058] play out), repair requests, playback.
+ */
+import { choosePeer } from "../peer/choose.ts";
+import type { Addr } from "../wire/messages.ts";
+import { connKey, type DownConn, type UpConn } from "./conns.ts";
+import type { KnownPeer } from "./directory.ts";
+import type { PeerCore } from "./peer.ts";
+import { countIn, dropDown, dropUp, offerUpload, requestDownload } from "./peer_conns.ts";
+
+/** One housekeeping round at `now`. */
+export function tick(p: PeerCore, now: number): void {
+  p.bans.tick(now);
+  checkConnections(p, now);
+  shedLoad(p, now);
+  chooseLeads(p, now);
+  fillConnections(p, now);
+  askRepairs(p, now);
+  if (p.playback) {
+    for (const event of p.playback.advance(now)) p.events.push({ type: "playback", event });
+  }
+  prune(p);
+}
+
+function failed(p: PeerCore, now: number, addr: Addr): void {
+  const known = p.directory.get(addr);
+  if (known) known.failAt = now;
+}
+
+function checkConnections(p: PeerCore, now: number): void {
+  const c = p.cfg;
+  for (const d of [...p.downs.values()]) {
+    if (!d.accepted) {
+      if (now - d.since > c.connectTimeoutMs) {
+        p.downs.delete(connKey(d.remote, d.club));
+        failed(p, now, d.remote);
+      }
+      continue;
+    }
+    if (d.monitor.idle(now, d.inClub ? c.idleInMs : c.idleOutMs)) {
+      dropDown(p, now, d, "idle", true);
+      continue;
+    }
+    if (now - d.lastKeepaliveSent >= c.keepaliveMs) {
+      d.lastKeepaliveSent = now;
+      p.send(d.remote, { t: "keepalive", club: d.club, lead: d.lead });
+    }
+  }
+  for (const u of [...p.ups.values()]) {
+    if (!u.accepted) {
+      if (now - u.since > c.connectTimeoutMs) {
+        p.ups.delete(connKey(u.remote, u.club));
+        failed(p, now, u.remote);
+      }
+      continue;
+    }
+    if (now - u.lastKeepalive > c.keepaliveTimeoutMs) dropUp(p, now, u, "keepalive", true);
+  }
+}
+
+/**
+ * A peer whose own send queue holds live blocks longer than `shedDelayMs` cannot carry all
+ * its uploads: it drops its newest out-of-club upload (that downstream finds another
+ * uploader in the club), rather than letting every downstream's delay grow.
+ */
+function shedLoad(p: PeerCore, now: number): void {
+  if (p.queue.blocksWaiting === 0 || p.queueDelayMs <= p.cfg.shedDelayMs) return;
+  if (now - p.lastShed < p.cfg.shedEveryMs) return;
+  let newest: UpConn | undefined;
+  for (const u of p.ups.values()) {
+    if (!u.inClub && u.accepted && (!newest || u.since > newest.since)) newest = u;
+  }
+  if (!newest) return;
+  p.lastShed = now;
+  dropUp(p, now, newest, "surplus", false);
+}
+
+/**
+ * Names, per club, the in-club upstream whose copies arrive first most often as the lead
+ * (it pushes at once; the others hold blocks for `holdMs`, so this peer's "have" usually
+ * reaches them first). In a flood the first-arrival links form a shortest-path tree, so the
+ * leads carry each block once along it. A lead is replaced when it closes, or when another
+ * upstream clearly beat it over the last `leadEveryMs`.
+ */
+function chooseLeads(p: PeerCore, now: number): void {
+  if (p.role === "source") return;
+  const rescore = now - p.lastLeadRound >= p.cfg.leadEveryMs;
+  if (rescore) p.lastLeadRound = now;
+  for (const club of p.myClubs) {
+    let lead: DownConn | undefined, best: DownConn | undefined;
+    let bestScore = -1;
+    for (const d of p.downs.values()) {
+      if (d.club !== club || !d.inClub || !d.accepted) continue;
+      if (d.lead) lead = d;
+      const score = d.useful - d.usefulMark + (d.remote === p.source ? 0.5 : 0);
+      if (score > bestScore) [best, bestScore] = [d, score];
+    }
+    if (!best) continue;
+    let switchTo: DownConn | undefined;
+    if (!lead) switchTo = best;
+    else if (rescore && best !== lead && bestScore > 1.5 * (lead.useful - lead.usefulMark) + 2) {
+      switchTo = best;
+    }
+    if (switchTo) {
+      if (lead) {
+        lead.lead = false;
+        p.send(lead.remote, { t: "keepalive", club, lead: false });
+      }
+      switchTo.lead = true;
+      p.send(switchTo.remote, { t: "keepalive", club, lead: true });
+    }
+    if (rescore) {
+      for (const d of p.downs.values()) if (d.club === club) d.usefulMark = d.useful;
+    }
+  }
+}
+
+/** Opens the connections this peer lacks, or pings and asks around to find candidates. */
+export function fillConnections(p: PeerCore, now: number): void {
+  const c = p.cfg;
+  if (p.role === "source") {
+    for (let club = 0; club < p.clubs; club++) {
+      if (countIn(p, "up", club, false) < c.sourcePerClub) want(p, now, club, "up");
+    }
+    return;
+  }
+  for (let club = 0; club < p.clubs; club++) {
+    if (p.myClubs.has(club)) {
+      if (countIn(p, "down", club, true) < c.inClubMin) want(p, now, club, "down");
+      if (countIn(p, "up", club, true) < c.inClubMin) want(p, now, club, "up");
+    } else if (countIn(p, "down", club, false) === 0) {
+      want(p, now, club, "down");
+    }
+  }
+}
+
+function want(p: PeerCore, now: number, club: number, dir: "up" | "down"): void {
+  const c = p.cfg;
+  const table = dir === "up" ? p.ups : p.downs;
+  const choice = choosePeer(p.directory.members(club), p.rng, {
+    now,
+    freshMs: c.pingFreshMs,
+    retryMs: c.retryMs,
+    pingBatch: c.pingBatch,
+    exclude: (a) =>
+      a === p.self || a === p.publicAddr || a === p.source || p.bans.has(a) ||
+      table.has(connKey(a, club)),
+    // Downloads favour peers that keep many uploads [0033]; upload offers favour members
+    // with room for another in-club download.
+    weight: dir === "down"
+      ? (
+        k: KnownPeer,
+      ) => (k.pong?.full || (k.pong?.up ?? 0) >= c.maxUploads ? 0 : Math.max(1, k.pong?.up ?? 0))
+      : (k: KnownPeer) => Math.max(1, c.inClubMax + 1 - (k.pong?.downIn ?? 0)),
+  });
+  for (const a of choice.ping) p.ping(now, a);
+  if (choice.pick !== undefined) {
+    if (dir === "down") requestDownload(p, now, choice.pick, club);
+    else offerUpload(p, now, choice.pick, club, p.role === "peer");
+    return;
+  }
+  if (choice.ping.length === 0) find(p, now, club);
+}
+
+/** Asks a few known peers who they know in `club` [0032], at most once per findEveryMs. */
+function find(p: PeerCore, now: number, club: number): void {
+  if (now - (p.lastFind.get(club) ?? -Infinity) < p.cfg.findEveryMs) return;
+  p.lastFind.set(club, now);
+  const asked = new Set<Addr>();
+  for (const d of p.downs.values()) if (d.accepted && asked.size < 2) asked.add(d.remote);
+  const known = [...p.directory.all()].map((k) => k.addr);
+  while (asked.size < 3 && known.length > 0) {
+    const i = p.rng.int(known.length);
+    asked.add(known[i]);
+    known[i] = known[known.length - 1];
+    known.pop();
+  }
+  for (const a of asked) p.send(a, { t: "find", club, nonce: p.nonce++ });
+}
+
+/** Sends "want" for missing blocks to a holder: an upstream of the block's club first. */
+function askRepairs(p: PeerCore, now: number): void {
+  if (p.role === "source") return;
+  const due = p.repair.due(now, p.floor());
+  if (due.length === 0) return;
+  const byHolder = new Map<Addr, number[]>();
+  const any = [...p.downs.values()].filter((d) => d.accepted);
+  if (any.length === 0) return;
+  for (const { seq, tries } of due) {
+    const club = seq % p.clubs;
+    const holders = any.filter((d) => d.club === club);
+    const pool = holders.length > 0 && tries < 2 ? holders : any;
+    const to = pool[(tries + seq) % pool.length].remote;
+    let list = byHolder.get(to);
+    if (!list) byHolder.set(to, list = []);
+    if (list.length < 16) list.push(seq);
+  }
+  for (const [to, seqs] of byHolder) {
+    p.stats.repairAsked += seqs.length;
+    p.send(to, { t: "want", seqs });
+  }
+}
+
+function prune(p: PeerCore): void {
+  const floor = p.store.floor;
+  for (const u of p.ups.values()) {
+    for (const set of [u.haves, u.sent]) {
+      if (set.size < 1024) continue;
+      for (const s of set) if (s < floor) set.delete(s);
+    }
+  }
+  if (p.pings.size > 4096) p.pings.clear();
+}

@@ -1,0 +1,61 @@
+import { assertEquals } from "../testing.ts";
+import type { UpConn } from "./conns.ts";
+import { type BlockClass, UploadQueue } from "./upload_queue.ts";
+
+function conn(inClub: boolean): UpConn {
+  return {
+    kind: "up",
+    remote: inClub ? "in" : "out",
+    club: 0,
+    inClub,
+    since: 0,
+    open: true,
+    accepted: true,
+    n: 0,
+    lastKeepalive: 0,
+    haves: new Set(),
+    sent: new Set(),
+    lead: true,
+  };
+}
+
+Deno.test("one out-of-club block goes after nine in-club blocks in a row", () => {
+  const q = new UploadQueue(9);
+  const cin = conn(true), cout = conn(false);
+  for (let s = 0; s < 20; s++) q.block("in", { conn: cin, seq: s, at: 0, repair: false });
+  for (let s = 100; s < 103; s++) q.block("out", { conn: cout, seq: s, at: 0, repair: false });
+  const order: number[] = [];
+  for (let item = q.nextBlock(() => true); item; item = q.nextBlock(() => true)) {
+    order.push(item.seq);
+  }
+  assertEquals(order.slice(0, 11), [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 9]);
+  assertEquals(order.indexOf(101), 19);
+  assertEquals(order.length, 23);
+});
+
+Deno.test("signature blocks first, catch-up last, control before all", () => {
+  const q = new UploadQueue();
+  const c = conn(true);
+  const put = (cls: BlockClass, seq: number) =>
+    q.block(cls, { conn: c, seq, at: 0, repair: false });
+  put("bulk", 1);
+  put("in", 2);
+  put("auth", 3);
+  q.control("x", { t: "ping", nonce: 1 });
+  assertEquals(q.nextControl()?.to, "x");
+  const order = [];
+  for (let i = q.nextBlock(() => true); i; i = q.nextBlock(() => true)) order.push(i.seq);
+  assertEquals(order, [3, 2, 1]);
+});
+
+Deno.test("blocks the caller rejects at send time are skipped", () => {
+  const q = new UploadQueue();
+  const c = conn(true);
+  for (let s = 0; s < 4; s++) q.block("in", { conn: c, seq: s, at: 0, repair: false });
+  const got = [];
+  for (let i = q.nextBlock((x) => x.seq % 2 === 1); i; i = q.nextBlock((x) => x.seq % 2 === 1)) {
+    got.push(i.seq);
+  }
+  assertEquals(got, [1, 3]);
+  assertEquals(q.empty, true);
+});

@@ -1,0 +1,29 @@
+import { assertEquals } from "../lib/testing.ts";
+import { Rng } from "../lib/rand.ts";
+import { EventQueue } from "./event_queue.ts";
+
+Deno.test("pops by time, ties in insertion order", () => {
+  const q = new EventQueue();
+  q.push(5, 0, 1);
+  q.push(1, 0, 2);
+  q.push(5, 0, 3);
+  q.push(0, 0, 4);
+  q.push(1, 0, 5);
+  const order = [];
+  for (let e = q.pop(); e; e = q.pop()) order.push(e.node);
+  assertEquals(order, [4, 2, 5, 1, 3]);
+});
+
+Deno.test("a random load comes out sorted", () => {
+  const q = new EventQueue();
+  const r = new Rng(3);
+  for (let i = 0; i < 5000; i++) q.push(r.int(1000), 0, i);
+  let last = -1, lastSeq = -1, n = 0;
+  for (let e = q.pop(); e; e = q.pop()) {
+    if (e.time < last || (e.time === last && e.seq < lastSeq)) throw new Error("out of order");
+    last = e.time;
+    lastSeq = e.seq;
+    n++;
+  }
+  assertEquals(n, 5000);
+});

@@ -1,0 +1,126 @@
+/**
+ * `deno task sim`: runs the virtual swarm and prints what it measured, as a table or, with
+ * --json, as one JSON object on the last line of stdout.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_SWARM, runSwarm, type SwarmOptions } from "./swarm.ts";
+import { round } from "./metrics.ts";
+
+const HELP = `deno task sim [options]
+
+Runs a clubcast swarm in the discrete-event simulator (virtual clock, in-memory network,
+the real protocol core) and prints what it measured.
+
+  --peers N        peers in the swarm (default ${DEFAULT_SWARM.peers})
+  --seconds S      simulated seconds (default ${DEFAULT_SWARM.seconds})
+  --seed K         seed of the run; the same seed replays the same run (default 1)
+  --bitrate KBPS   stream bitrate, kbit/s (default ${DEFAULT_SWARM.bitrateKbps})
+  --loss P         random loss per datagram, 0..1 (default ${DEFAULT_SWARM.loss})
+  --delay MS       target play delay of every peer, ms (default ${DEFAULT_SWARM.playDelayMs})
+  --clubs C        number of clubs (default ${DEFAULT_SWARM.clubs})
+  --json           print one JSON object as the last line instead of a table
+  -h, --help       this help
+`;
+
+/** Parses the command line into swarm options; throws Error with a readable message. */
+export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolean } | "help" {
+  const { values } = parseArgs({
+    args,
+    options: {
+      peers: { type: "string" },
+      seconds: { type: "string" },
+      seed: { type: "string" },
+      bitrate: { type: "string" },
+      loss: { type: "string" },
+      delay: { type: "string" },
+      clubs: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const num = (name: string, v: string | undefined, def: number, ok: (x: number) => boolean) => {
+    if (v === undefined) return def;
+    const x = Number(v);
+    if (!Number.isFinite(x) || !ok(x)) throw new Error(`--${name}: bad value "${v}"`);
+    return x;
+  };
+  const int = (x: number) => Number.isInteger(x);
+  const d = DEFAULT_SWARM;
+  const opts: SwarmOptions = {
+    ...d,
+    peers: num("peers", values.peers, d.peers, (x) => int(x) && x >= 1 && x <= 100_000),
+    seconds: num("seconds", values.seconds, d.seconds, (x) => x > 0 && x <= 3600),
+    seed: num("seed", values.seed, d.seed, (x) => int(x) && x >= 0),
+    bitrateKbps: num("bitrate", values.bitrate, d.bitrateKbps, (x) => x >= 8 && x <= 100_000),
+    loss: num("loss", values.loss, d.loss, (x) => x >= 0 && x < 1),
+    playDelayMs: num("delay", values.delay, d.playDelayMs, (x) => x >= 500 && x <= 60_000),
+    clubs: num("clubs", values.clubs, d.clubs, (x) => int(x) && x >= 2 && x <= 64),
+  };
+  return { opts, json: values.json };
+}
+
+/** Runs the simulation and builds the report object. */
+export function simulate(opts: SwarmOptions): Record<string, unknown> {
+  const t0 = performance.now();
+  const r = runSwarm(opts);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const c = r.counters;
+  const { block, control } = c.split();
+  return {
+    seed: opts.seed,
+    peers: opts.peers,
+    seconds: opts.seconds,
+    bitrateKbps: opts.bitrateKbps,
+    clubs: opts.clubs,
+    loss: opts.loss,
+    playDelayMs: opts.playDelayMs,
+    delivery: round(c.played / Math.max(1, c.played + c.skipped), 6),
+    played: c.played,
+    skipped: c.skipped,
+    startupMs: { p50: c.startup.quantile(0.5), p99: c.startup.quantile(0.99) },
+    latencyMs: {
+      p50: c.latency.quantile(0.5),
+      p90: c.latency.quantile(0.9),
+      p99: c.latency.quantile(0.99),
+      max: Math.round(c.latency.max),
+    },
+    duplicateRatio: round(c.redundantBlockBytes / Math.max(1, c.usefulBlockBytes)),
+    controlOverhead: round(control / Math.max(1, block)),
+    sourceUploadRatio: round(c.sourceSentBytes / Math.max(1, c.streamBytes)),
+    controlBytesByType: Object.fromEntries(
+      Object.entries(c.sentBytes).filter(([t]) => t !== "block"),
+    ),
+    connectionDrops: r.drops,
+    repairAsked: r.repairAsked,
+    staleDropped: r.staleDropped,
+    clubSizes: r.clubSizes,
+    events: c.events,
+    wallSeconds: round(wallSeconds, 2),
+  };
+}
+
+function table(report: Record<string, unknown>): string {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(report)) {
+    lines.push(`${k.padEnd(20)} ${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  let parsed;
+  try {
+    parsed = parseSimArgs(Deno.args);
+  } catch (e) {
+    console.error(`sim: ${(e as Error).message}\n\n${HELP}`);
+    Deno.exit(2);
+  }
+  if (parsed === "help") {
+    console.log(HELP);
+  } else {
+    const report = simulate(parsed.opts);
+    console.log(parsed.json ? JSON.stringify(report) : table(report));
+  }
+}

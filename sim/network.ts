@@ -1,0 +1,87 @@
+/**
+ * The simulated network: per-pair one-way latency, per-datagram random loss, per-node upload
+ * capacity (the node's send queue drains at that rate), and rules that drop or delay
+ * traffic between groups of nodes for a while (partitions, outages).
+ */
+import type { Rng } from "../lib/rand.ts";
+
+/** A time-bounded rule on links from nodes in `from` to nodes in `to` (undefined = all). */
+export interface NetRule {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly from?: ReadonlySet<number>;
+  readonly to?: ReadonlySet<number>;
+  /** "drop" loses every datagram; "delay" adds `ms`. */
+  readonly action: "drop" | "delay";
+  readonly ms?: number;
+}
+
+/** Network settings. */
+export interface NetworkOptions {
+  readonly minLatencyMs: number;
+  readonly maxLatencyMs: number;
+  readonly loss: number;
+  /** Bytes added to every datagram on the wire (IPv4 + UDP headers). */
+  readonly headerBytes: number;
+  readonly seed: number;
+}
+
+/** Latency, loss, capacity and rules of the simulated network. */
+export class Network {
+  readonly #o: NetworkOptions;
+  readonly #rng: Rng;
+  readonly #capacity: number[] = [];
+  readonly rules: NetRule[] = [];
+
+  /** A network drawing its losses from `rng`. */
+  constructor(o: NetworkOptions, rng: Rng) {
+    this.#o = o;
+    this.#rng = rng;
+  }
+
+  /** Sets node `node`'s upload capacity, bits per second. */
+  setCapacity(node: number, bps: number): void {
+    this.#capacity[node] = bps;
+  }
+
+  /** Node `node`'s upload capacity, bits per second. */
+  capacity(node: number): number {
+    return this.#capacity[node];
+  }
+
+  /** Milliseconds the node's uplink is busy sending `bytes`. */
+  serializeMs(node: number, bytes: number): number {
+    return ((bytes + this.#o.headerBytes) * 8 * 1000) / this.#capacity[node];
+  }
+
+  /**
+   * One-way latency between two nodes: fixed per pair, uniform in [min, max], the same both
+   * ways, derived from the seed by hashing so no table of N^2 entries is needed.
+   */
+  latency(a: number, b: number): number {
+    const lo = Math.min(a, b), hi = Math.max(a, b);
+    let h = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 1, 0x85ebca77) ^ this.#o.seed) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+    const { minLatencyMs: min, maxLatencyMs: max } = this.#o;
+    return min + (h / 4294967296) * (max - min);
+  }
+
+  /**
+   * When a datagram sent from `a` to `b` at `now` (after serialization) arrives, or
+   * undefined if it is lost.
+   */
+  arrival(now: number, a: number, b: number): number | undefined {
+    let t = now + this.latency(a, b);
+    for (const r of this.rules) {
+      if (now < r.startMs || now >= r.endMs) continue;
+      if (r.from && !r.from.has(a)) continue;
+      if (r.to && !r.to.has(b)) continue;
+      if (r.action === "drop") return undefined;
+      t += r.ms ?? 0;
+    }
+    if (this.#o.loss > 0 && this.#rng.chance(this.#o.loss)) return undefined;
+    return t;
+  }
+}

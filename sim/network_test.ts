@@ -1,0 +1,42 @@
+import { assert, assertEquals } from "../lib/testing.ts";
+import { Rng } from "../lib/rand.ts";
+import { Network } from "./network.ts";
+
+const opts = { minLatencyMs: 20, maxLatencyMs: 150, loss: 0.01, headerBytes: 28, seed: 1 };
+
+Deno.test("latency is per pair, symmetric, within range and spread out", () => {
+  const n = new Network(opts, new Rng(1));
+  let lo = Infinity, hi = -Infinity;
+  for (let a = 0; a < 50; a++) {
+    for (let b = a + 1; b < 50; b++) {
+      const l = n.latency(a, b);
+      assertEquals(l, n.latency(b, a));
+      lo = Math.min(lo, l);
+      hi = Math.max(hi, l);
+    }
+  }
+  assert(lo >= 20 && hi <= 150 && lo < 30 && hi > 140, `${lo}..${hi}`);
+});
+
+Deno.test("loss drops about the given fraction", () => {
+  const n = new Network(opts, new Rng(2));
+  let lost = 0;
+  for (let i = 0; i < 100_000; i++) if (n.arrival(0, 1, 2) === undefined) lost++;
+  assert(lost > 850 && lost < 1150, `lost ${lost}`);
+});
+
+Deno.test("rules drop or delay only inside their window and groups", () => {
+  const n = new Network({ ...opts, loss: 0 }, new Rng(3));
+  n.rules.push({ startMs: 100, endMs: 200, from: new Set([1]), action: "drop" });
+  n.rules.push({ startMs: 0, endMs: 1000, to: new Set([3]), action: "delay", ms: 500 });
+  assertEquals(n.arrival(150, 1, 2), undefined);
+  assert(n.arrival(250, 1, 2) !== undefined);
+  assert(n.arrival(150, 2, 1) !== undefined);
+  assertEquals(n.arrival(0, 2, 3)! - n.latency(2, 3), 500);
+});
+
+Deno.test("serialization time follows capacity", () => {
+  const n = new Network(opts, new Rng(1));
+  n.setCapacity(0, 1_000_000);
+  assertEquals(n.serializeMs(0, 1222), 10);
+});

@@ -1,0 +1,321 @@
+/**
+ * The virtual swarm: a source and N peers running the real protocol core (lib/peer,
+ * lib/source) on a virtual clock, over the in-memory network of network.ts, with the
+ * tracker's club deck in process. One seeded PRNG drives everything, so a seed replays a
+ * run exactly.
+ *
+ * What the simulator leaves out is work whose cost the benchmarks measure, never behaviour:
+ * messages are not CBOR-encoded (their sizes come from lib/wire/size.ts, computed from the
+ * real encoder per message shape) and blocks are authenticated with the cheap stand-in of
+ * lib/auth/standin.ts, which still rejects anything not made by the source.
+ */
+import { standinPair } from "../lib/auth/standin.ts";
+import type { PeerEvent } from "../lib/peer/events.ts";
+import type { ProtocolNode } from "../lib/peer/node.ts";
+import { PeerCore } from "../lib/peer/peer.ts";
+import type { PeerConfig } from "../lib/peer/config.ts";
+import { Rng } from "../lib/rand.ts";
+import { SourceNode } from "../lib/source/source_node.ts";
+import { BLOCK_PAYLOAD } from "../lib/wire/budget.ts";
+import type { Msg } from "../lib/wire/messages.ts";
+import { wireSize } from "../lib/wire/size.ts";
+import { EventQueue } from "./event_queue.ts";
+import { RunCounters } from "./metrics.ts";
+import { Network } from "./network.ts";
+import { SimTracker } from "./sim_tracker.ts";
+
+/** Settings of one run. */
+export interface SwarmOptions {
+  readonly peers: number;
+  readonly seconds: number;
+  readonly seed: number;
+  readonly bitrateKbps: number;
+  readonly clubs: number;
+  /** Random loss per datagram, 0..1. */
+  readonly loss: number;
+  /** Target play delay of every peer, ms. */
+  readonly playDelayMs: number;
+  readonly minLatencyMs: number;
+  readonly maxLatencyMs: number;
+  /** Upload capacity mix: [share of peers, multiple of the stream rate]. */
+  readonly capacityMix: readonly (readonly [number, number])[];
+  /** The source's upload capacity, as a multiple of the stream rate. */
+  readonly sourceCapacity: number;
+  /** Peers join uniformly over this many ms from the start. */
+  readonly joinSpreadMs: number;
+  /** Round trip of an announce to the tracker, ms. */
+  readonly trackerRttMs: number;
+  /** How often peers and source announce again, ms. */
+  readonly announceMs: number;
+  readonly config?: Partial<PeerConfig>;
+  /** Called for every redundant block a peer received (diagnostics). */
+  readonly onDuplicate?: (peer: PeerCore, msg: Msg & { t: "block" }, now: number) => void;
+  /** Called for every data block a peer skipped (diagnostics). */
+  readonly onSkip?: (peer: PeerCore, seq: number, now: number) => void;
+}
+
+/** The defaults of issue #2's default network. */
+export const DEFAULT_SWARM: SwarmOptions = {
+  peers: 200,
+  seconds: 20,
+  seed: 1,
+  bitrateKbps: 2000,
+  clubs: 12,
+  loss: 0.01,
+  playDelayMs: 3000,
+  minLatencyMs: 20,
+  maxLatencyMs: 150,
+  capacityMix: [[0.2, 0.5], [0.5, 1.5], [0.3, 3]],
+  sourceCapacity: 4,
+  joinSpreadMs: 5000,
+  trackerRttMs: 100,
+  announceMs: 10_000,
+};
+
+const DELIVER = 0, LINK = 1, TIMER = 2, JOIN = 3, JOINED = 4, INPUT = 5, ANNOUNCE = 6;
+
+interface SimNode {
+  readonly index: number;
+  readonly addr: string;
+  node: ProtocolNode | undefined;
+  peer: PeerCore | undefined;
+  busyUntil: number;
+  linkScheduled: boolean;
+  timerAt: number;
+  joinAt: number;
+}
+
+/** The result of a run: what the simulator measured. */
+export interface SwarmResult {
+  readonly counters: RunCounters;
+  readonly clubSizes: number[];
+  readonly peersJoined: number;
+  readonly drops: Record<string, number>;
+  readonly repairAsked: number;
+  readonly duplicatesReceived: number;
+  readonly staleDropped: number;
+  /** The peer cores at the end of the run (index i is node `n${i + 1}`), for inspection. */
+  readonly cores: readonly (PeerCore | undefined)[];
+  readonly source: SourceNode;
+}
+
+/** Runs one simulation. */
+export function runSwarm(opts: SwarmOptions): SwarmResult {
+  const rng = new Rng(opts.seed);
+  const netRng = rng.fork();
+  const net = new Network({
+    minLatencyMs: opts.minLatencyMs,
+    maxLatencyMs: opts.maxLatencyMs,
+    loss: opts.loss,
+    headerBytes: 28,
+    seed: opts.seed,
+  }, netRng);
+  const tracker = new SimTracker(opts.clubs, rng.fork());
+  const tag = 0x636c7562;
+  const { suite, signer } = standinPair(rng.int(2 ** 31), tag);
+  const q = new EventQueue();
+  const c = new RunCounters();
+  const endMs = opts.seconds * 1000;
+  const bitrate = opts.bitrateKbps * 1000;
+  const clubSizes = new Array(opts.clubs).fill(0);
+
+  // Ground truth from the source: send time of every seq, and which seqs are signatures.
+  const srcTime = new Map<number, number>();
+  const authSeqs = new Set<number>();
+
+  const nodes: SimNode[] = [];
+  for (let i = 0; i <= opts.peers; i++) {
+    nodes.push({
+      index: i,
+      addr: `n${i}`,
+      node: undefined,
+      peer: undefined,
+      busyUntil: 0,
+      linkScheduled: false,
+      timerAt: Infinity,
+      joinAt: 0,
+    });
+  }
+  const indexOf = (addr: string) => Number(addr.slice(1));
+
+  // Capacities: the mix dealt over the peers in a shuffled order.
+  net.setCapacity(0, bitrate * opts.sourceCapacity);
+  const order = rng.shuffle(Array.from({ length: opts.peers }, (_, i) => i + 1));
+  let k = 0;
+  for (const [share, mult] of opts.capacityMix) {
+    const n = Math.round(share * opts.peers);
+    for (let j = 0; j < n && k < order.length; j++) net.setCapacity(order[k++], bitrate * mult);
+  }
+  const lastMult = opts.capacityMix[opts.capacityMix.length - 1][1];
+  while (k < order.length) net.setCapacity(order[k++], bitrate * lastMult);
+
+  // The source.
+  const source = new SourceNode(0, {
+    self: "n0",
+    clubs: opts.clubs,
+    rng: rng.fork(),
+    signer,
+    suite,
+    align: 188,
+    thresholdMs: 800,
+    config: opts.config,
+  });
+  source.onBlock = (b) => {
+    srcTime.set(b.seq, b.srcTime);
+    if (b.kind === "auth") authSeqs.add(b.seq);
+  };
+  nodes[0].node = source;
+  const payload = new Uint8Array(BLOCK_PAYLOAD);
+  const inputEveryMs = (BLOCK_PAYLOAD * 8 * 1000) / bitrate;
+  q.push(0, INPUT, 0);
+  q.push(0, ANNOUNCE, 0);
+  q.push(0, TIMER, 0);
+  nodes[0].timerAt = 0;
+
+  for (let i = 1; i <= opts.peers; i++) {
+    const at = rng.range(0, opts.joinSpreadMs);
+    nodes[i].joinAt = at;
+    q.push(at, JOIN, i);
+  }
+
+  function drainEvents(n: SimNode, now: number): void {
+    const node = n.node!;
+    for (let e: PeerEvent | undefined = node.pollEvent(); e; e = node.pollEvent()) {
+      if (e.type === "ready") {
+        if (e.kind === "data") c.latency.add(e.at - srcTime.get(e.seq)!);
+      } else if (e.type === "playback") {
+        const pe = e.event;
+        if (pe.type === "play") c.played++;
+        else if (pe.type === "skip" && !authSeqs.has(pe.seq)) {
+          c.skipped++;
+          opts.onSkip?.(n.peer!, pe.seq, now);
+        } else if (pe.type === "start") c.startup.add(pe.at - n.joinAt);
+      }
+    }
+    void now;
+  }
+
+  function touch(n: SimNode, now: number): void {
+    drainEvents(n, now);
+    const node = n.node!;
+    const t = Math.max(node.pollTimeout(), now);
+    if (t < n.timerAt) {
+      n.timerAt = t;
+      q.push(t, TIMER, n.index);
+    }
+    if (!n.linkScheduled && node.hasPending()) {
+      n.linkScheduled = true;
+      q.push(Math.max(now, n.busyUntil), LINK, n.index);
+    }
+  }
+
+  function onLink(n: SimNode, now: number): void {
+    n.linkScheduled = false;
+    const node = n.node!;
+    const dg = node.pollTransmit(now);
+    if (!dg) return;
+    const size = wireSize(dg.msg);
+    c.sent(dg.msg.t, size, n.index === 0);
+    n.busyUntil = now + net.serializeMs(n.index, size);
+    const to = indexOf(dg.to);
+    const at = net.arrival(n.busyUntil, n.index, to);
+    if (at === undefined) c.datagramsLost++;
+    else q.push(at, DELIVER, to, n.addr, dg.msg, size);
+    n.linkScheduled = true;
+    q.push(n.busyUntil, LINK, n.index);
+  }
+
+  function onDeliver(n: SimNode, now: number, from: string, msg: Msg, size: number): void {
+    if (!n.node) return;
+    if (msg.t === "block" && n.peer) {
+      if (n.peer.holds(msg.block.seq)) {
+        c.redundantBlockBytes += size;
+        opts.onDuplicate?.(n.peer, msg, now);
+      } else c.usefulBlockBytes += size;
+    }
+    n.node.handleMessage(now, from, msg);
+    touch(n, now);
+  }
+
+  for (let e = q.pop(); e && e.time <= endMs; e = q.pop()) {
+    c.events++;
+    const now = e.time;
+    const n = nodes[e.node];
+    switch (e.kind) {
+      case DELIVER:
+        onDeliver(n, now, e.a as string, e.b as Msg, e.size!);
+        break;
+      case LINK:
+        onLink(n, now);
+        break;
+      case TIMER:
+        if (now !== n.timerAt) break;
+        n.timerAt = Infinity;
+        n.node!.handleTimeout(now);
+        touch(n, now);
+        break;
+      case JOIN:
+        q.push(now + opts.trackerRttMs, JOINED, n.index, tracker.deck.deal());
+        break;
+      case JOINED: {
+        const clubs = e.a as [number, number];
+        for (const cl of clubs) clubSizes[cl]++;
+        const peer = new PeerCore(now, {
+          self: n.addr,
+          role: "peer",
+          clubs: opts.clubs,
+          myClubs: clubs,
+          suite,
+          rng: rng.fork(),
+          source: "n0",
+          config: opts.config,
+          playback: { targetDelayMs: opts.playDelayMs },
+        });
+        peer.addPeers(tracker.sample(n.addr, 50));
+        tracker.add(n.addr, clubs);
+        n.node = peer;
+        n.peer = peer;
+        q.push(now + opts.announceMs, ANNOUNCE, n.index);
+        n.timerAt = now;
+        q.push(now, TIMER, n.index);
+        break;
+      }
+      case INPUT:
+        source.input(now, payload);
+        c.streamBytes += payload.length;
+        touch(n, now);
+        q.push(now + inputEveryMs, INPUT, 0);
+        break;
+      case ANNOUNCE: {
+        const list = tracker.sample(n.addr, 50);
+        if (n.index === 0) source.addPeers(list);
+        else n.peer!.addPeers(list);
+        touch(n, now);
+        q.push(now + (n.index === 0 ? 1000 : opts.announceMs), ANNOUNCE, n.index);
+        break;
+      }
+    }
+  }
+
+  const drops: Record<string, number> = {};
+  let repairAsked = 0, duplicatesReceived = 0, staleDropped = 0;
+  for (const n of nodes) {
+    const p = n.peer ?? (n.index === 0 ? source.core : undefined);
+    if (!p) continue;
+    for (const [why, v] of Object.entries(p.stats.dropped)) drops[why] = (drops[why] ?? 0) + v;
+    repairAsked += p.stats.repairAsked;
+    duplicatesReceived += p.stats.duplicates;
+    staleDropped += p.stats.staleDropped;
+  }
+  return {
+    counters: c,
+    clubSizes,
+    peersJoined: nodes.filter((n) => n.peer).length,
+    drops,
+    repairAsked,
+    duplicatesReceived,
+    staleDropped,
+    cores: nodes.slice(1).map((n) => n.peer),
+    source,
+  };
+}

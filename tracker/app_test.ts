@@ -256,3 +256,72 @@ Deno.test("an oversize registration is 413; a new club count restarts the deck",
     t.close();
   }
 });
+
+Deno.test("two instances on one KV: a heartbeat without clubs on the other instance finds them in KV", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const opts = { rateLimit: { rate: 0, burst: 1 } };
+    const a = createApp(new KvStore(kv, new Rng(1)), opts);
+    const b = createApp(new KvStore(kv, new Rng(2)), opts);
+    const env = { remoteAddr: "::ffff:10.1.2.3" };
+    const { channel, body } = registration(12, NOW);
+    await a.request(`/c/${channel}`, { method: "PUT", body: JSON.stringify(body) }, env);
+    // b loads its view of the channel before the join happens on a.
+    assertEquals((await (await b.request(`/c/${channel}`, {}, env)).json()).peers, 0);
+    const join = await (await a.request(`/c/${channel}/announce`, {
+      method: "POST",
+      body: JSON.stringify({ peer: "x", port: 9, event: "join" }),
+    }, env)).json();
+    assertEquals(join.you, { ip: "10.1.2.3" });
+    const hb = await b.request(`/c/${channel}/announce`, {
+      method: "POST",
+      body: JSON.stringify({ peer: "x", port: 9, event: "heartbeat" }),
+    }, env);
+    assertEquals(hb.status, 200);
+    const stats = await (await b.request(`/c/${channel}`, {}, env)).json();
+    assertEquals(stats.members.reduce((s: number, n: number) => s + n, 0), 2);
+    for (const c of join.recommend) assertEquals(stats.members[c], 1);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("the home page lists the busiest channels first, up to its limit", async () => {
+  const t = await startTestTracker({ pageChannels: 2 });
+  try {
+    const chans: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { channel, body } = registration(4, NOW, new Uint8Array(32).fill(60 + i));
+      await t.call("PUT", `/c/${channel}`, body);
+      for (let p = 0; p < i; p++) {
+        await t.call("POST", `/c/${channel}/announce`, { peer: `p${p}`, port: 1, event: "join" });
+      }
+      chans.push(channel);
+    }
+    const html = await (await t.app.request("/", {}, { remoteAddr: "1.1.1.1" })).text();
+    const shown = chans.filter((c) => html.includes(`/c/${c}"`));
+    assertEquals(shown.length, 2);
+    assert(html.includes("Only the first 2 channels are shown"));
+    const order = shown.map((c) => html.indexOf(`/c/${c}"`));
+    const peersOf = shown.map((c) => chans.indexOf(c));
+    // Of the two shown, the one with more peers comes first.
+    assert((order[0] < order[1]) === (peersOf[0] > peersOf[1]), JSON.stringify({ order, peersOf }));
+    for (
+      const name of [
+        "clubcast_tracker_http_requests_total",
+        "clubcast_tracker_announces_total",
+        "clubcast_tracker_registrations_total",
+        "clubcast_tracker_rate_limited_total",
+        "clubcast_tracker_cached_channels",
+        "clubcast_tracker_kv_refreshes_total",
+        "clubcast_tracker_peer_batches_total",
+        "clubcast_tracker_deck_conflicts_total",
+      ]
+    ) {
+      const m = await (await t.app.request("/metrics", {}, { remoteAddr: "1.1.1.1" })).text();
+      assert(m.includes(`# TYPE ${name} `), name);
+    }
+  } finally {
+    t.close();
+  }
+});

@@ -17,6 +17,7 @@ Deno.test("the home page lists channels with peers and club balance, escaped", (
     false,
   );
   assert(html.startsWith("<!doctype html>"));
+  assert(html.includes('<meta http-equiv="refresh" content="10">'));
   assert(html.includes(`href="/c/${"K".repeat(43)}"`));
   assert(html.includes(`<td class="num">7</td>`));
   assert(html.includes("min 4 · max 5"));

@@ -97,6 +97,8 @@ export interface SwarmResult {
   /** The peer cores at the end of the run (index i is node `n${i + 1}`), for inspection. */
   readonly cores: readonly (PeerCore | undefined)[];
   readonly source: SourceNode;
+  /** Upload capacity of each node, bits per second (index 0 is the source). */
+  readonly capacities: readonly number[];
 }
 
 /** Runs one simulation. */
@@ -316,6 +318,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     duplicatesReceived,
     staleDropped,
     cores: nodes.slice(1).map((n) => n.peer),
+    capacities: nodes.map((n) => net.capacity(n.index)),
     source,
   };
 }

@@ -45,10 +45,14 @@ export interface PeerConfig {
   readonly storeSeqs: number;
   /** Queued blocks older than this are not worth sending any more. */
   readonly staleMs: number;
+  /** Catch-up blocks made longer ago than this by the source are not sent any more. */
+  readonly bulkMaxAgeMs: number;
   /** Repair timing (repair.ts). */
   readonly repairGraceMs: number;
   readonly repairRetryMs: number;
   readonly repairMaxTries: number;
+  /** Repairs a peer serves per second at most (burst of the same size). */
+  readonly repairServePerSec: number;
   /** Known peers kept. */
   readonly directoryMax: number;
   /** Peers returned in a "peers" answer. */
@@ -81,7 +85,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   idleOutMs: 1500,
   idleInMs: 8000,
   connectTimeoutMs: 1000,
-  pingFreshMs: 10_000,
+  pingFreshMs: 3000,
   retryMs: 2000,
   pingBatch: 4,
   findEveryMs: 1000,
@@ -94,15 +98,17 @@ export const DEFAULT_CONFIG: PeerConfig = {
   joinHistoryMs: 2500,
   storeSeqs: 4096,
   staleMs: 1500,
-  repairGraceMs: 60,
+  bulkMaxAgeMs: 2800,
+  repairGraceMs: 250,
   repairRetryMs: 300,
   repairMaxTries: 5,
+  repairServePerSec: 40,
   directoryMax: 2000,
   peersAnswer: 16,
   inRunMax: 9,
-  fullDelayMs: 150,
-  shedDelayMs: 400,
-  shedEveryMs: 500,
-  holdMs: 120,
+  fullDelayMs: 100,
+  shedDelayMs: 200,
+  shedEveryMs: 200,
+  holdMs: 250,
   leadEveryMs: 2000,
 };

@@ -1,10 +1,11 @@
 /**
  * Congestion control on one download connection (patent [0051]-[0053]).
  *
- * - Delay: each block datagram carries its sender's clock (`hop`, ms mod 2^32). Clocks are
- *   not synchronised, so the one-way delay is measured against the smallest delay seen on
- *   this connection (LEDBAT's base delay): the excess is queueing. Past the threshold that
- *   the source puts in its signature blocks, the connection is too slow.
+ * - Delay: each block carries the source's transmit time (`srcTime`) [0051]. Clocks are
+ *   not synchronised, so the delay is measured against the smallest seen on this connection
+ *   (LEDBAT's base delay): the excess is queueing, in the uploader's send queue or anywhere
+ *   upstream of it. Past the threshold that the source puts in its signature blocks, the
+ *   connection is too slow.
  * - Loss: each connection numbers its datagrams (`n`). A skipped block after a "have" is
  *   not a gap, since the counter only advances on datagrams really sent. The patent drops a
  *   connection on any gap [0052]; on the open internet 1% random loss would then tear down
@@ -22,14 +23,6 @@ export interface DownMonitorOptions {
   readonly maxLoss: number;
 }
 
-const WRAP = 2 ** 32;
-
-/** Signed difference of two 32-bit wrapping millisecond clocks. */
-export function wrapDiff(later: number, earlier: number): number {
-  const d = (((later - earlier) % WRAP) + WRAP) % WRAP;
-  return d >= WRAP / 2 ? d - WRAP : d;
-}
-
 /** Delay, loss and idleness of one download connection. */
 export class DownMonitor {
   #base: number | undefined;
@@ -40,8 +33,12 @@ export class DownMonitor {
   #lostInRing = 0;
   /** Local time of the last datagram, or of the connection's start. */
   lastRecv: number;
-  /** The latest measured queueing delay, ms. */
+  /** The queueing delay, ms: the least excess over the last few blocks. */
   excessMs = 0;
+  /** The last few blocks' excess delays: one late block (say, relayed after its own
+   * repair) is not congestion; a connection whose every recent block is late is. */
+  #recent = new Float64Array(8);
+  #recentPos = 0;
   /** Datagrams lost on this connection so far. */
   lost = 0;
   readonly #opts: DownMonitorOptions;
@@ -60,14 +57,16 @@ export class DownMonitor {
   }
 
   /**
-   * Accounts a block datagram received at `now` with the sender's `hop` clock and counter
-   * `n`; `thresholdMs` is the source's current delay threshold.
+   * Accounts a block datagram received at `now`, sent by the source at `srcTime` (its own
+   * clock), with connection counter `n`; `thresholdMs` is the source's delay threshold.
    */
-  onBlock(now: number, hop: number, n: number, thresholdMs: number): DownVerdict {
+  onBlock(now: number, srcTime: number, n: number, thresholdMs: number): DownVerdict {
     this.lastRecv = now;
-    const delay = wrapDiff(now, hop);
+    const delay = now - srcTime;
     if (this.#base === undefined || delay < this.#base) this.#base = delay;
-    this.excessMs = delay - this.#base;
+    this.#recent[this.#recentPos] = delay - this.#base;
+    this.#recentPos = (this.#recentPos + 1) % this.#recent.length;
+    this.excessMs = Math.min(...this.#recent);
     if (this.#lastN >= 0 && n > this.#lastN) {
       // Cap the accounted gap: a huge jump is one event, not a flood of losses.
       const gap = Math.min(n - this.#lastN - 1, this.#ring.length);

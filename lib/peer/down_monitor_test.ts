@@ -1,18 +1,24 @@
 import { assertEquals } from "../testing.ts";
-import { DownMonitor, wrapDiff } from "./down_monitor.ts";
+import { DownMonitor } from "./down_monitor.ts";
 
 const opts = { lossWindow: 64, maxLoss: 4 };
 
 Deno.test("delay is measured against the base delay, whatever the clock offset", () => {
-  // The sender's clock is 1,000,000 ms ahead of ours: raw delays are negative.
+  // The source's clock is 1,000,000 ms ahead of ours: raw delays are negative.
   const m = new DownMonitor(0, opts);
   let n = 0;
   for (let t = 0; t < 1000; t += 10) {
     assertEquals(m.onBlock(t, t + 1_000_000 - 40, n++, 300), "ok");
   }
   assertEquals(m.excessMs, 0);
-  // Queueing grows by 350 ms: past the 300 ms threshold.
-  assertEquals(m.onBlock(1000, 1000 + 1_000_000 - 40 - 350, n++, 300), "delay");
+  // One late block is no congestion.
+  assertEquals(m.onBlock(1000, 1000 + 1_000_000 - 40 - 350, n++, 300), "ok");
+  // Queueing grows by 350 ms and stays: past the 300 ms threshold.
+  let verdict = "ok";
+  for (let t = 1010; t < 1100 && verdict === "ok"; t += 10) {
+    verdict = m.onBlock(t, t + 1_000_000 - 40 - 350, n++, 300);
+  }
+  assertEquals(verdict, "delay");
 });
 
 Deno.test("a single gap is tolerated, sustained loss drops the connection", () => {
@@ -40,9 +46,4 @@ Deno.test("idle after idleMs without datagrams", () => {
   const m = new DownMonitor(100, opts);
   assertEquals(m.idle(2000, 2000), false);
   assertEquals(m.idle(2101, 2000), true);
-});
-
-Deno.test("wrapDiff handles the 32-bit wrap", () => {
-  assertEquals(wrapDiff(5, 2 ** 32 - 5), 10);
-  assertEquals(wrapDiff(2 ** 32 - 5, 5), -10);
 });

@@ -22,7 +22,8 @@ import type { PeerEvent } from "./events.ts";
 import type { ProtocolNode } from "./node.ts";
 import { RepairTracker } from "./repair.ts";
 import { SeqRing } from "./seq_ring.ts";
-import { UploadQueue } from "./upload_queue.ts";
+import { TokenBucket } from "./token_bucket.ts";
+import { type BlockClass, UploadQueue } from "./upload_queue.ts";
 import { dropDown, handleAccept, handleConnectMsg, handleDrop, punish } from "./peer_conns.ts";
 import { nextDatagram, relay, sendHave } from "./peer_relay.ts";
 import { tick } from "./peer_tick.ts";
@@ -52,7 +53,8 @@ export interface PeerStats {
   unsolicited: number;
   forged: number;
   wrongClub: number;
-  blocksOut: number;
+  /** Blocks sent, by send-queue class. */
+  sent: Record<BlockClass, number>;
   staleDropped: number;
   repairAsked: number;
   repairServed: number;
@@ -101,7 +103,7 @@ export class PeerCore implements ProtocolNode {
     unsolicited: 0,
     forged: 0,
     wrongClub: 0,
-    blocksOut: 0,
+    sent: { auth: 0, in: 0, out: 0, repair: 0, bulk: 0 },
     staleDropped: 0,
     repairAsked: 0,
     repairServed: 0,
@@ -114,10 +116,12 @@ export class PeerCore implements ProtocolNode {
   firstSeq: number | undefined;
   nonce = 1;
   nextTick: number;
-  /** How long the last live block sent had waited in the send queue, ms. */
+  /** How long live blocks wait in this peer's send queue, ms (moving average). */
   queueDelayMs = 0;
   lastShed = -Infinity;
   lastLeadRound = -Infinity;
+  /** Repairs this peer serves are rate-limited, so "want"s cannot eat its upload. */
+  readonly repairTokens: TokenBucket;
   withdrawn = false;
 
   /** A peer born at `now`. */
@@ -160,6 +164,11 @@ export class PeerCore implements ProtocolNode {
       ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })
       : undefined;
     this.thresholdMs = this.cfg.defaultThresholdMs;
+    this.repairTokens = new TokenBucket(
+      this.cfg.repairServePerSec,
+      this.cfg.repairServePerSec,
+      now,
+    );
     this.nextTick = now;
   }
 
@@ -214,7 +223,7 @@ export class PeerCore implements ProtocolNode {
       case "drop":
         return handleDrop(this, now, from, msg);
       case "want":
-        return this.#answerWant(from, msg.seqs);
+        return this.#answerWant(now, from, msg.seqs);
     }
   }
 
@@ -287,6 +296,11 @@ export class PeerCore implements ProtocolNode {
     };
   }
 
+  /** Accounts the time a live block waited before it was sent or found stale. */
+  noteQueueDelay(ms: number): void {
+    this.queueDelayMs += 0.1 * (ms - this.queueDelayMs);
+  }
+
   /** True when this peer's uploads are saturated (see PeerConfig.fullDelayMs). */
   isFull(): boolean {
     return this.queue.blocksWaiting > 0 && this.queueDelayMs > this.cfg.fullDelayMs;
@@ -310,7 +324,7 @@ export class PeerCore implements ProtocolNode {
     this.send(from, { t: "peers", club, nonce, peers });
   }
 
-  #answerWant(from: Addr, seqs: readonly number[]): void {
+  #answerWant(now: number, from: Addr, seqs: readonly number[]): void {
     // Only peers we have a connection with get repairs: their address is proven, so a
     // spoofed "want" cannot turn us into an amplifier.
     let known = false;
@@ -318,18 +332,9 @@ export class PeerCore implements ProtocolNode {
     for (const c of this.downs.values()) if (c.remote === from) known = true;
     if (!known) return;
     for (const seq of seqs.slice(0, 16)) {
-      const block = this.store.get(seq);
-      if (!block) continue;
+      if (!this.store.has(seq) || !this.repairTokens.take(now)) continue;
       this.stats.repairServed++;
-      const msg: BlockMsg = {
-        t: "block",
-        club: seq % this.clubs,
-        hop: 0,
-        n: 0,
-        repair: true,
-        block,
-      };
-      this.send(from, msg);
+      this.queue.block("repair", { conn: undefined, to: from, seq, at: now });
     }
   }
 
@@ -338,7 +343,9 @@ export class PeerCore implements ProtocolNode {
     this.stats.blocksIn++;
     if (this.role === "source") return;
     const down = this.downs.get(connKey(from, m.club));
-    if (b.seq % this.clubs !== m.club) {
+    // A block travels on its own club's connections; a signature block may also come on any
+    // in-club connection of this peer (peer_relay.ts).
+    if (b.seq % this.clubs !== m.club && !(b.kind === "auth" && this.myClubs.has(m.club))) {
       this.stats.wrongClub++;
       return punish(this, now, from);
     }
@@ -346,13 +353,13 @@ export class PeerCore implements ProtocolNode {
       this.stats.unsolicited++;
       return;
     }
-    const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, m.hop, m.n, this.thresholdMs);
+    const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, b.srcTime, m.n, this.thresholdMs);
     const first = !this.seen.has(b.seq);
     if (first) {
       this.seen.add(b.seq);
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
-      if (this.myClubs.has(m.club)) sendHave(this, m.club, b.seq, from);
+      if (this.myClubs.has(m.club)) sendHave(this, b.seq, b.kind === "auth", from);
     } else {
       this.stats.duplicates++;
     }

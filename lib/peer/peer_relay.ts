@@ -5,7 +5,7 @@
  * lacks (its bitfield), or recent history when it has nothing yet.
  */
 import { decodeBitfield, makeBitfield } from "../bitfield/bitfield.ts";
-import type { Addr, Bitfield, Block, Msg } from "../wire/messages.ts";
+import type { Addr, Bitfield, Block, BlockMsg, Msg } from "../wire/messages.ts";
 import type { UpConn } from "./conns.ts";
 import type { PeerCore } from "./peer.ts";
 
@@ -16,23 +16,30 @@ export const MAX_BITFIELD_BITS = 512;
 /** Queues `block` for this peer's downstreams in its club. */
 export function relay(p: PeerCore, now: number, block: Block, from: Addr): void {
   const club = block.seq % p.clubs;
-  if (!p.myClubs.has(club)) return;
+  // A signature block travels every in-club mesh a peer is in, not only its own club's:
+  // one lost signature would cost its whole batch, so each peer gets it over several paths.
+  const everyClub = block.kind === "auth" && p.role === "peer";
+  if (!p.myClubs.has(club) && !everyClub) return;
   for (const up of p.ups.values()) {
-    if (up.club !== club || !up.open || !up.accepted || up.remote === from) continue;
+    if (!up.open || !up.accepted || up.remote === from) continue;
+    if (up.club !== club && !(everyClub && up.inClub)) continue;
     if (up.inClub && up.haves.has(block.seq)) continue;
-    const item = { conn: up, seq: block.seq, at: now, repair: false };
-    if (block.kind === "auth") p.queue.block("auth", item);
-    else if (!up.inClub) p.queue.block("out", item);
-    else if (up.lead || p.role === "source") p.queue.block("in", item);
-    else p.queue.hold(item);
+    const item = { conn: up, to: up.remote, seq: block.seq, at: now };
+    const push = !up.inClub || up.lead || p.role === "source";
+    if (!push) p.queue.hold(item);
+    else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
   }
 }
 
-/** Tells in-club upstreams (but the sender) that this peer has `seq` [0046]. */
-export function sendHave(p: PeerCore, club: number, seq: number, from: Addr): void {
+/**
+ * Tells in-club upstreams (but the sender) that this peer has `seq` [0046]: those of the
+ * block's club, or of every club of this peer for a signature block (see {@link relay}).
+ */
+export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): void {
+  const club = seq % p.clubs;
   for (const d of p.downs.values()) {
-    if (d.club === club && d.inClub && d.accepted && d.remote !== from) {
-      p.send(d.remote, { t: "have", club, seqs: [seq] });
+    if ((d.club === club || auth) && d.inClub && d.accepted && d.remote !== from) {
+      p.send(d.remote, { t: "have", club: d.club, seqs: [seq] });
     }
   }
 }
@@ -66,7 +73,7 @@ export function catchUp(p: PeerCore, now: number, up: UpConn, have: Bitfield | n
     }
   }
   for (let i = picked.length - 1; i >= 0; i--) {
-    p.queue.block("bulk", { conn: up, seq: picked[i].seq, at: now, repair: false });
+    p.queue.block("bulk", { conn: up, to: up.remote, seq: picked[i].seq, at: now });
   }
 }
 
@@ -75,23 +82,37 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
   const ctl = p.queue.nextControl();
   if (ctl) return ctl;
   p.queue.release(now, p.cfg.holdMs);
-  const item = p.queue.nextBlock((it) => {
+  const next = p.queue.nextBlock((it, cls) => {
+    const block = p.store.get(it.seq);
+    if (!block) return false;
     const c = it.conn;
-    if (!c.open || !c.accepted || c.sent.has(it.seq) || !p.store.has(it.seq)) return false;
-    if (c.inClub && c.haves.has(it.seq)) return false;
+    if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
+      return false;
+    }
+    if (cls === "bulk") return now - block.srcTime <= p.cfg.bulkMaxAgeMs;
     if (now - it.at > p.cfg.staleMs) {
       p.stats.staleDropped++;
+      if (c) p.noteQueueDelay(now - it.at);
       return false;
     }
     return true;
   });
-  if (!item) return undefined;
+  if (!next) return undefined;
+  const [item, cls] = next;
+  p.stats.sent[cls]++;
+  const block = p.store.get(item.seq)!;
   const conn = item.conn;
-  if (!item.repair) p.queueDelayMs = now - item.at;
+  if (!conn || cls === "bulk") {
+    // Repairs and catch-up are outside the connection's live stream: no counter, and the
+    // receiver does not judge the connection's delay by them.
+    if (conn) conn.sent.add(item.seq);
+    const club = item.seq % p.clubs;
+    const msg: BlockMsg = { t: "block", club, hop: 0, n: 0, repair: true, block };
+    return { to: item.to, msg };
+  }
+  p.noteQueueDelay(now - item.at);
   conn.n++;
   conn.sent.add(item.seq);
-  p.stats.blocksOut++;
-  const block = p.store.get(item.seq)!;
   const hop = ((Math.floor(now) % WRAP) + WRAP) % WRAP;
   return {
     to: conn.remote,

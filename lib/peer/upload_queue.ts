@@ -3,7 +3,8 @@
  * signature blocks (every block of a batch waits for its signature, so it is urgent); then
  * blocks for in-club downstreams before blocks for downstreams in other clubs, except that
  * after `inRunMax` in-club blocks in a row one out-of-club block goes (patent [0048], which
- * keeps out-of-club connections from starving); catch-up blocks for a new connection last.
+ * keeps out-of-club connections from starving); then repairs answering a "want"; catch-up
+ * blocks for a new connection last.
  * Whether a queued block is still worth sending is decided when it leaves the queue, so a
  * "have" that arrives while the block waits still saves the bytes. Blocks for an in-club
  * downstream that named another upstream its lead are first held for `holdMs`
@@ -14,15 +15,15 @@ import type { UpConn } from "./conns.ts";
 import { Deque } from "./deque.ts";
 
 /** The class of a queued block. */
-export type BlockClass = "auth" | "in" | "out" | "bulk";
+export type BlockClass = "auth" | "in" | "out" | "repair" | "bulk";
 
-/** A block waiting for a connection. */
+/** A block waiting to be sent. */
 export interface QueuedBlock {
-  readonly conn: UpConn;
+  /** The connection it goes out on; none for a repair (it answers a "want"). */
+  readonly conn: UpConn | undefined;
+  readonly to: Addr;
   readonly seq: number;
   readonly at: number;
-  /** Sent in answer to a "want", outside the connection's counter. */
-  readonly repair: boolean;
 }
 
 /** A control message waiting. */
@@ -38,6 +39,7 @@ export class UploadQueue {
     auth: new Deque(),
     in: new Deque(),
     out: new Deque(),
+    repair: new Deque(),
     bulk: new Deque(),
   };
   readonly #held = new Deque<QueuedBlock>();
@@ -81,7 +83,21 @@ export class UploadQueue {
   /** Blocks waiting, all classes. */
   get blocksWaiting(): number {
     const b = this.#blocks;
-    return b.auth.length + b.in.length + b.out.length + b.bulk.length;
+    return b.auth.length + b.in.length + b.out.length + b.repair.length + b.bulk.length;
+  }
+
+  /** Items waiting per class (and held), for diagnostics. */
+  sizes(): Record<BlockClass | "held" | "control", number> {
+    const b = this.#blocks;
+    return {
+      control: this.#control.length,
+      held: this.#held.length,
+      auth: b.auth.length,
+      in: b.in.length,
+      out: b.out.length,
+      repair: b.repair.length,
+      bulk: b.bulk.length,
+    };
   }
 
   /** True when nothing waits to be sent now (held blocks do not count). */
@@ -94,8 +110,13 @@ export class UploadQueue {
     return this.#control.shift();
   }
 
-  /** The next block by priority; `stale` ones (as the caller judges) are skipped. */
-  nextBlock(keep: (item: QueuedBlock) => boolean): QueuedBlock | undefined {
+  /**
+   * The next block by priority, with its class; ones the caller judges not worth sending
+   * any more are skipped.
+   */
+  nextBlock(
+    keep: (item: QueuedBlock, cls: BlockClass) => boolean,
+  ): [QueuedBlock, BlockClass] | undefined {
     const b = this.#blocks;
     for (;;) {
       let q: Deque<QueuedBlock>;
@@ -104,13 +125,14 @@ export class UploadQueue {
       else if (b.out.length > 0 && (b.in.length === 0 || this.#inRun >= this.#inRunMax)) {
         [q, cls] = [b.out, "out"];
       } else if (b.in.length > 0) [q, cls] = [b.in, "in"];
+      else if (b.repair.length > 0) [q, cls] = [b.repair, "repair"];
       else if (b.bulk.length > 0) [q, cls] = [b.bulk, "bulk"];
       else return undefined;
       const item = q.shift()!;
-      if (!keep(item)) continue;
+      if (!keep(item, cls)) continue;
       if (cls === "in") this.#inRun++;
       else if (cls === "out") this.#inRun = 0;
-      return item;
+      return [item, cls];
     }
   }
 }

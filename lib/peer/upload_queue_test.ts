@@ -22,39 +22,39 @@ function conn(inClub: boolean): UpConn {
 Deno.test("one out-of-club block goes after nine in-club blocks in a row", () => {
   const q = new UploadQueue(9);
   const cin = conn(true), cout = conn(false);
-  for (let s = 0; s < 20; s++) q.block("in", { conn: cin, seq: s, at: 0, repair: false });
-  for (let s = 100; s < 103; s++) q.block("out", { conn: cout, seq: s, at: 0, repair: false });
+  for (let s = 0; s < 20; s++) q.block("in", { conn: cin, to: "in", seq: s, at: 0 });
+  for (let s = 100; s < 103; s++) q.block("out", { conn: cout, to: "out", seq: s, at: 0 });
   const order: number[] = [];
   for (let item = q.nextBlock(() => true); item; item = q.nextBlock(() => true)) {
-    order.push(item.seq);
+    order.push(item[0].seq);
   }
   assertEquals(order.slice(0, 11), [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 9]);
   assertEquals(order.indexOf(101), 19);
   assertEquals(order.length, 23);
 });
 
-Deno.test("signature blocks first, catch-up last, control before all", () => {
+Deno.test("signature blocks first, then live, repairs, catch-up; control before all", () => {
   const q = new UploadQueue();
   const c = conn(true);
-  const put = (cls: BlockClass, seq: number) =>
-    q.block(cls, { conn: c, seq, at: 0, repair: false });
+  const put = (cls: BlockClass, seq: number) => q.block(cls, { conn: c, to: "in", seq, at: 0 });
   put("bulk", 1);
+  put("repair", 4);
   put("in", 2);
   put("auth", 3);
   q.control("x", { t: "ping", nonce: 1 });
   assertEquals(q.nextControl()?.to, "x");
   const order = [];
-  for (let i = q.nextBlock(() => true); i; i = q.nextBlock(() => true)) order.push(i.seq);
-  assertEquals(order, [3, 2, 1]);
+  for (let i = q.nextBlock(() => true); i; i = q.nextBlock(() => true)) order.push(i[0].seq);
+  assertEquals(order, [3, 2, 4, 1]);
 });
 
 Deno.test("blocks the caller rejects at send time are skipped", () => {
   const q = new UploadQueue();
   const c = conn(true);
-  for (let s = 0; s < 4; s++) q.block("in", { conn: c, seq: s, at: 0, repair: false });
+  for (let s = 0; s < 4; s++) q.block("in", { conn: c, to: "in", seq: s, at: 0 });
   const got = [];
   for (let i = q.nextBlock((x) => x.seq % 2 === 1); i; i = q.nextBlock((x) => x.seq % 2 === 1)) {
-    got.push(i.seq);
+    got.push(i[0].seq);
   }
   assertEquals(got, [1, 3]);
   assertEquals(q.empty, true);

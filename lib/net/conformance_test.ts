@@ -1,0 +1,53 @@
+/**
+ * Runs the one conformance suite (conformance.ts) against every adapter: the in-memory
+ * network, Deno UDP, the impairment wrapper with nothing impaired, and Bun UDP in a `bun`
+ * subprocess (ignored, with a message, when bun is not installed).
+ */
+import { Rng } from "../rand.ts";
+import { assertEquals } from "../testing.ts";
+import { CONFORMANCE, type TransportFactory } from "./conformance.ts";
+import { openDenoUdp } from "./deno_udp.ts";
+import { impair } from "./impair.ts";
+import { MemoryNetwork } from "./memory.ts";
+
+// One memory network for the whole run: both ends of a case must share it.
+const memory = new MemoryNetwork();
+
+const factories: [string, TransportFactory][] = [
+  ["memory", (o) => memory.open(o)],
+  ["deno udp", openDenoUdp],
+  ["impaired (off) deno udp", async (o) => impair(await openDenoUdp(o), {}, new Rng(1))],
+];
+
+for (const [kind, open] of factories) {
+  for (const c of CONFORMANCE) {
+    Deno.test(`transport conformance [${kind}]: ${c.name}`, () => c.run(open));
+  }
+}
+
+/** Where bun is, if it is on PATH. */
+export function findBun(): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      const p = `${dir}/bun`;
+      if (Deno.statSync(p).isFile) return p;
+    } catch { /* not here */ }
+  }
+  return undefined;
+}
+
+const bun = findBun();
+if (!bun) console.error("bun not found on PATH: the Bun UDP conformance run is skipped");
+
+Deno.test({
+  name: "transport conformance [bun udp]: every case, in a bun subprocess",
+  ignore: !bun,
+  async fn() {
+    const script = new URL("./bun_conformance.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(bun!, { args: ["run", script], stderr: "piped" }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, text);
+    const passed = text.split("\n").filter((l) => l.startsWith("ok ")).length;
+    assertEquals(passed, CONFORMANCE.length, text);
+  },
+});

@@ -1,0 +1,111 @@
+/**
+ * The Deno UDP adapter (Deno.listenDatagram; needs `--unstable-net`). Sends are fired
+ * without awaiting each one (their failures are counted), and one receive loop hands every
+ * datagram to the handler.
+ */
+import type { Addr } from "../wire/messages.ts";
+import { formatAddr, parseAddr } from "./addr.ts";
+import {
+  type BindOptions,
+  newStats,
+  type ReceiveHandler,
+  type Transport,
+  type TransportStats,
+} from "./transport.ts";
+
+/** True when this runtime can open a Deno UDP socket. */
+export function denoUdpAvailable(): boolean {
+  const d = (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno;
+  return typeof d?.listenDatagram === "function";
+}
+
+/** Binds a UDP socket with Deno.listenDatagram. Rejects if the address cannot be bound. */
+export function openDenoUdp(options: BindOptions = {}): Promise<Transport> {
+  if (!denoUdpAvailable()) {
+    throw new TypeError("Deno.listenDatagram is unavailable (run Deno with --unstable-net)");
+  }
+  const conn = Deno.listenDatagram({
+    transport: "udp",
+    hostname: options.hostname ?? "0.0.0.0",
+    port: options.port ?? 0,
+  });
+  return Promise.resolve(new DenoUdp(conn));
+}
+
+class DenoUdp implements Transport {
+  readonly local: Addr;
+  readonly stats: TransportStats = newStats();
+  readonly #conn: Deno.DatagramConn;
+  #handler: ReceiveHandler | undefined;
+  #closed = false;
+  readonly #loop: Promise<void>;
+
+  constructor(conn: Deno.DatagramConn) {
+    this.#conn = conn;
+    const a = conn.addr as Deno.NetAddr;
+    this.local = formatAddr(a.hostname, a.port);
+    this.#loop = this.#receiveLoop();
+  }
+
+  send(to: Addr, bytes: Uint8Array): void {
+    if (this.#closed) throw new TypeError("transport closed");
+    const hp = parseAddr(to);
+    if (!hp) {
+      this.stats.sendFailed++;
+      return;
+    }
+    this.stats.datagramsOut++;
+    this.stats.bytesOut += bytes.length;
+    this.#conn.send(bytes, { transport: "udp", hostname: hp.hostname, port: hp.port }).catch(
+      () => {
+        // Unreachable hosts, full buffers, a socket closed under us: UDP is best effort.
+        this.stats.datagramsOut--;
+        this.stats.bytesOut -= bytes.length;
+        this.stats.sendFailed++;
+      },
+    );
+  }
+
+  onReceive(handler: ReceiveHandler): void {
+    this.#handler = handler;
+  }
+
+  async #receiveLoop(): Promise<void> {
+    while (!this.#closed) {
+      let got: [Uint8Array, Deno.Addr];
+      try {
+        got = await this.#conn.receive();
+      } catch (e) {
+        if (this.#closed || e instanceof Deno.errors.BadResource) return;
+        if (e instanceof Deno.errors.Interrupted) return;
+        // A transient error (an ICMP report of an earlier send, say) must not end the loop.
+        continue;
+      }
+      const [bytes, addr] = got;
+      if (!this.#handler) {
+        this.stats.unhandled++;
+        continue;
+      }
+      const a = addr as Deno.NetAddr;
+      this.stats.datagramsIn++;
+      this.stats.bytesIn += bytes.length;
+      try {
+        this.#handler(formatAddr(a.hostname, a.port), bytes);
+      } catch (e) {
+        // A handler bug must surface, but not kill the socket for every later datagram.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch { /* already closed */ }
+    await this.#loop;
+  }
+}

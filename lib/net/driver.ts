@@ -1,0 +1,173 @@
+/**
+ * Binds a sans-IO protocol node (lib/peer/node.ts) to a transport and one timer. Every
+ * input (a datagram, the timer, or a `poke()` after the program fed the node) is followed
+ * by draining `pollTransmit` into the transport and `pollEvent` into the program, then by
+ * re-arming the single timer for `pollTimeout()`. Datagrams that do not decode, or belong to
+ * another channel, are counted and dropped: remote bytes never crash the program.
+ */
+import type { PeerEvent } from "../peer/events.ts";
+import type { ProtocolNode } from "../peer/node.ts";
+import { decodeDatagram, encodeDatagram } from "../wire/codec.ts";
+import type { Addr } from "../wire/messages.ts";
+import { wallClock } from "./clock.ts";
+import type { Transport } from "./transport.ts";
+
+/** How the driver is set up. */
+export interface DriverOptions {
+  /** The channel tag every datagram carries (lib/wire/tag.ts). */
+  readonly tag: number;
+  /** The clock, integer ms (default wallClock). */
+  readonly clock?: () => number;
+  /** Receives every event of the node, in order. */
+  readonly onEvent?: (event: PeerEvent, now: number) => void;
+  /** Told about local failures: the node threw, or a message would not encode. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** What the driver counted. */
+export interface DriverStats {
+  /** Datagrams decoded and handed to the node. */
+  delivered: number;
+  /** Datagrams that did not decode. */
+  malformed: number;
+  /** Datagrams of another channel. */
+  otherChannel: number;
+  /** Datagrams sent. */
+  sent: number;
+  /** Messages the node asked to send that would not encode (a local bug). */
+  encodeFailed: number;
+  /** Times the node threw (a local bug; the driver carries on). */
+  nodeErrors: number;
+}
+
+/** Most datagrams sent in one go before yielding to the event loop. */
+const BURST = 4096;
+
+/** Drives one node over one transport. */
+export class NodeDriver {
+  readonly node: ProtocolNode;
+  readonly transport: Transport;
+  readonly stats: DriverStats = {
+    delivered: 0,
+    malformed: 0,
+    otherChannel: 0,
+    sent: 0,
+    encodeFailed: 0,
+    nodeErrors: 0,
+  };
+  readonly #o: DriverOptions;
+  readonly #clock: () => number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
+  #running = false;
+
+  /** A driver; nothing happens until `start()`. */
+  constructor(node: ProtocolNode, transport: Transport, options: DriverOptions) {
+    this.node = node;
+    this.transport = transport;
+    this.#o = options;
+    this.#clock = options.clock ?? wallClock;
+  }
+
+  /** The driver's clock. */
+  now(): number {
+    return this.#clock();
+  }
+
+  /** Starts receiving and runs the node's first round. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.transport.onReceive((from, bytes) => this.#receive(from, bytes));
+    this.#guard(() => this.node.handleTimeout(this.now()));
+    this.poke();
+  }
+
+  /** Stops the timer and ignores later datagrams (the transport stays open). */
+  stop(): void {
+    this.#running = false;
+    this.transport.onReceive(() => {});
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  /** Call after feeding the node from outside (stream input, tracker peers). */
+  poke(): void {
+    if (this.#running) this.#service(this.now());
+  }
+
+  #receive(from: Addr, bytes: Uint8Array): void {
+    if (!this.#running) return;
+    const r = decodeDatagram(bytes);
+    if (!r.ok) {
+      this.stats.malformed++;
+      return;
+    }
+    if (r.tag !== this.#o.tag) {
+      this.stats.otherChannel++;
+      return;
+    }
+    this.stats.delivered++;
+    const now = this.now();
+    this.#guard(() => this.node.handleMessage(now, from, r.msg));
+    this.#service(now);
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    if (!this.#running) return;
+    const now = this.now();
+    this.#guard(() => this.node.handleTimeout(now));
+    this.#service(now);
+  }
+
+  #service(now: number): void {
+    let n = 0;
+    for (; n < BURST; n++) {
+      let out: { to: Addr; msg: Parameters<typeof encodeDatagram>[1] } | undefined;
+      try {
+        out = this.node.pollTransmit(now);
+      } catch (e) {
+        this.#fail(e);
+        break;
+      }
+      if (!out) break;
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeDatagram(this.#o.tag, out.msg);
+      } catch (e) {
+        this.stats.encodeFailed++;
+        this.#o.onError?.(e);
+        continue;
+      }
+      this.transport.send(out.to, bytes);
+      this.stats.sent++;
+    }
+    for (let e = this.node.pollEvent(); e; e = this.node.pollEvent()) this.#o.onEvent?.(e, now);
+    // A full burst means more may wait: come back after the event loop had its turn.
+    const next = n === BURST ? now : this.node.pollTimeout();
+    this.#arm(next, now);
+  }
+
+  #arm(at: number, now: number): void {
+    if (!Number.isFinite(at) || at >= this.#timerAt) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - now));
+  }
+
+  #guard(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.#fail(e);
+    }
+  }
+
+  #fail(e: unknown): void {
+    this.stats.nodeErrors++;
+    this.#o.onError?.(e);
+  }
+}

@@ -1,0 +1,133 @@
+import type { PeerEvent } from "../peer/events.ts";
+import type { ProtocolNode } from "../peer/node.ts";
+import { assert, assertEquals } from "../testing.ts";
+import { decodeDatagram, encodeDatagram } from "../wire/codec.ts";
+import type { Addr, Msg } from "../wire/messages.ts";
+import { waitFor } from "./conformance.ts";
+import { NodeDriver } from "./driver.ts";
+import { MemoryNetwork } from "./memory.ts";
+
+const TAG = 0x01020304;
+
+/** A node that answers every ping with a pong, logs what it saw, and wakes every 20 ms. */
+class EchoNode implements ProtocolNode {
+  seen: { from: Addr; msg: Msg }[] = [];
+  timeouts: number[] = [];
+  out: { to: Addr; msg: Msg }[] = [];
+  events: PeerEvent[] = [];
+  wakeAt = 0;
+  handleMessage(now: number, from: Addr, msg: Msg): void {
+    this.seen.push({ from, msg });
+    if (msg.t === "ping") {
+      const pong: Msg = {
+        t: "pong",
+        nonce: msg.nonce,
+        you: from,
+        clubs: [],
+        up: 0,
+        upIn: 0,
+        down: 0,
+        downIn: 0,
+        full: false,
+      };
+      this.out.push({ to: from, msg: pong });
+      this.events.push({ type: "withdraw", at: now });
+    }
+  }
+  handleTimeout(now: number): void {
+    this.timeouts.push(now);
+    this.wakeAt = now + 20;
+  }
+  pollTransmit(): { to: Addr; msg: Msg } | undefined {
+    return this.out.shift();
+  }
+  pollTimeout(): number {
+    return this.wakeAt;
+  }
+  pollEvent(): PeerEvent | undefined {
+    return this.events.shift();
+  }
+  hasPending(): boolean {
+    return this.out.length > 0;
+  }
+}
+
+async function setup(errors: unknown[] = []) {
+  const net = new MemoryNetwork();
+  const node = new EchoNode();
+  const events: PeerEvent[] = [];
+  const driver = new NodeDriver(node, await net.open(), {
+    tag: TAG,
+    onEvent: (e) => events.push(e),
+    onError: (e) => errors.push(e),
+  });
+  const probe = await net.open();
+  const replies: Uint8Array[] = [];
+  probe.onReceive((_f, b) => replies.push(b));
+  driver.start();
+  return { node, driver, probe, replies, events };
+}
+
+Deno.test("driver: decodes, hands the node the sender, sends its answers, passes events", async () => {
+  const { node, driver, probe, replies, events } = await setup();
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 9 }));
+  await waitFor(() => replies.length === 1);
+  assertEquals(node.seen, [{ from: probe.local, msg: { t: "ping", nonce: 9 } }]);
+  const r = decodeDatagram(replies[0]);
+  assert(r.ok && r.tag === TAG && r.msg.t === "pong" && r.msg.nonce === 9);
+  assertEquals(events.map((e) => e.type), ["withdraw"]);
+  assertEquals(driver.stats.sent, 1);
+  driver.stop();
+  await driver.transport.close();
+  await probe.close();
+});
+
+Deno.test("driver: malformed datagrams and other channels are counted and dropped", async () => {
+  const { node, driver, probe } = await setup();
+  const junk = [new Uint8Array([0xff, 0x00]), new Uint8Array(0), new Uint8Array(1300)];
+  for (const j of junk) probe.send(driver.transport.local, j);
+  probe.send(driver.transport.local, encodeDatagram(TAG + 1, { t: "ping", nonce: 1 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
+  await waitFor(() => node.seen.length === 1);
+  assertEquals(driver.stats.malformed, 3);
+  assertEquals(driver.stats.otherChannel, 1);
+  assertEquals(driver.stats.delivered, 1);
+  driver.stop();
+  await driver.transport.close();
+  await probe.close();
+});
+
+Deno.test("driver: one timer, re-armed from pollTimeout", async () => {
+  const { node, driver, probe } = await setup();
+  await waitFor(() => node.timeouts.length >= 4, 2000, "four wake-ups");
+  const gaps = node.timeouts.slice(1).map((t, i) => t - node.timeouts[i]);
+  for (const g of gaps) assert(g >= 19, `woke ${g} ms after the last wake-up, asked for 20`);
+  driver.stop();
+  const n = node.timeouts.length;
+  await new Promise((r) => setTimeout(r, 60));
+  assertEquals(node.timeouts.length, n, "no wake-up after stop()");
+  await driver.transport.close();
+  await probe.close();
+});
+
+Deno.test("driver: a node that throws is counted, and the driver carries on", async () => {
+  const errors: unknown[] = [];
+  const { node, driver, probe } = await setup(errors);
+  const orig = node.handleMessage.bind(node);
+  let first = true;
+  node.handleMessage = (now, from, msg) => {
+    if (first) {
+      first = false;
+      throw new Error("bug");
+    }
+    orig(now, from, msg);
+  };
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
+  await waitFor(() => node.seen.length === 1);
+  assertEquals(driver.stats.nodeErrors, 1);
+  assertEquals(errors.map((e) => (e as Error).message), ["bug"]);
+  driver.stop();
+  await driver.transport.close();
+  await probe.close();
+});

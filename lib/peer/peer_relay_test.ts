@@ -1,0 +1,202 @@
+/**
+ * Relaying in the peer core: "have" notices [0046], skipping downstreams that have a block
+ * [0047], in-club priority with one out-of-club block after nine in-club ones [0048], no
+ * relay of other clubs' blocks [0050], lead upstreams (hold and cancel), and the catch-up of
+ * a new downstream from its Elias-gamma bitfield [0056].
+ */
+import { makeBitfield } from "../bitfield/bitfield.ts";
+import { assert, assertEquals } from "../testing.ts";
+import type { Addr, Msg } from "../wire/messages.ts";
+import type { PeerCore } from "./peer.ts";
+import { connectFrom, deliver, drain, Feed, makePeer, Upstream } from "./test_harness.ts";
+
+type Out = { to: Addr; msg: Msg };
+
+/** The blocks in `out`, as "seq>to". */
+function blocks(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "block" ? [`${msg.block.seq}>${to}`] : []);
+}
+
+function haves(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []);
+}
+
+/** A peer in clubs 0 and 1 (of 3) with the source uploading club 0 to it. */
+function peerWithSource(): { p: PeerCore; src: Upstream } {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  drain(p, 0);
+  return { p, src: new Upstream("src", 0) };
+}
+
+Deno.test("[0046] on receipt a peer tells its other in-club upstreams of the block's club that it has it", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  connectFrom(p, 0, "b", 0, "up", [0, 2]);
+  connectFrom(p, 0, "c", 1, "up", [1, 2]);
+  connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0); // auth 12 is in club 0
+  new Upstream("a", 0).send(p, 10, data[3]);
+  assertEquals(haves(drain(p, 10)), ["0:3>b"]);
+  new Upstream("x", 2).send(p, 20, data[2]);
+  assertEquals(haves(drain(p, 20)), [], "no have for another club's block");
+  new Upstream("b", 0).send(p, 30, data[3]);
+  assertEquals(haves(drain(p, 30)), [], "no have for a duplicate");
+  // A signature block travels every in-club mesh, so every in-club upstream hears of it.
+  new Upstream("a", 0).send(p, 40, auth);
+  assertEquals(haves(drain(p, 40)).sort(), ["0:12>b", "1:12>c"]);
+});
+
+Deno.test("[0047] a block is not sent to an in-club downstream that said have, even when the have comes while it waits", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "d1", 0, "down", [0, 2]);
+  connectFrom(p, 0, "d2", 0, "down", [0, 2]);
+  const { data, auth } = new Feed().batch(12, 0);
+  src.send(p, 10, auth);
+  drain(p, 10);
+  p.handleMessage(20, "d1", { t: "have", club: 0, seqs: [3] });
+  src.send(p, 30, data[3]);
+  assertEquals(blocks(drain(p, 30)), ["3>d2"]);
+  src.send(p, 40, data[6]);
+  p.handleMessage(41, "d2", { t: "have", club: 0, seqs: [6] }); // block 6 is queued by now
+  assertEquals(blocks(drain(p, 41)), ["6>d1"]);
+});
+
+Deno.test("a block is never sent back to the peer it came from", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]); // a uploads club 0 to p
+  connectFrom(p, 0, "a", 0, "down", [0, 2]); // and downloads it from p
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0);
+  const a = new Upstream("a", 0);
+  a.send(p, 10, auth);
+  a.send(p, 10, data[3]);
+  assertEquals(blocks(drain(p, 10)).sort(), ["12>d", "3>d"]);
+});
+
+Deno.test("[0048] in-club downstreams come first, but one out-of-club block goes after nine in-club ones", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "d", 0, "down", [0, 2]); // in-club downstream
+  connectFrom(p, 0, "z", 0, "down", [1, 2]); // out-of-club downstream
+  drain(p, 0);
+  const feed = new Feed();
+  const one = feed.batch(30, 0), two = feed.batch(30, 0); // club 0 data: 10 blocks each
+  const club0 = [...one.data, ...two.data].filter((b) => b.seq % 3 === 0);
+  assertEquals(club0.length, 20);
+  for (const b of club0) src.send(p, 10, b); // pending: not relayed before the signature
+  src.send(p, 20, one.auth);
+  src.send(p, 20, two.auth);
+  const order = drain(p, 20).flatMap(({ to, msg }) =>
+    msg.t === "block" && msg.block.kind === "data" ? [to] : []
+  );
+  const expected = [
+    ...Array(9).fill("d"),
+    "z",
+    ...Array(9).fill("d"),
+    "z",
+    ...Array(2).fill("d"),
+    ...Array(18).fill("z"),
+  ];
+  assertEquals(order, expected);
+});
+
+Deno.test("[0050] blocks of other clubs are not relayed, and a peer does not upload a club it is not in", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "x", 2, "up", [2, 0]); // out-of-club upstream of club 2
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  connectFrom(p, 0, "z", 0, "down", [2, 1]);
+  connectFrom(p, 0, "e", 1, "down", [1, 2]);
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0);
+  deliver(p, 10, [...data, auth], [src, new Upstream("x", 2)]);
+  const ready = new Set<number>();
+  for (let e = p.pollEvent(); e; e = p.pollEvent()) if (e.type === "ready") ready.add(e.seq);
+  for (const s of [2, 5, 8, 11]) assert(ready.has(s), `club 2 block ${s} verified`);
+  const sent = blocks(drain(p, 10));
+  assertEquals(sent.filter((s) => /^(2|5|8|11)>/.test(s)), [], "no club 2 block relayed");
+  for (const to of ["d", "z"]) assert(sent.includes(`3>${to}`), `club 0 block 3 to ${to}`);
+  // A signature block also travels club 1's mesh (held first, as a backup path); data not.
+  assertEquals(sent.filter((s) => s.endsWith(">e")), []);
+  const late = 10 + p.cfg.holdMs;
+  p.handleTimeout(late);
+  assertEquals(blocks(drain(p, late)), ["12>e"]);
+  connectFrom(p, late, "w", 2, "down", [2, 0]);
+  assertEquals(drain(p, late).map((o) => `${o.msg.t}>${o.to}`), ["drop>w"]);
+});
+
+Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs, and a have meanwhile cancels it", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  connectFrom(p, 0, "z", 0, "down", [2, 1]); // out of club: never held
+  const { data, auth } = new Feed().batch(12, 100);
+  src.send(p, 100, auth);
+  drain(p, 100);
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false });
+  src.send(p, 100, data[3]);
+  assertEquals(blocks(drain(p, 100)), ["3>z"]);
+  const hold = p.cfg.holdMs;
+  assert(p.pollTimeout() <= 100 + hold, "wakes when the hold ends");
+  assertEquals(blocks(drain(p, 100 + hold - 1)), []);
+  p.handleTimeout(100 + hold);
+  assertEquals(blocks(drain(p, 100 + hold)), ["3>d"]);
+  src.send(p, 400, data[6]);
+  drain(p, 400);
+  p.handleMessage(400 + hold / 2, "d", { t: "have", club: 0, seqs: [6] });
+  p.handleTimeout(400 + hold);
+  assertEquals(blocks(drain(p, 400 + hold)), [], "the have spared the held copy");
+  const t = 400 + hold + 10;
+  p.handleMessage(t, "d", { t: "keepalive", club: 0, lead: true });
+  src.send(p, t, data[9]);
+  assertEquals(blocks(drain(p, t)).sort(), ["9>d", "9>z"], "the lead pushes at once");
+});
+
+Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switches to one that clearly delivers first", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000 } });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  connectFrom(p, 0, "b", 0, "up", [0, 2]);
+  drain(p, 0);
+  const leads = (out: readonly Out[]) =>
+    out.flatMap(({ to, msg }) =>
+      msg.t === "keepalive" && msg.club === 0 ? [`${to}:${msg.lead}`] : []
+    );
+  p.handleTimeout(0);
+  const first = leads(drain(p, 0));
+  assertEquals(first.length, 1);
+  const [lead, other] = first[0] === "a:true" ? ["a", "b"] : ["b", "a"];
+  assertEquals(first, [`${lead}:true`]);
+  // The other upstream's copies now arrive first, twenty times over.
+  const block = new Feed().batch(1, 0).data[0];
+  const up = { [lead]: new Upstream(lead, 0), [other]: new Upstream(other, 0) };
+  for (let i = 0; i < 20; i++) {
+    const b = { ...block, seq: 3 * (i + 1), srcTime: 100 + 50 * i };
+    up[other].send(p, 110 + 50 * i, b);
+    up[lead].send(p, 130 + 50 * i, b);
+    p.handleTimeout(110 + 50 * i);
+  }
+  drain(p, 1200);
+  p.handleTimeout(2000);
+  assertEquals(leads(drain(p, 2000)).sort(), [`${lead}:false`, `${other}:true`].sort());
+});
+
+Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it lacks", () => {
+  const { p, src } = peerWithSource();
+  const { data, auth } = new Feed().batch(12, 0); // club 0: data 0, 3, 6, 9 and auth 12
+  deliver(p, 10, [...data, auth], [src]);
+  const have = makeBitfield((s) => s === 0 || s === 6, 0, 3, 5);
+  connectFrom(p, 100, "d", 0, "down", [0, 2], have);
+  const out = drain(p, 100);
+  assertEquals(out[0], { to: "d", msg: { t: "accept", club: 0, dir: "down" } });
+  assertEquals(blocks(out).sort(), ["12>d", "3>d", "9>d"]);
+  assert(
+    out.every(({ msg }) => msg.t !== "block" || msg.repair),
+    "catch-up is outside the counter",
+  );
+  // Without a bitfield the newcomer gets the recent history: all of it here.
+  connectFrom(p, 100, "e", 0, "down", [0, 2]);
+  assertEquals(blocks(drain(p, 100)).sort(), ["0>e", "12>e", "3>e", "6>e", "9>e"]);
+  // Catch-up blocks too old to be played are not sent.
+  connectFrom(p, 3000, "f", 0, "down", [0, 2]);
+  assertEquals(blocks(drain(p, 3000)), []);
+});

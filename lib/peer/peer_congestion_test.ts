@@ -1,0 +1,193 @@
+/**
+ * Congestion control in the peer core [0051]-[0053]: sustained excess delay, sustained
+ * packet-counter gaps, idle downloads and uploads without keep-alives drop a connection;
+ * a saturated uploader says it is full, refuses new out-of-club downloaders and sheds one.
+ */
+import { assert, assertEquals } from "../testing.ts";
+import type { Addr, Block, Msg } from "../wire/messages.ts";
+import type { PeerCore } from "./peer.ts";
+import { connectFrom, drain, Feed, makePeer, Upstream } from "./test_harness.ts";
+
+type Out = { to: Addr; msg: Msg };
+
+const BLOCK = new Feed().batch(1, 0).data[0];
+
+/** A block of club 2 (of 3) made at 20 * i, of no batch the tests sign. */
+function club2(i: number): Block {
+  return { ...BLOCK, seq: 302 + 3 * i, srcTime: 20 * i };
+}
+
+/** A peer in clubs 0 and 1 downloading club 2 from x, out of club. */
+function withDownload(): { p: PeerCore; x: Upstream } {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  drain(p, 0);
+  return { p, x: new Upstream("x", 2) };
+}
+
+function dropsTo(out: readonly Out[], to: Addr): Msg[] {
+  return out.filter((o) => o.to === to && o.msg.t === "drop").map((o) => o.msg);
+}
+
+Deno.test("[0051] a download whose blocks arrive with sustained excess delay past the threshold is dropped, and the uploader banned", () => {
+  const { p, x } = withDownload();
+  const late = p.cfg.defaultThresholdMs + 200;
+  for (let i = 0; i < 8; i++) x.send(p, 20 * i + 50, club2(i));
+  x.send(p, 20 * 8 + 50 + late, club2(8));
+  assert(p.downs.has("2|x"), "one late block is not congestion");
+  for (let i = 9; i < 24 && p.downs.has("2|x"); i++) x.send(p, 20 * i + 50 + late, club2(i));
+  assertEquals(p.stats.dropped.delay, 1);
+  assert(p.bans.has("x"));
+  assertEquals(dropsTo(drain(p, 1000), "x"), [{ t: "drop", club: 2, dir: "down" }]);
+});
+
+Deno.test("[0051] one very late block among timely ones does not drop the download", () => {
+  const { p, x } = withDownload();
+  for (let i = 0; i < 30; i++) x.send(p, 20 * i + 50 + (i === 10 ? 3000 : 0), club2(i));
+  assert(p.downs.has("2|x"));
+  assertEquals(p.stats.dropped, {});
+});
+
+Deno.test("[0051] the delay threshold is the one the source put in its latest signature block", () => {
+  for (const threshold of [200, 800]) {
+    const { p, x } = withDownload();
+    connectFrom(p, 0, "src", 0, "up", []);
+    new Upstream("src", 0).send(p, 1, new Feed().batch(12, 0, threshold).auth);
+    assertEquals(p.thresholdMs, threshold);
+    for (let i = 0; i < 30; i++) x.send(p, 20 * i + 50 + (i < 8 ? 0 : 400), club2(i));
+    assertEquals(p.downs.has("2|x"), threshold > 400, `400 ms excess, threshold ${threshold}`);
+  }
+});
+
+Deno.test("[0052] sustained packet-counter gaps drop a download; a single gap does not", () => {
+  const { p, x } = withDownload();
+  for (let i = 0; i < 60; i++) x.send(p, 20 * i + 50, club2(i), i < 30 ? i + 1 : i + 2);
+  assert(p.downs.has("2|x"), "one lost datagram is tolerated");
+  const lossy = withDownload();
+  let i = 0;
+  while (lossy.p.downs.has("2|x") && i < 40) lossy.x.send(lossy.p, 20 * i + 50, club2(i), 2 * ++i);
+  assertEquals(lossy.p.stats.dropped.loss, 1);
+  assertEquals(i, lossy.p.cfg.maxLoss + 2, "dropped once the losses exceed the tolerance");
+  assert(lossy.p.bans.has("x"));
+});
+
+Deno.test("[0052] a block skipped after a have is not a gap: the counter counts datagrams sent", () => {
+  const up = makePeer({ self: "u", myClubs: [0, 1] });
+  const down = makePeer({ self: "d", myClubs: [0, 2] });
+  connectFrom(up, 0, "src", 0, "up", []);
+  connectFrom(up, 0, "d", 0, "down", [0, 2]);
+  connectFrom(down, 0, "u", 0, "up", [0, 1]);
+  drain(up, 0);
+  const src = new Upstream("src", 0);
+  const { data, auth } = new Feed().batch(30, 0);
+  src.send(up, 10, auth);
+  drain(up, 10);
+  for (const s of [3, 6, 9]) src.send(up, 20, data[s]);
+  up.handleMessage(20, "d", { t: "have", club: 0, seqs: [6] }); // 6 is queued by now
+  const sent = drain(up, 20).flatMap((o) => o.msg.t === "block" ? [o.msg] : []);
+  assertEquals(sent.map((m) => m.block.seq), [3, 9]);
+  assertEquals(sent[1].n, sent[0].n + 1, "no counter skipped for block 6");
+  for (const m of sent) down.handleMessage(60, "u", m);
+  assertEquals(down.downs.get("0|u")!.monitor.lost, 0);
+});
+
+Deno.test("[0053] an idle out-of-club download is dropped and banned; an in-club one gets longer", () => {
+  const { p } = withDownload();
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  const { idleOutMs, idleInMs } = p.cfg;
+  p.handleTimeout(idleOutMs - 10);
+  assert(p.downs.has("2|x"));
+  p.handleTimeout(idleOutMs + 60);
+  assert(!p.downs.has("2|x"));
+  assertEquals(p.stats.dropped.idle, 1);
+  assert(p.bans.has("x"));
+  assert(p.downs.has("0|a"), "the in-club download is not idle yet");
+  assertEquals(dropsTo(drain(p, idleOutMs + 60), "x"), [{ t: "drop", club: 2, dir: "down" }]);
+  p.handleTimeout(idleInMs + 60);
+  assert(!p.downs.has("0|a"));
+});
+
+Deno.test("[0053] blocks keep a download alive", () => {
+  const { p, x } = withDownload();
+  for (let t = 0, i = 0; t < 3 * p.cfg.idleOutMs; t += 50) {
+    if (t % 500 === 0) x.send(p, t, club2(i++));
+    p.handleTimeout(t);
+  }
+  assert(p.downs.has("2|x"));
+});
+
+Deno.test("[0053] an upload whose downstream sends no keep-alives is dropped; one that does is kept", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "quiet", 0, "down", [0, 2]);
+  connectFrom(p, 0, "chatty", 0, "down", [0, 2]);
+  drain(p, 0);
+  const end = p.cfg.keepaliveTimeoutMs + 200;
+  for (let t = 50; t <= end; t += 50) {
+    if (t % p.cfg.keepaliveMs === 0) {
+      p.handleMessage(t, "chatty", { t: "keepalive", club: 0, lead: true });
+    }
+    p.handleTimeout(t);
+  }
+  assert(!p.ups.has("0|quiet"));
+  assert(p.ups.has("0|chatty"));
+  assertEquals(p.stats.dropped.keepalive, 1);
+  assert(p.bans.has("quiet"));
+});
+
+Deno.test("[0053] a downstream sends keep-alives on its download connections", () => {
+  const { p } = withDownload();
+  const sent: number[] = [];
+  for (let t = 0; t <= 2 * p.cfg.keepaliveMs; t += 50) {
+    p.handleTimeout(t);
+    for (const o of drain(p, t)) if (o.to === "x" && o.msg.t === "keepalive") sent.push(t);
+    if (t % 200 === 0) new Upstream("x", 2).send(p, t, club2(t / 200), t / 200 + 1);
+  }
+  assertEquals(sent, [p.cfg.keepaliveMs, 2 * p.cfg.keepaliveMs]);
+});
+
+Deno.test("a saturated uploader reports full, refuses new out-of-club downloaders, and sheds its newest out-of-club upload", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  const src = new Upstream("src", 0);
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "z1", 0, "down", [1, 2]);
+  connectFrom(p, 1, "z2", 0, "down", [1, 2]);
+  connectFrom(p, 1, "d", 0, "down", [0, 2]);
+  const { data, auth } = new Feed().batch(30, 0);
+  src.send(p, 1, auth);
+  for (const b of data.filter((b) => b.seq % 3 === 0)) src.send(p, 1, b);
+  for (let o = p.queue.nextControl(); o; o = p.queue.nextControl());
+  // The upload link only lets 20 datagrams through in the first second.
+  const t = 1000;
+  for (let i = 0; i < 20; i++) p.pollTransmit(t);
+  assert(p.queue.blocksWaiting > 0 && p.queueDelayMs > p.cfg.shedDelayMs);
+  p.handleMessage(t, "q", { t: "ping", nonce: 5 });
+  connectFrom(p, t, "e", 0, "down", [1, 2]); // out of club: refused
+  connectFrom(p, t, "f", 0, "down", [0, 2]); // in club: taken
+  p.handleTimeout(t);
+  const out: Out[] = [];
+  for (let o = p.queue.nextControl(); o; o = p.queue.nextControl()) out.push(o);
+  const pong = out.find((o) => o.msg.t === "pong")!.msg;
+  assert(pong.t === "pong" && pong.full, "the pong says full");
+  assertEquals(dropsTo(out, "e"), [{ t: "drop", club: 0, dir: "up" }]);
+  assert(out.some((o) => o.to === "f" && o.msg.t === "accept"));
+  assertEquals(dropsTo(out, "z2"), [{ t: "drop", club: 0, dir: "up" }], "the newest is shed");
+  assert(p.ups.has("0|z1") && !p.ups.has("0|z2"));
+  assert(!p.bans.has("z2"), "shedding is not a ban");
+});
+
+Deno.test("an uploader that keeps up is not full and takes out-of-club downloaders", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  const src = new Upstream("src", 0);
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "z1", 0, "down", [1, 2]);
+  const { data, auth } = new Feed().batch(30, 0);
+  src.send(p, 1, auth);
+  for (const b of data.filter((b) => b.seq % 3 === 0)) src.send(p, 1, b);
+  drain(p, 1);
+  p.handleMessage(2, "q", { t: "ping", nonce: 5 });
+  connectFrom(p, 2, "e", 0, "down", [1, 2]);
+  const out = drain(p, 2);
+  const pong = out.find((o) => o.msg.t === "pong")!.msg;
+  assert(pong.t === "pong" && !pong.full);
+  assert(out.some((o) => o.to === "e" && o.msg.t === "accept"));
+});

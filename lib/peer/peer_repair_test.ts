@@ -1,0 +1,122 @@
+/**
+ * Loss repair in the peer core (docs/protocol.md, "Loss repair"): a block lost on the only
+ * link into another club is asked for with "want" and arrives before it is due to play;
+ * wants from an address with no connection are ignored; repairs served are rate-limited.
+ */
+import { assert, assertEquals } from "../testing.ts";
+import type { Addr, Msg } from "../wire/messages.ts";
+import type { PeerCore } from "./peer.ts";
+import {
+  connectFrom,
+  deliver,
+  drain,
+  Feed,
+  makePeer,
+  makeSwarm,
+  stream,
+  Upstream,
+} from "./test_harness.ts";
+
+type Out = { to: Addr; msg: Msg };
+
+function wants(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "want" ? [`${msg.seqs}>${to}`] : []);
+}
+
+Deno.test("a block lost on the only link into another club is asked for with want, from that club's upstream", () => {
+  // x's counter skips (the datagram was lost on the link) or not (x never had the block).
+  for (const counterGap of [true, false]) {
+    const p = makePeer({ myClubs: [0, 1] });
+    connectFrom(p, 0, "src", 0, "up", []);
+    connectFrom(p, 0, "x", 2, "up", [2, 0]);
+    drain(p, 0);
+    const src = new Upstream("src", 0), x = new Upstream("x", 2);
+    const { data, auth } = new Feed().batch(12, 0);
+    deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+    for (const s of [2, 5, 11]) x.send(p, 10, data[s], x.n + (s === 11 && counterGap ? 2 : 1));
+    const grace = p.cfg.repairGraceMs;
+    let t = 50, asked: string[] = [];
+    for (; asked.length === 0 && t < 2000; t += 50) {
+      p.handleTimeout(t);
+      asked = wants(drain(p, t));
+    }
+    assertEquals(asked, ["8>x"]);
+    assert(t <= 10 + grace + 100, `asked at ${t}, before the block is due`);
+    if (!counterGap) assert(t >= 10 + grace, "a mere hole in the numbers waits out the grace");
+    p.handleMessage(t, "x", { t: "block", club: 2, hop: 0, n: 0, repair: true, block: data[8] });
+    const ready: number[] = [];
+    for (let e = p.pollEvent(); e; e = p.pollEvent()) if (e.type === "ready") ready.push(e.seq);
+    assert(ready.includes(8));
+    for (t += 50; t < 3000; t += 50) {
+      p.handleTimeout(t);
+      assertEquals(wants(drain(p, t)), [], "not asked again once it came");
+    }
+  }
+});
+
+Deno.test("a block lost on the only link into another club is repaired and played, not skipped (swarm)", () => {
+  const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 7 });
+  const p = peers[0];
+  const other = [0, 1, 2, 3].find((c) => !p.myClubs.has(c))!;
+  const lost = new Set<number>();
+  net.drop = (d) => {
+    const m = d.msg;
+    if (d.to !== p.self || m.t !== "block" || m.repair || m.block.kind !== "data") return false;
+    if (m.block.seq % 4 !== other || d.at < 2000 || d.at >= 2300) return false;
+    lost.add(m.block.seq);
+    return true;
+  };
+  stream(net, source, 6500);
+  assert(lost.size >= 2, `lost ${[...lost]}`);
+  const asked = new Set(
+    net.log.flatMap((d) => d.from === p.self && d.msg.t === "want" ? d.msg.seqs : []),
+  );
+  const played = new Set<number>(), skipped = new Set<number>();
+  for (const e of net.events.get(p.self)!) {
+    if (e.type !== "playback") continue;
+    if (e.event.type === "play") played.add(e.event.seq);
+    if (e.event.type === "skip") skipped.add(e.event.seq);
+  }
+  for (const s of lost) {
+    assert(asked.has(s), `want for ${s}`);
+    assert(played.has(s) && !skipped.has(s), `lost block ${s} played in time`);
+  }
+});
+
+/** A peer holding club 0's blocks of seqs 0..185 (of 3 clubs), with d downloading club 0 from it. */
+function holder(): PeerCore {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  const src = new Upstream("src", 0);
+  const feed = new Feed();
+  for (let i = 0; i < 6; i++) deliver(p, 0, Object.values(feed.batch(30, 0)).flat(), [src]);
+  connectFrom(p, 5, "d", 0, "down", [0, 2]);
+  drain(p, 5);
+  return p;
+}
+
+function repairs(out: readonly Out[]): number[] {
+  return out.flatMap(({ msg }) => msg.t === "block" && msg.repair ? [msg.block.seq] : []);
+}
+
+Deno.test("a want from an address with no connection is ignored (no amplification)", () => {
+  const p = holder();
+  p.handleMessage(10, "stranger", { t: "want", seqs: [0, 3, 6] });
+  assertEquals(drain(p, 10), []);
+  assertEquals(p.stats.repairServed, 0);
+  p.handleMessage(10, "d", { t: "want", seqs: [0, 3, 6] });
+  assertEquals(repairs(drain(p, 10)), [0, 3, 6]);
+});
+
+Deno.test("repairs served are rate-limited", () => {
+  const p = holder();
+  const held = Array.from({ length: 300 }, (_, s) => s).filter((s) => p.store.has(s));
+  const perSec = p.cfg.repairServePerSec;
+  assert(held.length > perSec, "the test asks for more than the bucket holds");
+  for (let i = 0; i < held.length; i += 16) {
+    p.handleMessage(10, "d", { t: "want", seqs: held.slice(i, i + 16) });
+  }
+  assertEquals(repairs(drain(p, 10)).length, perSec);
+  p.handleMessage(260, "d", { t: "want", seqs: held.slice(0, 16) });
+  assertEquals(repairs(drain(p, 260)).length, Math.floor(perSec / 4), "refilled at the rate");
+});

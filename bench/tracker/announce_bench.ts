@@ -9,7 +9,7 @@
  * `--client raw` (default) uses bench/tracker/raw_http.ts, one keep-alive connection per
  * loop; `--client fetch` uses Deno's fetch, which saturates near 4k requests/s here.
  *
- *     deno task bench:tracker [--concurrency 64] [--joins 5000] [--seconds 10] [--kv both]
+ *     deno task bench:tracker [--concurrency 64] [--joins 20000] [--seconds 10] [--kv both]
  */
 import { parseArgs } from "node:util";
 import { encodeBody, registration } from "../../tracker/test_fixture.ts";
@@ -23,6 +23,10 @@ interface PhaseResult {
   readonly errors: number;
   readonly seconds: number;
   readonly perSecond: number;
+  /** CPU seconds the tracker process used in the phase (Linux /proc), null elsewhere. */
+  readonly trackerCpu: number | null;
+  /** Requests per tracker CPU-second: steadier than requests/s on a shared machine. */
+  readonly perCpuSecond: number | null;
   readonly p50ms: number;
   readonly p99ms: number;
 }
@@ -32,7 +36,7 @@ const { values } = parseArgs({
   strict: true,
   options: {
     concurrency: { type: "string", default: "64" },
-    joins: { type: "string", default: "5000" },
+    joins: { type: "string", default: "20000" },
     seconds: { type: "string", default: "10" },
     max: { type: "string", default: "1000000" },
     kv: { type: "string", default: "both" },
@@ -82,7 +86,20 @@ function percentile(sorted: Float64Array, p: number): number {
  * Runs `count` requests (or until `limitMs` passes) over `concurrency` loops; `make(i)`
  * builds request i. Returns the phase's numbers.
  */
+/** CPU time (user + system) of a process in seconds, from /proc; null if unavailable. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime), in clock ticks of 1/100 s on Linux.
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function drive(
+  pid: number,
   base: string,
   kv: string,
   phase: string,
@@ -95,6 +112,7 @@ async function drive(
   let next = 0;
   let done = 0;
   let errors = 0;
+  const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   const deadline = t0 + limitMs;
   const loop = async (s: Awaited<ReturnType<typeof sender>>) => {
@@ -108,6 +126,8 @@ async function drive(
   };
   await Promise.all(senders.map(loop));
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu1 = cpuSeconds(pid);
+  const cpu = cpu0 === null || cpu1 === null ? null : Math.round((cpu1 - cpu0) * 100) / 100;
   for (const s of senders) s.close();
   const sorted = lat.slice(0, done).sort();
   return {
@@ -117,6 +137,8 @@ async function drive(
     errors,
     seconds: Math.round(elapsed * 100) / 100,
     perSecond: Math.round(done / elapsed),
+    trackerCpu: cpu,
+    perCpuSecond: cpu === null || cpu === 0 ? null : Math.round(done / cpu),
     p50ms: Math.round(percentile(sorted, 0.5) * 100) / 100,
     p99ms: Math.round(percentile(sorted, 0.99) * 100) / 100,
   };
@@ -135,7 +157,9 @@ async function benchOne(kvLabel: string, kvArg: string): Promise<PhaseResult[]> 
     }
     const path = `/c/${channel}/announce`;
     const base = tracker.url;
+    const pid = tracker.child.pid;
     const healthz = await drive(
+      pid,
       base,
       kvLabel,
       "GET /healthz",
@@ -143,7 +167,7 @@ async function benchOne(kvLabel: string, kvArg: string): Promise<PhaseResult[]> 
       seconds * 1000,
       () => ["GET", "/healthz"],
     );
-    const join = await drive(base, kvLabel, "join", joins, seconds * 1000, (i) => [
+    const join = await drive(pid, base, kvLabel, "join", joins, seconds * 1000, (i) => [
       "POST",
       path,
       JSON.stringify({ peer: `bench${i}`, port: 10000 + (i % 50000), event: "join" }),
@@ -158,8 +182,8 @@ async function benchOne(kvLabel: string, kvArg: string): Promise<PhaseResult[]> 
       ];
     };
     // Warm-up heartbeats (not recorded), then the measured run.
-    await drive(base, kvLabel, "warmup", 2000, 2000, hb);
-    const heartbeat = await drive(base, kvLabel, "heartbeat", max, seconds * 1000, hb);
+    await drive(pid, base, kvLabel, "warmup", 2000, 2000, hb);
+    const heartbeat = await drive(pid, base, kvLabel, "heartbeat", max, seconds * 1000, hb);
     return [healthz, join, heartbeat];
   } finally {
     await tracker.stop();
@@ -183,11 +207,15 @@ if (values.json) {
   console.log(
     `client ${values.client}, concurrency ${concurrency}, ${joins} joins, heartbeats for ${seconds} s\n`,
   );
-  console.log("| KV | phase | requests | errors | seconds | requests/s | p50 ms | p99 ms |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log(
+    "| KV | phase | requests | errors | seconds | requests/s | p50 ms | p99 ms | tracker CPU s | requests per CPU-s |",
+  );
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
     console.log(
-      `| ${r.kv} | ${r.phase} | ${r.requests} | ${r.errors} | ${r.seconds} | ${r.perSecond} | ${r.p50ms} | ${r.p99ms} |`,
+      `| ${r.kv} | ${r.phase} | ${r.requests} | ${r.errors} | ${r.seconds} | ${r.perSecond} | ${r.p50ms} | ${r.p99ms} | ${
+        r.trackerCpu ?? "-"
+      } | ${r.perCpuSecond ?? "-"} |`,
     );
   }
 }

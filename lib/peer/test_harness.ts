@@ -123,7 +123,7 @@ export function makeSwarm(o: {
 }
 
 /** Feeds the source one full block every `everyMs` until `end`, running the network. */
-export function stream(net: TestNet, source: SourceNode, end: number, everyMs = 20): void {
+export function stream(net: TestNet, source: SourceNode, end: number, everyMs = 15): void {
   while (net.now < end) {
     source.input(net.now, new Uint8Array(BLOCK_PAYLOAD).fill(net.now & 0xff));
     net.runUntil(Math.min(end, net.now + everyMs));

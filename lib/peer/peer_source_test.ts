@@ -1,0 +1,110 @@
+/**
+ * The source node [0029], [0043]: two upload connections per club, each block to the two
+ * peers of its club, nothing received ever relayed. And playback on top of the swarm
+ * [0060]: a peer starts after about a second of data and plays in order.
+ */
+import { Rng } from "../rand.ts";
+import { SourceNode } from "../source/source_node.ts";
+import { assert, assertEquals } from "../testing.ts";
+import type { Addr } from "../wire/messages.ts";
+import { DEFAULT_PLAYBACK } from "./peer.ts";
+import { connectFrom, drain, Feed, makeSwarm, SIGNER, stream, SUITE } from "./test_harness.ts";
+
+function newSource(): SourceNode {
+  const init = { self: "src", clubs: 3, rng: new Rng(1), signer: SIGNER, suite: SUITE };
+  return new SourceNode(0, { ...init, align: 1, thresholdMs: 800 });
+}
+
+Deno.test("[0029] [0043] the source keeps two uploads per club and sends each block to the two peers of its club", () => {
+  const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 2 });
+  const made = new Map<number, number>();
+  source.onBlock = (b) => made.set(b.seq, b.srcTime);
+  stream(net, source, 3000);
+  const clubsOf = new Map(peers.map((p) => [p.self, p.myClubs]));
+  for (let club = 0; club < 4; club++) {
+    const ups = [...source.core.ups.values()].filter((u) => u.club === club && u.accepted);
+    assertEquals(ups.length, 2, `club ${club}`);
+    for (const u of ups) assert(clubsOf.get(u.remote)!.has(club), `${u.remote} in ${club}`);
+  }
+  const to = new Map<number, Addr[]>();
+  for (const d of net.log) {
+    if (d.from !== "src" || d.msg.t !== "block" || d.msg.repair) continue;
+    const seq = d.msg.block.seq;
+    to.set(seq, [...(to.get(seq) ?? []), d.to]);
+  }
+  let checked = 0;
+  for (const [seq, at] of made) {
+    if (at < 1000 || at > 2800) continue; // the two uploads of every club are up by 1 s
+    const list = to.get(seq) ?? [];
+    assertEquals(new Set(list).size, 2, `block ${seq} to ${list}`);
+    assertEquals(list.length, 2);
+    for (const a of list) assert(clubsOf.get(a)!.has(seq % 4), `${seq} to ${a}, not in its club`);
+    checked++;
+  }
+  assert(checked > 50);
+});
+
+Deno.test("[0029] the source takes two downloaders per club and refuses a third, and never downloads", () => {
+  const s = newSource();
+  for (const a of ["a", "b", "c"]) connectFrom(s.core, 0, a, 0, "down", [0, 1]);
+  connectFrom(s.core, 0, "d", 1, "down", [1, 2]);
+  connectFrom(s.core, 0, "e", 2, "up", [2, 0]);
+  const out = drain(s, 0).map((o) => `${o.msg.t}>${o.to}`);
+  assertEquals(out, ["accept>a", "accept>b", "drop>c", "accept>d", "drop>e"]);
+});
+
+Deno.test("[0043] the source never relays a block it receives", () => {
+  const s = newSource();
+  for (const a of ["a", "b"]) connectFrom(s.core, 0, a, 0, "down", [0, 1]);
+  drain(s, 0);
+  const { data, auth } = new Feed().batch(12, 0);
+  for (const repair of [false, true]) {
+    for (const block of [auth, data[3]]) {
+      s.handleMessage(10, "a", { t: "block", club: 0, hop: 0, n: 1, repair, block });
+    }
+  }
+  assertEquals(drain(s, 10).filter((o) => o.msg.t === "block"), []);
+  assertEquals(s.core.stats.blocksIn, 4);
+});
+
+Deno.test("[0060] a peer starts playback once it holds about a second of data and plays in order, only verified blocks", () => {
+  const { net, source, peers } = makeSwarm({ peers: 8, clubs: 4, seed: 3 });
+  const made = new Map<number, number>();
+  source.onBlock = (b) => made.set(b.seq, b.srcTime);
+  stream(net, source, 5000);
+  const buffer = DEFAULT_PLAYBACK.startBufferMs;
+  for (const p of peers) {
+    const events = net.events.get(p.self)!;
+    const start = events.findIndex((e) => e.type === "playback" && e.event.type === "start");
+    assert(start >= 0, `${p.self} started`);
+    const s = events[start];
+    assert(s.type === "playback");
+    // When did the verified data first span `buffer` ms of the source's time?
+    let lo = Infinity, hi = -Infinity, reached: number | undefined, first: number | undefined;
+    for (const e of events) {
+      if (e.type !== "ready" || e.kind !== "data") continue;
+      first ??= e.at;
+      lo = Math.min(lo, made.get(e.seq)!);
+      hi = Math.max(hi, made.get(e.seq)!);
+      if (hi - lo >= buffer) {
+        reached = e.at;
+        break;
+      }
+    }
+    assert(reached !== undefined && first !== undefined);
+    assertEquals(s.event.at, reached, `${p.self} starts when a second of data is in`);
+    assert(reached - first > buffer - 100, `${p.self} started ${reached - first} ms after data`);
+    const ready = new Set<number>();
+    let last = -1, plays = 0;
+    for (const [i, e] of events.entries()) {
+      if (e.type === "ready") ready.add(e.seq);
+      if (e.type !== "playback" || e.event.type !== "play") continue;
+      assert(i > start, "no play before the start");
+      assert(e.event.seq > last, `${p.self} played ${e.event.seq} after ${last}`);
+      assert(ready.has(e.event.seq), `${p.self} played ${e.event.seq} before it was verified`);
+      last = e.event.seq;
+      plays++;
+    }
+    assert(plays > 20, `${p.self} played ${plays}`);
+  }
+});

@@ -5,12 +5,10 @@
  */
 import { standinPair } from "../auth/standin.ts";
 import { assert, assertEquals } from "../testing.ts";
-import type { Addr, DataBlock, Msg } from "../wire/messages.ts";
+import type { DataBlock } from "../wire/messages.ts";
 import type { PeerEvent } from "./events.ts";
 import type { PeerCore } from "./peer.ts";
-import { connectFrom, drain, Feed, makePeer, Upstream } from "./test_harness.ts";
-
-type Out = { to: Addr; msg: Msg };
+import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 function blocks(out: readonly Out[]): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "block" ? [`${msg.block.seq}>${to}`] : []);

@@ -6,9 +6,7 @@
 import { assert, assertEquals } from "../testing.ts";
 import type { Addr, Block, Msg } from "../wire/messages.ts";
 import type { PeerCore } from "./peer.ts";
-import { connectFrom, drain, Feed, makePeer, Upstream } from "./test_harness.ts";
-
-type Out = { to: Addr; msg: Msg };
+import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 const BLOCK = new Feed().batch(1, 0).data[0];
 

@@ -6,7 +6,7 @@
 import { decodeBitfield } from "../bitfield/bitfield.ts";
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
-import type { Addr, Dir, Msg, PongMsg } from "../wire/messages.ts";
+import type { Addr, Dir, PongMsg } from "../wire/messages.ts";
 import type { PeerCore } from "./peer.ts";
 import {
   answerPings,
@@ -16,11 +16,10 @@ import {
   Feed,
   makePeer,
   makeSwarm,
+  type Out,
   stream,
   Upstream,
 } from "./test_harness.ts";
-
-type Out = { to: Addr; msg: Msg };
 
 function accepted(p: PeerCore, dir: "up" | "down", club: number, inClub: boolean): number {
   let n = 0;

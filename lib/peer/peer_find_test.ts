@@ -5,11 +5,10 @@
  */
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
-import type { Addr, Msg, PongMsg } from "../wire/messages.ts";
+import type { Addr, PongMsg } from "../wire/messages.ts";
 import type { PeerCore } from "./peer.ts";
-import { answerPings, connectFrom, drain, makePeer } from "./test_harness.ts";
+import { answerPings, connectFrom, drain, makePeer, type Out } from "./test_harness.ts";
 
-type Out = { to: Addr; msg: Msg };
 type Load = (a: Addr) => Partial<PongMsg> & { clubs: number[] };
 
 /** Where `p` (new, knowing `known`) first asks for a download of `club`, pongs from `load`. */

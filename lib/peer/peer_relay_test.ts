@@ -6,11 +6,8 @@
  */
 import { makeBitfield } from "../bitfield/bitfield.ts";
 import { assert, assertEquals } from "../testing.ts";
-import type { Addr, Msg } from "../wire/messages.ts";
 import type { PeerCore } from "./peer.ts";
-import { connectFrom, deliver, drain, Feed, makePeer, Upstream } from "./test_harness.ts";
-
-type Out = { to: Addr; msg: Msg };
+import { connectFrom, deliver, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 /** The blocks in `out`, as "seq>to". */
 function blocks(out: readonly Out[]): string[] {

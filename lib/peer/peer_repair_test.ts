@@ -4,7 +4,6 @@
  * wants from an address with no connection are ignored; repairs served are rate-limited.
  */
 import { assert, assertEquals } from "../testing.ts";
-import type { Addr, Msg } from "../wire/messages.ts";
 import type { PeerCore } from "./peer.ts";
 import {
   connectFrom,
@@ -13,11 +12,10 @@ import {
   Feed,
   makePeer,
   makeSwarm,
+  type Out,
   stream,
   Upstream,
 } from "./test_harness.ts";
-
-type Out = { to: Addr; msg: Msg };
 
 function wants(out: readonly Out[]): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "want" ? [`${msg.seqs}>${to}`] : []);

@@ -48,6 +48,8 @@ export interface SwarmOptions {
   /** How often peers and source announce again, ms. */
   readonly announceMs: number;
   readonly config?: Partial<PeerConfig>;
+  /** Called for every block a peer verified (diagnostics). */
+  readonly onReady?: (peer: PeerCore, seq: number, now: number) => void;
   /** Called for every redundant block a peer received (diagnostics). */
   readonly onDuplicate?: (peer: PeerCore, msg: Msg & { t: "block" }, now: number) => void;
   /** Called for every data block a peer skipped (diagnostics). */
@@ -184,6 +186,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     const node = n.node!;
     for (let e: PeerEvent | undefined = node.pollEvent(); e; e = node.pollEvent()) {
       if (e.type === "ready") {
+        opts.onReady?.(n.peer ?? source.core, e.seq, e.at);
         if (e.kind === "data") c.latency.add(e.at - srcTime.get(e.seq)!);
       } else if (e.type === "playback") {
         const pe = e.event;

@@ -41,6 +41,8 @@ export class DownMonitor {
   #recentPos = 0;
   /** Datagrams lost on this connection so far. */
   lost = 0;
+  /** True when datagrams were lost just before the latest one. */
+  gapBefore = false;
   readonly #opts: DownMonitorOptions;
 
   /** A monitor for a connection opened at `now`. */
@@ -62,6 +64,7 @@ export class DownMonitor {
    */
   onBlock(now: number, srcTime: number, n: number, thresholdMs: number): DownVerdict {
     this.lastRecv = now;
+    this.gapBefore = this.#lastN >= 0 && n > this.#lastN + 1;
     const delay = now - srcTime;
     if (this.#base === undefined || delay < this.#base) this.#base = delay;
     this.#recent[this.#recentPos] = delay - this.#base;

@@ -11,8 +11,10 @@ export type CloseReason =
   | "timeout"
   | "remote"
   | "surplus"
+  | "shed"
   | "forged"
-  | "withdraw";
+  | "withdraw"
+  | "refused";
 
 /** An event of the peer core. */
 export type PeerEvent =

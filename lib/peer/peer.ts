@@ -116,7 +116,11 @@ export class PeerCore implements ProtocolNode {
   firstSeq: number | undefined;
   nonce = 1;
   nextTick: number;
-  /** How long live blocks wait in this peer's send queue, ms (moving average). */
+  /**
+   * How long blocks for out-of-club downstreams wait in this peer's send queue, ms (moving
+   * average). They are the first to wait when the upload is short (in-club blocks and
+   * signatures go first), so this is the measure of saturation.
+   */
   queueDelayMs = 0;
   lastShed = -Infinity;
   lastLeadRound = -Infinity;
@@ -296,7 +300,7 @@ export class PeerCore implements ProtocolNode {
     };
   }
 
-  /** Accounts the time a live block waited before it was sent or found stale. */
+  /** Accounts the time an out-of-club block waited before it was sent or found stale. */
   noteQueueDelay(ms: number): void {
     this.queueDelayMs += 0.1 * (ms - this.queueDelayMs);
   }
@@ -359,7 +363,9 @@ export class PeerCore implements ProtocolNode {
       this.seen.add(b.seq);
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
-      if (this.myClubs.has(m.club)) sendHave(this, b.seq, b.kind === "auth", from);
+      if (b.kind === "auth" || this.myClubs.has(m.club)) {
+        sendHave(this, b.seq, b.kind === "auth", from);
+      }
     } else {
       this.stats.duplicates++;
     }
@@ -374,7 +380,10 @@ export class PeerCore implements ProtocolNode {
       }
       for (const blk of r.ready) this.#accept(now, blk, from);
     }
-    if (first) this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor());
+    if (first) {
+      const lost = !m.repair && !down!.inClub && down!.monitor.gapBefore;
+      this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor(), lost);
+    }
     if (verdict !== "ok" && down && down.open) dropDown(this, now, down, verdict, true);
   }
 

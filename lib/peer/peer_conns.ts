@@ -168,6 +168,7 @@ function trimSurplus(
 }
 
 function refuse(p: PeerCore, from: Addr, m: ConnectMsg): void {
+  count(p, "refused");
   // Our side of the refused connection would have been the opposite of the initiator's.
   p.send(from, { t: "drop", club: m.club, dir: m.dir === "down" ? "up" : "down" });
 }

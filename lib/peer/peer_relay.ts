@@ -25,7 +25,9 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
     if (up.club !== club && !(everyClub && up.inClub)) continue;
     if (up.inClub && up.haves.has(block.seq)) continue;
     const item = { conn: up, to: up.remote, seq: block.seq, at: now };
-    const push = !up.inClub || up.lead || p.role === "source";
+    // In-club blocks go at once to the downstream's lead upstream, after `holdMs` to the
+    // others; a signature block on another club's mesh is a backup path: always held.
+    const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
     if (!push) p.queue.hold(item);
     else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
   }
@@ -72,8 +74,11 @@ export function catchUp(p: PeerCore, now: number, up: UpConn, have: Bitfield | n
       if (!held.has(b.seq)) picked.push(b);
     }
   }
+  // A replacement connection's few missing blocks are as urgent as live ones; a joiner's
+  // history is a burst that must not delay anybody's live blocks.
+  const cls = have === null ? "bulk" : "out";
   for (let i = picked.length - 1; i >= 0; i--) {
-    p.queue.block("bulk", { conn: up, to: up.remote, seq: picked[i].seq, at: now });
+    p.queue.block(cls, { conn: up, to: up.remote, seq: picked[i].seq, at: now, catchUp: true });
   }
 }
 
@@ -89,10 +94,10 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
       return false;
     }
-    if (cls === "bulk") return now - block.srcTime <= p.cfg.bulkMaxAgeMs;
+    if (it.catchUp) return now - block.srcTime <= p.cfg.bulkMaxAgeMs;
     if (now - it.at > p.cfg.staleMs) {
       p.stats.staleDropped++;
-      if (c) p.noteQueueDelay(now - it.at);
+      if (cls === "out") p.noteQueueDelay(now - it.at);
       return false;
     }
     return true;
@@ -102,7 +107,7 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
   p.stats.sent[cls]++;
   const block = p.store.get(item.seq)!;
   const conn = item.conn;
-  if (!conn || cls === "bulk") {
+  if (!conn || item.catchUp) {
     // Repairs and catch-up are outside the connection's live stream: no counter, and the
     // receiver does not judge the connection's delay by them.
     if (conn) conn.sent.add(item.seq);
@@ -110,7 +115,7 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     const msg: BlockMsg = { t: "block", club, hop: 0, n: 0, repair: true, block };
     return { to: item.to, msg };
   }
-  p.noteQueueDelay(now - item.at);
+  if (cls === "out") p.noteQueueDelay(now - item.at);
   conn.n++;
   conn.sent.add(item.seq);
   const hop = ((Math.floor(now) % WRAP) + WRAP) % WRAP;

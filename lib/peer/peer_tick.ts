@@ -74,7 +74,7 @@ function shedLoad(p: PeerCore, now: number): void {
   }
   if (!newest) return;
   p.lastShed = now;
-  dropUp(p, now, newest, "surplus", false);
+  dropUp(p, now, newest, "shed", false);
 }
 
 /**

@@ -55,9 +55,18 @@ export class RepairTracker {
 
   /**
    * Accounts the arrival of block `seq` at `now`; `held` says which earlier ones this peer
-   * already has. Blocks below `floor` are no longer wanted.
+   * already has. Blocks below `floor` are no longer wanted. `lost` says the connection's
+   * counter showed a gap right before this block on a link that carries every block of the
+   * club (out-of-club): the club's absent numbers were lost, not reordered, so they are
+   * asked for at once, without the grace.
    */
-  arrived(now: number, seq: number, held: (seq: number) => boolean, floor: number): void {
+  arrived(
+    now: number,
+    seq: number,
+    held: (seq: number) => boolean,
+    floor: number,
+    lost = false,
+  ): void {
     this.#missing.delete(seq);
     const club = seq % this.#o.clubs;
     const top = this.#top.get(club);
@@ -68,7 +77,8 @@ export class RepairTracker {
     for (let s = from; s < seq; s += this.#o.clubs) {
       if (s < floor || held(s) || this.#missing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
-      this.#missing.set(s, { since: now, askedAt: -Infinity, tries: 0 });
+      const since = lost ? now - this.#o.graceMs : now;
+      this.#missing.set(s, { since, askedAt: -Infinity, tries: 0 });
     }
   }
 

@@ -42,3 +42,10 @@ Deno.test("blocks already held or reordered late are not wanted", () => {
   r.arrived(0, 3, () => true, 0); // an old one again: no change
   assertEquals(r.missing, 0);
 });
+
+Deno.test("a counter gap on a link that carries every block makes the hole due at once", () => {
+  const r = new RepairTracker(opts);
+  r.arrived(0, 1, () => false, 0);
+  r.arrived(10, 9, () => false, 0, true); // 5 lost on the link
+  assertEquals(r.due(10, 0).map((d) => d.seq), [5]);
+});

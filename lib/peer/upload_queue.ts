@@ -24,6 +24,8 @@ export interface QueuedBlock {
   readonly to: Addr;
   readonly seq: number;
   readonly at: number;
+  /** Catch-up: sent outside the connection's live stream (no counter, no delay judgement). */
+  readonly catchUp?: boolean;
 }
 
 /** A control message waiting. */

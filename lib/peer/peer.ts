@@ -328,13 +328,17 @@ export class PeerCore implements ProtocolNode {
     this.send(from, { t: "peers", club, nonce, peers });
   }
 
+  /** True if this peer has a connection, either way, with `addr`. */
+  connectedTo(addr: Addr): boolean {
+    for (const c of this.ups.values()) if (c.remote === addr) return true;
+    for (const c of this.downs.values()) if (c.remote === addr) return true;
+    return false;
+  }
+
   #answerWant(now: number, from: Addr, seqs: readonly number[]): void {
     // Only peers we have a connection with get repairs: their address is proven, so a
     // spoofed "want" cannot turn us into an amplifier.
-    let known = false;
-    for (const c of this.ups.values()) if (c.remote === from) known = true;
-    for (const c of this.downs.values()) if (c.remote === from) known = true;
-    if (!known) return;
+    if (!this.connectedTo(from)) return;
     for (const seq of seqs.slice(0, 16)) {
       if (!this.store.has(seq) || !this.repairTokens.take(now)) continue;
       this.stats.repairServed++;
@@ -353,7 +357,10 @@ export class PeerCore implements ProtocolNode {
       this.stats.wrongClub++;
       return punish(this, now, from);
     }
-    if (!m.repair && (!down || !down.open)) {
+    // Blocks come only over a connection: a live block on the download it belongs to, a
+    // repair or catch-up from any peer we have a connection with (whom we asked). Anything
+    // else, and anything from a banned peer, costs no verification.
+    if (this.bans.has(from) || (m.repair ? !this.connectedTo(from) : !down || !down.open)) {
       this.stats.unsolicited++;
       return;
     }
@@ -373,6 +380,7 @@ export class PeerCore implements ProtocolNode {
     // honest one must still get its chance.
     if (!this.auth!.isVerified(b.seq)) {
       const r = this.auth!.offer(b, from);
+      this.stats.forged += r.forgedFrom.length;
       for (const f of r.forgedFrom) punish(this, now, f);
       if (r.verdict === "forged") {
         this.stats.forged++;

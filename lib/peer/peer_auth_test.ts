@@ -89,10 +89,6 @@ Deno.test("[0046] a forged copy that arrives before the signature block does not
 
 Deno.test({
   name: "[0046] a forged block found out by a later signature block is counted in stats.forged",
-  // BUG (reported): PeerCore.#onBlock (lib/peer/peer.ts) punishes the senders in
-  // `r.forgedFrom` but only increments stats.forged when the offered block itself is forged,
-  // so forged data that was pending when its signature block arrived is never counted.
-  ignore: true,
   fn: () => {
     const { p, src, x } = setup();
     const { data, auth } = new Feed().batch(12, 0);
@@ -134,11 +130,6 @@ Deno.test("[0049] a block that arrives twice goes to a downstream once", () => {
 
 Deno.test({
   name: "[0049] a signature block goes to a given peer once, even over two in-club connections",
-  // BUG (reported): relay() in lib/peer/peer_relay.ts queues a signature block on every
-  // in-club upload connection, and nextDatagram() dedupes per connection (`conn.sent`), so a
-  // downstream connected to this peer in both of its clubs gets each signature block twice.
-  // The downstream's "have" cannot stop it: sendHave() skips the peer the block came from.
-  ignore: true,
   fn: () => {
     const p = makePeer({ myClubs: [0, 1] });
     connectFrom(p, 0, "src", 0, "up", []);
@@ -156,10 +147,6 @@ Deno.test({
 
 Deno.test({
   name: "a banned forger's further blocks are not offered to the verifier",
-  // BUG (reported): PeerCore.#onBlock (lib/peer/peer.ts) never checks the ban list, and a
-  // block flagged `repair` needs no connection, so a banned forger (or any stranger) can keep
-  // sending signature blocks that each cost a signature check.
-  ignore: true,
   fn: () => {
     const { p, src, x } = setup();
     const { data, auth } = new Feed().batch(12, 0);

@@ -20,17 +20,30 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   // one lost signature would cost its whole batch, so each peer gets it over several paths.
   const everyClub = block.kind === "auth" && p.role === "peer";
   if (!p.myClubs.has(club) && !everyClub) return;
-  for (const up of p.ups.values()) {
-    if (!up.open || !up.accepted || up.remote === from) continue;
-    if (up.club !== club && !(everyClub && up.inClub)) continue;
-    if (up.inClub && up.haves.has(block.seq)) continue;
-    const item = { conn: up, to: up.remote, seq: block.seq, at: now };
-    // In-club blocks go at once to the downstream's lead upstream, after `holdMs` to the
-    // others; a signature block on another club's mesh is a backup path: always held.
-    const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
-    if (!push) p.queue.hold(item);
-    else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
+  // A downstream in both of our clubs gets a signature block once [0049]: over the block's
+  // own club if possible, so the first pass takes those connections.
+  const queued = everyClub ? new Set<Addr>() : undefined;
+  for (const pass of everyClub ? [true, false] : [true]) {
+    for (const up of p.ups.values()) {
+      if ((up.club === club) !== pass || (!pass && !up.inClub)) continue;
+      if (!up.open || !up.accepted || up.remote === from || queued?.has(up.remote)) continue;
+      if (up.inClub && up.haves.has(block.seq)) continue;
+      queued?.add(up.remote);
+      enqueue(p, now, up, block, club);
+    }
   }
+}
+
+/**
+ * Queues `block` (of `club`) for one downstream. In-club blocks go at once to a downstream
+ * that named us its lead upstream and after `holdMs` to the others; a signature block on
+ * another club's mesh is a backup path: always held.
+ */
+function enqueue(p: PeerCore, now: number, up: UpConn, block: Block, club: number): void {
+  const item = { conn: up, to: up.remote, seq: block.seq, at: now };
+  const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
+  if (!push) p.queue.hold(item);
+  else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
 }
 
 /**

@@ -27,3 +27,38 @@ Deno.test("a random load comes out sorted", () => {
   }
   assertEquals(n, 5000);
 });
+
+Deno.test("next() exposes the event in fields, reuses slots, and keeps payloads", () => {
+  const q = new EventQueue();
+  const msg = { hello: 1 };
+  q.push(2, 7, 3, 9, msg, 120);
+  q.push(1, 1, 4);
+  assertEquals(q.next(), true);
+  assertEquals([q.time, q.kind, q.node, q.a, q.b, q.size], [
+    1,
+    1,
+    4,
+    undefined,
+    undefined,
+    undefined,
+  ]);
+  assertEquals(q.next(), true);
+  assertEquals([q.time, q.kind, q.node, q.a, q.b, q.size], [2, 7, 3, 9, msg, 120]);
+  assertEquals(q.next(), false);
+  // Thousands of events through a queue that never holds more than a few: all in order.
+  const r = new Rng(5);
+  let t = 0, out = 0, last = -1;
+  for (let i = 0; i < 20_000; i++) {
+    q.push(t + r.int(50), 0, i);
+    if (i % 2 === 1) {
+      q.next();
+      if (q.time < last) throw new Error("out of order");
+      last = t = q.time;
+      out++;
+    }
+  }
+  while (q.next()) out++;
+  assertEquals(out, 20_000);
+  assertEquals(q.length, 0);
+  assertEquals(q.peekTime(), Infinity);
+});

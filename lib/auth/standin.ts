@@ -48,14 +48,20 @@ class Hash64 {
     for (let i = 0; i < b.length; i++) this.word(b[i] | (i << 8));
     return this;
   }
-  /** The 8-byte result (the state is finalised into a fresh array). */
+  /** The 8-byte result (the state is finalised into a fresh array), two big-endian words. */
   digest(): Uint8Array {
     const out = new Uint8Array(STANDIN_BYTES);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, fmix(this.#a ^ Math.imul(this.#b, 0x27d4eb2f)));
-    view.setUint32(4, fmix(this.#b ^ Math.imul(this.#a, 0x165667b1)));
+    put32(out, 0, fmix(this.#a ^ Math.imul(this.#b, 0x27d4eb2f)));
+    put32(out, 4, fmix(this.#b ^ Math.imul(this.#a, 0x165667b1)));
     return out;
   }
+}
+
+function put32(out: Uint8Array, at: number, x: number): void {
+  out[at] = x >>> 24;
+  out[at + 1] = x >>> 16;
+  out[at + 2] = x >>> 8;
+  out[at + 3] = x;
 }
 
 function fmix(h: number): number {

@@ -1,18 +1,25 @@
 /**
  * The verified blocks a peer holds, for relaying, catch-up of new downstreams and repair.
- * Only the newest `capacity` sequence numbers are kept, so memory is bounded.
+ * Only the newest `capacity` sequence numbers are kept, so memory is bounded: the blocks sit
+ * in a ring of `capacity` slots indexed by `seq % capacity` (no two seqs of the window share
+ * a slot), which costs one pointer per slot instead of a map entry per block.
  */
 import type { Block } from "../wire/messages.ts";
 
 /** A bounded map from sequence number to verified block. */
 export class BlockStore {
-  readonly #blocks = new Map<number, Block>();
+  readonly #slots: (Block | undefined)[];
   readonly #capacity: number;
   #top = -1;
+  #size = 0;
 
   /** A store keeping the newest `capacity` sequence numbers. */
   constructor(capacity: number) {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new RangeError(`bad capacity ${capacity}`);
+    }
     this.#capacity = capacity;
+    this.#slots = new Array(capacity).fill(undefined);
   }
 
   /** The highest sequence number held, -1 if none. */
@@ -27,28 +34,47 @@ export class BlockStore {
 
   /** Keeps a verified block; older ones past the window are dropped. */
   put(block: Block): void {
-    if (block.seq < this.floor) return;
-    this.#blocks.set(block.seq, block);
-    if (block.seq > this.#top) {
+    const seq = block.seq;
+    if (seq < this.floor) return;
+    if (seq > this.#top) {
       const oldFloor = this.floor;
-      this.#top = block.seq;
-      for (let s = oldFloor; s < this.floor; s++) this.#blocks.delete(s);
+      this.#top = seq;
+      const floor = this.floor;
+      if (floor - oldFloor >= this.#capacity) {
+        this.#slots.fill(undefined);
+        this.#size = 0;
+      } else {
+        for (let s = oldFloor; s < floor; s++) this.#clear(s);
+      }
+    }
+    const i = seq % this.#capacity;
+    if (this.#slots[i] === undefined) this.#size++;
+    this.#slots[i] = block;
+  }
+
+  #clear(seq: number): void {
+    const i = seq % this.#capacity;
+    const b = this.#slots[i];
+    if (b !== undefined && b.seq === seq) {
+      this.#slots[i] = undefined;
+      this.#size--;
     }
   }
 
   /** The block `seq`, if held. */
   get(seq: number): Block | undefined {
-    return this.#blocks.get(seq);
+    const b = this.#slots[seq % this.#capacity];
+    return b !== undefined && b.seq === seq ? b : undefined;
   }
 
   /** True if `seq` is held. */
   has(seq: number): boolean {
-    return this.#blocks.has(seq);
+    return this.get(seq) !== undefined;
   }
 
   /** Blocks held. */
   get size(): number {
-    return this.#blocks.size;
+    return this.#size;
   }
 
   /**
@@ -58,7 +84,7 @@ export class BlockStore {
   *club(club: number, clubs: number, fromSeq: number): Generator<Block> {
     let s = this.#top - ((this.#top - club) % clubs + clubs) % clubs;
     for (; s >= Math.max(fromSeq, this.floor); s -= clubs) {
-      const b = this.#blocks.get(s);
+      const b = this.get(s);
       if (b) yield b;
     }
   }

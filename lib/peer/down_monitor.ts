@@ -69,7 +69,10 @@ export class DownMonitor {
     if (this.#base === undefined || delay < this.#base) this.#base = delay;
     this.#recent[this.#recentPos] = delay - this.#base;
     this.#recentPos = (this.#recentPos + 1) % this.#recent.length;
-    this.excessMs = Math.min(...this.#recent);
+    const r = this.#recent;
+    let min = r[0];
+    for (let i = 1; i < r.length; i++) if (r[i] < min) min = r[i];
+    this.excessMs = min;
     if (this.#lastN >= 0 && n > this.#lastN) {
       // Cap the accounted gap: a huge jump is one event, not a flood of losses.
       const gap = Math.min(n - this.#lastN - 1, this.#ring.length);

@@ -9,6 +9,7 @@ import { CONFORMANCE, type TransportFactory } from "./conformance.ts";
 import { openDenoUdp } from "./deno_udp.ts";
 import { impair } from "./impair.ts";
 import { MemoryNetwork } from "./memory.ts";
+import { which } from "./which.ts";
 
 // One memory network for the whole run: both ends of a case must share it.
 const memory = new MemoryNetwork();
@@ -25,18 +26,7 @@ for (const [kind, open] of factories) {
   }
 }
 
-/** Where bun is, if it is on PATH. */
-export function findBun(): string | undefined {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      const p = `${dir}/bun`;
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* not here */ }
-  }
-  return undefined;
-}
-
-const bun = findBun();
+const bun = which("bun");
 if (!bun) console.error("bun not found on PATH: the Bun UDP conformance run is skipped");
 
 Deno.test({

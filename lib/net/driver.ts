@@ -22,6 +22,12 @@ export interface DriverOptions {
   readonly onEvent?: (event: PeerEvent, now: number) => void;
   /** Told about local failures: the node threw, or a message would not encode. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Upload cap, bits per second, counting 28 bytes of IP and UDP headers per datagram (0 or
+   * absent: none). Datagrams over the cap stay queued in the node, so its own send-queue
+   * delay and saturation logic see the bottleneck instead of the OS dropping them.
+   */
+  readonly maxBps?: number;
 }
 
 /** What the driver counted. */
@@ -38,6 +44,13 @@ export interface DriverStats {
   encodeFailed: number;
   /** Times the node threw (a local bug; the driver carries on). */
   nodeErrors: number;
+  /**
+   * Most ms the timer fired late since `takeLateMs()` last read it: how long the event
+   * loop was busy elsewhere (a busy machine delays both timers and socket reads).
+   */
+  lateMs: number;
+  /** Times the timer fired. */
+  wakeups: number;
 }
 
 /** Most datagrams sent in one go before yielding to the event loop. */
@@ -54,12 +67,19 @@ export class NodeDriver {
     sent: 0,
     encodeFailed: 0,
     nodeErrors: 0,
+    lateMs: 0,
+    wakeups: 0,
   };
   readonly #o: DriverOptions;
   readonly #clock: () => number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
   #running = false;
+  /** Upload pacing: a token bucket in bytes, refilled at maxBps / 8 per second. */
+  #tokens = 0;
+  #tokensAt = 0;
+  readonly #bytesPerMs: number;
+  readonly #burst: number;
 
   /** A driver; nothing happens until `start()`. */
   constructor(node: ProtocolNode, transport: Transport, options: DriverOptions) {
@@ -67,6 +87,12 @@ export class NodeDriver {
     this.transport = transport;
     this.#o = options;
     this.#clock = options.clock ?? wallClock;
+    const bps = options.maxBps ?? 0;
+    if (!(bps >= 0)) throw new RangeError("maxBps must be >= 0");
+    this.#bytesPerMs = bps / 8000;
+    // A burst of 20 ms of the rate, and never less than a dozen full datagrams.
+    this.#burst = Math.max(12 * (1200 + 28), this.#bytesPerMs * 20);
+    this.#tokens = this.#burst;
   }
 
   /** The driver's clock. */
@@ -114,18 +140,37 @@ export class NodeDriver {
     this.#service(now);
   }
 
+  /** Reads and resets `stats.lateMs`. */
+  takeLateMs(): number {
+    const l = this.stats.lateMs;
+    this.stats.lateMs = 0;
+    return l;
+  }
+
   #fire(): void {
+    const due = this.#timerAt;
     this.#timer = undefined;
     this.#timerAt = Infinity;
     if (!this.#running) return;
+    this.stats.wakeups++;
     const now = this.now();
+    this.stats.lateMs = Math.max(this.stats.lateMs, now - due);
     this.#guard(() => this.node.handleTimeout(now));
     this.#service(now);
   }
 
   #service(now: number): void {
+    const paced = this.#bytesPerMs > 0;
+    if (paced) {
+      this.#tokens = Math.min(
+        this.#burst,
+        this.#tokens + (now - this.#tokensAt) * this.#bytesPerMs,
+      );
+      this.#tokensAt = now;
+    }
     let n = 0;
     for (; n < BURST; n++) {
+      if (paced && this.#tokens <= 0) break;
       let out: { to: Addr; msg: Parameters<typeof encodeDatagram>[1] } | undefined;
       try {
         out = this.node.pollTransmit(now);
@@ -144,10 +189,15 @@ export class NodeDriver {
       }
       this.transport.send(out.to, bytes);
       this.stats.sent++;
+      if (paced) this.#tokens -= bytes.length + 28;
     }
     for (let e = this.node.pollEvent(); e; e = this.node.pollEvent()) this.#o.onEvent?.(e, now);
-    // A full burst means more may wait: come back after the event loop had its turn.
-    const next = n === BURST ? now : this.node.pollTimeout();
+    // A full burst means more may wait: come back after the event loop had its turn. Out of
+    // tokens: come back when there are some again.
+    let next = n === BURST ? now : this.node.pollTimeout();
+    if (paced && this.#tokens <= 0 && this.node.hasPending()) {
+      next = Math.min(next, now + Math.max(1, Math.ceil((1 - this.#tokens) / this.#bytesPerMs)));
+    }
     this.#arm(next, now);
   }
 

@@ -131,3 +131,33 @@ Deno.test("driver: a node that throws is counted, and the driver carries on", as
   await driver.transport.close();
   await probe.close();
 });
+
+Deno.test("driver: an upload cap spreads a backlog out, and sends it all", async () => {
+  const net = new MemoryNetwork();
+  const node = new EchoNode();
+  const probe = await net.open();
+  const got: number[] = [];
+  probe.onReceive(() => got.push(performance.now()));
+  const block = (seq: number): Msg => ({
+    t: "block",
+    club: 0,
+    hop: 0,
+    n: seq,
+    repair: false,
+    block: { kind: "data", seq, srcTime: 0, payload: new Uint8Array(1128) },
+  });
+  for (let i = 0; i < 100; i++) node.out.push({ to: probe.local, msg: block(i) });
+  const size = encodeDatagram(TAG, block(99)).length + 28;
+  // 800 kbit/s is 100 bytes/ms; what the burst allowance (12 full datagrams) does not cover
+  // has to wait for tokens.
+  const driver = new NodeDriver(node, await net.open(), { tag: TAG, maxBps: 800_000 });
+  const t0 = performance.now();
+  driver.start();
+  await waitFor(() => got.length === 100, 5000, "the whole backlog");
+  const minMs = (100 * size - 12 * 1228) / 100;
+  assert(got[99] - t0 >= minMs - 15, `backlog sent in ${got[99] - t0} ms, the cap allows ${minMs}`);
+  assert(got[11] - t0 < minMs / 2, "the burst allowance went out at once");
+  driver.stop();
+  await driver.transport.close();
+  await probe.close();
+});

@@ -127,9 +127,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /**
  * Every peer's output must be whole input packets, in input order, each intact, with at most
- * `maxMissing` of them missing after the first. (The e2e test asks for none missing; here
- * the count is printed so a regression in the core shows up, and bounded so a broken
- * driver fails.)
+ * a `maxMissing` share of them missing after the first. (Whether none go missing is the
+ * core's business and the e2e test's strict mode; here the count is printed, and bounded
+ * so that a broken driver fails.)
  */
 function checkOutputs(r: Awaited<ReturnType<typeof runSwarm>>, maxMissing: number): void {
   const total = r.input.length / 188;
@@ -149,16 +149,16 @@ function checkOutputs(r: Awaited<ReturnType<typeof runSwarm>>, maxMissing: numbe
       assert(got.every((b, x) => b === want[x]), `peer ${i}: packet ${idx} corrupted`);
     }
     console.log(`peer ${i}: ${n} packets played, ${missing} missing, ${r.skips[i]} skips`);
-    assert(missing <= maxMissing, `peer ${i}: ${missing} packets missing`);
+    assert(missing <= maxMissing * n, `peer ${i}: ${missing} packets missing of ${n}`);
   }
 }
 
 Deno.test("swarm over memory: every peer plays the source's packets, intact and in order", async () => {
   const r = await runSwarm(0, 1);
-  checkOutputs(r, 60);
+  checkOutputs(r, 0.05);
   for (const d of r.drivers) assertEquals(d.stats.nodeErrors + d.stats.malformed, 0);
 });
 
 Deno.test("swarm over memory with 2% loss on every link: packets intact and in order", async () => {
-  checkOutputs(await runSwarm(0.02, 2), 120);
+  checkOutputs(await runSwarm(0.02, 2), 0.1);
 });

@@ -1,0 +1,67 @@
+import { assert, assertEquals, assertNotEquals, assertThrows } from "../lib/testing.ts";
+import { parseSimArgs, simulate } from "./main.ts";
+import { DEFAULT_SWARM } from "./swarm.ts";
+
+// A small swarm with room to spare: every peer uploads 3x the stream rate.
+const small = {
+  ...DEFAULT_SWARM,
+  peers: 24,
+  seconds: 8,
+  seed: 5,
+  joinSpreadMs: 1000,
+  capacityMix: [[1, 3]] as const,
+};
+
+function withoutWall(r: Record<string, unknown>): Record<string, unknown> {
+  const { wallSeconds: _, ...rest } = r;
+  return rest;
+}
+
+Deno.test("the same seed replays the same run exactly; another seed does not", () => {
+  const a = withoutWall(simulate(small));
+  const b = withoutWall(simulate(small));
+  assertEquals(a, b);
+  const c = withoutWall(simulate({ ...small, seed: 6 }));
+  assertNotEquals(a, c);
+});
+
+Deno.test("the report carries every metric, measured", () => {
+  const r = simulate(small) as Record<string, number & Record<string, number>>;
+  for (
+    const k of [
+      "seed",
+      "peers",
+      "seconds",
+      "bitrateKbps",
+      "clubs",
+      "delivery",
+      "duplicateRatio",
+      "controlOverhead",
+      "sourceUploadRatio",
+      "wallSeconds",
+    ]
+  ) assert(typeof r[k] === "number", `${k} is a number`);
+  for (const q of ["p50", "p99"]) assert(r.startupMs[q] > 0, `startupMs.${q}`);
+  for (const q of ["p50", "p90", "p99", "max"]) assert(r.latencyMs[q] > 0, `latencyMs.${q}`);
+  // A small swarm with room to spare gets the stream; the source sends about two copies.
+  assert(r.delivery > 0.8, `delivery ${r.delivery}`);
+  assert(r.sourceUploadRatio > 1.5 && r.sourceUploadRatio < 2.5, `source ${r.sourceUploadRatio}`);
+  assert(r.played > 0 && r.events > 0);
+});
+
+Deno.test("loss is measured, not assumed: a lossier network delivers no better", () => {
+  const clean = simulate({ ...small, loss: 0 }) as Record<string, number>;
+  const lossy = simulate({ ...small, loss: 0.2 }) as Record<string, number>;
+  assert(lossy.delivery <= clean.delivery, `${lossy.delivery} vs ${clean.delivery}`);
+  assert(lossy.repairAsked > clean.repairAsked);
+});
+
+Deno.test("command-line flags are parsed and bad ones refused", () => {
+  const p = parseSimArgs(["--peers", "500", "--seconds", "30", "--seed", "1", "--json"]);
+  assert(p !== "help");
+  assertEquals([p.opts.peers, p.opts.seconds, p.opts.seed, p.json], [500, 30, 1, true]);
+  assertEquals(parseSimArgs(["--help"]), "help");
+  assertThrows(() => parseSimArgs(["--peers", "zero"]));
+  assertThrows(() => parseSimArgs(["--loss", "1.5"]));
+  assertThrows(() => parseSimArgs(["--bogus"]));
+});

@@ -1,0 +1,159 @@
+/**
+ * Command line of the `source` program, parsed with node:util's parseArgs into a checked
+ * request, help, or an error that says what is wrong. Never throws.
+ */
+import { parseArgs } from "node:util";
+import { type Impairment, parseImpairment } from "../lib/net/impair.ts";
+
+/** Stream a channel. */
+export interface StreamConfig {
+  readonly kind: "stream";
+  /** Tracker base URL, no trailing slash. */
+  readonly tracker: string;
+  /** Key file; undefined means the default place (key.ts). */
+  readonly key: string | undefined;
+  readonly clubs: number;
+  /** "-" for stdin, or a file (a FIFO, a growing file). */
+  readonly input: string;
+  readonly bind: string;
+  readonly port: number;
+  readonly impair: Impairment | undefined;
+  /** Upload cap, kbit/s (0: none). */
+  readonly upKbps: number;
+}
+
+/** Make a key file. */
+export interface KeygenConfig {
+  readonly kind: "keygen";
+  readonly out: string | undefined;
+  readonly force: boolean;
+}
+
+/** What the command line asks for. */
+export type SourceFlags =
+  | StreamConfig
+  | KeygenConfig
+  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "error"; readonly message: string };
+
+/** The `--help` text. */
+export const HELP = `clubcast source: broadcasts a live MPEG-TS stream to a clubcast swarm
+
+Usage:
+  source --tracker URL [--key FILE] [--clubs 12] [--input -|FILE]
+  source keygen [--out FILE] [--force]
+
+  --tracker URL   the tracker, e.g. http://127.0.0.1:8000
+  --key FILE      the channel's key file (default: $XDG_CONFIG_HOME/clubcast/source.key,
+                  i.e. ~/.config/clubcast/source.key; %APPDATA%\\clubcast\\source.key on
+                  Windows), made on first use and kept: the same key is the same channel
+  --clubs N       number of clubs, 2..256 (default 12)
+  --input -|FILE  the MPEG-TS stream: - for stdin (default), or a file or FIFO, read as it
+                  comes (pace a recorded file with ffmpeg -re)
+  --port N        UDP port (default 0: any free port)
+  --bind ADDR     UDP address to bind (default 0.0.0.0)
+  --up-kbps N     cap this program's upload at N kbit/s (default 0: no cap); set it near
+                  your uplink so the protocol sees congestion instead of the OS dropping
+  --impair SPEC   testing only: impair outgoing datagrams, e.g. loss=0.02,delay=10
+  -h, --help      this text
+
+The first line on stdout is the announce URL to give viewers:  peer <URL> | ffplay -
+Status goes to stderr. Feed it from ffmpeg, e.g.
+  ffmpeg -re -i in.mp4 -c copy -f mpegts - | source --tracker http://127.0.0.1:8000
+
+keygen writes a new key file (mode 0600) and prints its channel id; it never replaces an
+existing file unless --force.`;
+
+function int(name: string, text: string, lo: number, hi: number): number | string {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
+    return `--${name} must be an integer from ${lo} to ${hi}, got "${text}"`;
+  }
+  return n;
+}
+
+/** Checks a tracker URL: http(s), no query; returns it without a trailing slash. */
+export function checkTrackerUrl(text: string): string | Error {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return new Error(`--tracker "${text}" is not a URL (e.g. http://127.0.0.1:8000)`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    return new Error(`--tracker must be an http or https URL, got "${text}"`);
+  }
+  if (u.search || u.hash) return new Error("--tracker must not have a query or fragment");
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, "");
+}
+
+/** Parses the source's arguments. */
+export function parseFlags(args: readonly string[]): SourceFlags {
+  const keygen = args[0] === "keygen";
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: keygen ? args.slice(1) : [...args],
+      strict: true,
+      allowPositionals: false,
+      options: keygen
+        ? {
+          out: { type: "string" },
+          force: { type: "boolean", default: false },
+          help: { type: "boolean", short: "h", default: false },
+        }
+        : {
+          tracker: { type: "string" },
+          key: { type: "string" },
+          clubs: { type: "string", default: "12" },
+          input: { type: "string", default: "-" },
+          port: { type: "string", default: "0" },
+          bind: { type: "string", default: "0.0.0.0" },
+          impair: { type: "string" },
+          "up-kbps": { type: "string", default: "0" },
+          help: { type: "boolean", short: "h", default: false },
+        },
+    });
+  } catch (e) {
+    return { kind: "error", message: `${(e as Error).message}\nRun with --help for the flags.` };
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.help) return { kind: "help", text: HELP };
+  if (keygen) {
+    const out = v.out as string | undefined;
+    if (out !== undefined && out.trim() === "") return { kind: "error", message: "--out is empty" };
+    return { kind: "keygen", out, force: v.force === true };
+  }
+  if (v.tracker === undefined) {
+    return { kind: "error", message: "--tracker URL is required\nRun with --help for the flags." };
+  }
+  const tracker = checkTrackerUrl(v.tracker as string);
+  if (tracker instanceof Error) return { kind: "error", message: tracker.message };
+  const clubs = int("clubs", v.clubs as string, 2, 256);
+  const port = int("port", v.port as string, 0, 65535);
+  const upKbps = int("up-kbps", v["up-kbps"] as string, 0, 10_000_000);
+  for (const x of [clubs, port, upKbps]) {
+    if (typeof x === "string") return { kind: "error", message: x };
+  }
+  let impair: Impairment | undefined;
+  if (v.impair !== undefined) {
+    try {
+      impair = parseImpairment(v.impair as string);
+    } catch (e) {
+      return { kind: "error", message: `--impair: ${(e as Error).message}` };
+    }
+  }
+  const input = v.input as string;
+  if (input.trim() === "") return { kind: "error", message: "--input is empty" };
+  return {
+    kind: "stream",
+    tracker,
+    key: v.key as string | undefined,
+    clubs: clubs as number,
+    input,
+    bind: v.bind as string,
+    port: port as number,
+    impair,
+    upKbps: upKbps as number,
+  };
+}

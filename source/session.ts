@@ -1,0 +1,191 @@
+/**
+ * One broadcast: registers the channel with the tracker (signed), announces the source,
+ * prints the announce URL, and streams the input through a SourceNode over UDP until the
+ * input ends or a signal stops it; then tells the tracker "leave".
+ */
+import { ed25519Signer, ed25519Suite } from "../lib/auth/suite.ts";
+import { channelTag } from "../lib/auth/channel_tag.ts";
+import { formatAddr, parseAddr } from "../lib/net/addr.ts";
+import { NodeDriver } from "../lib/net/driver.ts";
+import { impair } from "../lib/net/impair.ts";
+import { RateMeter } from "../lib/net/meter.ts";
+import { fileStream, onStopSignal, stderrIsTerminal, stdinStream } from "../lib/net/runtime.ts";
+import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
+import type { Transport } from "../lib/net/transport.ts";
+import { openUdp } from "../lib/net/udp.ts";
+import { DEFAULT_CONFIG } from "../lib/peer/config.ts";
+import { Rng } from "../lib/rand.ts";
+import { SourceNode } from "../lib/source/source_node.ts";
+import type { StreamConfig } from "./flags.ts";
+import type { SourceKey } from "./key.ts";
+
+/** How the session reports. */
+export interface SessionIo {
+  /** Prints one line on stdout (only the announce URL goes there). */
+  readonly stdoutLine: (line: string) => void;
+  /** Writes status text on stderr. */
+  readonly stderr: (text: string) => void;
+}
+
+/** The tracker's entry id of the source. */
+export const SOURCE_ID = "source";
+/** Refresh the registration this often (the tracker keeps a channel 24 h after the last). */
+const REREGISTER_MS = 30 * 60_000;
+/** After the input ends, keep serving repairs and stragglers this long. */
+const LINGER_MS = 2000;
+
+const seeded = () => new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
+
+/** Runs a broadcast; resolves with the exit code. */
+export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo): Promise<number> {
+  let transport: Transport;
+  try {
+    transport = await openUdp({ hostname: cfg.bind, port: cfg.port });
+  } catch (e) {
+    io.stderr(`source: cannot bind UDP ${cfg.bind}:${cfg.port}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (cfg.impair) transport = impair(transport, cfg.impair, seeded());
+  const port = parseAddr(transport.local)!.port;
+  const client = new TrackerClient(cfg.tracker, key.channel);
+
+  const reg = await client.register(key.secret, cfg.clubs, Date.now());
+  if (!reg.ok) {
+    const why = reg.status === 0
+      ? reg.error
+      : `tracker refused the channel (${reg.status}): ${reg.error}`;
+    io.stderr(`source: ${why}\n`);
+    await transport.close();
+    return 1;
+  }
+  const joined = await client.announce({ peer: SOURCE_ID, port, event: "join", clubs: [] });
+  if (!joined.ok) {
+    io.stderr(`source: announce failed (${joined.status}): ${joined.error}\n`);
+    await transport.close();
+    return 1;
+  }
+  io.stdoutLine(client.announceUrl);
+  io.stderr(
+    `source: channel ${key.channel} (${reg.value.created ? "new" : "known"}), ` +
+      `${cfg.clubs} clubs, UDP port ${port}\n`,
+  );
+
+  const rng = seeded();
+  const node = new SourceNode(Date.now(), {
+    self: formatAddr(joined.value.youIp ?? "127.0.0.1", port),
+    clubs: cfg.clubs,
+    rng: rng.fork(),
+    signer: ed25519Signer(key.secret),
+    suite: ed25519Suite(key.publicKey),
+    align: 188,
+    thresholdMs: DEFAULT_CONFIG.defaultThresholdMs,
+  });
+  const driver = new NodeDriver(node, transport, {
+    tag: channelTag(key.publicKey),
+    maxBps: cfg.upKbps * 1000,
+    onError: (e) => io.stderr(`source: internal error: ${(e as Error)?.stack ?? e}\n`),
+  });
+  const learn = (r: AnnounceReply) => node.addPeers(r.peers.filter((p) => p.clubs.length > 0));
+  learn(joined.value);
+  driver.start();
+
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((r) => (done = r));
+  let stopping = false;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const after = (ms: number, f: () => void) => {
+    const id = setTimeout(() => {
+      timers.delete(id);
+      f();
+    }, ms);
+    timers.add(id);
+  };
+
+  let known = joined.value.peers.length;
+  let interval = joined.value.interval;
+  const lacking = () => {
+    const per = new Array(cfg.clubs).fill(0);
+    for (const u of node.core.ups.values()) if (u.accepted) per[u.club]++;
+    return per.some((n) => n < DEFAULT_CONFIG.sourcePerClub);
+  };
+  const heartbeat = async () => {
+    if (stopping) return;
+    let r = await client.announce({ peer: SOURCE_ID, port, event: "heartbeat", clubs: [] });
+    if (!r.ok && (r.status === 404 || r.status === 409)) {
+      // The tracker forgot us (restarted, or our entry expired): register and join again.
+      await client.register(key.secret, cfg.clubs, Date.now());
+      r = await client.announce({ peer: SOURCE_ID, port, event: "join", clubs: [] });
+    }
+    if (r.ok) {
+      known = r.value.peers.length;
+      interval = r.value.interval;
+      learn(r.value);
+      driver.poke();
+    } else if (!stopping) io.stderr(`source: announce failed (${r.status}): ${r.error}\n`);
+    // Often while some club lacks its two upload connections, so new peers are met soon.
+    if (!stopping) after(lacking() ? 1000 : Math.min(interval * 1000, 5000), heartbeat);
+  };
+  after(1000, heartbeat);
+  const reregister = async () => {
+    const r = await client.register(key.secret, cfg.clubs, Date.now());
+    if (!r.ok && !stopping) io.stderr(`source: registration refresh failed: ${r.error}\n`);
+    if (!stopping) after(REREGISTER_MS, reregister);
+  };
+  after(REREGISTER_MS, reregister);
+
+  const meter = new RateMeter();
+  const tty = stderrIsTerminal();
+  let ticks = 0;
+  const status = () => {
+    meter.sample(driver.now(), transport.stats);
+    let ups = 0;
+    for (const u of node.core.ups.values()) if (u.accepted) ups++;
+    const line = `source: ${ups} uploads, ${known} peers listed, in ${meter.kbpsIn.toFixed(0)} ` +
+      `kbit/s, out ${meter.kbpsOut.toFixed(0)} kbit/s, stream ${
+        (node.bytesIn / 1e6).toFixed(1)
+      } MB`;
+    if (tty) io.stderr(`\r\x1b[K${line}`);
+    else if (ticks % 10 === 0) io.stderr(`${line}\n`);
+    ticks++;
+    if (!stopping) after(1000, status);
+  };
+  status();
+
+  const stop = async (code: number, why: string) => {
+    if (stopping) return;
+    stopping = true;
+    for (const id of timers) clearTimeout(id);
+    if (tty) io.stderr("\n");
+    io.stderr(`source: ${why}; leaving\n`);
+    driver.stop();
+    await client.announce({ peer: SOURCE_ID, port, event: "leave", clubs: [] });
+    await transport.close();
+    done(code);
+  };
+  onStopSignal((sig) => void stop(0, `${sig}`));
+
+  let input: ReadableStream<Uint8Array>;
+  try {
+    input = cfg.input === "-" ? stdinStream() : await fileStream(cfg.input);
+  } catch (e) {
+    io.stderr(`source: cannot read ${cfg.input}: ${(e as Error).message}\n`);
+    await stop(1, "no input");
+    return finished;
+  }
+  (async () => {
+    try {
+      for await (const chunk of input) {
+        if (stopping) break;
+        node.input(driver.now(), chunk);
+        driver.poke();
+      }
+    } catch (e) {
+      if (!stopping) io.stderr(`source: input error: ${(e as Error).message}\n`);
+    }
+    if (stopping) return;
+    node.end(driver.now());
+    driver.poke();
+    after(LINGER_MS, () => void stop(0, "input ended"));
+  })();
+  return finished;
+}

@@ -1,0 +1,137 @@
+/**
+ * Command line of the `peer` program, parsed with node:util's parseArgs into a checked
+ * configuration, help, or an error that says what is wrong. Never throws.
+ */
+import { parseArgs } from "node:util";
+import { parseAddr } from "../lib/net/addr.ts";
+import { type Impairment, parseImpairment } from "../lib/net/impair.ts";
+import { type AnnounceTarget, parseAnnounceUrl } from "./announce_url.ts";
+
+/** A peer's settings. */
+export interface PeerConfig {
+  readonly kind: "run";
+  readonly target: AnnounceTarget;
+  /** Write the stream here instead of stdout. */
+  readonly out: string | undefined;
+  /** Serve the stream over HTTP at this "host:port". */
+  readonly http: string | undefined;
+  /** Print a JSON stats line every second on stderr. */
+  readonly statsJson: boolean;
+  /** Target play delay, ms. */
+  readonly delayMs: number;
+  /** Write from the first played block instead of waiting for a keyframe (ts_gate.ts). */
+  readonly raw: boolean;
+  readonly bind: string;
+  readonly port: number;
+  readonly impair: Impairment | undefined;
+  /** Upload cap, kbit/s (0: none). */
+  readonly upKbps: number;
+}
+
+/** What the command line asks for. */
+export type PeerFlags =
+  | PeerConfig
+  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "error"; readonly message: string };
+
+/** The `--help` text. */
+export const HELP =
+  `clubcast peer: watches a clubcast channel; writes the live MPEG-TS stream to stdout
+
+Usage:
+  peer <announce-url> [--out FILE] [--http ADDR] [--stats json] [--delay MS]
+
+  <announce-url>  <tracker>/c/<channel>, as the source printed it; every block is checked
+                  against the channel key in the URL
+  --out FILE      write the stream to FILE instead of stdout
+  --http ADDR     also serve the stream over HTTP at ADDR (host:port), e.g. for VLC or mpv:
+                  mpv http://127.0.0.1:8080/
+  --stats json    print one JSON line of statistics per second on stderr
+  --delay MS      target play delay behind the source, ms (default 3000)
+  --raw           write from the first block received; by default the output starts at a
+                  keyframe (the PAT before it), so players start without decoding errors
+  --port N        UDP port (default 0: any free port)
+  --bind ADDR     UDP address to bind (default 0.0.0.0)
+  --up-kbps N     cap this program's upload at N kbit/s (default 0: no cap); set it near
+                  your uplink so the protocol sees congestion instead of the OS dropping
+  --impair SPEC   testing only: impair outgoing datagrams, e.g. loss=0.02,delay=10
+  -h, --help      this text
+
+Watch:  peer <announce-url> | ffplay -        (or: | mpv -, | vlc -)
+It exits cleanly, telling the tracker it left, when the player quits or on Ctrl-C.`;
+
+function int(name: string, text: string, lo: number, hi: number): number | string {
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
+    return `--${name} must be an integer from ${lo} to ${hi}, got "${text}"`;
+  }
+  return n;
+}
+
+/** Parses the peer's arguments. */
+export function parseFlags(args: readonly string[]): PeerFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        http: { type: "string" },
+        stats: { type: "string" },
+        delay: { type: "string", default: "3000" },
+        raw: { type: "boolean", default: false },
+        port: { type: "string", default: "0" },
+        bind: { type: "string", default: "0.0.0.0" },
+        impair: { type: "string" },
+        "up-kbps": { type: "string", default: "0" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    return { kind: "error", message: `${(e as Error).message}\nRun with --help for the flags.` };
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: "help", text: HELP };
+  const err = (message: string): PeerFlags => ({ kind: "error", message });
+  if (parsed.positionals.length !== 1) {
+    return err(
+      parsed.positionals.length === 0
+        ? "give the announce URL: peer <tracker>/c/<channel>\nRun with --help for the flags."
+        : `one announce URL please, got ${parsed.positionals.length} arguments`,
+    );
+  }
+  const target = parseAnnounceUrl(parsed.positionals[0]);
+  if (target instanceof Error) return err(target.message);
+  if (v.stats !== undefined && v.stats !== "json") return err(`--stats takes "json"`);
+  if (v.out !== undefined && v.out.trim() === "") return err("--out is empty");
+  if (v.http !== undefined && !parseAddr(v.http.replace(/:0$/, ":1"))) {
+    return err(`--http wants host:port (e.g. 127.0.0.1:8080), got "${v.http}"`);
+  }
+  const delayMs = int("delay", v.delay, 200, 60_000);
+  const port = int("port", v.port, 0, 65535);
+  const upKbps = int("up-kbps", v["up-kbps"], 0, 10_000_000);
+  for (const x of [delayMs, port, upKbps]) if (typeof x === "string") return err(x);
+  let impair: Impairment | undefined;
+  if (v.impair !== undefined) {
+    try {
+      impair = parseImpairment(v.impair);
+    } catch (e) {
+      return err(`--impair: ${(e as Error).message}`);
+    }
+  }
+  return {
+    kind: "run",
+    target,
+    out: v.out,
+    http: v.http,
+    statsJson: v.stats === "json",
+    delayMs: delayMs as number,
+    raw: v.raw,
+    bind: v.bind,
+    port: port as number,
+    impair,
+    upKbps: upKbps as number,
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * One viewing session: joins the channel at the tracker (which deals two clubs), runs a
+ * PeerCore over UDP that verifies every block against the key in the announce URL, writes
+ * played blocks in order to stdout (or a file, or HTTP clients), heartbeats at the tracker's
+ * interval, and ends cleanly, telling the tracker "leave", when the reader of stdout goes
+ * away (EPIPE) or on Ctrl-C / SIGTERM.
+ */
+import { channelTag } from "../lib/auth/channel_tag.ts";
+import { ed25519Suite } from "../lib/auth/suite.ts";
+import { formatAddr, parseAddr } from "../lib/net/addr.ts";
+import { NodeDriver } from "../lib/net/driver.ts";
+import { impair } from "../lib/net/impair.ts";
+import { RateMeter } from "../lib/net/meter.ts";
+import {
+  type ByteSink,
+  fileSink,
+  onStopSignal,
+  stderrIsTerminal,
+  stdoutSink,
+} from "../lib/net/runtime.ts";
+import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
+import type { Transport } from "../lib/net/transport.ts";
+import { openUdp } from "../lib/net/udp.ts";
+import type { PeerEvent } from "../lib/peer/events.ts";
+import { PeerCore } from "../lib/peer/peer.ts";
+import { Rng } from "../lib/rand.ts";
+import type { PeerConfig } from "./flags.ts";
+import { HttpOut } from "./http_out.ts";
+import { type PeerSnapshot, statsJson, statusLine } from "./status.ts";
+import { TsGate } from "./ts_gate.ts";
+
+/** Where the session reports. */
+export interface PeerIo {
+  readonly stderr: (text: string) => void;
+  /** When the program started (ms, the driver's clock), for the first-byte time. */
+  readonly startedAt: number;
+}
+
+const seeded = () => new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
+const randomId = () =>
+  "p" +
+  [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a peer; resolves with the exit code. */
+export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
+  let transport: Transport;
+  try {
+    transport = await openUdp({ hostname: cfg.bind, port: cfg.port });
+  } catch (e) {
+    io.stderr(`peer: cannot bind UDP ${cfg.bind}:${cfg.port}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (cfg.impair) transport = impair(transport, cfg.impair, seeded());
+  const port = parseAddr(transport.local)!.port;
+  const client = new TrackerClient(cfg.target.tracker, cfg.target.channel);
+  const id = randomId();
+
+  let interrupted = false;
+  let wake: () => void = () => {};
+  onStopSignal(() => {
+    interrupted = true;
+    wake();
+  });
+
+  // Join, waiting (and saying why) while the tracker is unreachable or the channel unknown.
+  let joined: AnnounceReply | undefined;
+  let lastWhy = "";
+  while (!joined && !interrupted) {
+    const r = await client.announce({ peer: id, port, event: "join" });
+    if (r.ok && r.value.recommend) {
+      joined = r.value;
+      break;
+    }
+    const why = r.ok ? "the tracker dealt no clubs" : r.error;
+    if (why !== lastWhy) io.stderr(`peer: waiting to join: ${why}\n`);
+    lastWhy = why;
+    await Promise.race([sleep(1000), new Promise<void>((r) => (wake = r))]);
+  }
+  if (!joined) {
+    await transport.close();
+    return 0;
+  }
+  const myClubs = joined.recommend!;
+  const sourceAddr = joined.peers.find((p) => p.clubs.length === 0)?.addr;
+  const core = new PeerCore(Date.now(), {
+    self: formatAddr(joined.youIp ?? "127.0.0.1", port),
+    role: "peer",
+    clubs: joined.clubs,
+    myClubs,
+    suite: ed25519Suite(cfg.target.key),
+    rng: seeded(),
+    source: sourceAddr,
+    playback: { targetDelayMs: cfg.delayMs },
+  });
+  const learn = (r: AnnounceReply) => core.addPeers(r.peers.filter((p) => p.clubs.length > 0));
+  learn(joined);
+
+  const sink: ByteSink | undefined = cfg.out !== undefined
+    ? fileSink(cfg.out)
+    : cfg.http === undefined
+    ? stdoutSink()
+    : undefined;
+  const http = cfg.http === undefined ? undefined : new HttpOut();
+  if (http) {
+    try {
+      io.stderr(`peer: serving the stream at http://${await http.listen(cfg.http!)}/\n`);
+    } catch (e) {
+      io.stderr(`peer: cannot serve HTTP at ${cfg.http}: ${(e as Error).message}\n`);
+      await client.announce({ peer: id, port, event: "leave", clubs: myClubs });
+      await transport.close();
+      return 1;
+    }
+  }
+
+  let played = 0, skipped = 0, bytesOut = 0, forged = 0;
+  let firstByteMs: number | undefined;
+  const gate = new TsGate();
+  const emit = (now: number, bytes: Uint8Array) => {
+    firstByteMs ??= now - io.startedAt;
+    bytesOut += bytes.length;
+    sink?.write(bytes);
+    http?.write(bytes);
+  };
+  const onEvent = (e: PeerEvent, now: number) => {
+    if (e.type === "forged") forged++;
+    if (e.type !== "playback") return;
+    const ev = e.event;
+    if (ev.type === "play") {
+      played++;
+      if (cfg.raw) emit(now, ev.payload);
+      else for (const part of gate.push(now, ev.payload)) emit(now, part);
+    } else if (ev.type === "skip" && firstByteMs !== undefined) skipped++; // a gap in the output
+  };
+  const driver = new NodeDriver(core, transport, {
+    tag: channelTag(cfg.target.key),
+    onEvent,
+    maxBps: cfg.upKbps * 1000,
+    onError: (e) => io.stderr(`peer: internal error: ${(e as Error)?.stack ?? e}\n`),
+  });
+  driver.start();
+  io.stderr(
+    `peer: joined ${cfg.target.channel} as ${id}, clubs ${myClubs.join(",")} of ${joined.clubs}, ` +
+      `UDP port ${port}${sourceAddr ? "" : " (source not listed)"}\n`,
+  );
+
+  let stopping = false;
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((r) => (done = r));
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const after = (ms: number, f: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, ms);
+    timers.add(t);
+  };
+
+  let interval = joined.interval;
+  const heartbeat = async () => {
+    if (stopping) return;
+    let r = await client.announce({ peer: id, port, event: "heartbeat", clubs: myClubs });
+    if (!r.ok && r.status === 409) {
+      r = await client.announce({ peer: id, port, event: "join", clubs: myClubs });
+    }
+    if (r.ok) {
+      interval = r.value.interval;
+      learn(r.value);
+      driver.poke();
+    } else if (!stopping) io.stderr(`peer: heartbeat failed (${r.status}): ${r.error}\n`);
+    if (!stopping) after(interval * 1000, heartbeat);
+  };
+  after(interval * 1000, heartbeat);
+
+  const meter = new RateMeter();
+  const tty = stderrIsTerminal();
+  const snapshot = (): PeerSnapshot => {
+    const remotes = new Set<string>();
+    let uploads = 0, downloads = 0;
+    for (const u of core.ups.values()) if (u.accepted) (uploads++, remotes.add(u.remote));
+    for (const d of core.downs.values()) if (d.accepted) (downloads++, remotes.add(d.remote));
+    return {
+      t: Date.now(),
+      clubs: myClubs,
+      peers: remotes.size,
+      uploads,
+      downloads,
+      kbpsIn: meter.kbpsIn,
+      kbpsOut: meter.kbpsOut,
+      delayMs: core.playback?.started ? core.playback.delayMs : undefined,
+      played,
+      skipped,
+      bytesOut,
+      firstByteMs,
+      malformed: driver.stats.malformed,
+      forged,
+      lateMs: driver.takeLateMs(),
+      datagramsIn: transport.stats.datagramsIn,
+      wakeups: driver.stats.wakeups,
+    };
+  };
+  const report = () => {
+    meter.sample(driver.now(), transport.stats);
+    const s = snapshot();
+    if (cfg.statsJson) io.stderr(`${statsJson(s)}\n`);
+    else if (tty) io.stderr(`\r\x1b[K${statusLine(s)}`);
+    if (!stopping) after(1000, report);
+  };
+  after(1000, report);
+
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    for (const t of timers) clearTimeout(t);
+    if (tty && !cfg.statsJson) io.stderr("\n");
+    io.stderr(`peer: ${why}; leaving (played ${played} blocks, skipped ${skipped})\n`);
+    driver.stop();
+    await client.announce({ peer: id, port, event: "leave", clubs: myClubs });
+    await Promise.all([transport.close(), http?.close(), sink?.close()]);
+    done(0);
+  };
+  wake = () => void stop("stopped");
+  if (interrupted) void stop("stopped");
+  sink?.closed.then((why) => void stop(why === "EPIPE" ? "the reader closed the stream" : why));
+  return finished;
+}

@@ -1,0 +1,219 @@
+/**
+ * `deno task demo`: a whole clubcast swarm on this machine, in one command. It starts a
+ * tracker (embedded KV in memory), a source fed a live test pattern (ffmpeg's lavfi sources
+ * when ffmpeg is installed, otherwise the small bundled clip demo_clip.mpegts looped), and a
+ * few peers, then prints how to watch. Ctrl-C stops everything.
+ *
+ *     deno task demo [--peers 4] [--clubs 4] [--port 8000] [--seconds S]
+ */
+import { parseArgs } from "node:util";
+import { which } from "../lib/net/which.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const CLIP = `${ROOT}source/demo_clip.mpegts`;
+/** The bundled clip lasts this long; it is fed at its size over this time, looped. */
+const CLIP_SECONDS = 3;
+
+const HELP = `clubcast demo: a tracker, a source with a test pattern, and peers, all local
+
+Usage: deno task demo [--peers N] [--clubs C] [--port P] [--seconds S]
+
+  --peers N    peers to start (default 4)
+  --clubs C    clubs of the channel (default 4; a swarm should have at least C/2 peers)
+  --port P     the tracker's port (default 8000; 0 picks a free one)
+  --seconds S  stop after S seconds (default: run until Ctrl-C)`;
+
+const deno = Deno.execPath();
+const run = (file: string, ...args: string[]) => [
+  "run",
+  "-A",
+  "--unstable-net",
+  "--unstable-kv",
+  `${ROOT}${file}`,
+  ...args,
+];
+
+async function firstLine(
+  stream: ReadableStream<Uint8Array>,
+  match: RegExp,
+): Promise<RegExpMatchArray> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`ended before printing ${match}: ${seen}`);
+    seen += value;
+    const m = seen.match(match);
+    if (m) {
+      void (async () => {
+        while (!(await reader.read()).done);
+      })();
+      return m;
+    }
+  }
+}
+
+/** Feeds the bundled clip, looped, at its own bitrate. */
+async function loopClip(stdin: WritableStream<Uint8Array>, stop: AbortSignal): Promise<void> {
+  const clip = await Deno.readFile(CLIP);
+  const bytesPerMs = clip.length / (CLIP_SECONDS * 1000);
+  const w = stdin.getWriter();
+  const t0 = performance.now();
+  let sent = 0;
+  while (!stop.aborted) {
+    const due = Math.floor((performance.now() - t0) * bytesPerMs);
+    while (sent < due) {
+      const at = sent % clip.length;
+      const n = Math.min(due - sent, clip.length - at);
+      await w.write(clip.subarray(at, at + n));
+      sent += n;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await w.close().catch(() => {});
+}
+
+/** Runs the demo; resolves with the exit code. */
+export async function demo(args: string[]): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      args,
+      options: {
+        peers: { type: "string", default: "4" },
+        clubs: { type: "string", default: "4" },
+        port: { type: "string", default: "8000" },
+        seconds: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (e) {
+    console.error(`demo: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const peers = Number(v.peers), clubs = Number(v.clubs), port = Number(v.port);
+  const seconds = v.seconds === undefined ? Infinity : Number(v.seconds);
+  if (![peers, clubs, port].every(Number.isInteger) || peers < 1 || clubs < 2 || !(seconds > 0)) {
+    console.error(`demo: bad numbers\n\n${HELP}`);
+    return 2;
+  }
+  const dir = await Deno.makeTempDir({ prefix: "clubcast-demo-" });
+  const children: Deno.ChildProcess[] = [];
+  const spawn = (args: string[], io: Partial<Deno.CommandOptions>) => {
+    const c = new Deno.Command(args[0], { args: args.slice(1), ...io }).spawn();
+    children.push(c);
+    return c;
+  };
+  const stop = new AbortController();
+  try {
+    const tracker = spawn([
+      deno,
+      ...run("tracker/cli.ts", "--port", String(port), "--kv", ":memory:", "--interval", "2"),
+    ], { stdout: "piped", stderr: "inherit" });
+    const trackerUrl = (await firstLine(tracker.stdout, /listening on (http:\/\/\S+?)\/? /))[1];
+
+    const key = `${dir}/demo.key`;
+    await new Deno.Command(deno, {
+      args: run("source/main.ts", "keygen", "--out", key),
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    const source = spawn(
+      [
+        deno,
+        ...run("source/main.ts", "--tracker", trackerUrl, "--key", key, "--clubs", `${clubs}`),
+      ],
+      { stdin: "piped", stdout: "piped", stderr: "null" },
+    );
+    const url = (await firstLine(source.stdout, /^(\S+)\n/))[1];
+
+    const ffmpeg = which("ffmpeg");
+    let input: string;
+    if (ffmpeg) {
+      input = "a live ffmpeg test pattern (H.264 + AAC, about 1.1 Mbit/s)";
+      const ff = spawn([
+        ffmpeg,
+        ...["-hide_banner", "-loglevel", "error", "-re"],
+        ...["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25"],
+        ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"],
+        ...["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency"],
+        ...["-x264-params", "repeat-headers=1", "-b:v", "1000k", "-g", "50"],
+        ...["-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-f", "mpegts", "-"],
+      ], { stdout: "piped", stderr: "inherit" });
+      void ff.stdout.pipeTo(source.stdin).catch(() => {});
+    } else {
+      input = `the bundled clip ${CLIP} on a loop (ffmpeg not found)`;
+      void loopClip(source.stdin, stop.signal);
+    }
+
+    const latest: Record<string, number | null>[] = [];
+    let httpAt = "";
+    for (let i = 0; i < peers; i++) {
+      const extra = i === 0 ? ["--http", "127.0.0.1:0"] : [];
+      const p = spawn([deno, ...run("peer/main.ts", url, "--stats", "json", ...extra)], {
+        stdout: "null",
+        stderr: "piped",
+      });
+      void (async () => {
+        let rest = "";
+        for await (const text of p.stderr.pipeThrough(new TextDecoderStream())) {
+          const lines = (rest + text).split("\n");
+          rest = lines.pop()!;
+          for (const l of lines) {
+            if (l.startsWith("{")) latest[i] = JSON.parse(l);
+            const m = l.match(/serving the stream at (\S+)/);
+            if (m) httpAt = m[1];
+          }
+        }
+      })();
+    }
+    for (let t = 0; t < 50 && httpAt === ""; t++) await new Promise((r) => setTimeout(r, 100));
+    console.log(`clubcast demo: a tracker, a source and ${peers} peers are running.
+
+  tracker   ${trackerUrl}/   (open it in a browser)
+  input     ${input}
+  channel   ${url}
+
+Watch it too:
+  deno task peer ${url} | ffplay -
+${httpAt ? `  or open ${httpAt} in VLC or mpv (peer 1 serves it over HTTP)\n` : ""}
+Ctrl-C stops everything.
+`);
+    const onSignal = () => stop.abort();
+    Deno.addSignalListener("SIGINT", onSignal);
+    const until = Date.now() + seconds * 1000;
+    while (!stop.signal.aborted && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, Math.min(5000, until - Date.now())));
+      const live = latest.filter((s) => s);
+      const sum = (k: string) => live.reduce((n, s) => n + Number(s[k] ?? 0), 0);
+      const delays = live.map((s) => s.delayMs).filter((d): d is number => d !== null);
+      console.log(
+        `demo: ${live.filter((s) => s.firstByteMs !== null).length}/${peers} peers playing, ` +
+          `in ${Math.round(sum("kbpsIn") / Math.max(1, live.length))} kbit/s each, ` +
+          `delay ${delays.length ? (Math.max(...delays) / 1000).toFixed(1) : "-"} s, ` +
+          `skipped blocks ${sum("skipped")}`,
+      );
+    }
+    Deno.removeSignalListener("SIGINT", onSignal);
+    return 0;
+  } catch (e) {
+    console.error(`demo: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    stop.abort();
+    console.log("demo: stopping");
+    for (const c of children.reverse()) {
+      try {
+        c.kill("SIGTERM");
+      } catch { /* gone */ }
+    }
+    await Promise.all(children.map((c) => c.status));
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) Deno.exit(await demo(Deno.args));

@@ -17,6 +17,8 @@ the real protocol core) and prints what it measured.
   --bitrate KBPS   stream bitrate, kbit/s (default ${DEFAULT_SWARM.bitrateKbps})
   --loss P         random loss per datagram, 0..1 (default ${DEFAULT_SWARM.loss})
   --delay MS       target play delay of every peer, ms (default ${DEFAULT_SWARM.playDelayMs})
+  --warmup S       seconds for the swarm to form before the S measured ones; start-up is
+                   measured during it, everything else after it (default ${DEFAULT_SWARM.warmupSeconds})
   --clubs C        number of clubs (default ${DEFAULT_SWARM.clubs})
   --json           print one JSON object as the last line instead of a table
   -h, --help       this help
@@ -34,6 +36,7 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
       loss: { type: "string" },
       delay: { type: "string" },
       clubs: { type: "string" },
+      warmup: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -57,6 +60,7 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
     loss: num("loss", values.loss, d.loss, (x) => x >= 0 && x < 1),
     playDelayMs: num("delay", values.delay, d.playDelayMs, (x) => x >= 500 && x <= 60_000),
     clubs: num("clubs", values.clubs, d.clubs, (x) => int(x) && x >= 2 && x <= 64),
+    warmupSeconds: num("warmup", values.warmup, d.warmupSeconds, (x) => x >= 0 && x <= 3600),
   };
   return { opts, json: values.json };
 }
@@ -72,6 +76,7 @@ export function simulate(opts: SwarmOptions): Record<string, unknown> {
     seed: opts.seed,
     peers: opts.peers,
     seconds: opts.seconds,
+    warmupSeconds: opts.warmupSeconds,
     bitrateKbps: opts.bitrateKbps,
     clubs: opts.clubs,
     loss: opts.loss,

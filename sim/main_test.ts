@@ -9,6 +9,7 @@ const small = {
   seconds: 8,
   seed: 5,
   joinSpreadMs: 1000,
+  warmupSeconds: 2,
   capacityMix: [[1, 3]] as const,
 };
 

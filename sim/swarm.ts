@@ -41,6 +41,8 @@ export interface SwarmOptions {
   readonly capacityMix: readonly (readonly [number, number])[];
   /** The source's upload capacity, as a multiple of the stream rate. */
   readonly sourceCapacity: number;
+  /** Simulated seconds before measuring starts: the swarm forms (start-up is measured). */
+  readonly warmupSeconds: number;
   /** Peers join uniformly over this many ms from the start. */
   readonly joinSpreadMs: number;
   /** Round trip of an announce to the tracker, ms. */
@@ -69,6 +71,7 @@ export const DEFAULT_SWARM: SwarmOptions = {
   maxLatencyMs: 150,
   capacityMix: [[0.2, 0.5], [0.5, 1.5], [0.3, 3]],
   sourceCapacity: 4,
+  warmupSeconds: 10,
   joinSpreadMs: 5000,
   trackerRttMs: 100,
   announceMs: 10_000,
@@ -119,7 +122,10 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   const { suite, signer } = standinPair(rng.int(2 ** 31), tag);
   const q = new EventQueue();
   const c = new RunCounters();
-  const endMs = opts.seconds * 1000;
+  // The swarm forms during the warm-up; every metric but start-up counts what happens after
+  // it (docs/simulator.md). `--warmup 0` measures the formation too.
+  const measureFrom = opts.warmupSeconds * 1000;
+  const endMs = measureFrom + opts.seconds * 1000;
   const bitrate = opts.bitrateKbps * 1000;
   const clubSizes = new Array(opts.clubs).fill(0);
 
@@ -200,14 +206,18 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     for (let e: PeerEvent | undefined = node.pollEvent(); e; e = node.pollEvent()) {
       if (e.type === "ready") {
         opts.onReady?.(n.peer ?? source.core, e.seq, e.at);
-        if (e.kind === "data") c.latency.add(e.at - srcTime[e.seq]);
+        if (e.kind === "data" && srcTime[e.seq] >= measureFrom) {
+          c.latency.add(e.at - srcTime[e.seq]);
+        }
       } else if (e.type === "playback") {
         const pe = e.event;
-        if (pe.type === "play") c.played++;
+        if (pe.type === "start") c.startup.add(pe.at - n.joinAt);
+        else if (pe.at < measureFrom) continue;
+        else if (pe.type === "play") c.played++;
         else if (pe.type === "skip" && authSeqs[pe.seq] !== 1) {
           c.skipped++;
           opts.onSkip?.(n.peer!, pe.seq, now);
-        } else if (pe.type === "start") c.startup.add(pe.at - n.joinAt);
+        }
       }
     }
     void now;
@@ -233,7 +243,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     const dg = node.pollTransmit(now);
     if (!dg) return;
     const size = wireSize(dg.msg);
-    c.sent(dg.msg.t, size, n.index === 0);
+    if (now >= measureFrom) c.sent(dg.msg.t, size, n.index === 0);
     n.busyUntil = now + net.serializeMs(n.index, size);
     const to = indexOf(dg.to);
     const at = net.arrival(n.busyUntil, n.index, to);
@@ -245,7 +255,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
 
   function onDeliver(n: SimNode, now: number, from: string, msg: Msg, size: number): void {
     if (!n.node) return;
-    if (msg.t === "block" && n.peer) {
+    if (msg.t === "block" && n.peer && now >= measureFrom) {
       if (n.peer.holds(msg.block.seq)) {
         c.redundantBlockBytes += size;
         opts.onDuplicate?.(n.peer, msg, now);
@@ -300,7 +310,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
       }
       case INPUT:
         source.input(now, payload);
-        c.streamBytes += payload.length;
+        if (now >= measureFrom) c.streamBytes += payload.length;
         touch(n, now);
         q.push(now + inputEveryMs, INPUT, 0);
         break;

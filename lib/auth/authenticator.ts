@@ -52,6 +52,13 @@ interface Candidate {
 const VERIFIED = 1;
 const AUTH = 2;
 const NONE: readonly never[] = Object.freeze([]);
+const EMPTY_RESULT: Readonly<Record<Verdict, OfferResult>> = Object.freeze({
+  verified: Object.freeze({ verdict: "verified", ready: NONE, forgedFrom: NONE }),
+  pending: Object.freeze({ verdict: "pending", ready: NONE, forgedFrom: NONE }),
+  forged: Object.freeze({ verdict: "forged", ready: NONE, forgedFrom: NONE }),
+  duplicate: Object.freeze({ verdict: "duplicate", ready: NONE, forgedFrom: NONE }),
+  stale: Object.freeze({ verdict: "stale", ready: NONE, forgedFrom: NONE }),
+});
 
 /** Verifies blocks against their batch's auth block, with bounded memory. */
 export class BlockAuthenticator {
@@ -126,6 +133,8 @@ export class BlockAuthenticator {
 
   #say(verdict: Verdict, ready: readonly Block[] = NONE, forgedFrom: readonly Addr[] = NONE) {
     this.#counts[verdict]++;
+    // Most answers carry nothing: hand out one frozen object per verdict instead of a new one.
+    if (ready === NONE && forgedFrom === NONE) return EMPTY_RESULT[verdict];
     return { verdict, ready, forgedFrom };
   }
 

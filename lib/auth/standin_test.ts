@@ -72,3 +72,17 @@ Deno.test("standin: seal refuses misuse", () => {
   assertThrows(() => signer.seal({ ...header, bitrate: 0.5 }, leaves), RangeError);
   assertThrows(() => standinPair(1, -1), RangeError);
 });
+
+Deno.test("standin: a memoizing pair gives the same answers, once per block object", () => {
+  const memo = standinPair(1234, 99, { memoize: true });
+  const b = data(7);
+  const l = memo.suite.leaf(b);
+  assertEquals(l, suite.leaf(b));
+  assert(memo.suite.leaf(b) === l, "the same array the second time: not recomputed");
+  assertNotEquals(memo.suite.leaf({ ...b, srcTime: 1 }), l, "another object is hashed");
+  const auth = signer.seal(header, leaves);
+  assert(memo.suite.verifyAuth(auth));
+  assertEquals(memo.suite.verifyAuth({ ...auth, bitrate: 1 }), false);
+  assertEquals(memo.suite.verifyAuth(standinPair(1235, 99).signer.seal(header, leaves)), false);
+  assert(memo.suite.verifyAuth(memo.signer.seal(header, leaves)));
+});

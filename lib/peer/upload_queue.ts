@@ -9,6 +9,10 @@
  * "have" that arrives while the block waits still saves the bytes. Blocks for an in-club
  * downstream that named another upstream its lead are first held for `holdMs`
  * (docs/protocol.md, "Lead upstreams"): most of them are then spared by that peer's "have".
+ *
+ * The driver asks `empty`, `heldUntil` and `release` after every event, so the queue keeps
+ * its counts and the due time of its oldest held block in its own fields: answering them
+ * does not visit the per-class queues.
  */
 import type { Addr, Msg } from "../wire/messages.ts";
 import type { UpConn } from "./conns.ts";
@@ -37,14 +41,20 @@ export interface QueuedControl {
 /** The send queue of one peer. */
 export class UploadQueue {
   readonly #control = new Deque<QueuedControl>();
-  readonly #blocks: Record<BlockClass, Deque<QueuedBlock>> = {
-    auth: new Deque(),
-    in: new Deque(),
-    out: new Deque(),
-    repair: new Deque(),
-    bulk: new Deque(),
-  };
+  readonly #auth = new Deque<QueuedBlock>();
+  readonly #in = new Deque<QueuedBlock>();
+  readonly #out = new Deque<QueuedBlock>();
+  readonly #repair = new Deque<QueuedBlock>();
+  readonly #bulk = new Deque<QueuedBlock>();
   readonly #held = new Deque<QueuedBlock>();
+  /** `at` of the oldest held block, Infinity when none is held. */
+  #heldAt = Infinity;
+  #nControl = 0;
+  #nAuth = 0;
+  #nIn = 0;
+  #nOut = 0;
+  #nRepair = 0;
+  #nBulk = 0;
   #inRun = 0;
   readonly #inRunMax: number;
 
@@ -56,59 +66,91 @@ export class UploadQueue {
   /** Queues a control message. */
   control(to: Addr, msg: Msg): void {
     this.#control.push({ to, msg });
+    this.#nControl++;
   }
 
   /** Queues a block for a connection. */
   block(cls: BlockClass, item: QueuedBlock): void {
-    this.#blocks[cls].push(item);
+    switch (cls) {
+      case "auth":
+        this.#auth.push(item);
+        this.#nAuth++;
+        return;
+      case "in":
+        this.#in.push(item);
+        this.#nIn++;
+        return;
+      case "out":
+        this.#out.push(item);
+        this.#nOut++;
+        return;
+      case "repair":
+        this.#repair.push(item);
+        this.#nRepair++;
+        return;
+      case "bulk":
+        this.#bulk.push(item);
+        this.#nBulk++;
+        return;
+    }
+    throw new TypeError(`bad block class ${cls}`);
   }
 
   /** Holds an in-club block until `item.at + holdMs`; it then joins the in-club queue. */
   hold(item: QueuedBlock): void {
+    if (this.#held.length === 0) this.#heldAt = item.at;
     this.#held.push(item);
   }
 
   /** Moves held blocks whose time has come (`at <= now - holdMs`) to the in-club queue. */
   release(now: number, holdMs: number): void {
-    for (let h = this.#held.peek(); h && h.at + holdMs <= now; h = this.#held.peek()) {
-      this.#held.shift();
-      this.#blocks.in.push({ ...h, at: h.at + holdMs });
+    if (!(this.#heldAt + holdMs <= now)) return;
+    const held = this.#held;
+    for (let h = held.peek(); h && h.at + holdMs <= now; h = held.peek()) {
+      held.shift();
+      const at = h.at + holdMs;
+      this.#in.push(
+        h.catchUp === undefined
+          ? { conn: h.conn, to: h.to, seq: h.seq, at }
+          : { conn: h.conn, to: h.to, seq: h.seq, at, catchUp: h.catchUp },
+      );
+      this.#nIn++;
     }
+    this.#heldAt = held.length > 0 ? held.peek()!.at : Infinity;
   }
 
   /** When the oldest held block is due, or undefined when none is held. */
   heldUntil(holdMs: number): number | undefined {
-    const h = this.#held.peek();
-    return h ? h.at + holdMs : undefined;
+    return this.#heldAt === Infinity ? undefined : this.#heldAt + holdMs;
   }
 
   /** Blocks waiting, all classes. */
   get blocksWaiting(): number {
-    const b = this.#blocks;
-    return b.auth.length + b.in.length + b.out.length + b.repair.length + b.bulk.length;
+    return this.#nAuth + this.#nIn + this.#nOut + this.#nRepair + this.#nBulk;
   }
 
   /** Items waiting per class (and held), for diagnostics. */
   sizes(): Record<BlockClass | "held" | "control", number> {
-    const b = this.#blocks;
     return {
-      control: this.#control.length,
+      control: this.#nControl,
       held: this.#held.length,
-      auth: b.auth.length,
-      in: b.in.length,
-      out: b.out.length,
-      repair: b.repair.length,
-      bulk: b.bulk.length,
+      auth: this.#nAuth,
+      in: this.#nIn,
+      out: this.#nOut,
+      repair: this.#nRepair,
+      bulk: this.#nBulk,
     };
   }
 
   /** True when nothing waits to be sent now (held blocks do not count). */
   get empty(): boolean {
-    return this.#control.length === 0 && this.blocksWaiting === 0;
+    return this.#nControl === 0 && this.blocksWaiting === 0;
   }
 
   /** The next control message, if any. */
   nextControl(): QueuedControl | undefined {
+    if (this.#nControl === 0) return undefined;
+    this.#nControl--;
     return this.#control.shift();
   }
 
@@ -119,18 +161,30 @@ export class UploadQueue {
   nextBlock(
     keep: (item: QueuedBlock, cls: BlockClass) => boolean,
   ): [QueuedBlock, BlockClass] | undefined {
-    const b = this.#blocks;
     for (;;) {
-      let q: Deque<QueuedBlock>;
+      let item: QueuedBlock;
       let cls: BlockClass;
-      if (b.auth.length > 0) [q, cls] = [b.auth, "auth"];
-      else if (b.out.length > 0 && (b.in.length === 0 || this.#inRun >= this.#inRunMax)) {
-        [q, cls] = [b.out, "out"];
-      } else if (b.in.length > 0) [q, cls] = [b.in, "in"];
-      else if (b.repair.length > 0) [q, cls] = [b.repair, "repair"];
-      else if (b.bulk.length > 0) [q, cls] = [b.bulk, "bulk"];
-      else return undefined;
-      const item = q.shift()!;
+      if (this.#nAuth > 0) {
+        this.#nAuth--;
+        item = this.#auth.shift()!;
+        cls = "auth";
+      } else if (this.#nOut > 0 && (this.#nIn === 0 || this.#inRun >= this.#inRunMax)) {
+        this.#nOut--;
+        item = this.#out.shift()!;
+        cls = "out";
+      } else if (this.#nIn > 0) {
+        this.#nIn--;
+        item = this.#in.shift()!;
+        cls = "in";
+      } else if (this.#nRepair > 0) {
+        this.#nRepair--;
+        item = this.#repair.shift()!;
+        cls = "repair";
+      } else if (this.#nBulk > 0) {
+        this.#nBulk--;
+        item = this.#bulk.shift()!;
+        cls = "bulk";
+      } else return undefined;
       if (!keep(item, cls)) continue;
       if (cls === "in") this.#inRun++;
       else if (cls === "out") this.#inRun = 0;

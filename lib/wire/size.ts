@@ -33,25 +33,81 @@ export function wireSize(msg: Msg): number {
     case "block": {
       const b = msg.block;
       const ints = u(msg.club) + u(msg.hop) + u(msg.n) + u(b.seq) + u(b.srcTime);
-      if (b.kind === "data") return frame("d", dataShape) + ints + bin(b.payload.length);
-      return frame(`a${b.count}`, () => authShape(b.count)) + ints + u(b.bitrate) +
-        u(b.threshold);
+      if (b.kind === "data") return fixed(F_DATA) + ints + bin(b.payload.length);
+      return counted(F_AUTH, b.count) + ints + u(b.bitrate) + u(b.threshold);
     }
     case "have":
-    case "want": {
-      const n = msg.seqs.length;
-      const base = msg.t === "have"
-        ? frame(`h${n}`, () => ({ t: "have", club: 0, seqs: zeros(n) })) + u(msg.club)
-        : frame(`w${n}`, () => ({ t: "want", seqs: zeros(n) }));
-      return base + sum(msg.seqs);
-    }
+      return counted(F_HAVE, msg.seqs.length) + u(msg.club) + sum(msg.seqs);
+    case "want":
+      return counted(F_WANT, msg.seqs.length) + sum(msg.seqs);
     case "keepalive":
-      return frame("k", () => ({ t: "keepalive", club: 0, lead: false })) + u(msg.club);
+      return fixed(F_KEEPALIVE) + u(msg.club);
     case "ping":
-      return frame("i", () => ({ t: "ping", nonce: 0 })) + u(msg.nonce);
-    case "pong": {
+      return fixed(F_PING) + u(msg.nonce);
+    case "pong":
+      return counted(F_PONG, msg.clubs.length) + u(msg.nonce) + str(msg.you) + sum(msg.clubs) +
+        u(msg.up) + u(msg.upIn) + u(msg.down) + u(msg.downIn);
+    case "find":
+      return fixed(F_FIND) + u(msg.club) + u(msg.nonce);
+    case "peers": {
+      let strs = 0;
+      for (const p of msg.peers) strs += str(p);
+      return counted(F_PEERS, msg.peers.length) + u(msg.club) + u(msg.nonce) + strs;
+    }
+    case "connect": {
       const n = msg.clubs.length;
-      const shape = (): Msg => ({
+      const bf = msg.have === null ? 0 : u(msg.have.base) + bin(msg.have.bits.length);
+      return counted(msg.have === null ? F_CONNECT : F_CONNECT_BF, n) + u(msg.club) +
+        sum(msg.clubs) + bf;
+    }
+    case "accept":
+      return fixed(F_ACCEPT) + u(msg.club);
+    case "drop":
+      return fixed(F_DROP) + u(msg.club);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+// Message shapes. A shape's fixed size depends on its kind and, for lists, on their length,
+// so sizes are memoized per kind in an array indexed by that length (0 for the fixed ones):
+// the hot path is two array reads, no key string, no closure.
+const F_DATA = 0, F_AUTH = 1, F_HAVE = 2, F_WANT = 3, F_KEEPALIVE = 4, F_PING = 5, F_PONG = 6;
+const F_FIND = 7, F_PEERS = 8, F_CONNECT = 9, F_CONNECT_BF = 10, F_ACCEPT = 11, F_DROP = 12;
+const memo: number[][] = Array.from({ length: 13 }, () => []);
+
+/** The encoded size of shape `kind` with no list, every integer 0 and every string empty. */
+function fixed(kind: number): number {
+  return memo[kind][0] ?? measure(kind, 0);
+}
+
+/** The same for shape `kind` with lists of `n` entries. */
+function counted(kind: number, n: number): number {
+  return memo[kind][n] ?? measure(kind, n);
+}
+
+function measure(kind: number, n: number): number {
+  const size = encodeCbor(layout(MAX_U32, shapeOf(kind, n))).length;
+  memo[kind][n] = size;
+  return size;
+}
+
+function shapeOf(kind: number, n: number): Msg {
+  switch (kind) {
+    case F_DATA:
+      return dataShape();
+    case F_AUTH:
+      return authShape(n);
+    case F_HAVE:
+      return { t: "have", club: 0, seqs: zeros(n) };
+    case F_WANT:
+      return { t: "want", seqs: zeros(n) };
+    case F_KEEPALIVE:
+      return { t: "keepalive", club: 0, lead: false };
+    case F_PING:
+      return { t: "ping", nonce: 0 };
+    case F_PONG:
+      return {
         t: "pong",
         nonce: 0,
         you: "",
@@ -61,43 +117,21 @@ export function wireSize(msg: Msg): number {
         down: 0,
         downIn: 0,
         full: false,
-      });
-      return frame(`o${n}`, shape) + u(msg.nonce) + str(msg.you) + sum(msg.clubs) +
-        u(msg.up) + u(msg.upIn) + u(msg.down) + u(msg.downIn);
+      };
+    case F_FIND:
+      return { t: "find", club: 0, nonce: 0 };
+    case F_PEERS:
+      return { t: "peers", club: 0, nonce: 0, peers: new Array(n).fill("") };
+    case F_CONNECT:
+    case F_CONNECT_BF: {
+      const have = kind === F_CONNECT ? null : { base: 0, bits: EMPTY };
+      return { t: "connect", club: 0, dir: "up", clubs: zeros(n), have };
     }
-    case "find":
-      return frame("f", () => ({ t: "find", club: 0, nonce: 0 })) + u(msg.club) + u(msg.nonce);
-    case "peers": {
-      const n = msg.peers.length;
-      let strs = 0;
-      for (const p of msg.peers) strs += str(p);
-      const shape = (): Msg => ({ t: "peers", club: 0, nonce: 0, peers: new Array(n).fill("") });
-      return frame(`p${n}`, shape) + u(msg.club) + u(msg.nonce) + strs;
-    }
-    case "connect": {
-      const n = msg.clubs.length;
-      const have = msg.have === null ? null : { base: 0, bits: EMPTY };
-      const shape = (): Msg => ({ t: "connect", club: 0, dir: "up", clubs: zeros(n), have });
-      const bf = msg.have === null ? 0 : u(msg.have.base) + bin(msg.have.bits.length);
-      return frame(`c${n}${have ? "b" : ""}`, shape) + u(msg.club) + sum(msg.clubs) + bf;
-    }
-    case "accept":
-    case "drop":
-      return frame(msg.t, () => ({ t: msg.t, club: 0, dir: "up" })) + u(msg.club);
+    case F_ACCEPT:
+      return { t: "accept", club: 0, dir: "up" };
+    default:
+      return { t: "drop", club: 0, dir: "up" };
   }
-}
-
-const EMPTY = new Uint8Array(0);
-const cache = new Map<string, number>();
-
-/** The encoded size of a shape with every integer 0 and every string empty, memoized. */
-function frame(key: string, shape: () => Msg): number {
-  let size = cache.get(key);
-  if (size === undefined) {
-    size = encodeCbor(layout(MAX_U32, shape())).length;
-    cache.set(key, size);
-  }
-  return size;
 }
 
 function dataShape(): Msg {

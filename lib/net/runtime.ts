@@ -9,14 +9,8 @@ import process from "node:process";
 import { isatty } from "node:tty";
 
 /** Bun's members used here (Bun's types are not visible to Deno's checker). */
-interface BunFileSink {
-  write(chunk: Uint8Array): number;
-  flush(): number | Promise<number>;
-  end(): number | Promise<number>;
-}
 interface BunFile {
   stream(): ReadableStream<Uint8Array>;
-  writer(): BunFileSink;
 }
 interface BunServer {
   readonly port: number;
@@ -187,23 +181,37 @@ function denoWriter(w: WritableStream<Uint8Array>, closeIt: boolean): ChunkWrite
   };
 }
 
-function bunWriter(sink: BunFileSink, closeIt: boolean): ChunkWriter {
+// Under Bun, output goes through node:process and node:fs: Bun's FileSink kept throwing
+// EPIPE from inside flush() without ever settling, so a quitting player hung the peer.
+function nodeStdoutWriter(): ChunkWriter {
+  return {
+    write: (b) =>
+      new Promise<void>((resolve, reject) => {
+        process.stdout.write(b, (e) => (e ? reject(e) : resolve()));
+      }),
+    end: () => Promise.resolve(),
+  };
+}
+
+async function nodeFileWriter(path: string): Promise<ChunkWriter> {
+  const { open } = await import("node:fs/promises");
+  const fh = await open(path, "w");
   return {
     write: async (b) => {
-      sink.write(b);
-      await sink.flush();
+      for (let o = 0; o < b.length;) o += (await fh.write(b, o, b.length - o)).bytesWritten;
     },
-    end: async () => {
-      await sink.flush();
-      if (closeIt) await sink.end();
-    },
+    end: () => fh.close(),
   };
 }
 
 /** Standard output as a {@link ByteSink}. */
 export function stdoutSink(): ByteSink {
   if (deno) return queueSink(() => Promise.resolve(denoWriter(deno.stdout.writable, false)));
-  if (bun) return queueSink(() => Promise.resolve(bunWriter(bun.stdout.writer(), false)));
+  if (bun) {
+    // A reader that went away shows up as an "error" event too; the write callback carries it.
+    process.stdout.on("error", () => {});
+    return queueSink(() => Promise.resolve(nodeStdoutWriter()));
+  }
   throw new TypeError("no stdout on this runtime");
 }
 
@@ -215,13 +223,7 @@ export function fileSink(path: string): ByteSink {
       return denoWriter(f.writable, true);
     });
   }
-  if (bun) {
-    return queueSink(async () => {
-      const { closeSync, openSync } = await import("node:fs");
-      closeSync(openSync(path, "w"));
-      return bunWriter(bun.file(path).writer(), true);
-    });
-  }
+  if (bun) return queueSink(() => nodeFileWriter(path));
   throw new TypeError("no files on this runtime");
 }
 

@@ -67,6 +67,8 @@ export interface PeerConfig {
   readonly fullDelayMs: number;
   readonly shedDelayMs: number;
   readonly shedEveryMs: number;
+  /** Signature blocks also travel the in-club mesh of a peer's other club (peer_relay.ts). */
+  readonly authEveryMesh: boolean;
   /** How long a non-lead in-club upstream holds a block before pushing it. */
   readonly holdMs: number;
   /** How often a peer re-chooses its lead in-club upstream per club. */
@@ -109,6 +111,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   fullDelayMs: 60,
   shedDelayMs: 150,
   shedEveryMs: 200,
+  authEveryMesh: true,
   holdMs: 250,
   leadEveryMs: 2000,
 };

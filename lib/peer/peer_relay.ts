@@ -18,7 +18,7 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   const club = block.seq % p.clubs;
   // A signature block travels every in-club mesh a peer is in, not only its own club's:
   // one lost signature would cost its whole batch, so each peer gets it over several paths.
-  const everyClub = block.kind === "auth" && p.role === "peer";
+  const everyClub = block.kind === "auth" && p.role === "peer" && p.cfg.authEveryMesh;
   if (!p.myClubs.has(club) && !everyClub) return;
   // A downstream in both of our clubs gets a signature block once [0049]: over the block's
   // own club if possible, so the first pass takes those connections.

@@ -36,6 +36,15 @@ export interface PeerIo {
   readonly startedAt: number;
 }
 
+/** Bytes in an MPEG-TS packet. */
+const TS_PACKET = 188;
+/** An MPEG-TS null packet (PID 0x1FFF): stuffing every demuxer skips. */
+export const NULL_PACKET: Uint8Array = (() => {
+  const p = new Uint8Array(TS_PACKET).fill(0xff);
+  p.set([0x47, 0x1f, 0xff, 0x10]);
+  return p;
+})();
+
 const seeded = () => new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
 const randomId = () =>
   "p" +
@@ -118,9 +127,15 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   let played = 0, skipped = 0, bytesOut = 0, forged = 0;
   let firstByteMs: number | undefined;
   const gate = new TsGate();
+  let lastWrite = 0, tsAligned = false;
   const emit = (now: number, bytes: Uint8Array) => {
-    firstByteMs ??= now - io.startedAt;
+    if (firstByteMs === undefined) {
+      firstByteMs = now - io.startedAt;
+      tsAligned = bytes[0] === 0x47;
+    }
     bytesOut += bytes.length;
+    tsAligned &&= bytes.length % TS_PACKET === 0;
+    lastWrite = now;
     sink?.write(bytes);
     http?.write(bytes);
   };
@@ -202,6 +217,9 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     };
   };
   const report = () => {
+    // A pipe whose reader quit only says so when written to: while the stream stalls, a TS
+    // null packet (ignored by players) every second lets the peer notice and leave.
+    if (sink && tsAligned && driver.now() - lastWrite >= 1000) sink.write(NULL_PACKET);
     meter.sample(driver.now(), transport.stats);
     const s = snapshot();
     if (cfg.statsJson) io.stderr(`${statsJson(s)}\n`);

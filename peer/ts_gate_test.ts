@@ -68,3 +68,11 @@ Deno.test("TsGate: bytes that are not MPEG-TS pass at once", () => {
   const raw = new Uint8Array([1, 2, 3, 4]);
   assertEquals(gate.push(0, raw), [raw]);
 });
+
+Deno.test("the stall keep-alive is an MPEG-TS null packet (PID 0x1FFF)", async () => {
+  const { NULL_PACKET } = await import("./session.ts");
+  assertEquals(NULL_PACKET.length, 188);
+  assertEquals(NULL_PACKET[0], 0x47);
+  assertEquals(((NULL_PACKET[1] & 0x1f) << 8) | NULL_PACKET[2], 0x1fff);
+  assertEquals((NULL_PACKET[3] >> 4) & 3, 1, "payload only, no adaptation field");
+});

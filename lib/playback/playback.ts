@@ -63,6 +63,7 @@
 
 import { PlayDelay } from "./delay.ts";
 import { SeqHistory } from "./history.ts";
+import { HELD, MARK, NONE, SeqSlots } from "./seq_slots.ts";
 import { type QualityCounts, QualityWindow } from "./quality.ts";
 import type { PlaybackEvent, PlaybackMemory, PlaybackOptions } from "./types.ts";
 
@@ -73,13 +74,6 @@ export type { QualityCounts } from "./quality.ts";
 export const HISTORY_SEQS = 4096;
 /** Blocks further than this past the cursor are refused (they would only pile up). */
 export const MAX_AHEAD_SEQS = 65536;
-
-/** What playback holds about one buffered block. */
-interface Held {
-  readonly srcTime: number;
-  readonly arrival: number;
-  readonly payload: Uint8Array;
-}
 
 /**
  * The reorder buffer and playhead of one peer. See the module docs for exact semantics.
@@ -99,8 +93,8 @@ interface Held {
  */
 export class Playback {
   readonly #o: PlaybackOptions;
-  readonly #buf = new Map<number, Held>();
-  readonly #marks = new Set<number>();
+  /** Buffered blocks and non-media marks of the seqs not passed yet. */
+  readonly #slots = new SeqSlots();
   readonly #history = new SeqHistory(HISTORY_SEQS);
   readonly #quality: QualityWindow;
   #pending: PlaybackEvent[] = [];
@@ -161,14 +155,14 @@ export class Playback {
 
   /** True if `seq` is buffered, or was played within the last {@link HISTORY_SEQS} seqs. */
   has(seq: number): boolean {
-    return this.#buf.has(seq) || this.#history.get(seq) === "played";
+    return this.#slots.state(seq) === HELD || this.#history.get(seq) === "played";
   }
 
   /** Sizes of what is held (diagnostics). */
   memory(): PlaybackMemory {
     return {
-      buffered: this.#buf.size,
-      marks: this.#marks.size,
+      buffered: this.#slots.held,
+      marks: this.#slots.marks,
       qualityLog: this.#quality.size,
       pending: this.#pending.length,
     };
@@ -185,11 +179,11 @@ export class Playback {
     if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
     this.#run(now);
     this.#learnOffset(now - srcTime, now);
-    if (this.#buf.has(seq) || this.#marks.has(seq)) return false;
+    if (this.#slots.state(seq) !== NONE) return false;
     if (this.started && (seq < this.#cursor || seq > this.#cursor + MAX_AHEAD_SEQS)) {
       return false;
     }
-    this.#buf.set(seq, { srcTime, arrival: now, payload });
+    this.#slots.hold(seq, srcTime, now, payload);
     if (seq > this.#maxSeq) this.#maxSeq = seq;
     if (!this.started) {
       this.#minSrc = Math.min(this.#minSrc, srcTime);
@@ -208,9 +202,10 @@ export class Playback {
   skipNonMedia(seq: number, now?: number): void {
     if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad seq ${seq}`);
     if (now !== undefined) this.#run(now);
-    if (this.#buf.has(seq)) return;
+    const st = this.#slots.state(seq);
+    if (st === HELD) return;
     if (this.started && (seq < this.#cursor || seq > this.#cursor + MAX_AHEAD_SEQS)) return;
-    this.#marks.add(seq);
+    if (st === NONE) this.#slots.mark(seq);
     // A stall on a seq that turns out not to be media never happened: the delay anchor
     // still holds the stall's start, so playback resumes from there.
     if (this.#frozen && seq === this.#cursor) this.#frozen = false;
@@ -232,15 +227,15 @@ export class Playback {
     if (this.#pending.length > 0) return this.#clock;
     if (!this.#delay) return undefined;
     let c = this.#cursor;
-    while (this.#marks.has(c)) c++;
-    const held = this.#buf.get(c);
+    while (this.#slots.state(c) === MARK) c++;
+    const held = this.#slots.state(c) === HELD;
     let t: number;
     if (this.#frozen) t = held ? this.#clock : this.#delay.since + this.#o.maxFreezeMs;
-    else if (held) t = this.#dueAt(held.srcTime);
+    else if (held) t = this.#dueAt(this.#slots.srcTime(c));
     else {
       const n = this.#nextHeld(c);
       if (n === undefined) return undefined;
-      t = this.#dueAt(this.#buf.get(n)!.srcTime);
+      t = this.#dueAt(this.#slots.srcTime(n));
     }
     return Math.max(t, this.#clock);
   }
@@ -262,17 +257,17 @@ export class Playback {
 
   /** Chooses the start seq and delay (module docs, "Start") and emits `start`. */
   #start(now: number): void {
-    const seqs = [...this.#buf.keys()].sort((a, b) => a - b);
+    const seqs = this.#slots.seqs(HELD).sort((a, b) => a - b);
     const target = this.#o.targetDelayMs;
-    const age = (s: number) => now - (this.#buf.get(s)!.srcTime + this.#offset);
+    const age = (s: number) => now - (this.#slots.srcTime(s) + this.#offset);
     let seq = seqs[0];
     let delay = age(seq);
     if (delay > target) {
       const young = seqs.find((s) => age(s) <= target);
       if (young !== undefined) [seq, delay] = [young, target];
     }
-    for (const s of seqs) if (s < seq) this.#buf.delete(s);
-    for (const s of [...this.#marks]) if (s < seq) this.#marks.delete(s);
+    for (const s of seqs) if (s < seq) this.#slots.clear(s);
+    for (const s of this.#slots.seqs(MARK)) if (s < seq) this.#slots.clear(s);
     this.#cursor = seq;
     this.#delay = new PlayDelay(
       { target, tolerance: this.#o.toleranceMs, step: this.#o.rateStep },
@@ -290,8 +285,8 @@ export class Playback {
 
   /** The smallest buffered seq after `c`. */
   #nextHeld(c: number): number | undefined {
-    if (this.#buf.size === 0) return undefined;
-    for (let s = c + 1; s <= this.#maxSeq; s++) if (this.#buf.has(s)) return s;
+    if (this.#slots.held === 0) return undefined;
+    for (let s = c + 1; s <= this.#maxSeq; s++) if (this.#slots.state(s) === HELD) return s;
     return undefined;
   }
 
@@ -305,17 +300,20 @@ export class Playback {
     const o = this.#o;
     for (;;) {
       const c = this.#cursor;
-      if (this.#marks.delete(c)) {
+      const st = this.#slots.state(c);
+      if (st === MARK) {
+        this.#slots.clear(c);
         this.#pass(c, "nonmedia");
         continue;
       }
-      const held = this.#buf.get(c);
+      const held = st === HELD;
       if (this.#frozen) {
         const since = d.since, d0 = d.at(since);
         if (held) {
+          const arrival = this.#slots.arrival(c);
           this.#frozen = false;
-          this.#stall(c, since, d0, held.arrival - since);
-          this.#play(c, held, held.arrival);
+          this.#stall(c, since, d0, arrival - since);
+          this.#play(c, arrival);
           continue;
         }
         if (since + o.maxFreezeMs > now) return;
@@ -325,18 +323,19 @@ export class Playback {
         continue;
       }
       if (held) {
-        const due = this.#dueAt(held.srcTime);
-        if (held.arrival <= due) {
+        const due = this.#dueAt(this.#slots.srcTime(c));
+        const arrival = this.#slots.arrival(c);
+        if (arrival <= due) {
           if (due > now) return;
-          this.#play(c, held, due);
+          this.#play(c, due);
         } else if (o.mode === "skip") {
           this.#skipGap(c, due, false);
         } else {
-          const wait = held.arrival - due;
+          const wait = arrival - due;
           const d0 = d.at(due);
           if (wait < o.maxFreezeMs) {
             this.#stall(c, due, d0, wait);
-            this.#play(c, held, held.arrival);
+            this.#play(c, arrival);
           } else {
             this.#stall(c, due, d0, o.maxFreezeMs);
             this.#skipGap(c, due + o.maxFreezeMs, false);
@@ -346,7 +345,7 @@ export class Playback {
       }
       const n = this.#nextHeld(c);
       if (n === undefined) return;
-      const due = this.#dueAt(this.#buf.get(n)!.srcTime);
+      const due = this.#dueAt(this.#slots.srcTime(n));
       if (due > now) return;
       if (o.mode === "skip") this.#skipGap(c, due, true);
       else {
@@ -366,9 +365,9 @@ export class Playback {
   }
 
   /** Emits `play` for the cursor block and moves on, dropping its payload. */
-  #play(seq: number, held: Held, at: number): void {
+  #play(seq: number, at: number): void {
     this.#floor = at;
-    const { payload, srcTime } = held;
+    const payload = this.#slots.payload(seq), srcTime = this.#slots.srcTime(seq);
     this.#emit({ type: "play", seq, at, payload, srcTime });
     this.#pass(seq, "played");
   }
@@ -381,8 +380,10 @@ export class Playback {
     this.#floor = at;
     const end = run ? this.#nextHeld(c) ?? c + 1 : c + 1;
     for (let s = c; s < end; s++) {
-      if (this.#marks.delete(s)) this.#pass(s, "nonmedia");
-      else {
+      if (this.#slots.state(s) === MARK) {
+        this.#slots.clear(s);
+        this.#pass(s, "nonmedia");
+      } else {
         this.#emit({ type: "skip", seq: s, at });
         this.#pass(s, "skipped");
       }
@@ -391,7 +392,7 @@ export class Playback {
 
   /** Records the fate of the cursor seq and advances the cursor past it. */
   #pass(seq: number, fate: "played" | "skipped" | "nonmedia"): void {
-    this.#buf.delete(seq);
+    this.#slots.clear(seq);
     this.#history.mark(seq, fate);
     this.#cursor = seq + 1;
   }

@@ -119,7 +119,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   }, netRng);
   const tracker = new SimTracker(opts.clubs, rng.fork());
   const tag = 0x636c7562;
-  const { suite, signer } = standinPair(rng.int(2 ** 31), tag);
+  const { suite, signer } = standinPair(rng.int(2 ** 31), tag, { memoize: true });
   const q = new EventQueue();
   const c = new RunCounters();
   // The swarm forms during the warm-up; every metric but start-up counts what happens after

@@ -141,6 +141,10 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   };
   const onEvent = (e: PeerEvent, now: number) => {
     if (e.type === "forged") forged++;
+    // The core gave up on this swarm [0063]: nothing more will come, so say so and end.
+    if (e.type === "withdraw") {
+      void stop("withdrew: the swarm served it badly and it uploaded little", 3);
+    }
     if (e.type !== "playback") return;
     const ev = e.event;
     if (ev.type === "play") {
@@ -228,7 +232,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   };
   after(1000, report);
 
-  const stop = async (why: string) => {
+  const stop = async (why: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     for (const t of timers) clearTimeout(t);
@@ -237,7 +241,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     driver.stop();
     await client.announce({ peer: id, port, event: "leave", clubs: myClubs });
     await Promise.all([transport.close(), http?.close(), sink?.close()]);
-    done(0);
+    done(code);
   };
   wake = () => void stop("stopped");
   if (interrupted) void stop("stopped");

@@ -9,7 +9,13 @@ import { formatAddr, parseAddr } from "../lib/net/addr.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
 import { impair } from "../lib/net/impair.ts";
 import { RateMeter } from "../lib/net/meter.ts";
-import { fileStream, onStopSignal, stderrIsTerminal, stdinStream } from "../lib/net/runtime.ts";
+import {
+  fileStream,
+  onStopSignal,
+  stderrIsTerminal,
+  stdinIsTerminal,
+  stdinStream,
+} from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
 import type { Transport } from "../lib/net/transport.ts";
 import { openUdp } from "../lib/net/udp.ts";
@@ -164,6 +170,9 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
   };
   onStopSignal((sig) => void stop(0, `${sig}`));
 
+  if (cfg.input === "-" && stdinIsTerminal()) {
+    io.stderr("source: reading MPEG-TS from stdin: pipe a stream in (ffmpeg ... -f mpegts - |)\n");
+  }
   let input: ReadableStream<Uint8Array>;
   try {
     input = cfg.input === "-" ? stdinStream() : await fileStream(cfg.input);

@@ -195,7 +195,7 @@ if (import.meta.main) {
   const bin = Deno.args[1] || undefined; // a folder with compiled peer and source binaries
   const clubs = Deno.args[2] ? Number(Deno.args[2]) : undefined;
   const dir = await Deno.makeTempDir({ prefix: "clubcast-e2e-" });
-  await makeTestStream(`${dir}/in.ts`, 24);
+  await makeTestStream(`${dir}/in.ts`, 30);
   const r = await runScenario({
     dir,
     stream: await Deno.readFile(`${dir}/in.ts`),
@@ -207,7 +207,7 @@ if (import.meta.main) {
     joinGapMs: 250,
     kill: 3,
     killAtMs: 10_000,
-    stopAtMs: 17_000,
+    stopAtMs: 22_000,
   });
   for (const p of r.peers) {
     console.log(describe(p));

@@ -54,6 +54,11 @@ export function stderrIsTerminal(): boolean {
   return isatty(2);
 }
 
+/** True when stdin is a terminal (nothing is piped in). */
+export function stdinIsTerminal(): boolean {
+  return isatty(0);
+}
+
 /** Ends the process. */
 export function exit(code: number): never {
   process.exit(code);

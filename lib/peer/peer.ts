@@ -24,7 +24,7 @@ import { RepairTracker } from "./repair.ts";
 import { SeqRing } from "./seq_ring.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
-import { dropDown, handleAccept, handleConnectMsg, handleDrop, punish } from "./peer_conns.ts";
+import { dropConn, handleAccept, handleConnectMsg, handleDrop, punish } from "./peer_conns.ts";
 import { nextDatagram, relay, sendHave } from "./peer_relay.ts";
 import { tick } from "./peer_tick.ts";
 
@@ -392,7 +392,7 @@ export class PeerCore implements ProtocolNode {
       const lost = !m.repair && !down!.inClub && down!.monitor.gapBefore;
       this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor(), lost);
     }
-    if (verdict !== "ok" && down && down.open) dropDown(this, now, down, verdict, true);
+    if (verdict !== "ok" && down && down.open) dropConn(this, now, down, verdict, true);
   }
 
   /** The lowest sequence number still worth receiving. */

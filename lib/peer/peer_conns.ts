@@ -163,8 +163,7 @@ function trimSurplus(
   }
   if (others.length === 0) return;
   const victim = p.rng.pick(others);
-  if (victim.kind === "up") dropUp(p, now, victim, "surplus", false);
-  else dropDown(p, now, victim, "surplus", false);
+  dropConn(p, now, victim, "surplus", false);
 }
 
 function refuse(p: PeerCore, from: Addr, m: ConnectMsg): void {
@@ -201,7 +200,7 @@ export function handleDrop(p: PeerCore, now: number, from: Addr, m: DropMsg): vo
         const known = p.directory.get(from);
         if (known) known.failAt = now;
       }
-      closeDown(p, down, "remote");
+      close(p, down, "remote");
     }
   } else {
     const up = p.ups.get(key);
@@ -210,7 +209,7 @@ export function handleDrop(p: PeerCore, now: number, from: Addr, m: DropMsg): vo
         const known = p.directory.get(from);
         if (known) known.failAt = now;
       }
-      closeUp(p, up, "remote");
+      close(p, up, "remote");
     }
   }
 }
@@ -219,62 +218,33 @@ function count(p: PeerCore, why: CloseReason): void {
   p.stats.dropped[why] = (p.stats.dropped[why] ?? 0) + 1;
 }
 
-function closeDown(p: PeerCore, down: DownConn, why: CloseReason): void {
-  down.open = false;
-  p.downs.delete(connKey(down.remote, down.club));
+function close(p: PeerCore, conn: UpConn | DownConn, why: CloseReason): void {
+  conn.open = false;
+  (conn.kind === "up" ? p.ups : p.downs).delete(connKey(conn.remote, conn.club));
   count(p, why);
-  if (down.accepted) {
-    p.events.push({
-      type: "conn",
-      open: false,
-      dir: "down",
-      club: down.club,
-      remote: down.remote,
-      reason: why,
-    });
+  if (conn.accepted) {
+    const { kind: dir, club, remote } = conn;
+    p.events.push({ type: "conn", open: false, dir, club, remote, reason: why });
   }
 }
 
-function closeUp(p: PeerCore, up: UpConn, why: CloseReason): void {
-  up.open = false;
-  p.ups.delete(connKey(up.remote, up.club));
-  count(p, why);
-  if (up.accepted) {
-    p.events.push({
-      type: "conn",
-      open: false,
-      dir: "up",
-      club: up.club,
-      remote: up.remote,
-      reason: why,
-    });
-  }
-}
-
-/** This peer drops a download connection, tells the remote, and bans it if `ban`. */
-export function dropDown(
+/** This peer drops a connection, tells the remote, and bans it if `ban`. */
+export function dropConn(
   p: PeerCore,
   now: number,
-  down: DownConn,
+  conn: UpConn | DownConn,
   why: CloseReason,
   ban: boolean,
 ): void {
-  closeDown(p, down, why);
-  p.send(down.remote, { t: "drop", club: down.club, dir: "down" });
-  if (ban) p.bans.ban(now, down.remote);
-}
-
-/** This peer drops an upload connection, tells the remote, and bans it if `ban`. */
-export function dropUp(p: PeerCore, now: number, up: UpConn, why: CloseReason, ban: boolean): void {
-  closeUp(p, up, why);
-  p.send(up.remote, { t: "drop", club: up.club, dir: "up" });
-  if (ban) p.bans.ban(now, up.remote);
+  close(p, conn, why);
+  p.send(conn.remote, { t: "drop", club: conn.club, dir: conn.kind });
+  if (ban) p.bans.ban(now, conn.remote);
 }
 
 /** A peer sent a forged or malformed block: ban it and drop everything with it. */
 export function punish(p: PeerCore, now: number, addr: Addr): void {
   p.bans.ban(now, addr);
   p.events.push({ type: "forged", from: addr });
-  for (const d of [...p.downs.values()]) if (d.remote === addr) dropDown(p, now, d, "forged", true);
-  for (const u of [...p.ups.values()]) if (u.remote === addr) dropUp(p, now, u, "forged", true);
+  for (const d of [...p.downs.values()]) if (d.remote === addr) dropConn(p, now, d, "forged", true);
+  for (const u of [...p.ups.values()]) if (u.remote === addr) dropConn(p, now, u, "forged", true);
 }

@@ -8,7 +8,7 @@ import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
 import type { PeerCore } from "./peer.ts";
-import { countIn, dropDown, dropUp, offerUpload, requestDownload } from "./peer_conns.ts";
+import { countIn, dropConn, offerUpload, requestDownload } from "./peer_conns.ts";
 
 /** One housekeeping round at `now`. */
 export function tick(p: PeerCore, now: number): void {
@@ -40,7 +40,7 @@ function checkConnections(p: PeerCore, now: number): void {
       continue;
     }
     if (d.monitor.idle(now, d.inClub ? c.idleInMs : c.idleOutMs)) {
-      dropDown(p, now, d, "idle", true);
+      dropConn(p, now, d, "idle", true);
       continue;
     }
     if (now - d.lastKeepaliveSent >= c.keepaliveMs) {
@@ -56,7 +56,7 @@ function checkConnections(p: PeerCore, now: number): void {
       }
       continue;
     }
-    if (now - u.lastKeepalive > c.keepaliveTimeoutMs) dropUp(p, now, u, "keepalive", true);
+    if (now - u.lastKeepalive > c.keepaliveTimeoutMs) dropConn(p, now, u, "keepalive", true);
   }
 }
 
@@ -74,7 +74,7 @@ function shedLoad(p: PeerCore, now: number): void {
   }
   if (!newest) return;
   p.lastShed = now;
-  dropUp(p, now, newest, "shed", false);
+  dropConn(p, now, newest, "shed", false);
 }
 
 /**

@@ -79,17 +79,6 @@ export const DEFAULT_SWARM: SwarmOptions = {
 
 const DELIVER = 0, LINK = 1, TIMER = 2, JOIN = 3, JOINED = 4, INPUT = 5, ANNOUNCE = 6;
 
-interface SimNode {
-  readonly index: number;
-  readonly addr: string;
-  node: ProtocolNode | undefined;
-  peer: PeerCore | undefined;
-  busyUntil: number;
-  linkScheduled: boolean;
-  timerAt: number;
-  joinAt: number;
-}
-
 /** The result of a run: what the simulator measured. */
 export interface SwarmResult {
   readonly counters: RunCounters;
@@ -134,19 +123,18 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   let srcTime = new Float64Array(1 << 14);
   let authSeqs = new Uint8Array(1 << 14);
 
-  const nodes: SimNode[] = [];
-  for (let i = 0; i <= opts.peers; i++) {
-    nodes.push({
-      index: i,
-      addr: `n${i}`,
-      node: undefined,
-      peer: undefined,
-      busyUntil: 0,
-      linkScheduled: false,
-      timerAt: Infinity,
-      joinAt: 0,
-    });
-  }
+  // Per-node state as parallel arrays indexed by node (0 is the source): every event reads
+  // some of it, and compact arrays stay in cache where one object per node would not.
+  const count = opts.peers + 1;
+  const addrs: string[] = Array.from({ length: count }, (_, i) => `n${i}`);
+  const protoNodes: (ProtocolNode | undefined)[] = new Array(count).fill(undefined);
+  const peers: (PeerCore | undefined)[] = new Array(count).fill(undefined);
+  const busyUntil = new Float64Array(count);
+  const linkScheduled = new Uint8Array(count);
+  const timerAt = new Float64Array(count).fill(Infinity);
+  const joinAt = new Float64Array(count);
+  /** A node whose idle link has something to send now (see the main loop), or -1. */
+  let linkNow = -1;
   // Addresses are "n<index>"; parsed by hand, as this runs for every datagram.
   const indexOf = (addr: string) => {
     let v = 0;
@@ -187,109 +175,110 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     srcTime[b.seq] = b.srcTime;
     if (b.kind === "auth") authSeqs[b.seq] = 1;
   };
-  nodes[0].node = source;
+  protoNodes[0] = source;
   const payload = new Uint8Array(BLOCK_PAYLOAD);
   const inputEveryMs = (BLOCK_PAYLOAD * 8 * 1000) / bitrate;
   q.push(0, INPUT, 0);
   q.push(0, ANNOUNCE, 0);
   q.push(0, TIMER, 0);
-  nodes[0].timerAt = 0;
+  timerAt[0] = 0;
 
   for (let i = 1; i <= opts.peers; i++) {
     const at = rng.range(0, opts.joinSpreadMs);
-    nodes[i].joinAt = at;
+    joinAt[i] = at;
     q.push(at, JOIN, i);
   }
 
-  function drainEvents(n: SimNode, now: number): void {
-    const node = n.node!;
+  function drainEvents(i: number, now: number): void {
+    const node = protoNodes[i]!;
     for (let e: PeerEvent | undefined = node.pollEvent(); e; e = node.pollEvent()) {
       if (e.type === "ready") {
-        opts.onReady?.(n.peer ?? source.core, e.seq, e.at);
+        opts.onReady?.(peers[i] ?? source.core, e.seq, e.at);
         if (e.kind === "data" && srcTime[e.seq] >= measureFrom) {
           c.latency.add(e.at - srcTime[e.seq]);
         }
       } else if (e.type === "playback") {
         const pe = e.event;
-        if (pe.type === "start") c.startup.add(pe.at - n.joinAt);
+        if (pe.type === "start") c.startup.add(pe.at - joinAt[i]);
         else if (pe.at < measureFrom) continue;
         else if (pe.type === "play") c.played++;
         else if (pe.type === "skip" && authSeqs[pe.seq] !== 1) {
           c.skipped++;
-          opts.onSkip?.(n.peer!, pe.seq, now);
+          opts.onSkip?.(peers[i]!, pe.seq, now);
         }
       }
     }
-    void now;
   }
 
-  function touch(n: SimNode, now: number): void {
-    drainEvents(n, now);
-    const node = n.node!;
+  function touch(i: number, now: number): void {
+    drainEvents(i, now);
+    const node = protoNodes[i]!;
     const t = Math.max(node.pollTimeout(), now);
-    if (t < n.timerAt) {
-      n.timerAt = t;
-      q.push(t, TIMER, n.index);
+    if (t < timerAt[i]) {
+      timerAt[i] = t;
+      q.push(t, TIMER, i);
     }
-    if (!n.linkScheduled && node.hasPending()) {
-      n.linkScheduled = true;
-      q.push(Math.max(now, n.busyUntil), LINK, n.index);
+    if (linkScheduled[i] === 0 && node.hasPending()) {
+      linkScheduled[i] = 1;
+      if (busyUntil[i] <= now) linkNow = i;
+      else q.push(busyUntil[i], LINK, i);
     }
   }
 
-  function onLink(n: SimNode, now: number): void {
-    n.linkScheduled = false;
-    const node = n.node!;
-    const dg = node.pollTransmit(now);
+  function onLink(i: number, now: number): void {
+    linkScheduled[i] = 0;
+    const dg = protoNodes[i]!.pollTransmit(now);
     if (!dg) return;
     const size = wireSize(dg.msg);
-    if (now >= measureFrom) c.sent(dg.msg.t, size, n.index === 0);
-    n.busyUntil = now + net.serializeMs(n.index, size);
+    if (now >= measureFrom) c.sent(dg.msg.t, size, i === 0);
+    const until = busyUntil[i] = now + net.serializeMs(i, size);
     const to = indexOf(dg.to);
-    const at = net.arrival(n.busyUntil, n.index, to);
+    const at = net.arrival(until, i, to);
     if (at === undefined) c.datagramsLost++;
-    else q.push(at, DELIVER, to, n.index, dg.msg, size);
-    n.linkScheduled = true;
-    q.push(n.busyUntil, LINK, n.index);
+    else q.push(at, DELIVER, to, i, dg.msg, size);
+    linkScheduled[i] = 1;
+    q.push(until, LINK, i);
   }
 
-  function onDeliver(n: SimNode, now: number, from: string, msg: Msg, size: number): void {
-    if (!n.node) return;
-    if (msg.t === "block" && n.peer && now >= measureFrom) {
-      if (n.peer.holds(msg.block.seq)) {
+  function onDeliver(i: number, now: number, from: string, msg: Msg, size: number): void {
+    const node = protoNodes[i];
+    if (!node) return;
+    const peer = peers[i];
+    if (msg.t === "block" && peer && now >= measureFrom) {
+      if (peer.holds(msg.block.seq)) {
         c.redundantBlockBytes += size;
-        opts.onDuplicate?.(n.peer, msg, now);
+        opts.onDuplicate?.(peer, msg, now);
       } else c.usefulBlockBytes += size;
     }
-    n.node.handleMessage(now, from, msg);
-    touch(n, now);
+    node.handleMessage(now, from, msg);
+    touch(i, now);
   }
 
   while (q.next() && q.time <= endMs) {
     c.events++;
     const now = q.time;
-    const n = nodes[q.node];
+    const i = q.node;
     switch (q.kind) {
       case DELIVER:
-        onDeliver(n, now, nodes[q.a as number].addr, q.b as Msg, q.size!);
+        onDeliver(i, now, addrs[q.a as number], q.b as Msg, q.size!);
         break;
       case LINK:
-        onLink(n, now);
+        onLink(i, now);
         break;
       case TIMER:
-        if (now !== n.timerAt) break;
-        n.timerAt = Infinity;
-        n.node!.handleTimeout(now);
-        touch(n, now);
+        if (now !== timerAt[i]) break;
+        timerAt[i] = Infinity;
+        protoNodes[i]!.handleTimeout(now);
+        touch(i, now);
         break;
       case JOIN:
-        q.push(now + opts.trackerRttMs, JOINED, n.index, tracker.deck.deal());
+        q.push(now + opts.trackerRttMs, JOINED, i, tracker.deck.deal());
         break;
       case JOINED: {
         const clubs = q.a as [number, number];
         for (const cl of clubs) clubSizes[cl]++;
         const peer = new PeerCore(now, {
-          self: n.addr,
+          self: addrs[i],
           role: "peer",
           clubs: opts.clubs,
           myClubs: clubs,
@@ -299,36 +288,47 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
           config: opts.config,
           playback: { targetDelayMs: opts.playDelayMs },
         });
-        peer.addPeers(tracker.sample(n.addr, 50));
-        tracker.add(n.addr, clubs);
-        n.node = peer;
-        n.peer = peer;
-        q.push(now + opts.announceMs, ANNOUNCE, n.index);
-        n.timerAt = now;
-        q.push(now, TIMER, n.index);
+        peer.addPeers(tracker.sample(addrs[i], 50));
+        tracker.add(addrs[i], clubs);
+        protoNodes[i] = peer;
+        peers[i] = peer;
+        q.push(now + opts.announceMs, ANNOUNCE, i);
+        timerAt[i] = now;
+        q.push(now, TIMER, i);
         break;
       }
       case INPUT:
         source.input(now, payload);
         if (now >= measureFrom) c.streamBytes += payload.length;
-        touch(n, now);
+        touch(i, now);
         q.push(now + inputEveryMs, INPUT, 0);
         break;
       case ANNOUNCE: {
-        const list = tracker.sample(n.addr, 50);
-        if (n.index === 0) source.addPeers(list);
-        else n.peer!.addPeers(list);
-        touch(n, now);
-        q.push(now + (n.index === 0 ? 1000 : opts.announceMs), ANNOUNCE, n.index);
+        const list = tracker.sample(addrs[i], 50);
+        if (i === 0) source.addPeers(list);
+        else peers[i]!.addPeers(list);
+        touch(i, now);
+        q.push(now + (i === 0 ? 1000 : opts.announceMs), ANNOUNCE, i);
         break;
       }
+    }
+    if (linkNow >= 0) {
+      // The node's link was idle, so its LINK event would be due now. When nothing else is
+      // due now, that event is the very next one: run it at once, without the queue (and
+      // count it). Otherwise queue it behind what is due now, as it would have been.
+      const l = linkNow;
+      linkNow = -1;
+      if (q.peekTime() > now) {
+        c.events++;
+        onLink(l, now);
+      } else q.push(now, LINK, l);
     }
   }
 
   const drops: Record<string, number> = {};
   let repairAsked = 0, duplicatesReceived = 0, staleDropped = 0;
-  for (const n of nodes) {
-    const p = n.peer ?? (n.index === 0 ? source.core : undefined);
+  for (let i = 0; i < count; i++) {
+    const p = peers[i] ?? (i === 0 ? source.core : undefined);
     if (!p) continue;
     for (const [why, v] of Object.entries(p.stats.dropped)) drops[why] = (drops[why] ?? 0) + v;
     repairAsked += p.stats.repairAsked;
@@ -338,13 +338,13 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   return {
     counters: c,
     clubSizes,
-    peersJoined: nodes.filter((n) => n.peer).length,
+    peersJoined: peers.filter((p) => p).length,
     drops,
     repairAsked,
     duplicatesReceived,
     staleDropped,
-    cores: nodes.slice(1).map((n) => n.peer),
-    capacities: nodes.map((n) => net.capacity(n.index)),
+    cores: peers.slice(1),
+    capacities: addrs.map((_, i) => net.capacity(i)),
     source,
   };
 }

@@ -45,7 +45,7 @@ export interface PeerConfig {
   readonly storeSeqs: number;
   /** Queued blocks older than this are not worth sending any more. */
   readonly staleMs: number;
-  /** Catch-up blocks made longer ago than this by the source are not sent any more. */
+  /** Catch-up blocks made this much (source time) before the newest block held are not sent. */
   readonly bulkMaxAgeMs: number;
   /** Repair timing (repair.ts). */
   readonly repairGraceMs: number;

@@ -395,6 +395,11 @@ export class PeerCore implements ProtocolNode {
     if (verdict !== "ok" && down && down.open) dropConn(this, now, down, verdict, true);
   }
 
+  /** The source time of the newest block held (0 when none). */
+  newestSrcTime(): number {
+    return this.store.get(this.store.top)?.srcTime ?? 0;
+  }
+
   /** The lowest sequence number still worth receiving. */
   floor(): number {
     return this.playback?.cursor ?? this.firstSeq ?? 0;

@@ -187,6 +187,9 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     up.accepted = true;
     up.lastKeepalive = now;
     p.events.push({ type: "conn", open: true, dir: "up", club: m.club, remote: from });
+    // The source's downstreams get recent history at once, so a peer the source picks can
+    // start playing without waiting for a second of the live stream.
+    if (p.role === "source") catchUp(p, now, up, null);
   }
 }
 

@@ -107,7 +107,8 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
       return false;
     }
-    if (it.catchUp) return now - block.srcTime <= p.cfg.bulkMaxAgeMs;
+    // Ages compare source times only: our clock and the source's need not agree.
+    if (it.catchUp) return p.newestSrcTime() - block.srcTime <= p.cfg.bulkMaxAgeMs;
     if (now - it.at > p.cfg.staleMs) {
       p.stats.staleDropped++;
       if (cls === "out") p.noteQueueDelay(now - it.at);

@@ -179,7 +179,8 @@ Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switc
 
 Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it lacks", () => {
   const { p, src } = peerWithSource();
-  const { data, auth } = new Feed().batch(12, 0); // club 0: data 0, 3, 6, 9 and auth 12
+  const feed = new Feed();
+  const { data, auth } = feed.batch(12, 0); // club 0: data 0, 3, 6, 9 and auth 12
   deliver(p, 10, [...data, auth], [src]);
   const have = makeBitfield((s) => s === 0 || s === 6, 0, 3, 5);
   connectFrom(p, 100, "d", 0, "down", [0, 2], have);
@@ -193,7 +194,10 @@ Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it
   // Without a bitfield the newcomer gets the recent history: all of it here.
   connectFrom(p, 100, "e", 0, "down", [0, 2]);
   assertEquals(blocks(drain(p, 100)).sort(), ["0>e", "12>e", "3>e", "6>e", "9>e"]);
-  // Catch-up blocks too old to be played are not sent.
-  connectFrom(p, 3000, "f", 0, "down", [0, 2]);
-  assertEquals(blocks(drain(p, 3000)), []);
+  // Catch-up blocks made too long (source time) before the newest held are not sent.
+  const later = feed.batch(12, 3000); // club 0: data 15, 18, 21, 24 and auth 25 is club 1
+  deliver(p, 3010, [...later.data, later.auth], [src]);
+  drain(p, 3010);
+  connectFrom(p, 3010, "f", 0, "down", [0, 2]);
+  assertEquals(blocks(drain(p, 3010)).sort(), ["15>f", "18>f", "21>f", "24>f"]);
 });

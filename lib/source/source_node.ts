@@ -32,6 +32,11 @@ export interface SourceInit {
   /** Longest a batch stays open, ms. */
   readonly batchWaitMs?: number;
   readonly batchCount?: number;
+  /**
+   * The first sequence number (default 0). A restarted source passes one past the last it
+   * used, so the peers' buffers and authenticators resume instead of seeing old numbers.
+   */
+  readonly firstSeq?: number;
   readonly config?: Partial<PeerConfig>;
 }
 
@@ -67,6 +72,7 @@ export class SourceNode implements ProtocolNode {
       signer: init.signer,
       suite: init.suite,
       maxCount: init.batchCount ?? 12,
+      firstSeq: init.firstSeq,
       maxWaitMs: init.batchWaitMs ?? 50,
     });
     this.#threshold = init.thresholdMs;

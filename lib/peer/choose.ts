@@ -23,7 +23,10 @@ export interface ChooseOptions {
   readonly freshMs: number;
   readonly retryMs: number;
   readonly pingBatch: number;
-  /** Excludes peers (self, banned, connected, pending). */
+  /**
+   * Excludes peers (self, banned, connected, pending). It must not have side effects: it is
+   * asked only about members that are otherwise candidates.
+   */
   readonly exclude: (addr: Addr) => boolean;
   /** The weight of a candidate from its pong. */
   readonly weight: (p: KnownPeer) => number;
@@ -34,9 +37,14 @@ export function choosePeer(members: readonly KnownPeer[], rng: Rng, o: ChooseOpt
   const fresh: KnownPeer[] = [];
   const stale: KnownPeer[] = [];
   for (const p of members) {
-    if (o.exclude(p.addr) || o.now - p.failAt < o.retryMs) continue;
-    if (p.pong && o.now - p.pongAt < o.freshMs) fresh.push(p);
-    else if (o.now - p.pingAt >= o.retryMs) stale.push(p);
+    if (o.now - p.failAt < o.retryMs) continue;
+    // The cheap tests on the record first: `exclude` (map lookups) is asked only about
+    // members that would otherwise be picked or pinged.
+    const isFresh = p.pong !== undefined && o.now - p.pongAt < o.freshMs;
+    if (!isFresh && !(o.now - p.pingAt >= o.retryMs)) continue;
+    if (o.exclude(p.addr)) continue;
+    if (isFresh) fresh.push(p);
+    else stale.push(p);
   }
   let pick: Addr | undefined;
   if (fresh.length > 0) {

@@ -22,7 +22,13 @@ export interface KnownPeer {
 /** The peers this peer knows, indexed by club. */
 export class Directory {
   readonly #peers = new Map<Addr, KnownPeer>();
-  readonly #byClub = new Map<number, Set<Addr>>();
+  /** Members of each club, in the order they were learned as members. */
+  readonly #byClub = new Map<number, Set<KnownPeer>>();
+  /**
+   * {@link members} as last built, per club, until a member joins or leaves: peers ask for
+   * a club's members every tick, and the lists rarely change.
+   */
+  readonly #lists = new Map<number, readonly KnownPeer[]>();
   readonly #max: number;
 
   /** A directory holding at most `max` peers. */
@@ -64,7 +70,8 @@ export class Directory {
       p.clubs.add(c);
       let set = this.#byClub.get(c);
       if (!set) this.#byClub.set(c, set = new Set());
-      set.add(addr);
+      set.add(p);
+      this.#lists.delete(c);
     }
     return p;
   }
@@ -81,14 +88,23 @@ export class Directory {
     const p = this.#peers.get(addr);
     if (!p) return;
     this.#peers.delete(addr);
-    for (const c of p.clubs) this.#byClub.get(c)?.delete(addr);
+    for (const c of p.clubs) {
+      this.#byClub.get(c)?.delete(p);
+      this.#lists.delete(c);
+    }
   }
 
-  /** The known members of `club`. */
-  members(club: number): KnownPeer[] {
-    const out: KnownPeer[] = [];
-    for (const a of this.#byClub.get(club) ?? []) out.push(this.#peers.get(a)!);
-    return out;
+  /**
+   * The known members of `club`, in the order they became known as members. The array is
+   * shared until the membership changes, hence frozen.
+   */
+  members(club: number): readonly KnownPeer[] {
+    let list = this.#lists.get(club);
+    if (list === undefined) {
+      list = Object.freeze([...(this.#byClub.get(club) ?? [])]);
+      this.#lists.set(club, list);
+    }
+    return list;
   }
 
   /** Every known peer, oldest first. */

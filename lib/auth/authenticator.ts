@@ -7,6 +7,7 @@
 import type { Addr, AuthBlock, Block, DataBlock } from "../wire/messages.ts";
 import { bytesEqual, dataShapeOk, isU64 } from "./shape.ts";
 import type { AuthSuite } from "./suite.ts";
+import { SeqRing } from "../peer/seq_ring.ts";
 
 /**
  * What became of an offered block:
@@ -65,7 +66,8 @@ export class BlockAuthenticator {
   readonly #suite: AuthSuite;
   readonly #window: number;
   readonly #maxPending: number;
-  readonly #tags: Float64Array;
+  /** Which seq holds each slot of the per-seq state. */
+  readonly #tags: SeqRing;
   readonly #flags: Uint8Array;
   readonly #leaves: (Uint8Array | undefined)[];
   readonly #pending = new Map<number, Candidate[]>();
@@ -90,7 +92,7 @@ export class BlockAuthenticator {
     this.#suite = suite;
     this.#window = window;
     this.#maxPending = maxPending;
-    this.#tags = new Float64Array(window + 1).fill(-1);
+    this.#tags = new SeqRing(window + 1);
     this.#flags = new Uint8Array(window + 1);
     this.#leaves = new Array(window + 1).fill(undefined);
   }
@@ -209,15 +211,14 @@ export class BlockAuthenticator {
   /** The ring slot holding live state for `seq`, or -1. */
   #slot(seq: number): number {
     if (!isU64(seq) || seq < this.#top - this.#window) return -1;
-    const i = seq % this.#tags.length;
-    return this.#tags[i] === seq ? i : -1;
+    return this.#tags.slot(seq);
   }
 
   /** The ring slot for `seq` (which must be inside the window), cleared if it held another. */
   #claim(seq: number): number {
-    const i = seq % this.#tags.length;
-    if (this.#tags[i] !== seq) {
-      this.#tags[i] = seq;
+    let i = this.#tags.slot(seq);
+    if (i < 0) {
+      i = this.#tags.claim(seq);
       this.#flags[i] = 0;
       this.#leaves[i] = undefined;
     }

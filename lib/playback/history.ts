@@ -2,6 +2,7 @@
  * What became of recent sequence numbers, in a fixed-size ring so memory stays bounded
  * however long the stream runs: older seqs simply fall out.
  */
+import { SeqRing } from "../peer/seq_ring.ts";
 
 /** The fate of a sequence number the playhead has passed. */
 export type SeqFate = "played" | "skipped" | "nonmedia";
@@ -22,26 +23,25 @@ const FATES: readonly SeqFate[] = ["played", "skipped", "nonmedia"];
  * ```
  */
 export class SeqHistory {
-  readonly #seqs: Float64Array;
+  readonly #seqs: SeqRing;
   readonly #fates: Uint8Array;
 
   /** Remembers up to `size` seqs (a positive integer). */
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`bad history size ${size}`);
-    this.#seqs = new Float64Array(size).fill(-1);
+    this.#seqs = new SeqRing(size);
     this.#fates = new Uint8Array(size);
   }
 
   /** Records the fate of `seq`, forgetting whatever shared its slot. */
   mark(seq: number, fate: SeqFate): void {
-    const i = seq % this.size;
-    this.#seqs[i] = seq;
-    this.#fates[i] = FATES.indexOf(fate);
+    const i = this.#seqs.claim(seq);
+    if (i >= 0) this.#fates[i] = fate === "played" ? 0 : fate === "skipped" ? 1 : 2;
   }
 
   /** The recorded fate of `seq`, or undefined if unknown or forgotten. */
   get(seq: number): SeqFate | undefined {
-    const i = seq % this.size;
-    return this.#seqs[i] === seq ? FATES[this.#fates[i]] : undefined;
+    const i = this.#seqs.slot(seq);
+    return i >= 0 ? FATES[this.#fates[i]] : undefined;
   }
 }

@@ -39,6 +39,8 @@ export interface PeerConfig {
   readonly maxLoss: number;
   /** Delay threshold used until the source's first signature block says otherwise. */
   readonly defaultThresholdMs: number;
+  /** The source sends recent history to a peer that accepts its upload offer. */
+  readonly sourceHistory: boolean;
   /** A new downstream with no bitfield gets this much recent history. */
   readonly joinHistoryMs: number;
   /** Blocks kept for relaying, catch-up and repair. */
@@ -97,6 +99,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   lossWindow: 64,
   maxLoss: 6,
   defaultThresholdMs: 800,
+  sourceHistory: true,
   joinHistoryMs: 1200,
   storeSeqs: 4096,
   staleMs: 1500,

@@ -189,7 +189,7 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     p.events.push({ type: "conn", open: true, dir: "up", club: m.club, remote: from });
     // The source's downstreams get recent history at once, so a peer the source picks can
     // start playing without waiting for a second of the live stream.
-    if (p.role === "source") catchUp(p, now, up, null);
+    if (p.role === "source" && p.cfg.sourceHistory) catchUp(p, now, up, null);
   }
 }
 

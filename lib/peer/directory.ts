@@ -8,7 +8,11 @@ import type { Addr, PongMsg } from "../wire/messages.ts";
 /** One known peer. */
 export interface KnownPeer {
   readonly addr: Addr;
-  /** Clubs the peer is known to be in. */
+  /**
+   * Clubs the peer is known to be in, in the order they became known. The set is shared
+   * with every known peer with the same clubs (thousands of peers have one of a few dozen
+   * club pairs), so it refuses changes: the directory replaces it when it learns more.
+   */
   readonly clubs: Set<number>;
   /** The last pong, if any, and when it came. */
   pong: PongMsg | undefined;
@@ -19,9 +23,48 @@ export interface KnownPeer {
   failAt: number;
 }
 
+/** A known peer as the directory keeps it: its club set is replaced, never changed. */
+interface Known extends KnownPeer {
+  clubs: Set<number>;
+}
+
+/** A club set shared between known peers: read-only once made. */
+class SharedClubs extends Set<number> {
+  readonly #sealed: boolean;
+  constructor(clubs: readonly number[]) {
+    super();
+    for (const c of clubs) super.add(c);
+    this.#sealed = true;
+  }
+  override add(club: number): this {
+    if (this.#sealed) throw new TypeError("a known peer's club set is shared: read-only");
+    return super.add(club);
+  }
+  override delete(): boolean {
+    throw new TypeError("a known peer's club set is shared: read-only");
+  }
+  override clear(): void {
+    throw new TypeError("a known peer's club set is shared: read-only");
+  }
+}
+
+/** Shared club sets by their clubs in order; dropped wholesale past a bound (any input). */
+const SHARED = new Map<string, SharedClubs>();
+const NO_CLUBS = new SharedClubs([]);
+
+function sharedClubs(clubs: readonly number[]): SharedClubs {
+  const key = clubs.join();
+  let set = SHARED.get(key);
+  if (set === undefined) {
+    if (SHARED.size >= 4096) SHARED.clear();
+    SHARED.set(key, set = new SharedClubs(clubs));
+  }
+  return set;
+}
+
 /** The peers this peer knows, indexed by club. */
 export class Directory {
-  readonly #peers = new Map<Addr, KnownPeer>();
+  readonly #peers = new Map<Addr, Known>();
   /** Members of each club, in the order they were learned as members. */
   readonly #byClub = new Map<number, Set<KnownPeer>>();
   /**
@@ -48,6 +91,10 @@ export class Directory {
 
   /** Records that `addr` exists and is in `clubs` (which may be partial). */
   learn(addr: Addr, clubs: readonly number[]): KnownPeer {
+    return this.#learn(addr, clubs);
+  }
+
+  #learn(addr: Addr, clubs: readonly number[]): Known {
     let p = this.#peers.get(addr);
     if (p) {
       // Refresh its place in the eviction order.
@@ -56,7 +103,7 @@ export class Directory {
     } else {
       p = {
         addr,
-        clubs: new Set(),
+        clubs: NO_CLUBS,
         pong: undefined,
         pongAt: -Infinity,
         pingAt: -Infinity,
@@ -65,20 +112,22 @@ export class Directory {
       this.#peers.set(addr, p);
       if (this.#peers.size > this.#max) this.forget(this.#peers.keys().next().value as Addr);
     }
+    let added: number[] | undefined;
     for (const c of clubs) {
-      if (p.clubs.has(c)) continue;
-      p.clubs.add(c);
+      if (p.clubs.has(c) || added?.includes(c)) continue;
+      (added ??= [...p.clubs]).push(c);
       let set = this.#byClub.get(c);
       if (!set) this.#byClub.set(c, set = new Set());
       set.add(p);
       this.#lists.delete(c);
     }
+    if (added !== undefined) p.clubs = sharedClubs(added);
     return p;
   }
 
   /** Records a pong from `addr`; its clubs list is authoritative. */
   pong(now: number, addr: Addr, msg: PongMsg): void {
-    const p = this.learn(addr, msg.clubs);
+    const p = this.#learn(addr, msg.clubs);
     p.pong = msg;
     p.pongAt = now;
   }

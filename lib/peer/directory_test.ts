@@ -48,3 +48,21 @@ Deno.test("directory: the least recently heard-of peer is forgotten past the bou
   d.pong(42, "c", pong);
   assertEquals([d.get("c")!.pongAt, addrs(d.members(5))], [42, ["c"]]);
 });
+
+Deno.test("directory: club sets grow in the order learned, are shared and read-only", () => {
+  const d = new Directory(10);
+  d.learn("a", [3]);
+  d.learn("a", [1, 3, 1]);
+  d.learn("b", [3, 1]);
+  d.learn("c", [3]);
+  d.learn("c", [1]);
+  assertEquals([...d.get("a")!.clubs], [3, 1]);
+  assert(d.get("a")!.clubs === d.get("c")!.clubs, "same clubs in the same order: one set");
+  assertEquals([...d.get("b")!.clubs], [3, 1]);
+  assertThrows(() => d.get("a")!.clubs.add(5), TypeError);
+  assertThrows(() => d.get("a")!.clubs.delete(3), TypeError);
+  assertEquals([...d.get("a")!.clubs], [3, 1]);
+  assertEquals(addrs(d.members(1)), ["a", "b", "c"]);
+  d.learn("z", []);
+  assertEquals(d.get("z")!.clubs.size, 0);
+});

@@ -84,3 +84,154 @@ export class SeqRing {
     this.#laps = undefined;
   }
 }
+
+/**
+ * A set of sequence numbers with `Set`'s has/add/delete/size, for the sets a peer keeps per
+ * connection (seqs a downstream has, seqs sent to it): those are dense runs of recent seqs,
+ * so they live in a bitmap over a sliding window (one bit per seq instead of a hash entry),
+ * and only seqs that fall outside it (far behind the window, or not seqs at all) go to a
+ * plain `Set`. The window slides forward as larger seqs come; what it slides past moves to
+ * that `Set`, so nothing is ever forgotten: every answer is exactly a `Set`'s. Iteration is
+ * in no particular order.
+ */
+export class SeqSet {
+  #bits: Uint32Array;
+  /** The seq of bit 0 of the window (a multiple of 32), or -1 before the first seq. */
+  #base = -1;
+  #inBits = 0;
+  /** Words below this one are known to be empty (dropBelow cleared them). */
+  #low = 0;
+  #other: Set<number> | undefined;
+
+  /** A set whose window spans `windowSeqs` seqs (rounded up to a multiple of 32). */
+  constructor(windowSeqs = 8192) {
+    this.#bits = new Uint32Array(Math.max(1, Math.ceil(windowSeqs / 32)));
+  }
+
+  /** How many seqs are in the set. */
+  get size(): number {
+    return this.#inBits + (this.#other?.size ?? 0);
+  }
+
+  /** True if `seq` is in the set. */
+  has(seq: number): boolean {
+    const off = seq - this.#base;
+    if (this.#base >= 0 && off >= 0 && off < this.#bits.length * 32 && Number.isInteger(seq)) {
+      return (this.#bits[off >>> 5] & (1 << (off & 31))) !== 0;
+    }
+    return this.#other !== undefined && this.#other.has(seq);
+  }
+
+  /** Adds `seq`. */
+  add(seq: number): this {
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      (this.#other ??= new Set()).add(seq);
+      return this;
+    }
+    const span = this.#bits.length * 32;
+    // Seqs mostly grow: place the window so that the newest seq sits three quarters in.
+    const at = (s: number) => Math.max(0, s - (s % 32) - ((span * 3 / 4) & ~31));
+    if (this.#base < 0) this.#base = at(seq);
+    let off = seq - this.#base;
+    if (off >= span) {
+      this.#slide(at(seq));
+      off = seq - this.#base;
+    }
+    // Seqs behind the window (rare) go to the plain set; the window never holds them again.
+    if (off < 0) {
+      (this.#other ??= new Set()).add(seq);
+      return this;
+    }
+    const w = off >>> 5, bit = 1 << (off & 31);
+    if ((this.#bits[w] & bit) === 0) {
+      this.#bits[w] |= bit;
+      this.#inBits++;
+      if (w < this.#low) this.#low = w;
+    }
+    return this;
+  }
+
+  /** Removes `seq`; true if it was there. */
+  delete(seq: number): boolean {
+    const off = seq - this.#base;
+    if (this.#base >= 0 && off >= 0 && off < this.#bits.length * 32 && Number.isInteger(seq)) {
+      const w = off >>> 5, bit = 1 << (off & 31);
+      if ((this.#bits[w] & bit) !== 0) {
+        this.#bits[w] &= ~bit;
+        this.#inBits--;
+        return true;
+      }
+    }
+    return this.#other !== undefined && this.#other.delete(seq);
+  }
+
+  /** Removes every seq below `floor`. */
+  dropBelow(floor: number): void {
+    if (this.#base >= 0 && floor > this.#base) {
+      const span = this.#bits.length * 32, end = Math.min(floor - this.#base, span);
+      const full = end >>> 5;
+      for (let w = this.#low; w < full; w++) {
+        if (this.#bits[w] !== 0) {
+          this.#inBits -= popcount(this.#bits[w]);
+          this.#bits[w] = 0;
+        }
+      }
+      if (full < this.#bits.length && (end & 31) !== 0) {
+        const mask = (1 << (end & 31)) - 1, lost = this.#bits[full] & mask;
+        this.#inBits -= popcount(lost);
+        this.#bits[full] &= ~mask;
+      }
+      if (full > this.#low) this.#low = full;
+    }
+    if (this.#other !== undefined && this.#other.size > 0) {
+      for (const s of [...this.#other]) if (s < floor) this.#other.delete(s);
+    }
+  }
+
+  /** Removes every seq. */
+  clear(): void {
+    this.#bits.fill(0);
+    this.#low = 0;
+    this.#inBits = 0;
+    this.#other = undefined;
+  }
+
+  /** Every seq in the set: the window's in ascending order, then the others. */
+  *[Symbol.iterator](): IterableIterator<number> {
+    const bits = this.#bits;
+    for (let w = 0; w < bits.length; w++) {
+      // Read the word afresh each step: the caller may delete while iterating.
+      for (let b = 0; b < 32; b++) if ((bits[w] & (1 << b)) !== 0) yield this.#base + w * 32 + b;
+    }
+    if (this.#other !== undefined) yield* [...this.#other];
+  }
+
+  /** Moves the window to start at `base` (later than now); seqs it leaves go to the Set. */
+  #slide(base: number): void {
+    const bits = this.#bits, shift = (base - this.#base) / 32;
+    for (let w = 0; w < Math.min(shift, bits.length); w++) {
+      if (bits[w] === 0) continue;
+      for (let b = 0; b < 32; b++) {
+        if ((bits[w] & (1 << b)) !== 0) (this.#other ??= new Set()).add(this.#base + w * 32 + b);
+      }
+    }
+    if (shift >= bits.length) {
+      bits.fill(0);
+      this.#inBits = 0;
+    } else {
+      let moved = 0;
+      for (let w = 0; w < shift; w++) moved += popcount(bits[w]);
+      bits.copyWithin(0, shift);
+      bits.fill(0, bits.length - shift);
+      this.#inBits -= moved;
+    }
+    this.#low = Math.max(0, this.#low - shift);
+    this.#base = base;
+  }
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

@@ -193,28 +193,16 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
   }
 }
 
-/** Handles a "drop": the remote closed its side. */
+/** Handles a "drop": the remote closed its side ("up": it was our upstream). */
 export function handleDrop(p: PeerCore, now: number, from: Addr, m: DropMsg): void {
-  const key = connKey(from, m.club);
-  if (m.dir === "up") {
-    const down = p.downs.get(key);
-    if (down) {
-      if (!down.accepted) {
-        const known = p.directory.get(from);
-        if (known) known.failAt = now;
-      }
-      close(p, down, "remote");
-    }
-  } else {
-    const up = p.ups.get(key);
-    if (up) {
-      if (!up.accepted) {
-        const known = p.directory.get(from);
-        if (known) known.failAt = now;
-      }
-      close(p, up, "remote");
-    }
+  const conn = (m.dir === "up" ? p.downs : p.ups).get(connKey(from, m.club));
+  if (!conn) return;
+  if (!conn.accepted) {
+    // A refused request: do not ask this peer again for a while.
+    const known = p.directory.get(from);
+    if (known) known.failAt = now;
   }
+  close(p, conn, "remote");
 }
 
 function count(p: PeerCore, why: CloseReason): void {

@@ -44,8 +44,10 @@ export class SeqRing {
     const i = seq % this.#size;
     const laps = this.#laps;
     if (laps !== undefined) {
-      // A non-integer or negative seq gives no valid lap and never matches.
-      return laps[i] === (seq - i) / this.#size + 1 ? i : -1;
+      // Rebuild the slot's seq from its lap (a product, cheaper than dividing). A slot read
+      // with a negative or fractional index is undefined: NaN never matches.
+      const lap = laps[i];
+      return lap !== 0 && (lap - 1) * this.#size + i === seq ? i : -1;
     }
     return this.#wide![i] === seq ? i : -1;
   }

@@ -9,6 +9,7 @@ import { channelTag } from "../lib/auth/channel_tag.ts";
 import { ed25519Suite } from "../lib/auth/suite.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
+import { NativeAuthCheck } from "../lib/net/native_verify.ts";
 import { impair } from "../lib/net/impair.ts";
 import { RateMeter } from "../lib/net/meter.ts";
 import {
@@ -22,12 +23,13 @@ import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts"
 import type { Transport } from "../lib/net/transport.ts";
 import { openUdp } from "../lib/net/udp.ts";
 import type { PeerEvent } from "../lib/peer/events.ts";
+import { PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { PeerCore } from "../lib/peer/peer.ts";
 import { Rng } from "../lib/rand.ts";
 import type { PeerConfig } from "./flags.ts";
 import { HttpOut } from "./http_out.ts";
 import { type PeerSnapshot, statsJson, statusLine } from "./status.ts";
-import { TsGate } from "./ts_gate.ts";
+import { entryInPair, TsGate } from "./ts_gate.ts";
 
 /** Where the session reports. */
 export interface PeerIo {
@@ -38,6 +40,11 @@ export interface PeerIo {
 
 /** Bytes in an MPEG-TS packet. */
 const TS_PACKET = 188;
+/**
+ * How long playback waits for a keyframe with a whole second behind it before it starts
+ * anyway (the TS gate still holds the output until a keyframe).
+ */
+const ENTRY_WAIT_MS = 4000;
 /** An MPEG-TS null packet (PID 0x1FFF): stuffing every demuxer skips. */
 export const NULL_PACKET: Uint8Array = (() => {
   const p = new Uint8Array(TS_PACKET).fill(0xff);
@@ -94,15 +101,23 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   }
   const myClubs = joined.recommend!;
   const sourceAddr = joined.peers.find((p) => p.clubs.length === 0)?.addr;
+  // Signatures checked natively where the runtime can (a fallback otherwise, see the module).
+  const native = await NativeAuthCheck.create(cfg.target.key, channelTag(cfg.target.key));
   const core = new PeerCore(Date.now(), {
     self: formatAddr(joined.youIp ?? "127.0.0.1", port),
     role: "peer",
     clubs: joined.clubs,
     myClubs,
-    suite: ed25519Suite(cfg.target.key),
+    suite: ed25519Suite(cfg.target.key, channelTag(cfg.target.key), native?.checked),
     rng: seeded(),
     source: sourceAddr,
-    playback: { targetDelayMs: cfg.delayMs },
+    config: PROGRAM_CONFIG,
+    // Start at a keyframe, at the full delay, with a whole second behind it (playback.ts).
+    playback: {
+      targetDelayMs: cfg.delayMs,
+      entry: cfg.raw ? undefined : entryInPair,
+      entryWaitMs: ENTRY_WAIT_MS,
+    },
   });
   const learn = (r: AnnounceReply) => core.addPeers(r.peers.filter((p) => p.clubs.length > 0));
   learn(joined);
@@ -147,6 +162,13 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     }
     if (e.type !== "playback") return;
     const ev = e.event;
+    if (ev.type === "start") {
+      io.stderr(
+        `peer: playback starts at block ${ev.seq}, ${
+          Math.round(ev.delayMs)
+        } ms behind the source\n`,
+      );
+    }
     if (ev.type === "play") {
       played++;
       if (cfg.raw) emit(now, ev.payload);
@@ -157,6 +179,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     tag: channelTag(cfg.target.key),
     onEvent,
     maxBps: cfg.upKbps * 1000,
+    gate: native && ((msg) => native.check(msg)),
     onError: (e) => io.stderr(`peer: internal error: ${(e as Error)?.stack ?? e}\n`),
   });
   driver.start();
@@ -218,6 +241,8 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
       lateMs: driver.takeLateMs(),
       datagramsIn: transport.stats.datagramsIn,
       wakeups: driver.stats.wakeups,
+      protocol: core.stats,
+      buffered: core.playback?.memory().buffered,
     };
   };
   const report = () => {

@@ -3,6 +3,8 @@
  * json` line, both made from one snapshot.
  */
 
+import type { PeerStats } from "../lib/peer/peer.ts";
+
 /** One second's view of a peer. */
 export interface PeerSnapshot {
   /** Unix ms. */
@@ -31,6 +33,10 @@ export interface PeerSnapshot {
   /** Datagrams received, and timer wake-ups, in total. */
   readonly datagramsIn: number;
   readonly wakeups: number;
+  /** The protocol core's counters (blocks in, duplicates, drops by reason, ...), for scripts. */
+  readonly protocol?: PeerStats;
+  /** Blocks verified but waiting for playback, and blocks held for verification. */
+  readonly buffered?: number;
 }
 
 /**

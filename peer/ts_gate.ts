@@ -88,6 +88,25 @@ export class TsGate {
   }
 }
 
+/**
+ * The playback entry test of a TS stream (PlaybackOptions.entry): true when block `a`,
+ * followed by block `b`, holds a PAT packet with a video keyframe starting after it (in `a`
+ * or `b`), so the gate opens inside `a` and the output starts at once. Blocks are whole TS
+ * packets (the source cuts on packet boundaries); anything else is no entry.
+ */
+export function entryInPair(a: Uint8Array, b: Uint8Array): boolean {
+  let pat = false;
+  for (const block of [a, b]) {
+    for (let o = 0; o + TS <= block.length; o += TS) {
+      const pkt = block.subarray(o, o + TS);
+      if (pkt[0] !== 0x47) return false;
+      if (block === a && pid(pkt) === 0) pat = true;
+      else if (pat && startsVideoKeyframe(pkt)) return true;
+    }
+  }
+  return false;
+}
+
 function pid(pkt: Uint8Array): number {
   return ((pkt[1] & 0x1f) << 8) | pkt[2];
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../lib/testing.ts";
-import { startsVideoKeyframe, TsGate } from "./ts_gate.ts";
+import { entryInPair, startsVideoKeyframe, TsGate } from "./ts_gate.ts";
 
 /** A TS packet of `pid`; `key` makes it start a video keyframe PES; `tag` marks it. */
 function pkt(pid: number, tag: number, key = false, audioStart = false): Uint8Array {
@@ -75,4 +75,14 @@ Deno.test("the stall keep-alive is an MPEG-TS null packet (PID 0x1FFF)", async (
   assertEquals(NULL_PACKET[0], 0x47);
   assertEquals(((NULL_PACKET[1] & 0x1f) << 8) | NULL_PACKET[2], 0x1fff);
   assertEquals((NULL_PACKET[3] >> 4) & 3, 1, "payload only, no adaptation field");
+});
+
+Deno.test("entryInPair: a PAT in the first block with a keyframe after it, in either block", () => {
+  const pat = pkt(0, 1), pmt = pkt(4096, 2), key = pkt(256, 3, true), v = pkt(256, 4);
+  assert(entryInPair(cat([v, pat, pmt, key]), cat([v, v])), "keyframe in the same block");
+  assert(entryInPair(cat([v, v, pat, pmt]), cat([key, v])), "keyframe in the next block");
+  assert(!entryInPair(cat([v, v, v]), cat([pat, pmt, key])), "the PAT is in the next block");
+  assert(!entryInPair(cat([v, pat, pmt, v]), cat([v, v])), "a PAT with no keyframe after it");
+  assert(!entryInPair(cat([key, pat, pmt]), cat([v])), "the keyframe comes before the PAT");
+  assert(!entryInPair(new Uint8Array([1, 2, 3]), cat([pat, key])), "not MPEG-TS");
 });

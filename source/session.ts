@@ -19,7 +19,7 @@ import {
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
 import type { Transport } from "../lib/net/transport.ts";
 import { openUdp } from "../lib/net/udp.ts";
-import { DEFAULT_CONFIG } from "../lib/peer/config.ts";
+import { DEFAULT_CONFIG, PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { Rng } from "../lib/rand.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
 import type { StreamConfig } from "./flags.ts";
@@ -85,6 +85,7 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     suite: ed25519Suite(key.publicKey),
     align: 188,
     thresholdMs: DEFAULT_CONFIG.defaultThresholdMs,
+    config: PROGRAM_CONFIG,
   });
   const driver = new NodeDriver(node, transport, {
     tag: channelTag(key.publicKey),

@@ -54,19 +54,38 @@ export interface BatchSigner {
  * if (!suite.verifyAuth(auth)) throw new Error();
  * ```
  */
-export function ed25519Suite(publicKey: Uint8Array, tag = channelTag(publicKey)): AuthSuite {
+export function ed25519Suite(
+  publicKey: Uint8Array,
+  tag = channelTag(publicKey),
+  checked?: CheckedAuths,
+): AuthSuite {
   const key = Uint8Array.from(publicKey);
   return {
     leaf: (block) => leafHash(tag, block),
     verifyAuth: (auth) => {
       if (!authShapeOk(auth, HASH_BYTES, SIG_BYTES)) return false;
+      const known = checked?.get(auth);
+      if (known !== undefined) return known;
       try {
-        return ed.verify(auth.sig, batchMessage(tag, auth, merkleRoot(auth.leaves)), key);
+        return ed.verify(auth.sig, signedBytes(tag, auth)!, key);
       } catch {
         return false; // a signature the library cannot even parse is no signature
       }
     },
   };
+}
+
+/**
+ * Verdicts on auth blocks already checked elsewhere (lib/net/native_verify.ts checks them
+ * with the runtime's native ed25519 before the core sees them), keyed by the very object
+ * the core is then given: the same check, done once and fast.
+ */
+export type CheckedAuths = WeakMap<AuthBlock, boolean>;
+
+/** The bytes an auth block's signature covers, or undefined if its shape is wrong. */
+export function signedBytes(tag: number, auth: AuthBlock): Uint8Array | undefined {
+  if (!authShapeOk(auth, HASH_BYTES, SIG_BYTES)) return undefined;
+  return batchMessage(tag, auth, merkleRoot(auth.leaves));
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Runs the one conformance suite (conformance.ts) against every adapter: the in-memory
- * network, Deno UDP, the impairment wrapper with nothing impaired, and Bun UDP in a `bun`
- * subprocess (ignored, with a message, when bun is not installed).
+ * network, Deno UDP, node:dgram UDP, the impairment wrapper with nothing impaired, and Bun UDP
+ * and node:dgram under Bun in a `bun` subprocess (ignored, with a message, when bun is not installed).
  */
 import { Rng } from "../rand.ts";
 import { assertEquals } from "../testing.ts";
 import { CONFORMANCE, type TransportFactory } from "./conformance.ts";
 import { openDenoUdp } from "./deno_udp.ts";
+import { openNodeUdp } from "./node_udp.ts";
 import { impair } from "./impair.ts";
 import { MemoryNetwork } from "./memory.ts";
 import { which } from "./which.ts";
@@ -18,6 +19,7 @@ const factories: [string, TransportFactory][] = [
   ["memory", (o) => memory.open(o)],
   ["deno udp", openDenoUdp],
   ["impaired (off) deno udp", async (o) => impair(await openDenoUdp(o), {}, new Rng(1))],
+  ["node:dgram udp (under deno)", openNodeUdp],
 ];
 
 for (const [kind, open] of factories) {
@@ -38,6 +40,6 @@ Deno.test({
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assertEquals(out.code, 0, text);
     const passed = text.split("\n").filter((l) => l.startsWith("ok ")).length;
-    assertEquals(passed, CONFORMANCE.length, text);
+    assertEquals(passed, 2 * CONFORMANCE.length, text);
   },
 });

@@ -8,7 +8,7 @@
 import type { PeerEvent } from "../peer/events.ts";
 import type { ProtocolNode } from "../peer/node.ts";
 import { decodeDatagram, encodeDatagram } from "../wire/codec.ts";
-import type { Addr } from "../wire/messages.ts";
+import type { Addr, Msg } from "../wire/messages.ts";
 import { wallClock } from "./clock.ts";
 import type { Transport } from "./transport.ts";
 
@@ -28,6 +28,11 @@ export interface DriverOptions {
    * delay and saturation logic see the bottleneck instead of the OS dropping them.
    */
   readonly maxBps?: number;
+  /**
+   * Asked about every decoded message; when it returns a promise, that message reaches the
+   * node only once it settles (native signature checks: lib/net/native_verify.ts).
+   */
+  readonly gate?: (msg: Msg) => Promise<void> | undefined;
 }
 
 /** What the driver counted. */
@@ -134,9 +139,16 @@ export class NodeDriver {
       this.stats.otherChannel++;
       return;
     }
+    const waitFor = this.#o.gate?.(r.msg);
+    if (waitFor) void waitFor.then(() => this.#deliver(from, r.msg));
+    else this.#deliver(from, r.msg);
+  }
+
+  #deliver(from: Addr, msg: Msg): void {
+    if (!this.#running) return;
     this.stats.delivered++;
     const now = this.now();
-    this.#guard(() => this.node.handleMessage(now, from, r.msg));
+    this.#guard(() => this.node.handleMessage(now, from, msg));
     this.#service(now);
   }
 

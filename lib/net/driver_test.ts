@@ -161,3 +161,27 @@ Deno.test("driver: an upload cap spreads a backlog out, and sends it all", async
   await driver.transport.close();
   await probe.close();
 });
+
+Deno.test("driver: a gate holds a message back until its promise settles, others pass", async () => {
+  const net = new MemoryNetwork();
+  const node = new EchoNode();
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const driver = new NodeDriver(node, await net.open(), {
+    tag: TAG,
+    gate: (msg) => (msg.t === "ping" && msg.nonce === 1 ? held : undefined),
+  });
+  const probe = await net.open();
+  driver.start();
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
+  await waitFor(() => node.seen.length === 1);
+  await new Promise((r) => setTimeout(r, 20));
+  assertEquals(node.seen.map((s) => s.msg.t === "ping" && s.msg.nonce), [2]);
+  release();
+  await waitFor(() => node.seen.length === 2);
+  assertEquals(node.seen.map((s) => s.msg.t === "ping" && s.msg.nonce), [2, 1]);
+  driver.stop();
+  await driver.transport.close();
+  await probe.close();
+});

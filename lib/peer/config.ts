@@ -43,6 +43,11 @@ export interface PeerConfig {
   readonly sourceHistory: boolean;
   /** A new downstream with no bitfield gets this much recent history. */
   readonly joinHistoryMs: number;
+  /**
+   * That history leaves at this multiple of the club's share of the stream rate (catch_up.ts);
+   * 0 sends it at once.
+   */
+  readonly catchUpPace: number;
   /** Blocks kept for relaying, catch-up and repair. */
   readonly storeSeqs: number;
   /** Queued blocks older than this are not worth sending any more. */
@@ -101,6 +106,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   defaultThresholdMs: 800,
   sourceHistory: true,
   joinHistoryMs: 1200,
+  catchUpPace: 0,
   storeSeqs: 4096,
   staleMs: 1500,
   bulkMaxAgeMs: 2800,
@@ -118,3 +124,11 @@ export const DEFAULT_CONFIG: PeerConfig = {
   holdMs: 250,
   leadEveryMs: 2000,
 };
+
+/**
+ * What the real programs (peer, source) change from the defaults: a joiner's history leaves
+ * paced (catch_up.ts), because a real socket's receive buffer holds only some 90 datagrams
+ * and a dozen histories sent at once overflow it. The simulator's links queue instead of
+ * dropping, so it keeps the defaults.
+ */
+export const PROGRAM_CONFIG: Partial<PeerConfig> = { catchUpPace: 4 };

@@ -9,6 +9,7 @@
  */
 import { BlockAuthenticator } from "../auth/authenticator.ts";
 import type { AuthSuite } from "../auth/suite.ts";
+import { CatchUpFeed } from "./catch_up.ts";
 import { Playback, type PlaybackOptions } from "../playback/playback.ts";
 import type { Rng } from "../rand.ts";
 import type { Addr, Block, BlockMsg, Msg } from "../wire/messages.ts";
@@ -93,6 +94,8 @@ export class PeerCore implements ProtocolNode {
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
+  /** Paced history for new downstreams (catch_up.ts). */
+  readonly catchUps = new CatchUpFeed();
   readonly playback: Playback | undefined;
   readonly events = new Deque<PeerEvent>();
   readonly pings = new Map<number, Addr>();
@@ -114,6 +117,8 @@ export class PeerCore implements ProtocolNode {
   bitrate = 0;
   /** Lowest sequence number this peer still cares about (set by the first block). */
   firstSeq: number | undefined;
+  /** A block came on a connection's live stream (not as history or repair). */
+  liveSeen = false;
   nonce = 1;
   nextTick: number;
   /**
@@ -365,6 +370,7 @@ export class PeerCore implements ProtocolNode {
       return;
     }
     const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, b.srcTime, m.n, this.thresholdMs);
+    if (!m.repair) this.liveSeen = true;
     const first = !this.seen.has(b.seq);
     if (first) {
       this.seen.add(b.seq);
@@ -413,7 +419,7 @@ export class PeerCore implements ProtocolNode {
       this.bitrate = block.bitrate;
       this.playback?.skipNonMedia(block.seq);
     } else {
-      this.playback?.add(now, block.seq, block.srcTime, block.payload);
+      this.playback?.add(now, block.seq, block.srcTime, block.payload, this.liveSeen);
     }
     relay(this, now, block, from);
   }

@@ -59,9 +59,14 @@ export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): v
   }
 }
 
-/** The bitfield of `club`'s blocks this peer holds, from its playback floor on. */
+/**
+ * The bitfield of `club`'s blocks this peer holds, from its playback floor on; null (send
+ * me recent history) while playback waits for an entry point, so that every new connection
+ * fills in the history the start needs, not only the blocks after the first one it saw.
+ */
 export function haveBitfield(p: PeerCore, club: number): Bitfield | null {
   if (p.firstSeq === undefined || p.store.top < 0) return null;
+  if (p.playback?.awaitingEntry) return null;
   const floor = p.floor();
   const base = floor + ((club - (floor % p.clubs)) % p.clubs + p.clubs) % p.clubs;
   if (base > p.store.top) return null;
@@ -88,11 +93,30 @@ export function catchUp(p: PeerCore, now: number, up: UpConn, have: Bitfield | n
     }
   }
   // A replacement connection's few missing blocks are as urgent as live ones; a joiner's
-  // history is a burst that must not delay anybody's live blocks.
-  const cls = have === null ? "bulk" : "out";
-  for (let i = picked.length - 1; i >= 0; i--) {
-    p.queue.block(cls, { conn: up, to: up.remote, seq: picked[i].seq, at: now, catchUp: true });
+  // history is a burst that must not delay anybody's live blocks, and is paced if so set.
+  if (have === null && p.cfg.catchUpPace > 0) {
+    p.catchUps.add(up, picked.map((b) => b.seq).reverse());
+    return;
   }
+  const cls = have === null ? "bulk" : "out";
+  for (let i = picked.length - 1; i >= 0; i--) queueCatchUp(p, now, up, picked[i].seq, cls);
+}
+
+function queueCatchUp(p: PeerCore, now: number, up: UpConn, seq: number, cls: "bulk" | "out") {
+  p.queue.block(cls, { conn: up, to: up.remote, seq, at: now, catchUp: true });
+}
+
+/** Block size the pace assumes (a full block of TS packets). */
+const PACE_BLOCK_BITS = 1128 * 8;
+/** Stream rate the pace assumes before the first signature block tells the real one. */
+const PACE_DEFAULT_BPS = 2_000_000;
+
+/** One housekeeping tick's share of the paced histories (catch_up.ts). */
+export function feedCatchUps(p: PeerCore, now: number): void {
+  if (p.catchUps.size === 0) return;
+  const clubBlocksPerSec = (p.bitrate || PACE_DEFAULT_BPS) / PACE_BLOCK_BITS / p.clubs;
+  const perTick = p.cfg.catchUpPace * clubBlocksPerSec * p.cfg.tickMs / 1000;
+  p.catchUps.feed(perTick, (up, seq) => queueCatchUp(p, now, up, seq, "bulk"));
 }
 
 /** The next datagram by priority, or undefined. */

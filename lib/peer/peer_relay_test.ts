@@ -201,3 +201,22 @@ Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it
   connectFrom(p, 3010, "f", 0, "down", [0, 2]);
   assertEquals(blocks(drain(p, 3010)).sort(), ["15>f", "18>f", "21>f", "24>f"]);
 });
+
+Deno.test("paced history: a joiner's history leaves a few blocks per tick, oldest first", () => {
+  // Stream rate 1 Mbit/s (the Feed's bitrate), 3 clubs: a club's share is ~37 blocks/s, so
+  // at pace 1 a 50 ms tick lets ~1.85 blocks go.
+  const p = makePeer({ myClubs: [0, 1], config: { catchUpPace: 1 } });
+  connectFrom(p, 0, "src", 0, "up", []);
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0); // club 0: data 0, 3, 6, 9 and auth 12
+  deliver(p, 10, [...data, auth], [new Upstream("src", 0)]);
+  drain(p, 10);
+  connectFrom(p, 20, "e", 0, "down", [0, 2]);
+  assertEquals(blocks(drain(p, 20)), [], "nothing at once");
+  const sent: string[][] = [];
+  for (let t = 50; t <= 200; t += 50) {
+    p.handleTimeout(t);
+    sent.push(blocks(drain(p, t)));
+  }
+  assertEquals(sent, [["0>e"], ["3>e", "6>e"], ["9>e", "12>e"], []]);
+});

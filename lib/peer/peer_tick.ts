@@ -9,6 +9,7 @@ import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
 import type { PeerCore } from "./peer.ts";
 import { countIn, dropConn, offerUpload, requestDownload } from "./peer_conns.ts";
+import { feedCatchUps } from "./peer_relay.ts";
 
 /** One housekeeping round at `now`. */
 export function tick(p: PeerCore, now: number): void {
@@ -18,6 +19,7 @@ export function tick(p: PeerCore, now: number): void {
   chooseLeads(p, now);
   fillConnections(p, now);
   askRepairs(p, now);
+  feedCatchUps(p, now);
   if (p.playback) {
     for (const event of p.playback.advance(now)) p.events.push({ type: "playback", event });
   }

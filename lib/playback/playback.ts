@@ -22,6 +22,15 @@
  * dropped. If every block is older, it starts at the earliest with delay = its age (above
  * the range: playback speeds up).
  *
+ * **Start at an entry point.** With the `entry` option (a real player's stream: it can only
+ * start decoding at a keyframe), the start waits instead for a block E where `entry` holds,
+ * not older than `target + tolerance`, followed by `startBufferMs` of source time with no
+ * seq missing (media or marked non-media), and starts at the oldest such E with delay = its
+ * age. A peer that fetched history on joining therefore starts at once, at about the target
+ * delay, at a keyframe, with a second of the stream already whole behind it: its first bytes
+ * come without waiting for a keyframe and without holes. After `entryWaitMs` of buffering
+ * without such an E, the plain start above is used.
+ *
  * **Order and deadlines.** Blocks play in seq order; a cursor walks the seqs, passing over
  * non-media ones silently. A buffered block plays at its deadline if it arrived by then. A
  * missing seq's own source time is unknown, so its deadline is estimated as that of the next
@@ -103,6 +112,10 @@ export class Playback {
   #minSrc = Infinity;
   #maxSrc = -Infinity;
   #maxSeq = -1;
+  /** When the first block was buffered (for `entryWaitMs`). */
+  #firstAddAt: number | undefined;
+  /** A live (not history or repair) block came: the clock offset is credible. */
+  #liveSeen = false;
   #delay: PlayDelay | undefined;
   #cursor = 0;
   /** No event may be placed before this (the last event's time, or an anchor). */
@@ -125,6 +138,11 @@ export class Playback {
   /** True once the start event has happened. */
   get started(): boolean {
     return this.#delay !== undefined;
+  }
+
+  /** True while playback waits for an entry point to start at (the `entry` option). */
+  get awaitingEntry(): boolean {
+    return this.#o.entry !== undefined && !this.started;
   }
 
   /** The next seq to play, once started. */
@@ -172,13 +190,16 @@ export class Playback {
    * A verified media block arrived at `now`. Returns false when it is not taken (a
    * duplicate, too late, marked non-media, or too far ahead); that is never an error.
    * Throws RangeError on a non-integer seq, non-finite times, or time going backwards.
+   * `live` is false for a copy sent late on purpose (history, repair): until a live block
+   * came, the clock offset may be far off, so no entry start is made on it.
    */
-  add(now: number, seq: number, srcTime: number, payload: Uint8Array): boolean {
+  add(now: number, seq: number, srcTime: number, payload: Uint8Array, live = true): boolean {
     if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad seq ${seq}`);
     if (!Number.isFinite(srcTime)) throw new RangeError(`bad srcTime ${srcTime}`);
     if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
     this.#run(now);
     this.#learnOffset(now - srcTime, now);
+    if (live) this.#liveSeen = true;
     if (this.#slots.state(seq) !== NONE) return false;
     if (this.started && (seq < this.#cursor || seq > this.#cursor + MAX_AHEAD_SEQS)) {
       return false;
@@ -186,9 +207,15 @@ export class Playback {
     this.#slots.hold(seq, srcTime, now, payload);
     if (seq > this.#maxSeq) this.#maxSeq = seq;
     if (!this.started) {
+      this.#firstAddAt ??= now;
       this.#minSrc = Math.min(this.#minSrc, srcTime);
       this.#maxSrc = Math.max(this.#maxSrc, srcTime);
-      if (this.#maxSrc - this.#minSrc >= this.#o.startBufferMs) this.#start(now);
+      const spans = this.#maxSrc - this.#minSrc >= this.#o.startBufferMs;
+      if (this.#o.entry === undefined) {
+        if (spans) this.#start(now);
+      } else if (spans && !(this.#liveSeen && this.#entryStart(now))) {
+        if (now - this.#firstAddAt >= (this.#o.entryWaitMs ?? 0)) this.#start(now);
+      }
     }
     return true;
   }
@@ -266,7 +293,47 @@ export class Playback {
       const young = seqs.find((s) => age(s) <= target);
       if (young !== undefined) [seq, delay] = [young, target];
     }
-    for (const s of seqs) if (s < seq) this.#slots.clear(s);
+    this.#begin(now, seq, delay);
+  }
+
+  /**
+   * Starts at an entry point if there is a usable one (module docs, "Start at an entry
+   * point"); returns whether it did.
+   */
+  #entryStart(now: number): boolean {
+    const slots = this.#slots, entry = this.#o.entry!;
+    const seqs = slots.seqs(HELD).sort((a, b) => a - b);
+    const lo = seqs[0], hi = seqs[seqs.length - 1];
+    // runEnd[s - lo]: the last seq of the unbroken run of present seqs from s on.
+    const runEnd = new Float64Array(hi - lo + 1);
+    for (let s = hi; s >= lo; s--) {
+      const present = slots.state(s) !== NONE;
+      runEnd[s - lo] = !present ? s - 1 : s === hi ? s : runEnd[s + 1 - lo];
+    }
+    const oldest = this.#o.targetDelayMs + this.#o.toleranceMs;
+    let j = 0;
+    for (const e of seqs) {
+      const t = slots.srcTime(e);
+      if (now - (t + this.#offset) > oldest) continue;
+      // The first held seq a full start buffer after e (source times grow with the seq).
+      while (
+        j < seqs.length && (seqs[j] <= e || slots.srcTime(seqs[j]) < t + this.#o.startBufferMs)
+      ) {
+        j++;
+      }
+      if (j === seqs.length) return false;
+      if (runEnd[e - lo] < seqs[j] || slots.state(e + 1) !== HELD) continue;
+      if (!entry(slots.payload(e), slots.payload(e + 1))) continue;
+      this.#begin(now, e, now - (t + this.#offset));
+      return true;
+    }
+    return false;
+  }
+
+  /** Starts playback at `seq` with play delay `delay`, dropping what is older. */
+  #begin(now: number, seq: number, delay: number): void {
+    const target = this.#o.targetDelayMs;
+    for (const s of this.#slots.seqs(HELD)) if (s < seq) this.#slots.clear(s);
     for (const s of this.#slots.seqs(MARK)) if (s < seq) this.#slots.clear(s);
     this.#cursor = seq;
     this.#delay = new PlayDelay(

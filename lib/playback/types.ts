@@ -19,6 +19,14 @@ export interface PlaybackOptions {
   readonly maxFreezeMs: number;
   /** Window of the quality measure (e.g. 10000). */
   readonly qualityWindowMs: number;
+  /**
+   * Where output may begin (see the module docs, "Start at an entry point"): true when a
+   * player can start decoding at `payload` (`next` is the block after it, for an entry that
+   * straddles the two). Without it playback starts wherever the data begins.
+   */
+  readonly entry?: (payload: Uint8Array, next: Uint8Array) => boolean;
+  /** With `entry`: after this many ms of buffering without a usable entry, start anyway. */
+  readonly entryWaitMs?: number;
 }
 
 /** What playback did, in order; `at` is the local time it happened at the playhead. */

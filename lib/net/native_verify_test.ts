@@ -1,0 +1,54 @@
+import * as ed from "@noble/ed25519";
+import { ed25519Signer, ed25519Suite } from "../auth/suite.ts";
+import { channelTag } from "../auth/channel_tag.ts";
+import { assert, assertEquals } from "../testing.ts";
+import type { AuthBlock, Msg } from "../wire/messages.ts";
+import { NativeAuthCheck } from "./native_verify.ts";
+
+const { secretKey, publicKey } = ed.keygen();
+const tag = channelTag(publicKey);
+const suite = ed25519Suite(publicKey);
+const data = { kind: "data" as const, seq: 0, srcTime: 5, payload: new Uint8Array([1, 2, 3]) };
+const header = { seq: 1, srcTime: 5, count: 1, bitrate: 2e6, threshold: 800 };
+const blockMsg = (block: AuthBlock): Msg => ({
+  t: "block",
+  club: 1,
+  hop: 0,
+  n: 1,
+  repair: false,
+  block,
+});
+
+Deno.test("native check: records the same verdicts as the core's own check", async () => {
+  const check = await NativeAuthCheck.create(publicKey, tag);
+  assert(check, "Deno's WebCrypto has Ed25519");
+  const good = ed25519Signer(secretKey).seal(header, [suite.leaf(data)]);
+  const sig = Uint8Array.from(good.sig);
+  sig[3] ^= 1;
+  const forged: AuthBlock = { ...good, sig };
+  const otherKey = ed.keygen().secretKey;
+  const wrongKey = ed25519Signer(otherKey, tag).seal(header, [suite.leaf(data)]);
+  for (const [auth, want] of [[good, true], [forged, false], [wrongKey, false]] as const) {
+    await check.check(blockMsg(auth));
+    assertEquals(check.checked.get(auth), want);
+    // A suite given the verdicts agrees with one that checks by itself.
+    assertEquals(ed25519Suite(publicKey, tag, check.checked).verifyAuth(auth), want);
+    assertEquals(suite.verifyAuth(auth), want);
+  }
+});
+
+Deno.test("native check: a recorded verdict is what the suite answers (no second check)", async () => {
+  const check = (await NativeAuthCheck.create(publicKey, tag))!;
+  const good = ed25519Signer(secretKey).seal(header, [suite.leaf(data)]);
+  check.checked.set(good, false); // as if the native check had said no
+  assertEquals(ed25519Suite(publicKey, tag, check.checked).verifyAuth(good), false);
+});
+
+Deno.test("native check: only auth blocks are held back; bad shapes are left to the core", async () => {
+  const check = (await NativeAuthCheck.create(publicKey, tag))!;
+  assertEquals(check.check({ t: "ping", nonce: 1 }), undefined);
+  assertEquals(check.check({ ...blockMsg(undefined!), block: data } as Msg), undefined);
+  const good = ed25519Signer(secretKey).seal(header, [suite.leaf(data)]);
+  const short: AuthBlock = { ...good, sig: new Uint8Array(10) };
+  assertEquals(check.check(blockMsg(short)), undefined);
+});

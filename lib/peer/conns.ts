@@ -5,6 +5,7 @@
  */
 import type { Addr } from "../wire/messages.ts";
 import type { DownMonitor } from "./down_monitor.ts";
+import type { SeqSet } from "./seq_ring.ts";
 
 /** This peer sends `club`'s blocks to `remote`. */
 export interface UpConn {
@@ -20,10 +21,14 @@ export interface UpConn {
   /** Per-connection datagram counter (gap detection at the receiver). */
   n: number;
   lastKeepalive: number;
-  /** Sequence numbers the remote said it has (in-club only), pruned to a window. */
-  readonly haves: Set<number>;
-  /** Sequence numbers already sent on this connection, pruned to a window. */
-  readonly sent: Set<number>;
+  /**
+   * Sequence numbers the remote said it has (in-club only), pruned to a window. A
+   * {@link SeqSet}: these are dense runs of recent seqs, so a sliding bitmap answers as a
+   * `Set` would in a fraction of the memory.
+   */
+  readonly haves: SeqSet;
+  /** Sequence numbers already sent on this connection, pruned to a window (a SeqSet too). */
+  readonly sent: SeqSet;
   /** The downstream named us its lead in-club upstream (push at once), or not (hold). */
   lead: boolean;
 }
@@ -48,7 +53,23 @@ export interface DownConn {
   lead: boolean;
 }
 
+/**
+ * Key strings by remote, one per club, so a lookup reuses a string whose hash is cached
+ * instead of building (and hashing) a new one for every datagram. Bounded: emptied
+ * wholesale when it gets large (remote addresses are remote input).
+ */
+const KEYS = new Map<Addr, string[]>();
+const KEYS_MAX = 1 << 16;
+/** Clubs whose keys are kept (anything else is built each time). */
+const KEY_CLUBS = 256;
+
 /** Key of a connection in its table: one connection per (remote, club, direction). */
 export function connKey(remote: Addr, club: number): string {
-  return `${club}|${remote}`;
+  if (!(club >= 0 && club < KEY_CLUBS && club === (club | 0))) return `${club}|${remote}`;
+  let keys = KEYS.get(remote);
+  if (keys === undefined) {
+    if (KEYS.size >= KEYS_MAX) KEYS.clear();
+    KEYS.set(remote, keys = []);
+  }
+  return keys[club] ??= `${club}|${remote}`;
 }

@@ -15,6 +15,7 @@ import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { CloseReason } from "./events.ts";
 import type { PeerCore } from "./peer.ts";
 import { catchUp, haveBitfield } from "./peer_relay.ts";
+import { SeqSet } from "./seq_ring.ts";
 
 /** Counts one peer's connections of a direction in one club. */
 export function countIn(
@@ -102,8 +103,8 @@ function newUp(
     accepted,
     n: 0,
     lastKeepalive: now,
-    haves: new Set(),
-    sent: new Set(),
+    haves: new SeqSet(),
+    sent: new SeqSet(),
     lead: true,
   };
 }

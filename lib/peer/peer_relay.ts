@@ -23,7 +23,10 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   // A downstream in both of our clubs gets a signature block once [0049]: over the block's
   // own club if possible, so the first pass takes those connections.
   const queued = everyClub ? new Set<Addr>() : undefined;
-  for (const pass of everyClub ? [true, false] : [true]) {
+  // Passes counted, not an array of flags: this runs for every block relayed.
+  const passes = everyClub ? 2 : 1;
+  for (let k = 0; k < passes; k++) {
+    const pass = k === 0;
     for (const up of p.ups.values()) {
       if ((up.club === club) !== pass || (!pass && !up.inClub)) continue;
       if (!up.open || !up.accepted || up.remote === from || queued?.has(up.remote)) continue;

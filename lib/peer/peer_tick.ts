@@ -33,7 +33,9 @@ function failed(p: PeerCore, now: number, addr: Addr): void {
 
 function checkConnections(p: PeerCore, now: number): void {
   const c = p.cfg;
-  for (const d of [...p.downs.values()]) {
+  // The tables are walked live, not copied: a step only ever deletes the connection it is
+  // at, which a Map's iteration allows (the rest are visited as before).
+  for (const d of p.downs.values()) {
     if (!d.accepted) {
       if (now - d.since > c.connectTimeoutMs) {
         p.downs.delete(connKey(d.remote, d.club));
@@ -50,7 +52,7 @@ function checkConnections(p: PeerCore, now: number): void {
       p.send(d.remote, { t: "keepalive", club: d.club, lead: d.lead });
     }
   }
-  for (const u of [...p.ups.values()]) {
+  for (const u of p.ups.values()) {
     if (!u.accepted) {
       if (now - u.since > c.connectTimeoutMs) {
         p.ups.delete(connKey(u.remote, u.club));
@@ -188,11 +190,15 @@ function askRepairs(p: PeerCore, now: number): void {
   const due = p.repair.due(now, p.floor());
   if (due.length === 0) return;
   const byHolder = new Map<Addr, number[]>();
-  const any = [...p.downs.values()].filter((d) => d.accepted);
+  const any: DownConn[] = [];
+  for (const d of p.downs.values()) if (d.accepted) any.push(d);
   if (any.length === 0) return;
+  // Each club's holders (in table order), gathered once for all its due seqs.
+  const holdersOf = new Map<number, DownConn[]>();
   for (const { seq, tries } of due) {
     const club = seq % p.clubs;
-    const holders = any.filter((d) => d.club === club);
+    let holders = holdersOf.get(club);
+    if (holders === undefined) holdersOf.set(club, holders = any.filter((d) => d.club === club));
     const pool = holders.length > 0 && tries < 2 ? holders : any;
     const to = pool[(tries + seq) % pool.length].remote;
     let list = byHolder.get(to);
@@ -208,10 +214,8 @@ function askRepairs(p: PeerCore, now: number): void {
 function prune(p: PeerCore): void {
   const floor = p.store.floor;
   for (const u of p.ups.values()) {
-    for (const set of [u.haves, u.sent]) {
-      if (set.size < 1024) continue;
-      for (const s of set) if (s < floor) set.delete(s);
-    }
+    if (u.haves.size >= 1024) u.haves.dropBelow(floor);
+    if (u.sent.size >= 1024) u.sent.dropBelow(floor);
   }
   if (p.pings.size > 4096) p.pings.clear();
 }

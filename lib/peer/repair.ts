@@ -8,6 +8,8 @@
  * (docs/protocol.md, "Loss repair", has the measurements behind the choice.)
  */
 
+import { SeqSet } from "./seq_ring.ts";
+
 /** Options of a {@link RepairTracker}. */
 export interface RepairOptions {
   readonly clubs: number;
@@ -17,6 +19,9 @@ export interface RepairOptions {
   /** At most this many sequence numbers are tracked as missing at once. */
   readonly maxMissing: number;
 }
+
+/** See {@link RepairTracker.due}: far above the rounding of ms sums, far below a tick. */
+const SKIP_MARGIN_MS = 1e-3;
 
 interface Missing {
   readonly since: number;
@@ -32,8 +37,22 @@ export interface RepairDue {
 
 /** Tracks missing blocks and when to ask for them. */
 export class RepairTracker {
-  readonly #top = new Map<number, number>();
+  /** Highest seq seen per club; -Infinity for none yet. */
+  readonly #top: Float64Array;
+  /** Missing seqs in the order they went missing (`due` asks in that order). */
   readonly #missing = new Map<number, Missing>();
+  /**
+   * The keys of `#missing` again, as a bitmap: every block that arrives asks whether it was
+   * missing, and almost never was; a bit test answers that without a hash lookup.
+   */
+  readonly #isMissing = new SeqSet(1024);
+  /**
+   * Nothing in `#missing` is due, or expires, before this time, and no missing seq is below
+   * `#lowSeq` (both are exact after each full pass of `due`, lower bounds in between): `due`
+   * runs every tick and, until then, need not visit the map.
+   */
+  #nextAt = Infinity;
+  #lowSeq = Infinity;
   readonly #o: RepairOptions;
   /** Sequence numbers given up on. */
   abandoned = 0;
@@ -41,6 +60,7 @@ export class RepairTracker {
   /** A tracker with the given timing. */
   constructor(o: RepairOptions) {
     this.#o = o;
+    this.#top = new Float64Array(o.clubs).fill(-Infinity);
   }
 
   /** Sequence numbers currently missing. */
@@ -50,7 +70,7 @@ export class RepairTracker {
 
   /** True if `seq` is being repaired. */
   isMissing(seq: number): boolean {
-    return this.#missing.has(seq);
+    return this.#isMissing.has(seq);
   }
 
   /**
@@ -67,19 +87,35 @@ export class RepairTracker {
     floor: number,
     lost = false,
   ): void {
-    this.#missing.delete(seq);
+    if (this.#isMissing.has(seq)) this.#forget(seq);
     const club = seq % this.#o.clubs;
-    const top = this.#top.get(club);
-    if (top !== undefined && seq <= top) return;
-    this.#top.set(club, seq);
-    if (top === undefined) return;
+    // Not a non-negative integer (never after validation): such a seq could only ever set its
+    // own odd club's top, which nothing reads.
+    if (!(club >= 0 && club < this.#top.length)) return;
+    const top = this.#top[club];
+    if (seq <= top) return;
+    this.#top[club] = seq;
+    if (top === -Infinity) return;
     const from = Math.max(top + this.#o.clubs, floor - ((floor - club) % this.#o.clubs));
     for (let s = from; s < seq; s += this.#o.clubs) {
-      if (s < floor || held(s) || this.#missing.has(s)) continue;
+      if (s < floor || held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const since = lost ? now - this.#o.graceMs : now;
       this.#missing.set(s, { since, askedAt: -Infinity, tries: 0 });
+      this.#isMissing.add(s);
+      this.#noteDue(s, since + this.#o.graceMs);
     }
+  }
+
+  #forget(seq: number): void {
+    this.#missing.delete(seq);
+    this.#isMissing.delete(seq);
+  }
+
+  /** Lowers the bounds `due` may skip by for a seq that becomes due (or expires) at `at`. */
+  #noteDue(seq: number, at: number): void {
+    if (at < this.#nextAt) this.#nextAt = at;
+    if (seq < this.#lowSeq) this.#lowSeq = seq;
   }
 
   /**
@@ -88,18 +124,35 @@ export class RepairTracker {
    */
   due(now: number, floor: number): RepairDue[] {
     const out: RepairDue[] = [];
+    // Nothing due, expiring or below the floor: the pass below would change nothing. (The
+    // margin keeps the skip on the safe side of rounding in the comparisons below.)
+    if (now < this.#nextAt - SKIP_MARGIN_MS && floor <= this.#lowSeq) return out;
+    const { graceMs, retryMs, maxTries } = this.#o;
+    let nextAt = Infinity, lowSeq = Infinity;
     for (const [seq, m] of this.#missing) {
-      if (seq < floor || m.tries >= this.#o.maxTries) {
-        if (m.tries >= this.#o.maxTries && now - m.askedAt < this.#o.retryMs) continue;
-        this.#missing.delete(seq);
+      if (seq < floor || m.tries >= maxTries) {
+        if (m.tries >= maxTries && now - m.askedAt < retryMs) {
+          nextAt = Math.min(nextAt, m.askedAt + retryMs);
+          lowSeq = Math.min(lowSeq, seq);
+          continue;
+        }
+        this.#forget(seq);
         this.abandoned++;
         continue;
       }
-      if (now - m.since < this.#o.graceMs || now - m.askedAt < this.#o.retryMs) continue;
+      if (now - m.since < graceMs || now - m.askedAt < retryMs) {
+        nextAt = Math.min(nextAt, Math.max(m.since + graceMs, m.askedAt + retryMs));
+        lowSeq = Math.min(lowSeq, seq);
+        continue;
+      }
       out.push({ seq, tries: m.tries });
       m.tries++;
       m.askedAt = now;
+      nextAt = Math.min(nextAt, now + retryMs);
+      lowSeq = Math.min(lowSeq, seq);
     }
+    this.#nextAt = nextAt;
+    this.#lowSeq = lowSeq;
     return out;
   }
 }

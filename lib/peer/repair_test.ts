@@ -1,4 +1,5 @@
 import { assertEquals } from "../testing.ts";
+import { Rng } from "../rand.ts";
 import { RepairTracker } from "./repair.ts";
 
 const opts = { clubs: 4, graceMs: 50, retryMs: 200, maxTries: 3, maxMissing: 100 };
@@ -48,4 +49,71 @@ Deno.test("a counter gap on a link that carries every block makes the hole due a
   r.arrived(0, 1, () => false, 0);
   r.arrived(10, 9, () => false, 0, true); // 5 lost on the link
   assertEquals(r.due(10, 0).map((d) => d.seq), [5]);
+});
+
+/** The tracker as first written (a Map walked on every `due`): the answers to match. */
+class ModelTracker {
+  readonly top = new Map<number, number>();
+  readonly missing = new Map<number, { since: number; askedAt: number; tries: number }>();
+  constructor(readonly o: typeof opts) {}
+  arrived(now: number, seq: number, held: (s: number) => boolean, floor: number, lost: boolean) {
+    this.missing.delete(seq);
+    const club = seq % this.o.clubs;
+    const top = this.top.get(club);
+    if (top !== undefined && seq <= top) return;
+    this.top.set(club, seq);
+    if (top === undefined) return;
+    const from = Math.max(top + this.o.clubs, floor - ((floor - club) % this.o.clubs));
+    for (let s = from; s < seq; s += this.o.clubs) {
+      if (s < floor || held(s) || this.missing.has(s)) continue;
+      if (this.missing.size >= this.o.maxMissing) break;
+      this.missing.set(s, {
+        since: lost ? now - this.o.graceMs : now,
+        askedAt: -Infinity,
+        tries: 0,
+      });
+    }
+  }
+  due(now: number, floor: number): { seq: number; tries: number }[] {
+    const out = [];
+    for (const [seq, m] of this.missing) {
+      if (seq < floor || m.tries >= this.o.maxTries) {
+        if (m.tries >= this.o.maxTries && now - m.askedAt < this.o.retryMs) continue;
+        this.missing.delete(seq);
+        continue;
+      }
+      if (now - m.since < this.o.graceMs || now - m.askedAt < this.o.retryMs) continue;
+      out.push({ seq, tries: m.tries });
+      m.tries++;
+      m.askedAt = now;
+    }
+    return out;
+  }
+}
+
+Deno.test("skipping idle passes changes no answer: random arrivals, floors and ticks", () => {
+  for (const seed of [1, 2, 3]) {
+    const o = { clubs: 5, graceMs: 50, retryMs: 120, maxTries: 3, maxMissing: 40 };
+    const r = new RepairTracker(o), m = new ModelTracker(o);
+    const rng = new Rng(seed);
+    const held = new Set<number>();
+    let now = 0, floor = 0, top = 0;
+    for (let k = 0; k < 20_000; k++) {
+      now += rng.chance(0.5) ? 0 : rng.range(0, 30);
+      if (rng.chance(0.7)) {
+        // Mostly in order, some late, some lost for good.
+        top += 1;
+        const seq = rng.chance(0.2) ? Math.max(0, top - rng.int(40)) : top;
+        if (rng.chance(0.05)) continue;
+        const lost = rng.chance(0.1);
+        r.arrived(now, seq, (s) => held.has(s), floor, lost);
+        m.arrived(now, seq, (s) => held.has(s), floor, lost);
+        held.add(seq);
+      } else {
+        if (rng.chance(0.2)) floor = Math.max(floor, top - 30 - rng.int(30));
+        assertEquals(r.due(now, floor), m.due(now, floor));
+      }
+      assertEquals(r.missing, m.missing.size);
+    }
+  }
 });

@@ -98,8 +98,13 @@ export class SeqRing {
  */
 export class SeqSet {
   #bits: Uint32Array;
-  /** The seq of bit 0 of the window (a multiple of 32), or -1 before the first seq. */
-  #base = -1;
+  /** Seqs in the window: `#bits.length * 32`. */
+  readonly #span: number;
+  /**
+   * The seq of bit 0 of the window (a multiple of 32), or -Infinity before the first seq
+   * (every seq is then infinitely far from it, so the window tests need no special case).
+   */
+  #base = -Infinity;
   #inBits = 0;
   /** Words below this one are known to be empty (dropBelow cleared them). */
   #low = 0;
@@ -108,6 +113,7 @@ export class SeqSet {
   /** A set whose window spans `windowSeqs` seqs (rounded up to a multiple of 32). */
   constructor(windowSeqs = 8192) {
     this.#bits = new Uint32Array(Math.max(1, Math.ceil(windowSeqs / 32)));
+    this.#span = this.#bits.length * 32;
   }
 
   /** How many seqs are in the set. */
@@ -118,7 +124,7 @@ export class SeqSet {
   /** True if `seq` is in the set. */
   has(seq: number): boolean {
     const off = seq - this.#base;
-    if (this.#base >= 0 && off >= 0 && off < this.#bits.length * 32 && Number.isInteger(seq)) {
+    if (off >= 0 && off < this.#span && Number.isInteger(seq)) {
       return (this.#bits[off >>> 5] & (1 << (off & 31))) !== 0;
     }
     return this.#other !== undefined && this.#other.has(seq);
@@ -130,13 +136,10 @@ export class SeqSet {
       (this.#other ??= new Set()).add(seq);
       return this;
     }
-    const span = this.#bits.length * 32;
-    // Seqs mostly grow: place the window so that the newest seq sits three quarters in.
-    const at = (s: number) => Math.max(0, s - (s % 32) - ((span * 3 / 4) & ~31));
-    if (this.#base < 0) this.#base = at(seq);
     let off = seq - this.#base;
-    if (off >= span) {
-      this.#slide(at(seq));
+    if (off >= this.#span) {
+      if (this.#base === -Infinity) this.#base = this.#placeFor(seq);
+      else this.#slide(this.#placeFor(seq));
       off = seq - this.#base;
     }
     // Seqs behind the window (rare) go to the plain set; the window never holds them again.
@@ -156,7 +159,7 @@ export class SeqSet {
   /** Removes `seq`; true if it was there. */
   delete(seq: number): boolean {
     const off = seq - this.#base;
-    if (this.#base >= 0 && off >= 0 && off < this.#bits.length * 32 && Number.isInteger(seq)) {
+    if (off >= 0 && off < this.#span && Number.isInteger(seq)) {
       const w = off >>> 5, bit = 1 << (off & 31);
       if ((this.#bits[w] & bit) !== 0) {
         this.#bits[w] &= ~bit;
@@ -169,7 +172,7 @@ export class SeqSet {
 
   /** Removes every seq below `floor`. */
   dropBelow(floor: number): void {
-    if (this.#base >= 0 && floor > this.#base) {
+    if (this.#base !== -Infinity && floor > this.#base) {
       const span = this.#bits.length * 32, end = Math.min(floor - this.#base, span);
       const full = end >>> 5;
       for (let w = this.#low; w < full; w++) {
@@ -206,6 +209,11 @@ export class SeqSet {
       for (let b = 0; b < 32; b++) if ((bits[w] & (1 << b)) !== 0) yield this.#base + w * 32 + b;
     }
     if (this.#other !== undefined) yield* [...this.#other];
+  }
+
+  /** Where the window starts for `seq`: seqs mostly grow, so `seq` sits three quarters in. */
+  #placeFor(seq: number): number {
+    return Math.max(0, seq - (seq % 32) - ((this.#span * 3 / 4) & ~31));
   }
 
   /** Moves the window to start at `base` (later than now); seqs it leaves go to the Set. */

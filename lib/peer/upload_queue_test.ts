@@ -1,5 +1,6 @@
 import { assertEquals } from "../testing.ts";
 import type { UpConn } from "./conns.ts";
+import { SeqSet } from "./seq_ring.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
 
 function conn(inClub: boolean): UpConn {
@@ -13,8 +14,8 @@ function conn(inClub: boolean): UpConn {
     accepted: true,
     n: 0,
     lastKeepalive: 0,
-    haves: new Set(),
-    sent: new Set(),
+    haves: new SeqSet(),
+    sent: new SeqSet(),
     lead: true,
   };
 }

@@ -13,6 +13,9 @@ import {
   type TransportStats,
 } from "./transport.ts";
 
+/** Bytes read per datagram: more than any valid one (1200), less than 64 KB. */
+const RECEIVE_BUFFER = 2048;
+
 /** True when this runtime can open a Deno UDP socket. */
 export function denoUdpAvailable(): boolean {
   const d = (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno;
@@ -71,10 +74,14 @@ class DenoUdp implements Transport {
   }
 
   async #receiveLoop(): Promise<void> {
+    // One reused buffer: without one, Deno allocates 64 KB per datagram, and the garbage
+    // collector then stalls the event loop long enough for the socket buffer to overflow.
+    // Our datagrams are at most 1200 bytes; anything cut short here fails to decode.
+    const buf = new Uint8Array(RECEIVE_BUFFER);
     while (!this.#closed) {
       let got: [Uint8Array, Deno.Addr];
       try {
-        got = await this.#conn.receive();
+        got = await this.#conn.receive(buf);
       } catch (e) {
         if (this.#closed || e instanceof Deno.errors.BadResource) return;
         if (e instanceof Deno.errors.Interrupted) return;
@@ -90,7 +97,7 @@ class DenoUdp implements Transport {
       this.stats.datagramsIn++;
       this.stats.bytesIn += bytes.length;
       try {
-        this.#handler(formatAddr(a.hostname, a.port), bytes);
+        this.#handler(formatAddr(a.hostname, a.port), bytes.slice());
       } catch (e) {
         // A handler bug must surface, but not kill the socket for every later datagram.
         queueMicrotask(() => {

@@ -39,6 +39,13 @@ export interface PeerConfig {
   readonly maxLoss: number;
   /** Delay threshold used until the source's first signature block says otherwise. */
   readonly defaultThresholdMs: number;
+  /**
+   * A club with fewer than two live members known is downloaded from the source
+   * (peer_tick.ts, downloadFromSource): what keeps a small swarm whole. Off in the
+   * simulator, which studies swarms of hundreds and more: there it would only load the
+   * source while the first peers join.
+   */
+  readonly thinFromSource: boolean;
   /** The source sends recent history to a peer that accepts its upload offer. */
   readonly sourceHistory: boolean;
   /** A new downstream with no bitfield gets this much recent history. */
@@ -104,6 +111,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   lossWindow: 64,
   maxLoss: 6,
   defaultThresholdMs: 800,
+  thinFromSource: false,
   sourceHistory: true,
   joinHistoryMs: 1200,
   catchUpPace: 0,
@@ -126,9 +134,10 @@ export const DEFAULT_CONFIG: PeerConfig = {
 };
 
 /**
- * What the real programs (peer, source) change from the defaults: a joiner's history leaves
- * paced (catch_up.ts), because a real socket's receive buffer holds only some 90 datagrams
- * and a dozen histories sent at once overflow it. The simulator's links queue instead of
- * dropping, so it keeps the defaults.
+ * What the real programs (peer, source) change from the defaults: thin clubs come from the
+ * source (a real channel often has a handful of viewers, fewer than two per club), and a
+ * joiner's history leaves paced (catch_up.ts), because a socket's receive buffer holds only
+ * some 90 datagrams and a dozen histories sent at once overflow it. The simulator's links
+ * queue instead of dropping, and its swarms are large, so it keeps the defaults.
  */
-export const PROGRAM_CONFIG: Partial<PeerConfig> = { catchUpPace: 4 };
+export const PROGRAM_CONFIG: Partial<PeerConfig> = { catchUpPace: 2, thinFromSource: true };

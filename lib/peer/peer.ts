@@ -100,6 +100,8 @@ export class PeerCore implements ProtocolNode {
   readonly events = new Deque<PeerEvent>();
   readonly pings = new Map<number, Addr>();
   readonly lastFind = new Map<number, number>();
+  /** When the source last refused (or ignored) a download of each club. */
+  readonly sourceRefusedAt = new Map<number, number>();
   readonly stats: PeerStats = {
     blocksIn: 0,
     duplicates: 0,

@@ -120,8 +120,13 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     if (!existing) {
       if (p.ups.size >= p.cfg.maxUploads) return refuse(p, from, m);
       if (!m.clubs.includes(m.club) && p.isFull()) return refuse(p, from, m);
-      if (p.role === "source" && countIn(p, "up", m.club, false) >= p.cfg.sourcePerClub) {
-        return refuse(p, from, m);
+      // The source serves a club's non-members only while it has too few members to push
+      // to (peer_tick.ts, downloadFromSource), and at most two more copies of the stream
+      // in all (a club stream is 1/clubs of it).
+      if (p.role === "source") {
+        if (memberUps(p, m.club, false) >= p.cfg.sourcePerClub) return refuse(p, from, m);
+        const member = m.clubs.includes(m.club);
+        if (!member && p.ups.size - allMemberUps(p) >= 2 * p.clubs) return refuse(p, from, m);
       }
     }
     const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), true);
@@ -147,6 +152,38 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
     if (inClub) trimSurplus(p, now, "down", m.club, down);
   }
+}
+
+/**
+ * An upload to a member of its club: one the remote asked for as a member, or, for the
+ * source's own offers (which it makes as to a non-member), one to a known member.
+ */
+function memberUp(p: PeerCore, u: UpConn): boolean {
+  return u.inClub || isMember(p, u.remote, u.club);
+}
+
+/** True if `addr` is, as far as this node knows, a member of `club`. */
+export function isMember(p: PeerCore, addr: Addr, club: number): boolean {
+  return p.directory.get(addr)?.clubs.has(club) ?? false;
+}
+
+/**
+ * The source's upload connections of `club` to members of the club (`accepted`: only those
+ * the member took). The source's other uploads of a club serve non-members while the club
+ * is thin (peer_tick.ts).
+ */
+export function memberUps(p: PeerCore, club: number, accepted: boolean): number {
+  let n = 0;
+  for (const u of p.ups.values()) {
+    if (u.club === club && (u.accepted || !accepted) && memberUp(p, u)) n++;
+  }
+  return n;
+}
+
+function allMemberUps(p: PeerCore): number {
+  let n = 0;
+  for (const u of p.ups.values()) if (memberUp(p, u)) n++;
+  return n;
 }
 
 /** Drops one random other in-club connection when `fresh` made one too many [0059]. */
@@ -202,6 +239,7 @@ export function handleDrop(p: PeerCore, now: number, from: Addr, m: DropMsg): vo
     // A refused request: do not ask this peer again for a while.
     const known = p.directory.get(from);
     if (known) known.failAt = now;
+    if (from === p.source) p.sourceRefusedAt.set(m.club, now);
   }
   close(p, conn, "remote");
 }

@@ -8,7 +8,14 @@ import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
 import type { PeerCore } from "./peer.ts";
-import { countIn, dropConn, offerUpload, requestDownload } from "./peer_conns.ts";
+import {
+  countIn,
+  dropConn,
+  isMember,
+  memberUps,
+  offerUpload,
+  requestDownload,
+} from "./peer_conns.ts";
 import { feedCatchUps } from "./peer_relay.ts";
 
 /** One housekeeping round at `now`. */
@@ -40,6 +47,7 @@ function checkConnections(p: PeerCore, now: number): void {
       if (now - d.since > c.connectTimeoutMs) {
         p.downs.delete(connKey(d.remote, d.club));
         failed(p, now, d.remote);
+        if (d.remote === p.source) p.sourceRefusedAt.set(d.club, now);
       }
       continue;
     }
@@ -126,7 +134,8 @@ export function fillConnections(p: PeerCore, now: number): void {
   const c = p.cfg;
   if (p.role === "source") {
     for (let club = 0; club < p.clubs; club++) {
-      if (countIn(p, "up", club, false) < c.sourcePerClub) want(p, now, club, "up");
+      if (memberUps(p, club, false) < c.sourcePerClub) want(p, now, club, "up");
+      else releaseNonMembers(p, now, club);
     }
     return;
   }
@@ -134,8 +143,41 @@ export function fillConnections(p: PeerCore, now: number): void {
     if (p.myClubs.has(club)) {
       if (countIn(p, "down", club, true) < c.inClubMin) want(p, now, club, "down");
       if (countIn(p, "up", club, true) < c.inClubMin) want(p, now, club, "up");
-    } else if (countIn(p, "down", club, false) === 0) {
+    } else if (countIn(p, "down", club, false) === 0 && !downloadFromSource(p, now, club)) {
       want(p, now, club, "down");
+    }
+  }
+}
+
+/**
+ * A club with fewer than two live members known is downloaded from the source (which takes
+ * such downloads while it uploads to fewer than `sourcePerClub` members of the club). In a
+ * small swarm, or after members died, a club may have one member or none: with none its
+ * blocks would reach nobody, with one that member's every hiccup would be a hole nobody
+ * could repair. In a large swarm no club is that thin, and the source refuses.
+ */
+function downloadFromSource(p: PeerCore, now: number, club: number): boolean {
+  const src = p.source, c = p.cfg;
+  if (!c.thinFromSource || src === undefined || p.bans.has(src)) return false;
+  if (now - (p.sourceRefusedAt.get(club) ?? -Infinity) < c.retryMs) return false;
+  let live = 0;
+  for (const k of p.directory.members(club)) {
+    if (k.addr !== src && !p.bans.has(k.addr) && now - k.failAt >= c.retryMs) live++;
+  }
+  if (live >= 2) return false;
+  requestDownload(p, now, src, club);
+  return true;
+}
+
+/**
+ * The source, once it pushes a club to `sourcePerClub` members that took it, lets go of the
+ * club's non-members it served while the club was thin: they now download from members.
+ */
+function releaseNonMembers(p: PeerCore, now: number, club: number): void {
+  if (memberUps(p, club, true) < p.cfg.sourcePerClub) return;
+  for (const u of [...p.ups.values()]) {
+    if (u.club === club && !u.inClub && !isMember(p, u.remote, club)) {
+      dropConn(p, now, u, "surplus", false);
     }
   }
 }

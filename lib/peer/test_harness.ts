@@ -88,7 +88,18 @@ export function makePeer(
   o: { self?: Addr; clubs?: number; myClubs: number[]; rng?: Rng; config?: Partial<PeerConfig> },
 ): PeerCore {
   const { self = "me", clubs = 3, rng = new Rng(1) } = o;
-  return new PeerCore(0, { ...o, self, clubs, rng, role: "peer", suite: SUITE, source: "src" });
+  // The mechanism tests know few members per club: no fallback to the source unless asked.
+  const config = { thinFromSource: false, ...o.config };
+  return new PeerCore(0, {
+    ...o,
+    config,
+    self,
+    clubs,
+    rng,
+    role: "peer",
+    suite: SUITE,
+    source: "src",
+  });
 }
 /** Everything `node` would send at `now`. */
 export function drain(node: ProtocolNode, now: number): Out[] {

@@ -81,6 +81,8 @@ export type { QualityCounts } from "./quality.ts";
 
 /** How many past seqs `has()` remembers the fate of. */
 export const HISTORY_SEQS = 4096;
+/** Shortest interval between two scans of the buffer for an entry point, ms. */
+export const ENTRY_SCAN_MS = 10;
 /** Blocks further than this past the cursor are refused (they would only pile up). */
 export const MAX_AHEAD_SEQS = 65536;
 
@@ -114,6 +116,8 @@ export class Playback {
   #maxSeq = -1;
   /** When the first block was buffered (for `entryWaitMs`). */
   #firstAddAt: number | undefined;
+  /** When the buffer was last scanned for an entry point. */
+  #entryScanAt = -Infinity;
   /** A live (not history or repair) block came: the clock offset is credible. */
   #liveSeen = false;
   #delay: PlayDelay | undefined;
@@ -213,7 +217,7 @@ export class Playback {
       const spans = this.#maxSrc - this.#minSrc >= this.#o.startBufferMs;
       if (this.#o.entry === undefined) {
         if (spans) this.#start(now);
-      } else if (spans && !(this.#liveSeen && this.#entryStart(now))) {
+      } else if (spans && !(this.#liveSeen && this.#tryEntry(now))) {
         if (now - this.#firstAddAt >= (this.#o.entryWaitMs ?? 0)) this.#start(now);
       }
     }
@@ -294,6 +298,16 @@ export class Playback {
       if (young !== undefined) [seq, delay] = [young, target];
     }
     this.#begin(now, seq, delay);
+  }
+
+  /**
+   * {@link #entryStart}, at most once per {@link ENTRY_SCAN_MS} of local time: it scans the
+   * whole buffer, and a joiner's history arrives as hundreds of adds within milliseconds.
+   */
+  #tryEntry(now: number): boolean {
+    if (now - this.#entryScanAt < ENTRY_SCAN_MS) return false;
+    this.#entryScanAt = now;
+    return this.#entryStart(now);
   }
 
   /**

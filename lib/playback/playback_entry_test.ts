@@ -19,17 +19,22 @@ Deno.test("entry start: the oldest entry within the target with a whole second a
   const pb = playback({ entry, entryWaitMs: 5000 });
   pb.add(T, 60, 60 * PERIOD, bytes(60));
   history(pb, 20, 59, []);
-  const events = pb.advance(T);
-  // Entry 20 is 4 s old (past target + tolerance); entry 30 is 3 s old: start there, now.
-  assertEquals(starts(events), [{ type: "start", seq: 30, at: T, delayMs: 3000 }]);
-  assertEquals(brief(events)[1], { type: "play", seq: 30, at: T });
+  // The buffer is scanned at most every ENTRY_SCAN_MS: the next block's add does it.
+  const U = live(61).at; // T + 100
+  pb.add(U, 61, 61 * PERIOD, bytes(61));
+  const events = pb.advance(U);
+  // Entry 20 is 4.1 s old (past target + tolerance); entry 30 3.1 s: start there, now.
+  assertEquals(starts(events), [{ type: "start", seq: 30, at: U, delayMs: 3100 }]);
+  assertEquals(brief(events)[1], { type: "play", seq: 30, at: U });
 });
 
 Deno.test("entry start: a hole in the second after an entry moves the start on", () => {
   const pb = playback({ entry, entryWaitMs: 5000 });
   pb.add(T, 60, 60 * PERIOD, bytes(60));
   history(pb, 20, 59, [35]);
-  assertEquals(starts(pb.advance(T)), [{ type: "start", seq: 40, at: T, delayMs: 2000 }]);
+  const U = live(61).at;
+  pb.add(U, 61, 61 * PERIOD, bytes(61));
+  assertEquals(starts(pb.advance(U)), [{ type: "start", seq: 40, at: U, delayMs: 2100 }]);
 });
 
 Deno.test("entry start: history alone (no live block yet) does not start playback", () => {

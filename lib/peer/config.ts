@@ -20,6 +20,14 @@ export interface PeerConfig {
   /** A download connection that delivered nothing this long is dropped [0053]. */
   readonly idleOutMs: number;
   readonly idleInMs: number;
+  /**
+   * If > 0, an out-of-club download is dropped sooner: after this many block intervals of
+   * its club at the stream's bitrate (from the signature blocks), never before
+   * `idleOutMinMs` (and never after `idleOutMs`). A dead uploader is then replaced while
+   * its blocks can still make their deadline.
+   */
+  readonly idleOutBlocks: number;
+  readonly idleOutMinMs: number;
   /** A connection request unanswered this long has failed. */
   readonly connectTimeoutMs: number;
   /** Pongs younger than this are used as they are [0038]. */
@@ -100,6 +108,8 @@ export const DEFAULT_CONFIG: PeerConfig = {
   keepaliveTimeoutMs: 3500,
   idleOutMs: 1500,
   idleInMs: 8000,
+  idleOutBlocks: 0,
+  idleOutMinMs: 400,
   connectTimeoutMs: 1000,
   pingFreshMs: 3000,
   retryMs: 2000,
@@ -137,7 +147,19 @@ export const DEFAULT_CONFIG: PeerConfig = {
  * What the real programs (peer, source) change from the defaults: thin clubs come from the
  * source (a real channel often has a handful of viewers, fewer than two per club), and a
  * joiner's history leaves paced (catch_up.ts), because a socket's receive buffer holds only
- * some 90 datagrams and a dozen histories sent at once overflow it. The simulator's links
- * queue instead of dropping, and its swarms are large, so it keeps the defaults.
+ * some 90 datagrams and a dozen histories sent at once overflow it; a silent out-of-club
+ * uploader is given up after 12 of its block intervals (about 650 ms at 2 Mbit/s and 12
+ * clubs), so a peer that died is replaced before a 3 s play delay runs out. The simulator
+ * keeps the defaults, with which its measured figures were taken.
  */
-export const PROGRAM_CONFIG: Partial<PeerConfig> = { catchUpPace: 2, thinFromSource: true };
+export const PROGRAM_CONFIG: Partial<PeerConfig> = {
+  catchUpPace: 2,
+  thinFromSource: true,
+  idleOutBlocks: 12,
+  connectTimeoutMs: 500,
+  pingFreshMs: 1500,
+  repairGraceMs: 300,
+  repairRetryMs: 300,
+  keepaliveMs: 400,
+  keepaliveTimeoutMs: 1200,
+};

@@ -4,6 +4,7 @@
  * [0056]-[0058] play out), repair requests, playback.
  */
 import { choosePeer } from "../peer/choose.ts";
+import { BLOCK_PAYLOAD } from "../wire/budget.ts";
 import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
@@ -51,7 +52,7 @@ function checkConnections(p: PeerCore, now: number): void {
       }
       continue;
     }
-    if (d.monitor.idle(now, d.inClub ? c.idleInMs : c.idleOutMs)) {
+    if (d.monitor.idle(now, d.inClub ? c.idleInMs : idleOutMs(p))) {
       dropConn(p, now, d, "idle", true);
       continue;
     }
@@ -70,6 +71,14 @@ function checkConnections(p: PeerCore, now: number): void {
     }
     if (now - u.lastKeepalive > c.keepaliveTimeoutMs) dropConn(p, now, u, "keepalive", true);
   }
+}
+
+/** How long an out-of-club download may stay silent (PeerConfig.idleOutBlocks). */
+function idleOutMs(p: PeerCore): number {
+  const c = p.cfg;
+  if (c.idleOutBlocks <= 0 || !(p.bitrate > 0)) return c.idleOutMs;
+  const blockMs = (BLOCK_PAYLOAD * 8 * p.clubs * 1000) / p.bitrate;
+  return Math.min(c.idleOutMs, Math.max(c.idleOutMinMs, c.idleOutBlocks * blockMs));
 }
 
 /**

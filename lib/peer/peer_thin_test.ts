@@ -6,7 +6,7 @@
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
 import { PeerCore } from "./peer.ts";
-import { connectFrom, drain, makePeer, type Out } from "./test_harness.ts";
+import { connectFrom, deliver, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 const downloads = (out: Out[], club: number) =>
   out.filter((o) => o.msg.t === "connect" && o.msg.club === club && o.msg.dir === "down")
@@ -69,4 +69,29 @@ Deno.test("thin club: the source serves non-members while it lacks members, then
   );
   connectFrom(src, 60, "b", 2, "down", [0, 1]);
   assert(!accepted(drain(src, 60), "b"), "a non-member is refused once the club has members");
+});
+
+Deno.test("thin-club mode: after two failed asks of its club's uploader, a block is asked of the source", () => {
+  for (const thinFromSource of [true, false]) {
+    const p = makePeer({ myClubs: [0, 1], config: { thinFromSource } });
+    connectFrom(p, 0, "src", 0, "up", []);
+    connectFrom(p, 0, "x", 2, "up", [2, 0]);
+    connectFrom(p, 0, "y", 1, "up", [1, 0]);
+    drain(p, 0);
+    const { data, auth } = new Feed().batch(12, 0);
+    deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [new Upstream("src", 0)]);
+    deliver(p, 10, data.filter((b) => b.seq % 3 === 1), [new Upstream("y", 1)]);
+    const x = new Upstream("x", 2);
+    for (const s of [2, 5, 11]) x.send(p, 10, data[s]); // 8 never comes: x does not have it
+    const askedOf: string[] = [];
+    for (let t = 50; t < 3000 && askedOf.length < 3; t += 50) {
+      p.handleTimeout(t);
+      for (const o of drain(p, t)) {
+        if (o.msg.t === "want" && o.msg.seqs.includes(8)) askedOf.push(o.to);
+      }
+    }
+    assertEquals(askedOf.slice(0, 2), ["x", "x"], "its club's uploader first");
+    if (thinFromSource) assertEquals(askedOf[2], "src", "then the source");
+    else assert(askedOf[2] !== undefined, "then any connection");
+  }
 });

@@ -244,13 +244,20 @@ function askRepairs(p: PeerCore, now: number): void {
   const any: DownConn[] = [];
   for (const d of p.downs.values()) if (d.accepted) any.push(d);
   if (any.length === 0) return;
+  // In small-swarm mode the source, which holds every block and outlives any peer, is asked
+  // once a block's own club's uploaders failed twice (peer_tick.ts, downloadFromSource).
+  let lastResort: DownConn[] | undefined;
+  if (p.cfg.thinFromSource) {
+    const src = any.find((d) => d.remote === p.source);
+    if (src) lastResort = [src];
+  }
   // Each club's holders (in table order), gathered once for all its due seqs.
   const holdersOf = new Map<number, DownConn[]>();
   for (const { seq, tries } of due) {
     const club = seq % p.clubs;
     let holders = holdersOf.get(club);
     if (holders === undefined) holdersOf.set(club, holders = any.filter((d) => d.club === club));
-    const pool = holders.length > 0 && tries < 2 ? holders : any;
+    const pool = holders.length > 0 && tries < 2 ? holders : lastResort ?? any;
     const to = pool[(tries + seq) % pool.length].remote;
     let list = byHolder.get(to);
     if (!list) byHolder.set(to, list = []);

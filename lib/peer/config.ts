@@ -162,4 +162,6 @@ export const PROGRAM_CONFIG: Partial<PeerConfig> = {
   repairRetryMs: 300,
   keepaliveMs: 400,
   keepaliveTimeoutMs: 1200,
+  banRollMs: 2000,
+  banReleaseChance: 0.5,
 };

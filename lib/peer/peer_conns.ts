@@ -120,12 +120,13 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     if (!existing) {
       if (p.ups.size >= p.cfg.maxUploads) return refuse(p, from, m);
       if (!m.clubs.includes(m.club) && p.isFull()) return refuse(p, from, m);
-      // The source serves a club's non-members only while it has too few members to push
-      // to (peer_tick.ts, downloadFromSource), and at most two more copies of the stream
-      // in all (a club stream is 1/clubs of it).
       if (p.role === "source") {
-        if (memberUps(p, m.club, false) >= p.cfg.sourcePerClub) return refuse(p, from, m);
+        // Members: as many as it pushes each club to. Non-members (a thin club, peer_tick.ts
+        // downloadFromSource): two more copies of the stream in all.
         const member = m.clubs.includes(m.club);
+        if (member && memberUps(p, m.club, false) >= p.cfg.sourcePerClub) {
+          return refuse(p, from, m);
+        }
         if (!member && p.ups.size - allMemberUps(p) >= 2 * p.clubs) return refuse(p, from, m);
       }
     }

@@ -43,7 +43,7 @@ Deno.test("thin club: refused by the source, the peer turns to the members it kn
   );
 });
 
-Deno.test("thin club: the source serves non-members while it lacks members, then lets them go", () => {
+Deno.test("thin club: the source serves non-members up to two more copies of the stream", () => {
   const src = new PeerCore(0, {
     self: "src",
     role: "source",
@@ -52,23 +52,30 @@ Deno.test("thin club: the source serves non-members while it lacks members, then
     suite: null,
     rng: new Rng(3),
   });
-  const accepted = (out: Out[], to: string) =>
-    out.some((o) => o.to === to && o.msg.t === "accept" && o.msg.club === 2);
-  src.addPeers([{ addr: "m1", clubs: [2, 0] }, { addr: "m2", clubs: [2, 1] }]);
-  // No member of club 2 takes the stream yet: a non-member's download is taken.
-  connectFrom(src, 0, "a", 2, "down", [0, 1]);
-  assert(accepted(drain(src, 0), "a"), "a non-member is served while the club is thin");
-  // Two members of club 2 take the source's stream: "a" is let go, the next one refused.
+  const accepted = (out: Out[]) => out.filter((o) => o.msg.t === "accept").map((o) => o.to);
+  // 3 clubs: a club stream is a third of the stream, so 6 of them are two copies.
+  for (let i = 0; i < 7; i++) connectFrom(src, 0, `n${i}`, i % 3, "down", [(i + 1) % 3]);
+  assertEquals(accepted(drain(src, 0)), ["n0", "n1", "n2", "n3", "n4", "n5"]);
+  // Members are counted apart: two per club still get in.
   connectFrom(src, 10, "m1", 2, "down", [2, 0]);
   connectFrom(src, 10, "m2", 2, "down", [2, 1]);
-  assert(accepted(drain(src, 10), "m2"), "members are served");
-  src.handleTimeout(50);
-  assert(
-    drain(src, 50).some((o) => o.to === "a" && o.msg.t === "drop" && o.msg.club === 2),
-    "the stand-in download is let go",
-  );
-  connectFrom(src, 60, "b", 2, "down", [0, 1]);
-  assert(!accepted(drain(src, 60), "b"), "a non-member is refused once the club has members");
+  connectFrom(src, 10, "m3", 2, "down", [2, 0]);
+  assertEquals(accepted(drain(src, 10)), ["m1", "m2"]);
+});
+
+Deno.test("thin club: a peer leaves the source once it knows two live members", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true } });
+  p.addPeers([{ addr: "x", clubs: [2, 0] }]);
+  p.handleTimeout(0);
+  assertEquals(downloads(drain(p, 0), 2), ["src"]);
+  p.handleMessage(10, "src", { t: "accept", club: 2, dir: "down" });
+  p.handleTimeout(50);
+  assert(!drain(p, 50).some((o) => o.to === "src" && o.msg.t === "drop"), "kept: still thin");
+  p.addPeers([{ addr: "y", clubs: [2, 1] }]);
+  p.handleTimeout(100);
+  const out = drain(p, 100);
+  assert(out.some((o) => o.to === "src" && o.msg.t === "drop" && o.msg.club === 2), "left");
+  assert(!p.bans.has("src"), "without a ban");
 });
 
 Deno.test("thin-club mode: after two failed asks of its club's uploader, a block is asked of the source", () => {

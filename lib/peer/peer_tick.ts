@@ -9,14 +9,7 @@ import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
 import type { PeerCore } from "./peer.ts";
-import {
-  countIn,
-  dropConn,
-  isMember,
-  memberUps,
-  offerUpload,
-  requestDownload,
-} from "./peer_conns.ts";
+import { countIn, dropConn, memberUps, offerUpload, requestDownload } from "./peer_conns.ts";
 import { feedCatchUps } from "./peer_relay.ts";
 
 /** One housekeeping round at `now`. */
@@ -144,7 +137,6 @@ export function fillConnections(p: PeerCore, now: number): void {
   if (p.role === "source") {
     for (let club = 0; club < p.clubs; club++) {
       if (memberUps(p, club, false) < c.sourcePerClub) want(p, now, club, "up");
-      else releaseNonMembers(p, now, club);
     }
     return;
   }
@@ -152,43 +144,41 @@ export function fillConnections(p: PeerCore, now: number): void {
     if (p.myClubs.has(club)) {
       if (countIn(p, "down", club, true) < c.inClubMin) want(p, now, club, "down");
       if (countIn(p, "up", club, true) < c.inClubMin) want(p, now, club, "up");
-    } else if (countIn(p, "down", club, false) === 0 && !downloadFromSource(p, now, club)) {
-      want(p, now, club, "down");
-    }
+    } else if (countIn(p, "down", club, false) === 0) {
+      if (!downloadFromSource(p, now, club)) want(p, now, club, "down");
+    } else if (c.thinFromSource) leaveSource(p, now, club);
   }
+}
+
+/** Live members of `club` this peer knows: not the source, not banned, not failed lately. */
+function liveMembers(p: PeerCore, now: number, club: number): number {
+  let live = 0;
+  for (const k of p.directory.members(club)) {
+    if (k.addr !== p.source && !p.bans.has(k.addr) && now - k.failAt >= p.cfg.retryMs) live++;
+  }
+  return live;
+}
+
+/** A club downloaded from the source while it was thin moves to its members once it is not. */
+function leaveSource(p: PeerCore, now: number, club: number): void {
+  const d = p.source === undefined ? undefined : p.downs.get(connKey(p.source, club));
+  if (d?.accepted && liveMembers(p, now, club) >= 2) dropConn(p, now, d, "surplus", false);
 }
 
 /**
  * A club with fewer than two live members known is downloaded from the source (which takes
- * such downloads while it uploads to fewer than `sourcePerClub` members of the club). In a
- * small swarm, or after members died, a club may have one member or none: with none its
- * blocks would reach nobody, with one that member's every hiccup would be a hole nobody
- * could repair. In a large swarm no club is that thin, and the source refuses.
+ * at most 2 × clubs such downloads: two more copies of the stream). In a small swarm, or
+ * after members died or were banned, a club may have one usable member or none: with none
+ * its blocks would reach nobody, with one that member's every hiccup would be a hole nobody
+ * could repair. In a large swarm no club is that thin.
  */
 function downloadFromSource(p: PeerCore, now: number, club: number): boolean {
   const src = p.source, c = p.cfg;
   if (!c.thinFromSource || src === undefined || p.bans.has(src)) return false;
   if (now - (p.sourceRefusedAt.get(club) ?? -Infinity) < c.retryMs) return false;
-  let live = 0;
-  for (const k of p.directory.members(club)) {
-    if (k.addr !== src && !p.bans.has(k.addr) && now - k.failAt >= c.retryMs) live++;
-  }
-  if (live >= 2) return false;
+  if (liveMembers(p, now, club) >= 2) return false;
   requestDownload(p, now, src, club);
   return true;
-}
-
-/**
- * The source, once it pushes a club to `sourcePerClub` members that took it, lets go of the
- * club's non-members it served while the club was thin: they now download from members.
- */
-function releaseNonMembers(p: PeerCore, now: number, club: number): void {
-  if (memberUps(p, club, true) < p.cfg.sourcePerClub) return;
-  for (const u of [...p.ups.values()]) {
-    if (u.club === club && !u.inClub && !isMember(p, u.remote, club)) {
-      dropConn(p, now, u, "surplus", false);
-    }
-  }
 }
 
 function want(p: PeerCore, now: number, club: number, dir: "up" | "down"): void {

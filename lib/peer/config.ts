@@ -164,4 +164,5 @@ export const PROGRAM_CONFIG: Partial<PeerConfig> = {
   keepaliveTimeoutMs: 1200,
   banRollMs: 2000,
   banReleaseChance: 0.5,
+  maxUploads: 96,
 };

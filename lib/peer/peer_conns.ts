@@ -120,14 +120,11 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     if (!existing) {
       if (p.ups.size >= p.cfg.maxUploads) return refuse(p, from, m);
       if (!m.clubs.includes(m.club) && p.isFull()) return refuse(p, from, m);
-      if (p.role === "source") {
-        // Members: as many as it pushes each club to. Non-members (a thin club, peer_tick.ts
-        // downloadFromSource): two more copies of the stream in all.
-        const member = m.clubs.includes(m.club);
-        if (member && memberUps(p, m.club, false) >= p.cfg.sourcePerClub) {
-          return refuse(p, from, m);
-        }
-        if (!member && p.ups.size - allMemberUps(p) >= 2 * p.clubs) return refuse(p, from, m);
+      // The source takes as many members as it pushes each club to; non-members (a thin club,
+      // peer_tick.ts downloadFromSource) only as far as `maxUploads` allows.
+      const member = m.clubs.includes(m.club);
+      if (p.role === "source" && member && memberUps(p, m.club, false) >= p.cfg.sourcePerClub) {
+        return refuse(p, from, m);
       }
     }
     const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), true);
@@ -178,12 +175,6 @@ export function memberUps(p: PeerCore, club: number, accepted: boolean): number 
   for (const u of p.ups.values()) {
     if (u.club === club && (u.accepted || !accepted) && memberUp(p, u)) n++;
   }
-  return n;
-}
-
-function allMemberUps(p: PeerCore): number {
-  let n = 0;
-  for (const u of p.ups.values()) if (memberUp(p, u)) n++;
   return n;
 }
 

@@ -43,7 +43,7 @@ Deno.test("thin club: refused by the source, the peer turns to the members it kn
   );
 });
 
-Deno.test("thin club: the source serves non-members up to two more copies of the stream", () => {
+Deno.test("thin club: the source serves non-members as far as maxUploads allows", () => {
   const src = new PeerCore(0, {
     self: "src",
     role: "source",
@@ -51,20 +51,23 @@ Deno.test("thin club: the source serves non-members up to two more copies of the
     myClubs: [],
     suite: null,
     rng: new Rng(3),
+    config: { maxUploads: 8 },
   });
   const accepted = (out: Out[]) => out.filter((o) => o.msg.t === "accept").map((o) => o.to);
-  // 3 clubs: a club stream is a third of the stream, so 6 of them are two copies.
-  for (let i = 0; i < 7; i++) connectFrom(src, 0, `n${i}`, i % 3, "down", [(i + 1) % 3]);
+  for (let i = 0; i < 6; i++) connectFrom(src, 0, `n${i}`, i % 3, "down", [(i + 1) % 3]);
   assertEquals(accepted(drain(src, 0)), ["n0", "n1", "n2", "n3", "n4", "n5"]);
-  // Members are counted apart: two per club still get in.
+  // Members: two per club, and the upload bound over all.
   connectFrom(src, 10, "m1", 2, "down", [2, 0]);
   connectFrom(src, 10, "m2", 2, "down", [2, 1]);
-  connectFrom(src, 10, "m3", 2, "down", [2, 0]);
+  connectFrom(src, 10, "m3", 0, "down", [0, 1]);
   assertEquals(accepted(drain(src, 10)), ["m1", "m2"]);
+  connectFrom(src, 20, "n6", 1, "down", [0]);
+  assertEquals(accepted(drain(src, 20)), [], "no room left");
 });
 
-Deno.test("thin club: a peer leaves the source once it knows two live members", () => {
-  const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true } });
+Deno.test("thin club: a peer moves to members once it knows two, make before break", () => {
+  // (The source sends nothing here: a long idle limit keeps its download open.)
+  const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true, idleOutMs: 60_000 } });
   p.addPeers([{ addr: "x", clubs: [2, 0] }]);
   p.handleTimeout(0);
   assertEquals(downloads(drain(p, 0), 2), ["src"]);
@@ -72,8 +75,33 @@ Deno.test("thin club: a peer leaves the source once it knows two live members", 
   p.handleTimeout(50);
   assert(!drain(p, 50).some((o) => o.to === "src" && o.msg.t === "drop"), "kept: still thin");
   p.addPeers([{ addr: "y", clubs: [2, 1] }]);
-  p.handleTimeout(100);
-  const out = drain(p, 100);
+  let asked: string | undefined;
+  for (let t = 100; t <= 3000 && !asked; t += 50) {
+    p.handleTimeout(t);
+    for (const o of drain(p, t)) {
+      assert(!(o.to === "src" && o.msg.t === "drop"), "the source is kept until a member serves");
+      if (o.msg.t === "ping") {
+        p.handleMessage(t + 1, o.to, {
+          t: "pong",
+          nonce: o.msg.nonce,
+          you: "me",
+          clubs: o.to === "x" ? [2, 0] : [2, 1],
+          up: 2,
+          upIn: 2,
+          down: 3,
+          downIn: 2,
+          full: false,
+        });
+      }
+      if (o.msg.t === "connect" && o.msg.club === 2 && o.to !== "src") asked = o.to;
+    }
+    if (asked) {
+      p.handleMessage(t + 1, asked, { t: "accept", club: 2, dir: "down" });
+      p.handleTimeout(t + 50);
+    }
+  }
+  assert(asked === "x" || asked === "y", "a member is asked for club 2");
+  const out = drain(p, 3200);
   assert(out.some((o) => o.to === "src" && o.msg.t === "drop" && o.msg.club === 2), "left");
   assert(!p.bans.has("src"), "without a ban");
 });

@@ -159,10 +159,17 @@ function liveMembers(p: PeerCore, now: number, club: number): number {
   return live;
 }
 
-/** A club downloaded from the source while it was thin moves to its members once it is not. */
+/**
+ * A club downloaded from the source while it was thin moves to its members once it is not:
+ * make before break, the source's download closes only once a member's is open.
+ */
 function leaveSource(p: PeerCore, now: number, club: number): void {
   const d = p.source === undefined ? undefined : p.downs.get(connKey(p.source, club));
-  if (d?.accepted && liveMembers(p, now, club) >= 2) dropConn(p, now, d, "surplus", false);
+  if (!d?.accepted || liveMembers(p, now, club) < 2) return;
+  let member: DownConn | undefined;
+  for (const o of p.downs.values()) if (o.club === club && o !== d) member = o;
+  if (member === undefined) want(p, now, club, "down");
+  else if (member.accepted) dropConn(p, now, d, "surplus", false);
 }
 
 /**

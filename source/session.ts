@@ -150,7 +150,9 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     const line = `source: ${ups} uploads, ${known} peers listed, in ${meter.kbpsIn.toFixed(0)} ` +
       `kbit/s, out ${meter.kbpsOut.toFixed(0)} kbit/s, stream ${
         (node.bytesIn / 1e6).toFixed(1)
-      } MB`;
+      } MB${
+        transport.stats.sendFailed ? `, ${transport.stats.sendFailed} datagrams not sent` : ""
+      }`;
     if (tty) io.stderr(`\r\x1b[K${line}`);
     else if (ticks % 10 === 0) io.stderr(`${line}\n`);
     ticks++;

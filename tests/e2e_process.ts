@@ -259,10 +259,14 @@ export async function ffprobeErrors(data: Uint8Array, dir: string): Promise<stri
   await Deno.remove(path);
   const err = new TextDecoder().decode(out.stderr).split("\n").filter((l) => l.trim() !== "");
   if (!out.success) err.push(`ffprobe exit ${out.code}`);
-  const frames = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) =>
-    Number(l.split(",")[1])
-  );
-  if (!frames.every((n) => n > 0)) err.push(`no frames decoded: ${frames}`);
+  // csv lines: "stream,<frames>" per stream (MPEG-TS adds "program,stream,<frames>" lines
+  // and a blank one before them, which are the same streams again).
+  const frames = new TextDecoder().decode(out.stdout).split("\n")
+    .filter((l) => /^stream,\d+$/.test(l.trim()))
+    .map((l) => Number(l.trim().split(",")[1]));
+  if (frames.length === 0 || !frames.every((n) => n > 0)) {
+    err.push(`no frames decoded: ${frames}`);
+  }
   return err;
 }
 

@@ -31,7 +31,7 @@ export interface ScenarioOptions {
   readonly stream: Uint8Array;
   readonly peers: number;
   /** Peers (the first ones) that run as compiled binaries: their command, or none. */
-  readonly binaries?: { readonly peer: string; readonly source: string; readonly count: number };
+  readonly binaries?: { readonly peer: string; readonly source?: string; readonly count: number };
   /** Emulated loss on every node's outgoing datagrams, 0..1. */
   readonly loss: number;
   /** The channel's club count (default: the source's default, 12). */
@@ -98,7 +98,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     stderr: "piped",
   }).output();
   if (!keygen.success) throw new Error(new TextDecoder().decode(keygen.stderr));
-  const sourceCmd = o.binaries ? [o.binaries.source] : denoCommand("source");
+  const sourceCmd = o.binaries?.source ? [o.binaries.source] : denoCommand("source");
   const clubs = o.clubs === undefined ? [] : ["--clubs", String(o.clubs)];
   const source = await startSource(sourceCmd, tracker.url, keyPath, [...impair, ...clubs]);
   const t0 = performance.now();

@@ -43,6 +43,12 @@ export async function openNodeUdp(
   try {
     sock.setRecvBufferSize(options.recvBuffer ?? RECV_BUFFER_ASK);
   } catch { /* keep the default buffer */ }
+  // The same for sending: the source pushes every block to dozens of connections at once,
+  // and a send that finds the buffer full is dropped (measured: a source under Bun with the
+  // default buffer starved its peers once it served 75 connections).
+  try {
+    sock.setSendBufferSize(RECV_BUFFER_ASK);
+  } catch { /* keep the default buffer */ }
   return new NodeUdp(sock);
 }
 

@@ -45,8 +45,11 @@ function checkConnections(p: PeerCore, now: number): void {
       }
       continue;
     }
-    if (d.monitor.idle(now, d.inClub ? c.idleInMs : idleOutMs(p))) {
-      dropConn(p, now, d, "idle", true);
+    // The source is not judged by block intervals (its input may come in bursts) and never
+    // banned: nobody else has its blocks first.
+    const fromSource = d.remote === p.source;
+    if (d.monitor.idle(now, d.inClub ? c.idleInMs : fromSource ? c.idleOutMs : idleOutMs(p))) {
+      dropConn(p, now, d, "idle", !fromSource);
       continue;
     }
     if (now - d.lastKeepaliveSent >= c.keepaliveMs) {

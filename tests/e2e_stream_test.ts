@@ -1,8 +1,8 @@
 /**
- * End to end with real processes on loopback (issue 4): a tracker, a source (under Deno) fed a
- * 2 Mbit/s ffmpeg H.264/AAC stream, 8 peers (3 of them `bun build --compile` binaries run with
- * an empty environment when bun is installed), 3 peers killed mid-stream, then the same with
- * 2% loss emulated on every node's outgoing datagrams.
+ * End to end with real processes on loopback (issue 4): a tracker, a source fed a 2 Mbit/s
+ * ffmpeg H.264/AAC stream, 8 peers (the source and 3 peers are `bun build --compile` binaries
+ * run with an empty environment when bun is installed), 3 peers killed mid-stream, then the
+ * same with 2% loss emulated on every node's outgoing datagrams.
  *
  * Always checked: every byte a peer writes is a packet of the source's input, in input order
  * (nothing corrupted, reordered or duplicated); every surviving peer ends cleanly (exit 0,
@@ -43,9 +43,7 @@ async function scenario(loss: number): Promise<ScenarioResult> {
     dir,
     stream,
     peers: 8,
-    // The source runs under Deno: a compiled (Bun) source starves its peers once 3 of them
-    // die (docs/running.md, "Known limits"); `tests/e2e_scenario.ts <loss> <bin-dir>` runs it.
-    binaries: bin ? { peer: bin.peer, count: 3 } : undefined,
+    binaries: bin ? { peer: bin.peer, source: bin.source, count: 3 } : undefined,
     loss,
     joinAtMs: 3000,
     joinGapMs: 250,

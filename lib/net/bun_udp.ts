@@ -78,11 +78,13 @@ class BunUdp implements Transport {
     if (this.#closed) throw new TypeError("transport closed");
     const hp = parseAddr(to);
     let ok = false;
-    if (hp && this.#sock) {
+    // false means the socket's send buffer is full: the datagram is dropped, as a router
+    // would drop it. A throw may also be an ICMP report of an earlier datagram to a closed
+    // port, handed to this send: tried again (conformance.ts has the case).
+    for (let tries = 0; !ok && tries < 3 && hp && this.#sock; tries++) {
       try {
-        // false means the socket's send buffer is full: the datagram is dropped, as a
-        // router would drop it.
         ok = this.#sock.send(bytes, hp.port, hp.hostname);
+        if (!ok) break;
       } catch {
         ok = false;
       }

@@ -154,7 +154,9 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     sink?.write(bytes);
     http?.write(bytes);
   };
+  let firstBlockMs: number | undefined;
   const onEvent = (e: PeerEvent, now: number) => {
+    if (e.type === "ready") firstBlockMs ??= Math.round(now - io.startedAt);
     if (e.type === "forged") forged++;
     // The core gave up on this swarm [0063]: nothing more will come, so say so and end.
     if (e.type === "withdraw") {
@@ -164,9 +166,10 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     const ev = e.event;
     if (ev.type === "start") {
       io.stderr(
-        `peer: playback starts at block ${ev.seq}, ${
-          Math.round(ev.delayMs)
-        } ms behind the source\n`,
+        `peer: playback starts at block ${ev.seq}, ${Math.round(ev.delayMs)} ms behind the ` +
+          `source, ${Math.round(now - io.startedAt)} ms after start (first block at ${
+            firstBlockMs ?? "?"
+          } ms)\n`,
       );
     }
     if (ev.type === "play") {

@@ -153,7 +153,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
  * keeps the defaults, with which its measured figures were taken.
  */
 export const PROGRAM_CONFIG: Partial<PeerConfig> = {
-  catchUpPace: 2,
+  catchUpPace: 4,
   thinFromSource: true,
   idleOutBlocks: 12,
   connectTimeoutMs: 500,

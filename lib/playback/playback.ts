@@ -336,8 +336,11 @@ export class Playback {
         j++;
       }
       if (j === seqs.length) return false;
-      if (runEnd[e - lo] < seqs[j] || slots.state(e + 1) !== HELD) continue;
-      if (!entry(slots.payload(e), slots.payload(e + 1))) continue;
+      if (runEnd[e - lo] < seqs[j]) continue;
+      // The next media block (a signature block's seq in between is no media).
+      let next = e + 1;
+      while (slots.state(next) === MARK) next++;
+      if (slots.state(next) !== HELD || !entry(slots.payload(e), slots.payload(next))) continue;
       this.#begin(now, e, now - (t + this.#offset));
       return true;
     }

@@ -64,3 +64,15 @@ Deno.test("entry start: without the option the plain rule starts on the first wi
   // not older than the target, which is 60 (20 is too old): no waiting for a whole second.
   assertEquals(starts(pb.advance(T)), [{ type: "start", seq: 60, at: T, delayMs: 3000 }]);
 });
+
+Deno.test("entry start: a non-media seq between the entry and the next media block is passed over", () => {
+  // The pair is (30, 32): seq 31 is a signature block's.
+  const pair = (a: Uint8Array, b: Uint8Array) => a[0] % 10 === 0 && b[0] === a[0] + 2;
+  const pb = playback({ entry: pair, entryWaitMs: 5000 });
+  pb.skipNonMedia(31);
+  pb.add(T, 60, 60 * PERIOD, bytes(60));
+  history(pb, 20, 59, [31]);
+  const U = live(61).at;
+  pb.add(U, 61, 61 * PERIOD, bytes(61));
+  assertEquals(starts(pb.advance(U)), [{ type: "start", seq: 30, at: U, delayMs: 3100 }]);
+});

@@ -177,7 +177,7 @@ function leaveSource(p: PeerCore, now: number, club: number): void {
 
 /**
  * A club with fewer than two live members known is downloaded from the source (which takes
- * at most 2 × clubs such downloads: two more copies of the stream). In a small swarm, or
+ * such downloads as far as its `maxUploads` allows). In a small swarm, or
  * after members died or were banned, a club may have one usable member or none: with none
  * its blocks would reach nobody, with one that member's every hiccup would be a hole nobody
  * could repair. In a large swarm no club is that thin.

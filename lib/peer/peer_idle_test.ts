@@ -33,3 +33,19 @@ Deno.test("idle out-of-club download: without idleOutBlocks, idleOutMs (1500) ap
   p.handleTimeout(1600);
   assert(dropsTo(drain(p, 1600), "x"), "dropped by 1600 ms");
 });
+
+Deno.test("idle download from the source: given up only after idleOutMs, and never banned", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { idleOutBlocks: 12, idleOutMinMs: 400 } });
+  connectFrom(p, 0, "x", 0, "up", [0, 1]); // an in-club upstream that carries the bitrate
+  // The source offers club 2, which this peer is not in: an out-of-club download.
+  p.handleMessage(0, "src", { t: "connect", club: 2, dir: "up", clubs: [], have: null });
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0);
+  deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [new Upstream("x", 0)]);
+  drain(p, 10);
+  p.handleTimeout(450);
+  assert(!dropsTo(drain(p, 450), "src"), "the source's silence is not judged in block intervals");
+  p.handleTimeout(1600);
+  assert(dropsTo(drain(p, 1600), "src"), "dropped after idleOutMs");
+  assert(!p.bans.has("src"), "the source is never banned");
+});

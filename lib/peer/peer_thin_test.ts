@@ -130,3 +130,19 @@ Deno.test("thin-club mode: after two failed asks of its club's uploader, a block
     else assert(askedOf[2] !== undefined, "then any connection");
   }
 });
+
+Deno.test("thin club of its own: a peer asks the source for an in-club download at once", () => {
+  for (const known of [[], ["x"], ["x", "y"]]) {
+    const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true } });
+    p.addPeers(known.map((addr) => ({ addr, clubs: [0, 2] })));
+    p.handleTimeout(0);
+    const out = drain(p, 0);
+    const fromSource = downloads(out, 0).includes("src");
+    // Fewer than two live members known: the source; two: the members, as before.
+    assertEquals(fromSource, known.length < 2, `${known.length} members known`);
+    if (fromSource) {
+      const c = out.find((o) => o.to === "src" && o.msg.t === "connect" && o.msg.club === 0);
+      assert(c?.msg.t === "connect" && c.msg.clubs.includes(0), "asked as a member");
+    }
+  }
+});

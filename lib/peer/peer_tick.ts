@@ -145,7 +145,12 @@ export function fillConnections(p: PeerCore, now: number): void {
   }
   for (let club = 0; club < p.clubs; club++) {
     if (p.myClubs.has(club)) {
-      if (countIn(p, "down", club, true) < c.inClubMin) want(p, now, club, "down");
+      // A thin club of our own: the source takes us as a member while it pushes the club to
+      // fewer than `sourcePerClub` members; it would otherwise offer only after it hears of us
+      // from the tracker (up to its announce interval).
+      const inDowns = countIn(p, "down", club, true);
+      const fromSource = inDowns === 0 && downloadFromSource(p, now, club);
+      if (!fromSource && inDowns < c.inClubMin) want(p, now, club, "down");
       if (countIn(p, "up", club, true) < c.inClubMin) want(p, now, club, "up");
     } else if (countIn(p, "down", club, false) === 0) {
       if (!downloadFromSource(p, now, club)) want(p, now, club, "down");

@@ -4,11 +4,11 @@
  */
 import { parseArgs } from "node:util";
 import { parseAddr } from "../lib/net/addr.ts";
-import { type Impairment, parseImpairment } from "../lib/net/impair.ts";
+import { intFlag, NET_FLAG_OPTIONS, type NetFlags, parseNetFlags } from "../lib/net/net_flags.ts";
 import { type AnnounceTarget, parseAnnounceUrl } from "./announce_url.ts";
 
-/** A peer's settings. */
-export interface PeerConfig {
+/** A peer's settings (the socket's among them). */
+export interface PeerConfig extends NetFlags {
   readonly kind: "run";
   readonly target: AnnounceTarget;
   /** Write the stream here instead of stdout. */
@@ -21,11 +21,6 @@ export interface PeerConfig {
   readonly delayMs: number;
   /** Write from the first played block instead of waiting for a keyframe (ts_gate.ts). */
   readonly raw: boolean;
-  readonly bind: string;
-  readonly port: number;
-  readonly impair: Impairment | undefined;
-  /** Upload cap, kbit/s (0: none). */
-  readonly upKbps: number;
 }
 
 /** What the command line asks for. */
@@ -60,14 +55,6 @@ Usage:
 Watch:  peer <announce-url> | ffplay -        (or: | mpv -, | vlc -)
 It exits cleanly, telling the tracker it left, when the player quits or on Ctrl-C.`;
 
-function int(name: string, text: string, lo: number, hi: number): number | string {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
-    return `--${name} must be an integer from ${lo} to ${hi}, got "${text}"`;
-  }
-  return n;
-}
-
 /** Parses the peer's arguments. */
 export function parseFlags(args: readonly string[]): PeerFlags {
   let parsed;
@@ -82,10 +69,7 @@ export function parseFlags(args: readonly string[]): PeerFlags {
         stats: { type: "string" },
         delay: { type: "string", default: "3000" },
         raw: { type: "boolean", default: false },
-        port: { type: "string", default: "0" },
-        bind: { type: "string", default: "0.0.0.0" },
-        impair: { type: "string" },
-        "up-kbps": { type: "string", default: "0" },
+        ...NET_FLAG_OPTIONS,
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -109,29 +93,18 @@ export function parseFlags(args: readonly string[]): PeerFlags {
   if (v.http !== undefined && !parseAddr(v.http.replace(/:0$/, ":1"))) {
     return err(`--http wants host:port (e.g. 127.0.0.1:8080), got "${v.http}"`);
   }
-  const delayMs = int("delay", v.delay, 200, 60_000);
-  const port = int("port", v.port, 0, 65535);
-  const upKbps = int("up-kbps", v["up-kbps"], 0, 10_000_000);
-  for (const x of [delayMs, port, upKbps]) if (typeof x === "string") return err(x);
-  let impair: Impairment | undefined;
-  if (v.impair !== undefined) {
-    try {
-      impair = parseImpairment(v.impair);
-    } catch (e) {
-      return err(`--impair: ${(e as Error).message}`);
-    }
-  }
+  const delayMs = intFlag("delay", v.delay, 200, 60_000);
+  if (typeof delayMs === "string") return err(delayMs);
+  const net = parseNetFlags(v);
+  if (typeof net === "string") return err(net);
   return {
+    ...net,
     kind: "run",
     target,
     out: v.out,
     http: v.http,
     statsJson: v.stats === "json",
-    delayMs: delayMs as number,
+    delayMs,
     raw: v.raw,
-    bind: v.bind,
-    port: port as number,
-    impair,
-    upKbps: upKbps as number,
   };
 }

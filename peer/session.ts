@@ -10,7 +10,6 @@ import { ed25519Suite } from "../lib/auth/suite.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
 import { NativeAuthCheck } from "../lib/net/native_verify.ts";
-import { impair } from "../lib/net/impair.ts";
 import { RateMeter } from "../lib/net/meter.ts";
 import {
   type ByteSink,
@@ -20,12 +19,10 @@ import {
   stdoutSink,
 } from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
-import type { Transport } from "../lib/net/transport.ts";
-import { openUdp } from "../lib/net/udp.ts";
+import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
 import type { PeerEvent } from "../lib/peer/events.ts";
 import { PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { PeerCore } from "../lib/peer/peer.ts";
-import { Rng } from "../lib/rand.ts";
 import type { PeerConfig } from "./flags.ts";
 import { HttpOut } from "./http_out.ts";
 import { type PeerSnapshot, statsJson, statusLine } from "./status.ts";
@@ -52,7 +49,6 @@ export const NULL_PACKET: Uint8Array = (() => {
   return p;
 })();
 
-const seeded = () => new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
 const randomId = () =>
   "p" +
   [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join(
@@ -62,14 +58,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a peer; resolves with the exit code. */
 export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
-  let transport: Transport;
-  try {
-    transport = await openUdp({ hostname: cfg.bind, port: cfg.port });
-  } catch (e) {
-    io.stderr(`peer: cannot bind UDP ${cfg.bind}:${cfg.port}: ${(e as Error).message}\n`);
+  const opened = await openProgramUdp(cfg);
+  if ("error" in opened) {
+    io.stderr(`peer: ${opened.error}\n`);
     return 1;
   }
-  if (cfg.impair) transport = impair(transport, cfg.impair, seeded());
+  const transport = opened;
   const port = parseAddr(transport.local)!.port;
   const client = new TrackerClient(cfg.target.tracker, cfg.target.channel);
   const id = randomId();
@@ -109,7 +103,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     clubs: joined.clubs,
     myClubs,
     suite: ed25519Suite(cfg.target.key, channelTag(cfg.target.key), native?.checked),
-    rng: seeded(),
+    rng: osSeededRng(),
     source: sourceAddr,
     config: PROGRAM_CONFIG,
     // Start at a keyframe, at the full delay, with a whole second behind it (playback.ts).

@@ -1,3 +1,4 @@
+import { concatBytes as cat } from "../lib/bytes.ts";
 import { assert, assertEquals } from "../lib/testing.ts";
 import { entryInPair, startsVideoKeyframe, TsGate } from "./ts_gate.ts";
 
@@ -16,13 +17,6 @@ function pkt(pid: number, tag: number, key = false, audioStart = false): Uint8Ar
     p.set([0, 0, 1, key ? 0xe0 : 0xc0], 12);
   }
   return p;
-}
-
-function cat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
-  return out;
 }
 
 Deno.test("startsVideoKeyframe: a video PES start with random access, nothing else", () => {

@@ -3,10 +3,10 @@
  * request, help, or an error that says what is wrong. Never throws.
  */
 import { parseArgs } from "node:util";
-import { type Impairment, parseImpairment } from "../lib/net/impair.ts";
+import { intFlag, NET_FLAG_OPTIONS, type NetFlags, parseNetFlags } from "../lib/net/net_flags.ts";
 
-/** Stream a channel. */
-export interface StreamConfig {
+/** Stream a channel (with the socket's settings). */
+export interface StreamConfig extends NetFlags {
   readonly kind: "stream";
   /** Tracker base URL, no trailing slash. */
   readonly tracker: string;
@@ -15,11 +15,6 @@ export interface StreamConfig {
   readonly clubs: number;
   /** "-" for stdin, or a file (a FIFO, a growing file). */
   readonly input: string;
-  readonly bind: string;
-  readonly port: number;
-  readonly impair: Impairment | undefined;
-  /** Upload cap, kbit/s (0: none). */
-  readonly upKbps: number;
 }
 
 /** Make a key file. */
@@ -64,14 +59,6 @@ Status goes to stderr. Feed it from ffmpeg, e.g.
 keygen writes a new key file (mode 0600) and prints its channel id; it never replaces an
 existing file unless --force.`;
 
-function int(name: string, text: string, lo: number, hi: number): number | string {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
-    return `--${name} must be an integer from ${lo} to ${hi}, got "${text}"`;
-  }
-  return n;
-}
-
 /** Checks a tracker URL: http(s), no query; returns it without a trailing slash. */
 export function checkTrackerUrl(text: string): string | Error {
   let u: URL;
@@ -107,10 +94,7 @@ export function parseFlags(args: readonly string[]): SourceFlags {
           key: { type: "string" },
           clubs: { type: "string", default: "12" },
           input: { type: "string", default: "-" },
-          port: { type: "string", default: "0" },
-          bind: { type: "string", default: "0.0.0.0" },
-          impair: { type: "string" },
-          "up-kbps": { type: "string", default: "0" },
+          ...NET_FLAG_OPTIONS,
           help: { type: "boolean", short: "h", default: false },
         },
     });
@@ -129,31 +113,18 @@ export function parseFlags(args: readonly string[]): SourceFlags {
   }
   const tracker = checkTrackerUrl(v.tracker as string);
   if (tracker instanceof Error) return { kind: "error", message: tracker.message };
-  const clubs = int("clubs", v.clubs as string, 2, 256);
-  const port = int("port", v.port as string, 0, 65535);
-  const upKbps = int("up-kbps", v["up-kbps"] as string, 0, 10_000_000);
-  for (const x of [clubs, port, upKbps]) {
-    if (typeof x === "string") return { kind: "error", message: x };
-  }
-  let impair: Impairment | undefined;
-  if (v.impair !== undefined) {
-    try {
-      impair = parseImpairment(v.impair as string);
-    } catch (e) {
-      return { kind: "error", message: `--impair: ${(e as Error).message}` };
-    }
-  }
+  const clubs = intFlag("clubs", v.clubs as string, 2, 256);
+  if (typeof clubs === "string") return { kind: "error", message: clubs };
+  const net = parseNetFlags(v as Record<string, string | undefined>);
+  if (typeof net === "string") return { kind: "error", message: net };
   const input = v.input as string;
   if (input.trim() === "") return { kind: "error", message: "--input is empty" };
   return {
+    ...net,
     kind: "stream",
     tracker,
     key: v.key as string | undefined,
-    clubs: clubs as number,
+    clubs,
     input,
-    bind: v.bind as string,
-    port: port as number,
-    impair,
-    upKbps: upKbps as number,
   };
 }

@@ -7,7 +7,6 @@ import { ed25519Signer, ed25519Suite } from "../lib/auth/suite.ts";
 import { channelTag } from "../lib/auth/channel_tag.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
-import { impair } from "../lib/net/impair.ts";
 import { RateMeter } from "../lib/net/meter.ts";
 import {
   fileStream,
@@ -17,10 +16,8 @@ import {
   stdinStream,
 } from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
-import type { Transport } from "../lib/net/transport.ts";
-import { openUdp } from "../lib/net/udp.ts";
+import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
 import { DEFAULT_CONFIG, PROGRAM_CONFIG } from "../lib/peer/config.ts";
-import { Rng } from "../lib/rand.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
 import type { StreamConfig } from "./flags.ts";
 import type { SourceKey } from "./key.ts";
@@ -40,18 +37,14 @@ const REREGISTER_MS = 30 * 60_000;
 /** After the input ends, keep serving repairs and stragglers this long. */
 const LINGER_MS = 2000;
 
-const seeded = () => new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
-
 /** Runs a broadcast; resolves with the exit code. */
 export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo): Promise<number> {
-  let transport: Transport;
-  try {
-    transport = await openUdp({ hostname: cfg.bind, port: cfg.port });
-  } catch (e) {
-    io.stderr(`source: cannot bind UDP ${cfg.bind}:${cfg.port}: ${(e as Error).message}\n`);
+  const opened = await openProgramUdp(cfg);
+  if ("error" in opened) {
+    io.stderr(`source: ${opened.error}\n`);
     return 1;
   }
-  if (cfg.impair) transport = impair(transport, cfg.impair, seeded());
+  const transport = opened;
   const port = parseAddr(transport.local)!.port;
   const client = new TrackerClient(cfg.tracker, key.channel);
 
@@ -76,7 +69,7 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
       `${cfg.clubs} clubs, UDP port ${port}\n`,
   );
 
-  const rng = seeded();
+  const rng = osSeededRng();
   const node = new SourceNode(Date.now(), {
     self: formatAddr(joined.value.youIp ?? "127.0.0.1", port),
     clubs: cfg.clubs,

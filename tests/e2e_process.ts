@@ -3,6 +3,7 @@
  * (under Deno, or as compiled binaries) as real processes on loopback, feed the source at
  * a steady bitrate, collect each peer's stdout, and check outputs against the input.
  */
+import { concatBytes } from "../lib/bytes.ts";
 import { startsVideoKeyframe } from "../peer/ts_gate.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -172,7 +173,7 @@ export function startPeer(
     chunks: [],
     stderr: [],
     firstByteMs: undefined,
-    output: () => concat(p.chunks),
+    output: () => concatBytes(p.chunks),
     async stop(signal = "SIGTERM") {
       try {
         child.kill(signal);
@@ -197,17 +198,6 @@ export function startPeer(
     } catch { /* cancelled */ }
   })();
   return p;
-}
-
-/** Joins byte chunks. */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Where `out` starts inside `input` (at a TS packet boundary), or -1. */

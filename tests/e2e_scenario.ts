@@ -6,9 +6,9 @@
  * print a report (bin-dir: a folder with compiled `peer` and `source`, which every node then
  * runs).
  */
+import { concatBytes } from "../lib/bytes.ts";
 import { spawnTracker } from "./tracker_process.ts";
 import {
-  concat,
   denoCommand,
   ffprobeErrors,
   firstDifference,
@@ -145,7 +145,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
 
   const results: PeerResult[] = [];
   for (const p of peers) {
-    const out = concat(p.chunks);
+    const out = concatBytes(p.chunks);
     const offset = out.length ? offsetIn(o.stream, out) : -1;
     const difference = offset >= 0 ? firstDifference(o.stream, offset, out) : 0;
     const gops = wholeGops(out);

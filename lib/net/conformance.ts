@@ -44,6 +44,14 @@ async function pair(open: TransportFactory): Promise<[Transport, Transport]> {
   return [await open(LOOP), await open(LOOP)];
 }
 
+/** The address of a transport that was bound and closed again: nobody listens there. */
+async function deadAddress(open: TransportFactory): Promise<Addr> {
+  const dead = await open(LOOP);
+  const addr = dead.local;
+  await dead.close();
+  return addr;
+}
+
 async function closeAll(...ts: Transport[]): Promise<void> {
   for (const t of ts) await t.close();
 }
@@ -128,9 +136,7 @@ export const CONFORMANCE: readonly ConformanceCase[] = [
     name: "bad or dead destinations are counted, never thrown, and do not stop receiving",
     async run(open) {
       const [a, b] = await pair(open);
-      const dead = await open(LOOP);
-      const deadAddr = dead.local;
-      await dead.close();
+      const deadAddr = await deadAddress(open);
       try {
         const got = collect(a);
         for (const bad of ["nonsense", "127.0.0.1:0", "[::1:80", ""]) a.send(bad, pattern(8, 0));
@@ -151,9 +157,7 @@ export const CONFORMANCE: readonly ConformanceCase[] = [
     name: "a send to a dead port does not cost the datagrams sent right after it",
     async run(open) {
       const [a, b] = await pair(open);
-      const dead = await open(LOOP);
-      const deadAddr = dead.local;
-      await dead.close();
+      const deadAddr = await deadAddress(open);
       try {
         const got = collect(b);
         for (let i = 0; i < 20; i++) {

@@ -5,6 +5,7 @@
  * used when present and Bun otherwise, reached through globalThis so this file type-checks
  * under Deno.
  */
+import { concatBytes } from "../bytes.ts";
 import process from "node:process";
 import { isatty } from "node:tty";
 
@@ -132,7 +133,7 @@ function queueSink(open: () => Promise<ChunkWriter>): ByteSink {
         // One write for everything queued: fewer syscalls when the reader is slow.
         const parts = queue.splice(0);
         const n = parts.reduce((s, p) => s + p.length, 0);
-        await w.write(parts.length === 1 ? parts[0] : concat(parts, n));
+        await w.write(parts.length === 1 ? parts[0] : concatBytes(parts));
         queued -= n;
       }
     } catch (e) {
@@ -163,16 +164,6 @@ function queueSink(open: () => Promise<ChunkWriter>): ByteSink {
       markClosed("closed");
     },
   };
-}
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function denoWriter(w: WritableStream<Uint8Array>, closeIt: boolean): ChunkWriter {

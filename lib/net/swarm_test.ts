@@ -3,6 +3,7 @@
  * by a NodeDriver, over the in-memory network (and, in the second test, with 2% loss on
  * every link). Every peer must write the source's packets intact and in order.
  */
+import { concatBytes } from "../bytes.ts";
 import * as ed from "@noble/ed25519";
 import { ed25519Signer, ed25519Suite } from "../auth/suite.ts";
 import { channelTag } from "../auth/channel_tag.ts";
@@ -112,17 +113,7 @@ async function runSwarm(loss: number, seed: number) {
     d.stop();
     await d.transport.close();
   }
-  return { input: concat(input), outputs: outputs.map(concat), skips, drivers };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return { input: concatBytes(input), outputs: outputs.map((o) => concatBytes(o)), skips, drivers };
 }
 
 /**

@@ -6,6 +6,8 @@
  */
 import { bunUdpAvailable, openBunUdp } from "./bun_udp.ts";
 import { denoUdpAvailable, openDenoUdp } from "./deno_udp.ts";
+import { Rng } from "../rand.ts";
+import { impair, type Impairment } from "./impair.ts";
 import { openNodeUdp } from "./node_udp.ts";
 import type { BindOptions, Transport } from "./transport.ts";
 
@@ -24,4 +26,25 @@ export async function openUdp(options: BindOptions = {}): Promise<Transport> {
     if ((e as { code?: string })?.code?.startsWith("E")) throw e; // EADDRINUSE and the like
     return openBunUdp(options);
   }
+}
+
+/** A generator seeded from the OS: the programs' randomness (the core only gets it passed in). */
+export function osSeededRng(): Rng {
+  return new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
+}
+
+/**
+ * The socket of a program (`peer`, `source`): bound at `bind:port`, and impaired as the
+ * testing flag `--impair` asks. A message for the user when it cannot be bound.
+ */
+export async function openProgramUdp(
+  o: { readonly bind: string; readonly port: number; readonly impair?: Impairment },
+): Promise<Transport | { readonly error: string }> {
+  let transport: Transport;
+  try {
+    transport = await openUdp({ hostname: o.bind, port: o.port });
+  } catch (e) {
+    return { error: `cannot bind UDP ${o.bind}:${o.port}: ${(e as Error).message}` };
+  }
+  return o.impair ? impair(transport, o.impair, osSeededRng()) : transport;
 }

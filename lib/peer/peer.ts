@@ -12,6 +12,7 @@ import type { AuthSuite } from "../auth/suite.ts";
 import { CatchUpFeed } from "./catch_up.ts";
 import { Playback, type PlaybackOptions } from "../playback/playback.ts";
 import type { Rng } from "../rand.ts";
+import { BLOCK_PAYLOAD } from "../wire/budget.ts";
 import type { Addr, Block, BlockMsg, Msg } from "../wire/messages.ts";
 import { BanList } from "./ban_list.ts";
 import { BlockStore } from "./block_store.ts";
@@ -305,6 +306,14 @@ export class PeerCore implements ProtocolNode {
       downIn,
       full: this.isFull(),
     };
+  }
+
+  /**
+   * Blocks per second in one club at the stream rate of the latest signature block, or at
+   * `fallbackBps` before one came (0 by default).
+   */
+  clubBlocksPerSec(fallbackBps = 0): number {
+    return (this.bitrate || fallbackBps) / (BLOCK_PAYLOAD * 8) / this.clubs;
   }
 
   /** Accounts the time an out-of-club block waited before it was sent or found stale. */

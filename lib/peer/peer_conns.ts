@@ -123,7 +123,7 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
       // The source takes as many members as it pushes each club to; non-members (a thin club,
       // peer_tick.ts downloadFromSource) only as far as `maxUploads` allows.
       const member = m.clubs.includes(m.club);
-      if (p.role === "source" && member && memberUps(p, m.club, false) >= p.cfg.sourcePerClub) {
+      if (p.role === "source" && member && memberUps(p, m.club) >= p.cfg.sourcePerClub) {
         return refuse(p, from, m);
       }
     }
@@ -161,20 +161,17 @@ function memberUp(p: PeerCore, u: UpConn): boolean {
 }
 
 /** True if `addr` is, as far as this node knows, a member of `club`. */
-export function isMember(p: PeerCore, addr: Addr, club: number): boolean {
+function isMember(p: PeerCore, addr: Addr, club: number): boolean {
   return p.directory.get(addr)?.clubs.has(club) ?? false;
 }
 
 /**
- * The source's upload connections of `club` to members of the club (`accepted`: only those
- * the member took). The source's other uploads of a club serve non-members while the club
- * is thin (peer_tick.ts).
+ * The source's upload connections of `club` to members of the club, taken or offered. The
+ * source's other uploads of a club serve non-members while the club is thin (peer_tick.ts).
  */
-export function memberUps(p: PeerCore, club: number, accepted: boolean): number {
+export function memberUps(p: PeerCore, club: number): number {
   let n = 0;
-  for (const u of p.ups.values()) {
-    if (u.club === club && (u.accepted || !accepted) && memberUp(p, u)) n++;
-  }
+  for (const u of p.ups.values()) if (u.club === club && memberUp(p, u)) n++;
   return n;
 }
 

@@ -109,16 +109,13 @@ function queueCatchUp(p: PeerCore, now: number, up: UpConn, seq: number, cls: "b
   p.queue.block(cls, { conn: up, to: up.remote, seq, at: now, catchUp: true });
 }
 
-/** Block size the pace assumes (a full block of TS packets). */
-const PACE_BLOCK_BITS = 1128 * 8;
 /** Stream rate the pace assumes before the first signature block tells the real one. */
 const PACE_DEFAULT_BPS = 2_000_000;
 
 /** One housekeeping tick's share of the paced histories (catch_up.ts). */
 export function feedCatchUps(p: PeerCore, now: number): void {
   if (p.catchUps.size === 0) return;
-  const clubBlocksPerSec = (p.bitrate || PACE_DEFAULT_BPS) / PACE_BLOCK_BITS / p.clubs;
-  const perTick = p.cfg.catchUpPace * clubBlocksPerSec * p.cfg.tickMs / 1000;
+  const perTick = p.cfg.catchUpPace * p.clubBlocksPerSec(PACE_DEFAULT_BPS) * p.cfg.tickMs / 1000;
   p.catchUps.feed(perTick, (up, seq) => queueCatchUp(p, now, up, seq, "bulk"));
 }
 

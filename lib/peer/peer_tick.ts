@@ -4,7 +4,6 @@
  * [0056]-[0058] play out), repair requests, playback.
  */
 import { choosePeer } from "../peer/choose.ts";
-import { BLOCK_PAYLOAD } from "../wire/budget.ts";
 import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
@@ -71,10 +70,9 @@ function checkConnections(p: PeerCore, now: number): void {
 
 /** How long an out-of-club download may stay silent (PeerConfig.idleOutBlocks). */
 function idleOutMs(p: PeerCore): number {
-  const c = p.cfg;
-  if (c.idleOutBlocks <= 0 || !(p.bitrate > 0)) return c.idleOutMs;
-  const blockMs = (BLOCK_PAYLOAD * 8 * p.clubs * 1000) / p.bitrate;
-  return Math.min(c.idleOutMs, Math.max(c.idleOutMinMs, c.idleOutBlocks * blockMs));
+  const c = p.cfg, perSec = p.clubBlocksPerSec();
+  if (c.idleOutBlocks <= 0 || !(perSec > 0)) return c.idleOutMs;
+  return Math.min(c.idleOutMs, Math.max(c.idleOutMinMs, (c.idleOutBlocks * 1000) / perSec));
 }
 
 /**
@@ -139,7 +137,7 @@ export function fillConnections(p: PeerCore, now: number): void {
   const c = p.cfg;
   if (p.role === "source") {
     for (let club = 0; club < p.clubs; club++) {
-      if (memberUps(p, club, false) < c.sourcePerClub) want(p, now, club, "up");
+      if (memberUps(p, club) < c.sourcePerClub) want(p, now, club, "up");
     }
     return;
   }

@@ -28,6 +28,15 @@ export async function handleAnnounce(
   if (a.clubs !== undefined && a.clubs.some((c) => c >= clubs)) {
     return refuse(400, `"clubs" must be club numbers below ${clubs}`);
   }
+  // Peers take an entry with no clubs for the source: only the address that registered the
+  // channel (with the channel's key) may claim that place.
+  const source = view.channel.source;
+  if (a.clubs?.length === 0 && source !== undefined && source !== ip) {
+    return refuse(
+      403,
+      `only the channel's source (the address that registered it) may announce with "clubs": []`,
+    );
+  }
   const now = deps.now();
   let known: PeerRecord | null = view.peers.get(a.peer, now) ?? null;
   if (known === null && a.event === "heartbeat" && a.clubs === undefined) {

@@ -15,6 +15,7 @@ import { isChannelId } from "../lib/channel/channel_id.ts";
 import { Metrics } from "./metrics.ts";
 import { renderHome } from "./page.ts";
 import { randomRng } from "./random.ts";
+import { rateKey } from "./client_key.ts";
 import { RateLimiter, type RateLimitOptions } from "./rate_limit.ts";
 import { handleRegister } from "./registration.ts";
 import { type ChannelStats, channelStats } from "./stats.ts";
@@ -126,7 +127,8 @@ export function createApp(store: KvStore, options: AppOptions = {}): Hono<Tracke
 
   app.use("*", async (c, next) => {
     const path = c.req.path;
-    if (path !== "/healthz" && path !== "/metrics" && !limiter.take(clientIp(c), now())) {
+    const limited = path !== "/healthz" && path !== "/metrics";
+    if (limited && !limiter.take(rateKey(clientIp(c)), now())) {
       metrics.inc("clubcast_tracker_rate_limited_total");
       c.header("Retry-After", "1");
       c.res = c.json({ error: "rate limit: too many requests from this address" }, 429);
@@ -166,7 +168,8 @@ export function createApp(store: KvStore, options: AppOptions = {}): Hono<Tracke
 
   app.put(
     "/c/:channel",
-    async (c) => send(c, await handleRegister(deps, c.req.param("channel"), c.req.raw)),
+    async (c) =>
+      send(c, await handleRegister(deps, c.req.param("channel"), c.req.raw, clientIp(c))),
   );
   app.get("/c/:channel", async (c) => {
     const channel = c.req.param("channel");

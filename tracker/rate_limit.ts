@@ -1,7 +1,11 @@
 /**
- * Per-address rate limiting: a token bucket per remote address, refilled at `rate` requests a
- * second up to `burst`. It is per instance (in memory), which is what matters: it keeps one
- * address from spending an instance's KV budget. Buckets that have refilled are forgotten.
+ * Per-address rate limiting: a token bucket per remote address (per /64 for IPv6, see
+ * client_key.ts), refilled at `rate` requests a second up to `burst`. It is per instance (in
+ * memory), which is what matters: it keeps one address from spending an instance's KV budget.
+ * Memory is bounded by `maxKeys` whatever the traffic: buckets that have refilled are
+ * forgotten first, and if a flood of distinct addresses leaves none refilled, the oldest
+ * buckets are forgotten (their addresses start again with a full burst, the price of the
+ * bound).
  */
 
 /** Rate limit settings; rate 0 turns limiting off. */
@@ -40,6 +44,7 @@ export class RateLimiter {
     let b = this.#buckets.get(key);
     if (b === undefined) {
       if (this.#buckets.size >= this.#maxKeys) this.#sweep(now);
+      if (this.#buckets.size >= this.#maxKeys) this.#evictOldest();
       b = { tokens: this.#burst, at: now };
       this.#buckets.set(key, b);
     } else {
@@ -54,6 +59,18 @@ export class RateLimiter {
   /** Addresses tracked. */
   get size(): number {
     return this.#buckets.size;
+  }
+
+  /**
+   * Forgets the oldest tenth of the buckets (a Map iterates in insertion order), so a flood
+   * of new addresses pays for one sweep per tenth of `maxKeys`, not one per address.
+   */
+  #evictOldest(): void {
+    let n = this.#buckets.size - Math.floor(this.#maxKeys * 0.9);
+    for (const k of this.#buckets.keys()) {
+      if (n-- <= 0) break;
+      this.#buckets.delete(k);
+    }
   }
 
   #sweep(now: number): void {

@@ -27,3 +27,16 @@ Deno.test("memory stays bounded: refilled buckets are swept", () => {
   rl.take("late", 5000);
   assertEquals(rl.size, 1);
 });
+
+Deno.test("memory stays bounded under a flood of distinct addresses that never refill", () => {
+  const rl = new RateLimiter({ rate: 1, burst: 2 }, 1000);
+  let most = 0;
+  for (let i = 0; i < 20_000; i++) {
+    rl.take(`flood-${i}`, 0);
+    rl.take(`flood-${i}`, 0);
+    most = Math.max(most, rl.size);
+  }
+  assert(most <= 1000, `${most} buckets`);
+  // A recent address keeps its (empty) bucket: it is still limited.
+  assert(!rl.take("flood-19999", 0));
+});

@@ -16,6 +16,11 @@ export interface ChannelRecord {
   readonly refreshed: number;
   /** The `ts` of the last accepted registration (source clock); replays must beat it. */
   readonly ts: number;
+  /**
+   * The address the last accepted registration came from: only it may announce with
+   * `clubs: []`, as the source. Absent in records written before this rule (anyone may then).
+   */
+  readonly source?: string;
 }
 
 /** The undealt rest of a channel's club deck, for the club count it was dealt from. */

@@ -2,7 +2,8 @@
  * `PUT /c/{channel}`: a source creates or refreshes its channel. Only the holder of the
  * channel's key can: the body's signature must verify against the key the channel id names
  * (else 403). A `ts` too far from the tracker's clock, or not newer than the last accepted
- * one, is a replay or a stale request (409).
+ * one, is a replay or a stale request (409). The address an accepted registration comes from
+ * becomes the channel's source address: only it may announce as the source (announce.ts).
  */
 import { isChannelId } from "../lib/channel/channel_id.ts";
 import { verifyRegistration } from "../lib/channel/register.ts";
@@ -10,8 +11,13 @@ import { readJson } from "./body.ts";
 import { BAD_CHANNEL, type Deps, refuse, type Reply } from "./deps.ts";
 import { checkRegister } from "./validate.ts";
 
-/** Handles a registration request for `channel`. */
-export async function handleRegister(deps: Deps, channel: string, req: Request): Promise<Reply> {
+/** Handles a registration request for `channel` from the address `ip`. */
+export async function handleRegister(
+  deps: Deps,
+  channel: string,
+  req: Request,
+  ip: string,
+): Promise<Reply> {
   const count = (result: string) =>
     deps.metrics.inc("clubcast_tracker_registrations_total", { result });
   if (!isChannelId(channel)) return refuse(400, BAD_CHANNEL);
@@ -37,7 +43,7 @@ export async function handleRegister(deps: Deps, channel: string, req: Request):
       } s`,
     );
   }
-  const r = await deps.store.register(channel, clubs, ts, now, deps.channelTtlMs);
+  const r = await deps.store.register(channel, clubs, ts, now, deps.channelTtlMs, ip);
   if (r.kind === "stale") {
     count("replayed");
     return refuse(409, `"ts" ${ts} is not newer than the last accepted registration (${r.last})`);

@@ -71,6 +71,7 @@ export class KvStore {
    * Creates or refreshes a channel whose registration is authentic and on time; refuses
    * a `ts` not newer than the last accepted one. A new channel, or a changed club count,
    * starts a fresh deck. Concurrent registrations are serialised by check-and-set.
+   * `source` is the address the registration came from (the source's, from then on).
    */
   async register(
     channel: string,
@@ -78,6 +79,7 @@ export class KvStore {
     ts: number,
     now: number,
     ttlMs: number,
+    source?: string,
   ): Promise<RegisterResult> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const cur = await this.kv.get<ChannelRecord>(channelKey(channel));
@@ -87,6 +89,7 @@ export class KvStore {
         created: cur.value?.created ?? now,
         refreshed: now,
         ts,
+        ...(source === undefined ? {} : { source }),
       };
       const op = this.kv.atomic().check(cur).set(channelKey(channel), record, { expireIn: ttlMs });
       if (cur.value === null || cur.value.clubs !== clubs) {

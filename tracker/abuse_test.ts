@@ -91,7 +91,11 @@ Deno.test("abuse: a replayed registration is refused, also when twenty copies ra
 });
 
 Deno.test("abuse: an announce flood from one address is cut at its burst and writes nothing more", async () => {
-  const t = await startTestTracker({ now: () => NOW, rateLimit: { rate: 50, burst: 100 } });
+  const t = await startTestTracker({
+    now: () => NOW,
+    rateLimit: { rate: 50, burst: 100 },
+    peersPerAddress: 0, // the bound on entries per address has its own test
+  });
   try {
     const { channel, body } = registration(12, NOW);
     await t.call("PUT", `/c/${channel}`, body, "192.0.2.1");
@@ -162,6 +166,38 @@ Deno.test("abuse: only the address that registered a channel may announce as its
     assertEquals((await t.call("PUT", `/c/${channel}`, moved, "192.0.2.50")).status, 200);
     assertEquals((await t.call("POST", url, { ...src, peer: "s2" }, "192.0.2.50")).status, 200);
     assertEquals((await t.call("POST", url, { ...src, peer: "s3" }, "192.0.2.1")).status, 403);
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("abuse: one address cannot fill a swarm with made-up peers", async () => {
+  let now = NOW;
+  const t = await startTestTracker({ now: () => now, rateLimit: { rate: 1000, burst: 2000 } });
+  try {
+    const { channel, body } = registration(12, NOW);
+    await t.call("PUT", `/c/${channel}`, body, "192.0.2.1");
+    const url = `/c/${channel}/announce`;
+    const join = (peer: string, ip: string) =>
+      t.call("POST", url, { peer, port: 1, event: "join" }, ip);
+    const codes: number[] = [];
+    for (let i = 0; i < 100; i++) codes.push((await join(`fake${i}`, "203.0.113.5")).status);
+    assertEquals(codes, [...new Array(64).fill(200), ...new Array(36).fill(403)]);
+    // The same for a /64 of IPv6 addresses.
+    for (let i = 1; i <= 70; i++) await join(`v6-${i}`, `2001:db8:0:9::${i.toString(16)}`);
+    assertEquals((await t.call("GET", `/c/${channel}`)).json.peers, 128);
+    // Its existing entries still heartbeat; other addresses still join.
+    const hb = await t.call(
+      "POST",
+      url,
+      { peer: "fake3", port: 1, event: "heartbeat" },
+      "203.0.113.5",
+    );
+    assertEquals(hb.status, 200);
+    assertEquals((await join("honest", "192.0.2.8")).status, 200);
+    // Once its entries expire (3 intervals), the address may join again.
+    now += 3 * 15_000 + 1;
+    assertEquals((await join("later", "203.0.113.5")).status, 200);
   } finally {
     t.close();
   }

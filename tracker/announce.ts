@@ -47,6 +47,14 @@ export async function handleAnnounce(
   if (known !== null && known.ip !== ip) {
     return refuse(409, `peer id "${a.peer}" is in use from another address; pick another id`);
   }
+  // A new entry: one address may not fill the swarm with made-up peers.
+  const cap = deps.peersPerAddress;
+  if (known === null && a.event !== "leave" && cap > 0 && view.peers.liveFrom(ip, now) >= cap) {
+    return refuse(
+      403,
+      `this address already has ${cap} live peers in the channel; reuse a peer id or wait`,
+    );
+  }
   deps.metrics.inc("clubcast_tracker_announces_total", { event: a.event });
   const you = { ip };
   if (a.event === "leave") {

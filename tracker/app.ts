@@ -32,6 +32,11 @@ export interface AppOptions {
   readonly cacheMs?: number;
   /** Per-address limit (default 50/s, burst 100); rate 0 turns it off. */
   readonly rateLimit?: RateLimitOptions;
+  /**
+   * Most live peer entries one client address (an IPv6 /64) may hold in a channel; 0 for no
+   * bound. Default 64, or no bound when `rateLimit.rate` is 0 (load tests from one machine).
+   */
+  readonly peersPerAddress?: number;
   /** A channel not refreshed for this long is forgotten, ms (default 24 h, minimum 10 min). */
   readonly channelTtlMs?: number;
   /** Largest request body, bytes (default 4096). */
@@ -102,6 +107,11 @@ export function createApp(store: KvStore, options: AppOptions = {}): Hono<Tracke
   if (!Number.isInteger(interval) || interval < 1) throw new RangeError("interval must be >= 1 s");
   if (!(channelTtlMs >= 600_000)) throw new RangeError("channelTtlMs must be >= 10 minutes");
   const metrics = new Metrics();
+  const rateLimit = options.rateLimit ?? { rate: 50, burst: 100 };
+  const peersPerAddress = options.peersPerAddress ?? (rateLimit.rate === 0 ? 0 : 64);
+  if (!Number.isInteger(peersPerAddress) || peersPerAddress < 0) {
+    throw new RangeError("peersPerAddress must be an integer >= 0");
+  }
   const deps: Deps = {
     store,
     cache: new SwarmCache(store, cacheMs, now),
@@ -113,9 +123,10 @@ export function createApp(store: KvStore, options: AppOptions = {}): Hono<Tracke
     maxBody: options.maxBody ?? 4096,
     maxSkewMs: 300_000,
     channelTtlMs,
+    peersPerAddress,
   };
   declareMetrics(metrics, () => deps);
-  const limiter = new RateLimiter(options.rateLimit ?? { rate: 50, burst: 100 });
+  const limiter = new RateLimiter(rateLimit);
   const pageChannels = options.pageChannels ?? 50;
   let home: { at: number; list: ChannelStats[]; more: boolean } | null = null;
 

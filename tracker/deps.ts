@@ -24,6 +24,8 @@ export interface Deps {
   readonly maxSkewMs: number;
   /** A channel not refreshed for this long is forgotten, ms. */
   readonly channelTtlMs: number;
+  /** Most live entries one client address (IPv6: /64) may have in a channel; 0: no bound. */
+  readonly peersPerAddress: number;
 }
 
 /** A handler's answer: a JSON value, or JSON text already built. */

@@ -12,7 +12,7 @@ export interface TrackerConfig {
   readonly kv: string;
   /** Heartbeat interval, seconds. */
   readonly interval: number;
-  /** Requests per second per address; 0 turns rate limiting off. */
+  /** Requests per second per address; 0 turns the per-address limits off. */
   readonly rate: number;
 }
 
@@ -37,8 +37,9 @@ Usage: deno task tracker [flags]
                    DENO_KV_ACCESS_TOKEN)
   --interval S     heartbeat interval in seconds that peers are told (default 15); a peer is
                    dropped 3 intervals after its last announce
-  --rate R         requests per second allowed per client address, burst 2R (default 50;
-                   0 turns the limit off)
+  --rate R         requests per second allowed per client address (IPv6: per /64), burst 2R
+                   (default 50); each address may also hold at most 64 live peers per
+                   channel. 0 turns both limits off (load tests from one machine)
   --help           show this text
 
 API: docs/tracker-api.md`;

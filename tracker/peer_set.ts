@@ -6,6 +6,7 @@
  * of an announce.
  */
 import type { Rng } from "../lib/rand.ts";
+import { rateKey } from "./client_key.ts";
 import type { PeerRecord } from "./records.ts";
 
 /** A set of peer records keyed by peer id, with O(k) random sampling. */
@@ -13,6 +14,8 @@ export class PeerSet {
   #list: PeerRecord[] = [];
   #json: (string | null)[] = [];
   #index = new Map<string, number>();
+  /** Peer ids by client (rateKey of their address), for the per-address bound. */
+  #byClient = new Map<string, Set<string>>();
 
   /** A set holding `records` (later duplicates win). */
   constructor(records: Iterable<PeerRecord> = []) {
@@ -40,15 +43,42 @@ export class PeerSet {
       this.#list.push(record);
       this.#json.push(null);
     } else {
+      if (this.#list[i].ip !== record.ip) this.#unclient(this.#list[i]);
       this.#list[i] = record;
       this.#json[i] = null;
     }
+    const key = rateKey(record.ip);
+    let ids = this.#byClient.get(key);
+    if (ids === undefined) this.#byClient.set(key, ids = new Set());
+    ids.add(record.peer);
+  }
+
+  /**
+   * Live entries announced from the client of address `ip` (its IPv6 /64): what the tracker
+   * bounds, so that one address cannot fill a swarm with made-up peers. Costs O(its entries).
+   */
+  liveFrom(ip: string, now: number): number {
+    const ids = this.#byClient.get(rateKey(ip));
+    if (ids === undefined) return 0;
+    for (const id of [...ids]) {
+      const i = this.#index.get(id);
+      if (i !== undefined && this.#list[i].deadline <= now) this.delete(id);
+    }
+    return ids.size;
+  }
+
+  #unclient(r: PeerRecord): void {
+    const key = rateKey(r.ip);
+    const ids = this.#byClient.get(key);
+    ids?.delete(r.peer);
+    if (ids?.size === 0) this.#byClient.delete(key);
   }
 
   /** Removes a peer; true if it was held. */
   delete(peer: string): boolean {
     const i = this.#index.get(peer);
     if (i === undefined) return false;
+    this.#unclient(this.#list[i]);
     const last = this.#list.pop()!;
     const lastJson = this.#json.pop()!;
     this.#index.delete(peer);

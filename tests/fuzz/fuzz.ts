@@ -91,6 +91,8 @@ export interface FuzzReport {
   /** Times the peer was rebuilt after an allowed change. */
   readonly rebuilds: number;
   readonly samples: readonly Sample[];
+  /** The five slowest datagrams (detail: their handling time, µs), to replay and explain. */
+  readonly slowest: readonly Sample[];
 }
 
 const OUTCOMES: Outcome[] = [
@@ -133,6 +135,7 @@ export function runFuzz(o: FuzzOptions): FuzzReport {
   const delivered: Record<string, number> = {};
   const costs = new Float64Array(o.runs);
   const samples: Sample[] = [];
+  const slowest: (Sample & { us: number })[] = [];
   let exceptions = 0, displaced = 0, rebuilds = 0, strangerIn = 0, strangerOut = 0;
   let world = buildWorld(scenario, o.seed);
   let baseline = snapshot(world.core, 0, hi, [], WATCHED);
@@ -224,6 +227,12 @@ export function runFuzz(o: FuzzOptions): FuzzReport {
     }
     outcomes[outcome]++;
     costSum[outcome] += dt;
+    if (slowest.length < 5 || dt > slowest[slowest.length - 1].us) {
+      const detail = `${round(dt)} µs`;
+      slowest.push({ run, outcome, from, ops: f.ops, hex: hex(f.bytes), detail, us: dt });
+      slowest.sort((a, b) => b.us - a.us);
+      slowest.length = Math.min(slowest.length, 5);
+    }
     world.events = [];
     if (parts.length > 0 || outcome === "violation") {
       // Back to the baseline: an identical peer built from the same script.
@@ -260,6 +269,7 @@ export function runFuzz(o: FuzzOptions): FuzzReport {
     strangerBytes: { in: strangerIn, out: strangerOut },
     rebuilds,
     samples,
+    slowest: slowest.map(({ us: _, ...s }) => s),
   };
 }
 

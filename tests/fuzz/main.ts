@@ -69,6 +69,9 @@ function main(args: string[]): number {
       `  peer rebuilt ${report.rebuilds} times after an allowed change`,
   );
   for (const s of report.samples) console.log(`  ${s.outcome} #${s.run}: ${s.detail} (${s.ops})`);
+  for (const s of report.slowest) {
+    console.log(`  slow #${s.run}: ${s.detail}, ${s.outcome} (${s.ops.join(", ")})`);
+  }
   if (values.json) console.log(JSON.stringify({ ...report, wallS }));
   return report.exceptions === 0 && report.violations === 0 ? 0 : 1;
 }

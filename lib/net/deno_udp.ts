@@ -1,10 +1,12 @@
 /**
  * The Deno UDP adapter (Deno.listenDatagram; needs `--unstable-net`). Sends are fired
  * without awaiting each one (their failures are counted), and one receive loop hands every
- * datagram to the handler.
+ * datagram to the handler. Where FFI is permitted on Linux, the socket's buffers are raised
+ * to 4 MB as node_udp.ts does (sock_buffer.ts); `recvBufferBytes` says what was granted.
  */
 import type { Addr } from "../wire/messages.ts";
 import { formatAddr, parseAddr } from "./addr.ts";
+import { growDenoUdpBuffers } from "./sock_buffer.ts";
 import {
   type BindOptions,
   newStats,
@@ -15,6 +17,8 @@ import {
 
 /** Bytes read per datagram: more than any valid one (1200), less than 64 KB. */
 const RECEIVE_BUFFER = 2048;
+/** Socket buffer asked for, as node_udp.ts's RECV_BUFFER_ASK: about 3,000 full datagrams. */
+const SOCKET_BUFFER_ASK = 4 * 1024 * 1024;
 
 /** True when this runtime can open a Deno UDP socket. */
 export function denoUdpAvailable(): boolean {
@@ -38,6 +42,8 @@ export function openDenoUdp(options: BindOptions = {}): Promise<Transport> {
 class DenoUdp implements Transport {
   readonly local: Addr;
   readonly stats: TransportStats = newStats();
+  /** Bytes of socket receive buffer granted; 0 when the default could not be changed. */
+  readonly recvBufferBytes: number;
   readonly #conn: Deno.DatagramConn;
   #handler: ReceiveHandler | undefined;
   #closed = false;
@@ -47,6 +53,7 @@ class DenoUdp implements Transport {
     this.#conn = conn;
     const a = conn.addr as Deno.NetAddr;
     this.local = formatAddr(a.hostname, a.port);
+    this.recvBufferBytes = growDenoUdpBuffers(a.port, a.hostname.includes(":"), SOCKET_BUFFER_ASK);
     this.#loop = this.#receiveLoop();
   }
 

@@ -30,7 +30,8 @@ export interface DriverOptions {
   readonly maxBps?: number;
   /**
    * Asked about every decoded message; when it returns a promise, that message reaches the
-   * node only once it settles (native signature checks: lib/net/native_verify.ts).
+   * node only once it settles (native signature checks: lib/net/native_verify.ts), and so do
+   * the same sender's later messages, which keep their order.
    */
   readonly gate?: (msg: Msg) => Promise<void> | undefined;
 }
@@ -79,6 +80,8 @@ export class NodeDriver {
   readonly #clock: () => number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
+  /** Per sender, messages waiting for the gate (or behind one that does), in arrival order. */
+  readonly #held = new Map<Addr, { msg: Msg; ready: boolean }[]>();
   #running = false;
   /** Upload pacing: a token bucket in bytes, refilled at maxBps / 8 per second. */
   #tokens = 0;
@@ -117,6 +120,7 @@ export class NodeDriver {
   /** Stops the timer and ignores later datagrams (the transport stays open). */
   stop(): void {
     this.#running = false;
+    this.#held.clear();
     this.transport.onReceive(() => {});
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -140,8 +144,29 @@ export class NodeDriver {
       return;
     }
     const waitFor = this.#o.gate?.(r.msg);
-    if (waitFor) void waitFor.then(() => this.#deliver(from, r.msg));
-    else this.#deliver(from, r.msg);
+    const queue = this.#held.get(from);
+    if (!waitFor && !queue) return this.#deliver(from, r.msg);
+    // A sender's messages reach the node in the order they came: one held back by the gate
+    // holds back the later ones of the same sender (others pass). Out of order, a block's
+    // connection counter would read as a lost datagram, and enough such "losses" drop the
+    // connection: a peer relaying a few thousand blocks a second lost its upstream to this.
+    const item = { msg: r.msg, ready: !waitFor };
+    if (queue) queue.push(item);
+    else this.#held.set(from, [item]);
+    if (waitFor) {
+      void waitFor.then(() => {
+        item.ready = true;
+        this.#release(from);
+      });
+    }
+  }
+
+  /** Delivers a sender's held messages from the front, up to the first still waiting. */
+  #release(from: Addr): void {
+    const queue = this.#held.get(from);
+    if (!queue) return;
+    while (queue.length > 0 && queue[0].ready) this.#deliver(from, queue.shift()!.msg);
+    if (queue.length === 0) this.#held.delete(from);
   }
 
   #deliver(from: Addr, msg: Msg): void {

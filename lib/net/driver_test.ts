@@ -162,7 +162,7 @@ Deno.test("driver: an upload cap spreads a backlog out, and sends it all", async
   await probe.close();
 });
 
-Deno.test("driver: a gate holds a message back until its promise settles, others pass", async () => {
+Deno.test("driver: a gate holds a message and its sender's later ones, in order; others pass", async () => {
   const net = new MemoryNetwork();
   const node = new EchoNode();
   let release = () => {};
@@ -172,16 +172,20 @@ Deno.test("driver: a gate holds a message back until its promise settles, others
     gate: (msg) => (msg.t === "ping" && msg.nonce === 1 ? held : undefined),
   });
   const probe = await net.open();
+  const other = await net.open();
   driver.start();
   probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1 }));
   probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
+  other.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 3 }));
   await waitFor(() => node.seen.length === 1);
   await new Promise((r) => setTimeout(r, 20));
-  assertEquals(node.seen.map((s) => s.msg.t === "ping" && s.msg.nonce), [2]);
+  const nonces = () => node.seen.map((s) => s.msg.t === "ping" && s.msg.nonce);
+  assertEquals(nonces(), [3]);
   release();
-  await waitFor(() => node.seen.length === 2);
-  assertEquals(node.seen.map((s) => s.msg.t === "ping" && s.msg.nonce), [2, 1]);
+  await waitFor(() => node.seen.length === 3);
+  assertEquals(nonces(), [3, 1, 2]);
   driver.stop();
   await driver.transport.close();
   await probe.close();
+  await other.close();
 });

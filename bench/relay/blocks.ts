@@ -1,0 +1,137 @@
+/**
+ * Real signed blocks of a channel, made fast for the relay benchmark's sender: the same
+ * leaves, Merkle roots and batch signatures as the source's (lib/auth), but with the
+ * runtime's native sha256 and ed25519 (node:crypto), so that a sender can make tens of
+ * thousands a second before a trial instead of spending its trial doing so.
+ *
+ * The stream has `clubs` clubs (seq % clubs) and batches of `batch` data blocks closed by an
+ * auth block, as lib/source/batcher.ts lays them out. A trial's datagrams are every block,
+ * each on its own club's connection (`club` = seq % clubs, a packet counter per club), as
+ * the source pushes them to a peer that is a member of every club; each has a send time at
+ * the trial's rate and a srcTime equal to its planned send time.
+ */
+import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { Buffer } from "node:buffer";
+import { batchMessage } from "../../lib/auth/batch_sig.ts";
+import { channelTag } from "../../lib/auth/channel_tag.ts";
+import { merkleRoot } from "../../lib/auth/merkle.ts";
+import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
+import { encodeDatagram } from "../../lib/wire/codec.ts";
+import type { AuthBlock, Block, DataBlock } from "../../lib/wire/messages.ts";
+
+const LEAF_PREFIX = Buffer.from([0x00, ...new TextEncoder().encode("clubcast/leaf/v1")]);
+
+/** A channel key pair with a native signer. */
+export interface StreamKey {
+  readonly publicKey: Uint8Array;
+  readonly tag: number;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** A fresh ed25519 channel key. */
+export function newStreamKey(): StreamKey {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const x = (publicKey.export({ format: "jwk" }) as { x: string }).x;
+  const raw = new Uint8Array(Buffer.from(x, "base64url"));
+  const key: KeyObject = privateKey;
+  return {
+    publicKey: raw,
+    tag: channelTag(raw),
+    sign: (m) => new Uint8Array(sign(null, m, key)),
+  };
+}
+
+/** The leaf of lib/auth/merkle.ts's leafHash, computed with node:crypto. */
+export function nativeLeaf(tag: number, block: DataBlock): Uint8Array {
+  const head = Buffer.alloc(20);
+  head.writeUInt32BE(tag, 0);
+  head.writeUInt32BE(Math.floor(block.seq / 2 ** 32), 4);
+  head.writeUInt32BE(block.seq >>> 0, 8);
+  head.writeUInt32BE(Math.floor(block.srcTime / 2 ** 32), 12);
+  head.writeUInt32BE(block.srcTime >>> 0, 16);
+  return new Uint8Array(
+    createHash("sha256").update(LEAF_PREFIX).update(head).update(block.payload).digest(),
+  );
+}
+
+/** Settings of a {@link ClubStream}. */
+export interface ClubStreamOptions {
+  readonly key: StreamKey;
+  /** Clubs of the swarm (seq % clubs is a block's club). */
+  readonly clubs: number;
+  /** Data blocks per batch (the source's default is 12). */
+  readonly batch: number;
+}
+
+/** One trial: datagrams in send order and when each is due, ms after the trial starts. */
+export interface Trial {
+  readonly datagrams: Uint8Array[];
+  readonly dueMs: Float64Array;
+}
+
+/** Makes consecutive trials of one channel's stream; seqs and connection counters go on. */
+export class ClubStream {
+  readonly #o: ClubStreamOptions;
+  #seq = 0;
+  readonly #n: number[];
+  readonly #payload: Uint8Array;
+
+  /** A stream starting at seq 0. */
+  constructor(o: ClubStreamOptions) {
+    if (!(o.clubs >= 2)) throw new RangeError("at least 2 clubs");
+    this.#o = o;
+    this.#n = new Array(o.clubs).fill(0);
+    // A full block of TS-aligned bytes; its content does not matter to a relay.
+    this.#payload = new Uint8Array(BLOCK_PAYLOAD).map((_, i) => (i * 31 + 7) & 0xff);
+  }
+
+  /** The next seq to be made. */
+  get nextSeq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * The datagrams of the next `durationMs` at `rate` datagrams per second, whole batches,
+   * with srcTimes starting at `srcTime0` (ms on the sender's clock).
+   */
+  trial(rate: number, durationMs: number, srcTime0: number): Trial {
+    const { key, clubs, batch } = this.#o;
+    const want = Math.max(1, Math.round(rate * durationMs / 1000));
+    const datagrams: Uint8Array[] = [];
+    const due: number[] = [];
+    while (datagrams.length < want) {
+      const first = this.#seq;
+      const leaves: Uint8Array[] = [];
+      const blocks: Block[] = [];
+      let srcTime = 0;
+      for (let j = 0; j < batch; j++) {
+        const seq = first + j;
+        // srcTime: when the block is due to be sent, as a source cuts in real time.
+        srcTime = Math.floor(srcTime0 + (datagrams.length + j) * 1000 / rate);
+        const block: DataBlock = { kind: "data", seq, srcTime, payload: this.#payload };
+        leaves.push(nativeLeaf(key.tag, block));
+        blocks.push(block);
+      }
+      const header = { seq: first + batch, srcTime, count: batch, bitrate: 0, threshold: 800 };
+      const bitrate = Math.round(rate * BLOCK_PAYLOAD * 8 * batch / (batch + 1));
+      const h = { ...header, bitrate };
+      const sig = key.sign(batchMessage(key.tag, h, merkleRoot(leaves)));
+      const auth: AuthBlock = { kind: "auth", ...h, leaves, sig };
+      blocks.push(auth);
+      this.#seq = first + batch + 1;
+      for (const b of blocks) {
+        const club = b.seq % clubs;
+        due.push(datagrams.length * 1000 / rate);
+        datagrams.push(encodeDatagram(key.tag, {
+          t: "block",
+          club,
+          hop: 0,
+          n: this.#n[club]++,
+          repair: false,
+          block: b,
+        }));
+      }
+    }
+    return { datagrams, dueMs: Float64Array.from(due) };
+  }
+}

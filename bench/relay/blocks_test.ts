@@ -1,0 +1,39 @@
+import { assert, assertEquals } from "../../lib/testing.ts";
+import { BlockAuthenticator } from "../../lib/auth/authenticator.ts";
+import { leafHash } from "../../lib/auth/merkle.ts";
+import { ed25519Suite } from "../../lib/auth/suite.ts";
+import { decodeDatagram } from "../../lib/wire/codec.ts";
+import { ClubStream, nativeLeaf, newStreamKey } from "./blocks.ts";
+
+Deno.test("nativeLeaf equals lib/auth's leafHash", () => {
+  const payload = new Uint8Array(1128).map((_, i) => i & 0xff);
+  for (const [seq, srcTime] of [[0, 0], [7, 1_700_000_000_123], [2 ** 33 + 5, 99]]) {
+    const b = { kind: "data" as const, seq, srcTime, payload };
+    assertEquals(nativeLeaf(0xdeadbeef, b), leafHash(0xdeadbeef, b));
+  }
+});
+
+Deno.test("a trial is every block on its club's connection, all verifying", () => {
+  const key = newStreamKey();
+  const s = new ClubStream({ key, clubs: 2, batch: 12 });
+  const t = s.trial(1000, 100, 5000);
+  // 100 ms at 1000/s: at least 100 datagrams, whole batches of 12 data blocks + 1 auth.
+  assert(t.datagrams.length >= 100 && t.datagrams.length % 13 === 0, `${t.datagrams.length}`);
+  assertEquals(t.dueMs[1] - t.dueMs[0], 1);
+  const auth = new BlockAuthenticator(ed25519Suite(key.publicKey));
+  let verified = 0, seq = 0;
+  const ns = [-1, -1];
+  for (const d of t.datagrams) {
+    const r = decodeDatagram(d);
+    assert(r.ok && r.tag === key.tag && r.msg.t === "block");
+    if (!r.ok || r.msg.t !== "block") continue;
+    const b = r.msg.block;
+    assertEquals([b.seq, r.msg.club], [seq++, b.seq % 2]);
+    assertEquals(r.msg.n, ns[r.msg.club] + 1);
+    ns[r.msg.club] = r.msg.n;
+    assert(b.srcTime >= 5000 && b.srcTime < 5200);
+    verified += auth.offer(b, "x").ready.length;
+  }
+  assertEquals(verified, t.datagrams.length);
+  assertEquals(s.nextSeq, t.datagrams.length);
+});

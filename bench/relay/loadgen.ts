@@ -1,0 +1,285 @@
+/**
+ * The relay benchmark's load generator, run under Bun (`bun run`), pinned to its own core by
+ * the orchestrator (relay_bench.ts). Bun's `sendMany` sends a batch of datagrams per call,
+ * so this process stays well ahead of any forwarder it measures. Two sockets: `tx` is the
+ * sender (the peer's in-club upstream, the channel's source), `rx` the receiver (an in-club
+ * downstream of the peer) that counts what arrives.
+ *
+ * Prints `ready {"tx","rx","key"}`; then for each stdin line `run echo|relay <addr> <pid>`
+ * runs a ramp of trials against the forwarder at <addr> (process <pid>, whose CPU it reads
+ * from /proc) and prints `result <json>`. Exits when stdin closes.
+ */
+import dgram from "node:dgram";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { decodeDatagram, encodeDatagram } from "../../lib/wire/codec.ts";
+import type { Msg } from "../../lib/wire/messages.ts";
+import { parseAddr } from "../../lib/net/addr.ts";
+import { cpuSeconds } from "../lib/proc.ts";
+import { round } from "../lib/stats.ts";
+import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
+import { peak, rampRates, saturated, type TrialResult } from "./ramp.ts";
+
+interface BunSock {
+  readonly port: number;
+  send(data: Uint8Array, port: number, address: string): boolean;
+  sendMany(packets: (Uint8Array | number | string)[]): number;
+}
+interface BunUdp {
+  udpSocket(o: {
+    hostname: string;
+    port?: number;
+    binaryType?: "uint8array";
+    socket: { data(s: BunSock, data: Uint8Array, port: number, address: string): void };
+  }): Promise<BunSock>;
+}
+const bun = (globalThis as { Bun?: BunUdp }).Bun;
+if (!bun) throw new TypeError("run the load generator under Bun: bun run bench/relay/loadgen.ts");
+
+const { values: v } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    "trial-ms": { type: "string", default: "2000" },
+    start: { type: "string", default: "2000" },
+    factor: { type: "string", default: "1.25" },
+    max: { type: "string", default: "250000" },
+    /** Each rate this many times (a steady load to profile). */
+    repeat: { type: "string", default: "1" },
+    /** Datagrams per second of a warm-up trial before the ramp (a new peer's code is cold). */
+    warmup: { type: "string", default: "1000" },
+  },
+});
+const TRIAL_MS = Number(v["trial-ms"]);
+const WARM_MS = TRIAL_MS / 4;
+const RATES = rampRates(Number(v.start), Number(v.factor), Number(v.max))
+  .flatMap((r) => Array<number>(Number(v.repeat)).fill(r));
+const WARMUP = Number(v.warmup);
+const BATCH = 64;
+
+const key = newStreamKey();
+const CLUBS = [0, 1];
+const stream = new ClubStream({ key, clubs: CLUBS.length, batch: 12 });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Receiver state: counting window and connection flags. */
+let windowFrom = Infinity, windowTo = -Infinity, counted = 0;
+/** Clubs whose upload (sender to peer) and download (peer to receiver) are open. */
+const txUp = new Set<number>(), rxUp = new Set<number>();
+let peerAddr: string | undefined;
+const drops: string[] = [];
+const connected = () => txUp.size === CLUBS.length && rxUp.size === CLUBS.length;
+/**
+ * Control messages from the peer. The sender behaves as the channel's source: it takes the
+ * peer's own requests to download a club (the peer asks the source again after dropping its
+ * upstream), and ignores the rest; the receiver only tracks its downloads.
+ */
+const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: string) => {
+  const r = decodeDatagram(bytes);
+  if (!r.ok) return;
+  const m = r.msg;
+  if (process.env.LOADGEN_DEBUG && (m.t === "accept" || m.t === "drop" || m.t === "connect")) {
+    console.error(`${isTx ? "tx" : "rx"} ${m.t} club ${m.club} ${m.dir}`);
+  }
+  if (m.t !== "accept" && m.t !== "drop" && m.t !== "connect") return;
+  if (!CLUBS.includes(m.club)) return;
+  if (isTx) {
+    if (m.t === "accept" && m.dir === "up") txUp.add(m.club);
+    if (m.t === "drop" && m.dir === "down") {
+      txUp.delete(m.club);
+      drops.push("upstream");
+    }
+    if (m.t === "connect" && m.dir === "down") {
+      tx.send(encodeDatagram(key.tag, { t: "accept", club: m.club, dir: "down" }), port, address);
+      txUp.add(m.club);
+    }
+  } else {
+    if (m.t === "accept" && m.dir === "down") rxUp.add(m.club);
+    if (m.t === "drop" && m.dir === "up") {
+      rxUp.delete(m.club);
+      drops.push("downstream");
+    }
+  }
+};
+// The receiver: node:dgram, for its large receive buffer (Bun.udpSocket has no way to ask),
+// so bursts from the forwarder are not lost here while this process is busy sending.
+const rxSock = dgram.createSocket("udp4");
+await new Promise<void>((r) => rxSock.bind(0, "127.0.0.1", r));
+rxSock.setRecvBufferSize(4 * 1024 * 1024);
+rxSock.on("message", (data: Uint8Array) => {
+  // Only a block datagram is a CBOR array of 8 (lib/wire/layout.ts): counted, not decoded.
+  if (data[0] === 0x88) {
+    const now = performance.now();
+    if (now >= windowFrom && now < windowTo) counted++;
+  } else onControl(data, false, 0, "");
+});
+const rx: BunSock = {
+  port: rxSock.address().port,
+  send: (data, port, address) => (rxSock.send(data, port, address), true),
+  sendMany: () => 0,
+};
+const tx = await bun.udpSocket({
+  hostname: "127.0.0.1",
+  binaryType: "uint8array",
+  socket: { data: (_s, data, port, address) => onControl(data, true, port, address) },
+});
+const txAddr = `127.0.0.1:${tx.port}`, rxAddr = `127.0.0.1:${rx.port}`;
+const send = (s: BunSock, to: string, msg: Msg) => {
+  const hp = parseAddr(to)!;
+  s.send(encodeDatagram(key.tag, msg), hp.port, hp.hostname);
+};
+
+/** The receiver's keep-alives to the peer it downloads from (the core's timeout is 1.2 s). */
+/** Asks the peer for every connection not open yet. */
+function askPeer(peer: string): void {
+  for (const club of CLUBS) {
+    if (!txUp.has(club)) send(tx, peer, { t: "connect", club, dir: "up", clubs: [], have: null });
+    if (!rxUp.has(club)) {
+      send(rx, peer, { t: "connect", club, dir: "down", clubs: CLUBS, have: null });
+    }
+  }
+}
+
+// The receiver's keep-alives (the core's timeout is 1.2 s); a connection lost mid-trial is
+// asked for again at once, as a real upstream or downstream would.
+setInterval(() => {
+  if (!peerAddr) return;
+  for (const club of rxUp) send(rx, peerAddr, { t: "keepalive", club, lead: true });
+  if (!connected()) askPeer(peerAddr);
+}, 200);
+
+/** Opens the sender's uploads and the receiver's downloads with the peer. */
+async function connectRelay(peer: string): Promise<boolean> {
+  for (let i = 0; i < 30 && !connected(); i++) {
+    askPeer(peer);
+    await sleep(100);
+  }
+  return connected();
+}
+
+/** Sends a trial's datagrams on time and counts arrivals in the window; returns its result. */
+async function runTrial(t: Trial, offered: number, to: string, pid: number): Promise<TrialResult> {
+  const hp = parseAddr(to)!;
+  const n = t.datagrams.length;
+  counted = 0;
+  const t0 = performance.now();
+  windowFrom = t0 + WARM_MS;
+  windowTo = t0 + TRIAL_MS;
+  let cpuFrom: number | null = null, cpuTo: number | null = null;
+  let gen0 = process.cpuUsage(), gen1 = gen0;
+  let sent = 0, sentInWindow = 0, i = 0;
+  const packets: (Uint8Array | number | string)[] = [];
+  while (i < n) {
+    const now = performance.now();
+    if (cpuFrom === null && now >= windowFrom) {
+      cpuFrom = cpuSeconds(pid);
+      gen0 = process.cpuUsage();
+      sentInWindow = sent;
+    }
+    // Everything due goes out now, in batches; then a timer tick (about 1 ms): sending in
+    // millisecond slices keeps this loop cheap next to the forwarder it measures.
+    const at = now - t0;
+    while (i < n && t.dueMs[i] <= at) {
+      let j = i;
+      while (j < n && j - i < BATCH && t.dueMs[j] <= at) j++;
+      packets.length = 0;
+      for (let k = i; k < j; k++) packets.push(t.datagrams[k], hp.port, hp.hostname);
+      sent += tx.sendMany(packets);
+      i = j;
+    }
+    await sleep(1);
+  }
+  while (performance.now() < windowTo) await sleep(1);
+  cpuTo = cpuSeconds(pid);
+  gen1 = process.cpuUsage();
+  const secs = (TRIAL_MS - WARM_MS) / 1000;
+  const genCpu = (gen1.user - gen0.user + gen1.system - gen0.system) / 1e6;
+  return {
+    offered,
+    sent: Math.round((sent - sentInWindow) / secs),
+    delivered: Math.round(counted / secs),
+    fwdCpuPct: cpuFrom === null || cpuTo === null ? null : round((cpuTo - cpuFrom) / secs * 100, 1),
+    genCpuPct: round(genCpu / secs * 100, 1),
+  };
+}
+
+/** A ramp against one forwarder. */
+async function ramp(mode: string, to: string, pid: number) {
+  const trials: TrialResult[] = [];
+  let echoPool: Trial | undefined;
+  let perDatagramMs = 0.03;
+  let reconnects = 0;
+  let warm: TrialResult | undefined;
+  const plan = WARMUP > 0 ? [WARMUP, ...RATES] : RATES;
+  for (let step = 0; step < plan.length; step++) {
+    const rate = plan[step];
+    const warming = WARMUP > 0 && step === 0;
+    let t: Trial;
+    if (mode === "echo") {
+      echoPool ??= stream.trial(20_000, 1000, Date.now());
+      const k = Math.round(rate * TRIAL_MS / 1000);
+      const datagrams = Array.from({ length: k }, (_, i) => echoPool!.datagrams[i % 20_000]);
+      t = { datagrams, dueMs: Float64Array.from({ length: k }, (_, i) => i * 1000 / rate) };
+    } else {
+      // srcTime is when each block is due: plan the start after the generation.
+      const k = rate * TRIAL_MS / 1000;
+      const g0 = Date.now();
+      const start = g0 + k * perDatagramMs + 100;
+      t = stream.trial(rate, TRIAL_MS, start);
+      perDatagramMs = Math.max(0.005, (Date.now() - g0) / t.datagrams.length * 1.2);
+      if (!connected()) {
+        reconnects++;
+        if (!await connectRelay(to)) {
+          trials.push({ offered: rate, sent: 0, delivered: 0, fwdCpuPct: null, genCpuPct: 0 });
+          if (saturated(trials)) break;
+          continue;
+        }
+      }
+      await sleep(Math.max(0, start - Date.now()));
+    }
+    const result = await runTrial(t, rate, to, pid);
+    if (warming) warm = result;
+    else trials.push(result);
+    await sleep(400); // the forwarder's backlog drains
+    if (saturated(trials)) break;
+  }
+  const best = peak(trials);
+  return {
+    mode,
+    capacity: best?.delivered ?? 0,
+    atOffered: best?.offered,
+    reconnects,
+    upstreamDrops: drops.filter((d) => d === "upstream").length,
+    downstreamDrops: drops.filter((d) => d === "downstream").length,
+    warmup: warm,
+    trials,
+  };
+}
+
+console.log(`ready ${JSON.stringify({ tx: txAddr, rx: rxAddr, key: toHex(key.publicKey) })}`);
+
+function toHex(b: Uint8Array): string {
+  return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+let buf = "";
+let busy = Promise.resolve();
+process.stdin.on("data", (chunk: Uint8Array | string) => {
+  buf += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+  for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+    const [cmd, mode, to, pid] = buf.slice(0, i).trim().split(" ");
+    buf = buf.slice(i + 1);
+    if (cmd !== "run") continue;
+    busy = busy.then(async () => {
+      txUp.clear();
+      rxUp.clear();
+      peerAddr = mode === "relay" ? to : undefined;
+      drops.length = 0;
+      if (mode === "relay" && !await connectRelay(to)) {
+        console.log(`result ${JSON.stringify({ mode, error: "the peer did not accept" })}`);
+        return;
+      }
+      console.log(`result ${JSON.stringify(await ramp(mode, to, Number(pid)))}`);
+    });
+  }
+});
+process.stdin.on("end", () => void busy.then(() => process.exit(0)));

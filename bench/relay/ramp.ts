@@ -1,0 +1,46 @@
+/**
+ * The relay benchmark's search for saturation: trials at rising offered rates, each one's
+ * delivered rate counted at the receiver; the capacity is the most delivered per second in
+ * any trial. Past saturation a forwarder delivers less (its socket overflows, and a peer
+ * also sheds connections), so the ramp stops after `misses` trials in a row below
+ * `okFraction` of what was offered.
+ */
+
+/** What one trial measured. */
+export interface TrialResult {
+  /** Offered datagrams per second. */
+  readonly offered: number;
+  /** Datagrams the sender really sent per second (it can fall behind). */
+  readonly sent: number;
+  /** Datagrams per second that reached the receiver in the measured window. */
+  readonly delivered: number;
+  /** Forwarder CPU in the measured window, percent of one core (null without /proc). */
+  readonly fwdCpuPct: number | null;
+  /** The load generator's own CPU, percent of one core. */
+  readonly genCpuPct: number;
+}
+
+/** The rates a ramp offers: from `start`, times `factor`, up to `max` (rounded). */
+export function rampRates(start: number, factor: number, max: number): number[] {
+  if (!(start > 0) || !(factor > 1) || !(max >= start)) throw new RangeError("bad ramp");
+  const out: number[] = [];
+  for (let r = start; r <= max * 1.0001; r *= factor) out.push(Math.round(r));
+  return out;
+}
+
+/** True when the ramp should stop: the last `misses` trials delivered < okFraction. */
+export function saturated(
+  trials: readonly TrialResult[],
+  okFraction = 0.9,
+  misses = 2,
+): boolean {
+  if (trials.length < misses) return false;
+  return trials.slice(-misses).every((t) => t.delivered < okFraction * t.offered);
+}
+
+/** The trial that delivered the most (the capacity), or undefined for none. */
+export function peak(trials: readonly TrialResult[]): TrialResult | undefined {
+  let best: TrialResult | undefined;
+  for (const t of trials) if (!best || t.delivered > best.delivered) best = t;
+  return best;
+}

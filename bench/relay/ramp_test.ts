@@ -1,0 +1,24 @@
+import { assertEquals } from "../../lib/testing.ts";
+import { peak, rampRates, saturated, type TrialResult } from "./ramp.ts";
+
+const t = (offered: number, delivered: number): TrialResult => ({
+  offered,
+  sent: offered,
+  delivered,
+  fwdCpuPct: null,
+  genCpuPct: 0,
+});
+
+Deno.test("rampRates is geometric and includes the top", () => {
+  assertEquals(rampRates(1000, 2, 8000), [1000, 2000, 4000, 8000]);
+  assertEquals(rampRates(1000, 1.5, 3000), [1000, 1500, 2250]);
+});
+
+Deno.test("saturated after two short trials in a row, peak is the most delivered", () => {
+  const trials = [t(1000, 1000), t(2000, 1990), t(4000, 3000)];
+  assertEquals(saturated(trials), false);
+  trials.push(t(8000, 2500));
+  assertEquals(saturated(trials), true);
+  assertEquals(peak(trials)?.delivered, 3000);
+  assertEquals(peak([]), undefined);
+});

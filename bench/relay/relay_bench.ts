@@ -1,0 +1,97 @@
+/**
+ * Relay against echo, per runtime: packets per second one peer receives, verifies and relays
+ * in-club on loopback, against a bare UDP echo loop through the same adapter in the same
+ * runtime. A Bun load generator (loadgen.ts, pinned to CPU 0) sends real signed blocks of one
+ * club at rising rates; the forwarder (forwarder.ts, pinned to CPU 1) is the echo loop or a
+ * real peer core; the receiver counts what arrives. The capacity is the most delivered per
+ * second in any 2 s trial (ramp.ts).
+ *
+ *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun]
+ */
+import { parseArgs } from "node:util";
+import { ratio } from "../lib/stats.ts";
+import { canPin, spawnChild } from "../lib/child.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+
+/** One runtime+adapter: how to start its forwarder. */
+interface Target {
+  readonly name: string;
+  readonly runtime: "deno" | "bun";
+  readonly adapter: "deno" | "node" | "bun";
+}
+
+const TARGETS: Record<string, Target> = {
+  deno: { name: "deno (deno_udp)", runtime: "deno", adapter: "deno" },
+  node: { name: "bun (node_udp)", runtime: "bun", adapter: "node" },
+  bun: { name: "bun (bun_udp)", runtime: "bun", adapter: "bun" },
+};
+
+function forwarderCommand(t: Target, args: string[]): [string, string[]] {
+  const file = `${HERE}forwarder.ts`;
+  return t.runtime === "deno"
+    ? [Deno.execPath(), ["run", "-A", "--unstable-net", file, "--adapter", t.adapter, ...args]]
+    : ["bun", ["run", file, "--adapter", t.adapter, ...args]];
+}
+
+/** Runs echo and relay ramps for each target; returns the figures. */
+export async function relayBench(
+  adapters: readonly string[],
+  loadgenArgs: readonly string[] = [],
+  log: (s: string) => void = () => {},
+): Promise<Record<string, unknown>> {
+  const pinned = await canPin();
+  const gen = await spawnChild("bun", ["run", `${HERE}loadgen.ts`, ...loadgenArgs], { cpu: 0 });
+  const out: Record<string, unknown> = { pinned };
+  try {
+    const ready = JSON.parse(await gen.line("ready", 60_000));
+    for (const a of adapters) {
+      const t = TARGETS[a];
+      if (!t) throw new RangeError(`unknown adapter ${a}`);
+      const res: Record<string, unknown> = { name: t.name };
+      for (const mode of ["echo", "relay"] as const) {
+        const extra = mode === "echo"
+          ? ["--mode", "echo", "--to", ready.rx]
+          : ["--mode", "relay", "--key", ready.key, "--source", ready.tx];
+        const [cmd, args] = forwarderCommand(t, extra);
+        const fwd = await spawnChild(cmd, args, { cpu: 1 });
+        try {
+          const addr = await fwd.line("ready", 60_000);
+          await gen.write(`run ${mode} ${addr} ${fwd.pid}`);
+          const r = JSON.parse(await gen.line("result"));
+          await fwd.write("stats");
+          r.forwarderStats = JSON.parse(await fwd.line("stats", 10_000));
+          res[mode] = r;
+          log(`relay bench: ${t.name} ${mode}: ${r.capacity} datagrams/s (at ${r.atOffered})`);
+        } finally {
+          await fwd.stop();
+        }
+      }
+      const echo = res.echo as { capacity: number }, relay = res.relay as { capacity: number };
+      res.echoPps = echo.capacity;
+      res.relayPps = relay.capacity;
+      res.relayVsEcho = ratio(relay.capacity, echo.capacity);
+      out[a] = res;
+    }
+  } finally {
+    await gen.stop();
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      json: { type: "boolean", default: false },
+      adapters: { type: "string", default: "deno,node,bun" },
+      "trial-ms": { type: "string", default: "2000" },
+    },
+  });
+  const r = await relayBench(
+    values.adapters.split(","),
+    ["--trial-ms", values["trial-ms"]],
+    (s) => console.error(s),
+  );
+  console.log(JSON.stringify(r, null, values.json ? undefined : 2));
+}

@@ -30,7 +30,10 @@ interface BunUdp {
     hostname: string;
     port?: number;
     binaryType?: "uint8array";
-    socket: { data(s: BunSock, data: Uint8Array, port: number, address: string): void };
+    socket: {
+      data(s: BunSock, data: Uint8Array, port: number, address: string): void;
+      error?(s: BunSock, e: Error): void;
+    };
   }): Promise<BunSock>;
 }
 const bun = (globalThis as { Bun?: BunUdp }).Bun;
@@ -105,6 +108,7 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
 const rxSock = dgram.createSocket("udp4");
 await new Promise<void>((r) => rxSock.bind(0, "127.0.0.1", r));
 rxSock.setRecvBufferSize(4 * 1024 * 1024);
+rxSock.on("error", () => {});
 rxSock.on("message", (data: Uint8Array) => {
   // Only a block datagram is a CBOR array of 8 (lib/wire/layout.ts): counted, not decoded.
   if (data[0] === 0x88) {
@@ -120,7 +124,11 @@ const rx: BunSock = {
 const tx = await bun.udpSocket({
   hostname: "127.0.0.1",
   binaryType: "uint8array",
-  socket: { data: (_s, data, port, address) => onControl(data, true, port, address) },
+  socket: {
+    data: (_s, data, port, address) => onControl(data, true, port, address),
+    // ICMP reports of datagrams to a forwarder that already quit: nothing to do.
+    error: () => {},
+  },
 });
 const txAddr = `127.0.0.1:${tx.port}`, rxAddr = `127.0.0.1:${rx.port}`;
 const send = (s: BunSock, to: string, msg: Msg) => {
@@ -275,10 +283,13 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
       peerAddr = mode === "relay" ? to : undefined;
       drops.length = 0;
       if (mode === "relay" && !await connectRelay(to)) {
+        peerAddr = undefined;
         console.log(`result ${JSON.stringify({ mode, error: "the peer did not accept" })}`);
         return;
       }
-      console.log(`result ${JSON.stringify(await ramp(mode, to, Number(pid)))}`);
+      const result = await ramp(mode, to, Number(pid));
+      peerAddr = undefined; // the orchestrator stops this forwarder next
+      console.log(`result ${JSON.stringify(result)}`);
     });
   }
 });

@@ -1,0 +1,154 @@
+/**
+ * `deno task bench`: every benchmark of issue 7 in one run, each figure a ratio measured in
+ * that run. Progress goes to stderr; with `--json` the last stdout line is one JSON object
+ * with relayVsEcho {deno, bun}, peerCpuPercent4Mbps, peerRssGrowthMiB,
+ * trackerVsBittorrentTrackerMemory, trackerVsBittorrentTrackerKv, firstByteMs, the raw
+ * figures behind each and which of the issue's bars they meet.
+ *
+ *     deno task bench [--json] [--minutes 1] [--only crypto,relay,tracker,peer,startup]
+ */
+import { parseArgs } from "node:util";
+import { cryptoMicro } from "./relay/crypto_micro.ts";
+import { relayBench } from "./relay/relay_bench.ts";
+import { trackerVsBittorrent } from "./tracker/vs_bittorrent.ts";
+import { peerCpu } from "./swarm/peer_cpu.ts";
+import { startup } from "./swarm/startup.ts";
+import { machineInfo } from "./lib/proc.ts";
+import { meets } from "./lib/stats.ts";
+
+/** The issue's bars. */
+export const BARS = {
+  relayVsEcho: 0.7,
+  peerCpuPercent: 3,
+  /** "Flat": RSS at the end at most this much above RSS after the warm-up. */
+  rssGrowthMiB: 5,
+  trackerMemory: 2,
+  trackerKv: 1,
+} as const;
+
+async function version(cmd: string, args: string[]): Promise<string | null> {
+  try {
+    const o = await new Deno.Command(cmd, { args, stderr: "null" }).output();
+    return new TextDecoder().decode(o.stdout).trim().split("\n")[0];
+  } catch {
+    return null;
+  }
+}
+
+async function bunCrypto(): Promise<unknown> {
+  const file = new URL("./relay/crypto_micro.ts", import.meta.url).pathname;
+  const o = await new Deno.Command("bun", { args: ["run", file], stderr: "inherit" }).output();
+  if (!o.success) return null;
+  return JSON.parse(new TextDecoder().decode(o.stdout).trim().split("\n").at(-1)!);
+}
+
+const { values: v } = parseArgs({
+  args: Deno.args,
+  options: {
+    json: { type: "boolean", default: false },
+    minutes: { type: "string", default: "1" },
+    only: { type: "string", default: "crypto,relay,tracker,peer,startup" },
+    "tracker-seconds": { type: "string", default: "10" },
+    "tracker-rounds": { type: "string", default: "2" },
+    "startup-trials": { type: "string", default: "5" },
+  },
+});
+const only = new Set(v.only.split(","));
+const minutes = Number(v.minutes);
+if (!(minutes > 0)) throw new RangeError("--minutes must be > 0");
+const log = (s: string) => console.error(s);
+const out: Record<string, unknown> = {
+  command: `deno task bench ${Deno.args.join(" ")}`.trim(),
+  startedAt: new Date().toISOString(),
+  machine: machineInfo(),
+  runtimes: {
+    deno: Deno.version.deno,
+    bun: await version("bun", ["--version"]),
+    node: await version("node", ["--version"]),
+  },
+  shared: "the machine is shared with other work; see machine.load and loadAtEnd",
+};
+
+if (only.has("crypto")) {
+  log("crypto micro-benchmark (deno, bun)...");
+  out.crypto = { deno: await cryptoMicro(), bun: await bunCrypto() };
+}
+if (only.has("relay")) {
+  log("relay vs echo (deno_udp, node_udp under bun, bun_udp)...");
+  const r = await relayBench(["deno", "node", "bun"], [], log) as Record<
+    string,
+    { relayVsEcho: number | null }
+  >;
+  out.relay = r;
+  out.relayVsEcho = { deno: r.deno.relayVsEcho, bun: r.node.relayVsEcho };
+  out.relayVsEchoBunUdp = r.bun.relayVsEcho;
+}
+if (only.has("tracker")) {
+  log("tracker vs bittorrent-tracker (autocannon)...");
+  const t = await trackerVsBittorrent({
+    seconds: Number(v["tracker-seconds"]),
+    peers: 2000,
+    connections: 64,
+    rounds: Number(v["tracker-rounds"]),
+  }, log);
+  out.tracker = t;
+  out.trackerVsBittorrentTrackerMemory = t.memoryVsBittorrent;
+  out.trackerVsBittorrentTrackerKv = t.kvVsBittorrent;
+}
+if (only.has("peer")) {
+  const seconds = Math.round(minutes * 60);
+  log(`peer CPU and memory at 4 Mbit/s for ${seconds} s...`);
+  const p = await peerCpu({
+    seconds,
+    warmupSeconds: Math.min(60, Math.round(seconds / 3)),
+    kbps: 4000,
+    clubs: 4,
+    peers: 5,
+  }, log);
+  out.peer = p;
+  out.peerCpuPercent4Mbps = p.cpuPercent;
+  out.peerRssGrowthMiB = p.rssGrowthMiB;
+}
+if (only.has("startup")) {
+  log("startup: first byte...");
+  const s = await startup(
+    { trials: Number(v["startup-trials"]), kbps: 4000, clubs: 4, peers: 3 },
+    undefined,
+    log,
+  );
+  out.startup = s;
+  out.firstByteMs = s.medianMs;
+}
+out.loadAtEnd = machineInfo().load;
+const rve = out.relayVsEcho as { deno: number | null; bun: number | null } | undefined;
+out.bars = {
+  relayVsEchoDeno: rve ? meets(rve.deno, BARS.relayVsEcho) : null,
+  relayVsEchoBun: rve ? meets(rve.bun, BARS.relayVsEcho) : null,
+  peerCpu: "peerCpuPercent4Mbps" in out
+    ? meets(out.peerCpuPercent4Mbps as number, BARS.peerCpuPercent, true)
+    : null,
+  flatMemory: "peerRssGrowthMiB" in out
+    ? meets(out.peerRssGrowthMiB as number, BARS.rssGrowthMiB, true)
+    : null,
+  trackerMemory: "trackerVsBittorrentTrackerMemory" in out
+    ? meets(out.trackerVsBittorrentTrackerMemory as number | null, BARS.trackerMemory)
+    : null,
+  trackerKv: "trackerVsBittorrentTrackerKv" in out
+    ? meets(out.trackerVsBittorrentTrackerKv as number | null, BARS.trackerKv)
+    : null,
+};
+if (!v.json) {
+  for (
+    const k of [
+      "relayVsEcho",
+      "relayVsEchoBunUdp",
+      "peerCpuPercent4Mbps",
+      "peerRssGrowthMiB",
+      "trackerVsBittorrentTrackerMemory",
+      "trackerVsBittorrentTrackerKv",
+      "firstByteMs",
+      "bars",
+    ]
+  ) if (k in out) console.log(`${k}: ${JSON.stringify(out[k])}`);
+}
+console.log(JSON.stringify(out));

@@ -1,0 +1,132 @@
+/**
+ * A peer's CPU and memory while it relays a live stream at its fair share: a real swarm
+ * (swarm.ts: tracker, source at `--kbps`, background peers) and one more peer, the measured
+ * one, a separate `peer` process with `--stats json`. After `--warmup` seconds its CPU time
+ * (utime + stime from /proc/<pid>/stat) and RSS (/proc/<pid>/status) are sampled every
+ * second to the end: CPU as percent of one core over the window, RSS growth as RSS at the
+ * end minus RSS right after the warm-up. Its stats lines give the rates it downloaded and
+ * uploaded (its share) and the blocks it skipped.
+ *
+ *     deno run -A --unstable-kv bench/swarm/peer_cpu.ts [--seconds 60] [--kbps 4000]
+ */
+import { parseArgs } from "node:util";
+import { cpuSeconds, rssBytes } from "../lib/proc.ts";
+import { median, round } from "../lib/stats.ts";
+import { programArgs, startSwarm } from "./swarm.ts";
+
+/** What one stats line of `peer --stats json` holds that this benchmark uses. */
+export interface PeerStatsLine {
+  readonly kbpsIn: number;
+  readonly kbpsOut: number;
+  readonly skipped: number;
+  readonly played: number;
+}
+
+/** Parses the JSON stats lines out of a peer's stderr text; other lines are skipped. */
+export function parseStatsLines(text: string): PeerStatsLine[] {
+  const out: PeerStatsLine[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const j = JSON.parse(line);
+      if (typeof j.kbpsIn === "number" && typeof j.kbpsOut === "number") out.push(j);
+    } catch { /* a partial line */ }
+  }
+  return out;
+}
+
+/** CPU percent of one core and RSS growth (MiB) from samples after the warm-up. */
+export function usage(
+  samples: readonly { t: number; cpu: number; rss: number }[],
+): { cpuPercent: number; rssStartMiB: number; rssEndMiB: number; rssGrowthMiB: number } {
+  if (samples.length < 2) throw new RangeError("need two samples");
+  const a = samples[0], b = samples[samples.length - 1];
+  const mib = (x: number) => x / 2 ** 20;
+  return {
+    cpuPercent: round((b.cpu - a.cpu) / ((b.t - a.t) / 1000) * 100, 2),
+    rssStartMiB: round(mib(a.rss), 1),
+    rssEndMiB: round(mib(b.rss), 1),
+    rssGrowthMiB: round(mib(b.rss - a.rss), 2),
+  };
+}
+
+/** Options of {@link peerCpu}. */
+export interface PeerCpuOptions {
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+  readonly kbps: number;
+  readonly clubs: number;
+  readonly peers: number;
+}
+
+/** Runs the swarm and measures one peer. */
+export async function peerCpu(
+  o: PeerCpuOptions,
+  log: (s: string) => void = () => {},
+): Promise<Record<string, unknown>> {
+  const swarm = await startSwarm({ bps: o.kbps * 1000, clubs: o.clubs, peers: o.peers });
+  try {
+    await new Promise((r) => setTimeout(r, 3000)); // the swarm forms
+    const peer = new Deno.Command(Deno.execPath(), {
+      args: programArgs("peer", [swarm.announceUrl, "--stats", "json"]),
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let stderr = "";
+    const errDone = (async () => {
+      for await (const c of peer.stderr.pipeThrough(new TextDecoderStream())) stderr += c;
+    })();
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
+    const statsFrom = parseStatsLines(stderr).length;
+    const samples: { t: number; cpu: number; rss: number }[] = [];
+    const rssSeries: number[] = [];
+    while (Date.now() - t0 < o.seconds * 1000) {
+      const cpu = cpuSeconds(peer.pid), rss = rssBytes(peer.pid);
+      if (cpu === null || rss === null) throw new Error("the measured peer is gone");
+      samples.push({ t: Date.now(), cpu, rss });
+      rssSeries.push(round(rss / 2 ** 20, 1));
+      if (samples.length % 60 === 0) {
+        log(`peer bench: ${samples.length} s, RSS ${rssSeries.at(-1)} MiB`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    peer.kill("SIGTERM");
+    await peer.status;
+    await errDone;
+    const lines = parseStatsLines(stderr).slice(statsFrom);
+    const u = usage(samples);
+    return {
+      options: o,
+      ...u,
+      kbpsIn: round(median(lines.map((l) => l.kbpsIn)), 0),
+      kbpsOut: round(median(lines.map((l) => l.kbpsOut)), 0),
+      skippedInWindow: lines.length ? lines[lines.length - 1].skipped - lines[0].skipped : null,
+      rssMiBEveryMinute: rssSeries.filter((_, i) => i % 60 === 0),
+    };
+  } finally {
+    await swarm.stop();
+  }
+}
+
+if (import.meta.main) {
+  const { values: v } = parseArgs({
+    args: Deno.args,
+    options: {
+      seconds: { type: "string", default: "60" },
+      warmup: { type: "string", default: "20" },
+      kbps: { type: "string", default: "4000" },
+      clubs: { type: "string", default: "4" },
+      peers: { type: "string", default: "5" },
+    },
+  });
+  console.log(JSON.stringify(
+    await peerCpu({
+      seconds: Number(v.seconds),
+      warmupSeconds: Number(v.warmup),
+      kbps: Number(v.kbps),
+      clubs: Number(v.clubs),
+      peers: Number(v.peers),
+    }, (s) => console.error(s)),
+  ));
+}

@@ -73,6 +73,12 @@ export interface PeerConfig {
   readonly repairGraceMs: number;
   readonly repairRetryMs: number;
   readonly repairMaxTries: number;
+  /**
+   * An absent block older than the newest block this peer held this long ago is asked for
+   * (repair.ts, `overdue`): a dead or stalled link shows no hole in its club's numbers.
+   * 0 turns the sweep off.
+   */
+  readonly repairOverdueMs: number;
   /** Repairs a peer serves per second at most (burst of the same size). */
   readonly repairServePerSec: number;
   /** Known peers kept. */
@@ -131,6 +137,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   repairGraceMs: 500,
   repairRetryMs: 700,
   repairMaxTries: 5,
+  repairOverdueMs: 1100,
   repairServePerSec: 40,
   directoryMax: 2000,
   peersAnswer: 16,

@@ -22,6 +22,7 @@ import { Deque } from "./deque.ts";
 import { Directory } from "./directory.ts";
 import type { PeerEvent } from "./events.ts";
 import type { ProtocolNode } from "./node.ts";
+import { LagMark } from "./lag_mark.ts";
 import { RepairTracker } from "./repair.ts";
 import { SeqRing } from "./seq_ring.ts";
 import { TokenBucket } from "./token_bucket.ts";
@@ -95,6 +96,13 @@ export class PeerCore implements ProtocolNode {
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
+  /**
+   * The connection each missing seq was last asked over ("want"): when the block comes from
+   * elsewhere first, a "have" on that connection spares the holder the repair.
+   */
+  readonly askedOf = new Map<number, DownConn>();
+  /** The newest seq held, as it was `repairOverdueMs` ago (the repair sweep's limit). */
+  readonly topMark: LagMark;
   /** Paced history for new downstreams (catch_up.ts). */
   readonly catchUps = new CatchUpFeed();
   readonly playback: Playback | undefined;
@@ -172,6 +180,7 @@ export class PeerCore implements ProtocolNode {
       maxTries: this.cfg.repairMaxTries,
       maxMissing: 512,
     });
+    this.topMark = new LagMark(this.cfg.repairOverdueMs);
     this.playback = init.role === "peer"
       ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })
       : undefined;
@@ -351,6 +360,25 @@ export class PeerCore implements ProtocolNode {
     return false;
   }
 
+  /** Tells the holder `seq` was asked of, if not `from`, that it need not send it. */
+  #cancelAsk(seq: number, from: Addr): void {
+    const asked = this.askedOf.get(seq);
+    if (asked === undefined) return;
+    this.askedOf.delete(seq);
+    if (asked.remote !== from && asked.open) {
+      this.send(asked.remote, { t: "have", club: asked.club, seqs: [seq] });
+    }
+  }
+
+  /**
+   * True when `to` said it has `seq`, on any connection: a "have" cancels a repair it asked
+   * for. (That we sent it before does not count: a "want" says it was lost.)
+   */
+  spared(to: Addr, seq: number): boolean {
+    for (const u of this.ups.values()) if (u.remote === to && u.haves.has(seq)) return true;
+    return false;
+  }
+
   #answerWant(now: number, from: Addr, seqs: readonly number[]): void {
     // Only peers we have a connection with get repairs: their address is proven, so a
     // spoofed "want" cannot turn us into an amplifier.
@@ -387,6 +415,7 @@ export class PeerCore implements ProtocolNode {
       this.seen.add(b.seq);
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
+      this.#cancelAsk(b.seq, from);
       if (b.kind === "auth" || this.myClubs.has(m.club)) {
         sendHave(this, b.seq, b.kind === "auth", from);
       }

@@ -131,6 +131,7 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
       return false;
     }
+    if (!c && p.spared(it.to, it.seq)) return false;
     // Ages compare source times only: our clock and the source's need not agree.
     if (it.catchUp) return p.newestSrcTime() - block.srcTime <= p.cfg.bulkMaxAgeMs;
     if (now - it.at > p.cfg.staleMs) {

@@ -238,14 +238,31 @@ function find(p: PeerCore, now: number, club: number): void {
   for (const a of asked) p.send(a, { t: "find", club, nonce: p.nonce++ });
 }
 
-/** Sends "want" for missing blocks to a holder: an upstream of the block's club first. */
+/**
+ * Sends "want" for missing blocks to a holder. A block lost on its link (the link's counter
+ * showed a gap) is first asked of that link's sender, which holds it. Otherwise the sender
+ * has not sent it yet (it may lack it, or be saturated), so the peer asks its in-club
+ * upstreams, which hold every block they were sent and answer fast; the block's own club's
+ * uploaders come next.
+ */
 function askRepairs(p: PeerCore, now: number): void {
   if (p.role === "source") return;
-  const due = p.repair.due(now, p.floor());
+  const floor = p.floor();
+  if (p.cfg.repairOverdueMs > 0 && p.store.top >= 0) {
+    p.topMark.note(now, p.store.top);
+    const limit = p.topMark.lagged(now);
+    if (limit >= floor) p.repair.overdue(now, limit, (s) => p.seen.has(s), floor);
+  }
+  const due = p.repair.due(now, floor);
   if (due.length === 0) return;
   const byHolder = new Map<Addr, number[]>();
   const any: DownConn[] = [];
-  for (const d of p.downs.values()) if (d.accepted) any.push(d);
+  const inClub: DownConn[] = [];
+  for (const d of p.downs.values()) {
+    if (!d.accepted) continue;
+    any.push(d);
+    if (d.inClub && d.remote !== p.source) inClub.push(d);
+  }
   if (any.length === 0) return;
   // In small-swarm mode the source, which holds every block and outlives any peer, is asked
   // once a block's own club's uploaders failed twice (peer_tick.ts, downloadFromSource).
@@ -256,12 +273,23 @@ function askRepairs(p: PeerCore, now: number): void {
   }
   // Each club's holders (in table order), gathered once for all its due seqs.
   const holdersOf = new Map<number, DownConn[]>();
-  for (const { seq, tries } of due) {
+  for (const { seq, tries, lost } of due) {
     const club = seq % p.clubs;
     let holders = holdersOf.get(club);
     if (holders === undefined) holdersOf.set(club, holders = any.filter((d) => d.club === club));
-    const pool = holders.length > 0 && tries < 2 ? holders : lastResort ?? any;
-    const to = pool[(tries + seq) % pool.length].remote;
+    // Candidates in order of preference, the in-club ones rotated by seq to spread the load.
+    const near: DownConn[] = [];
+    if (!p.myClubs.has(club)) {
+      for (let k = 0; k < inClub.length; k++) near.push(inClub[(seq + k) % inClub.length]);
+    }
+    const pool = lost ? [...holders, ...near] : [...near, ...holders];
+    const holder = tries >= 2 && lastResort
+      ? lastResort[0]
+      : pool.length > 0
+      ? pool[tries % pool.length]
+      : any[(tries + seq) % any.length];
+    const to = holder.remote;
+    p.askedOf.set(seq, holder);
     let list = byHolder.get(to);
     if (!list) byHolder.set(to, list = []);
     if (list.length < 16) list.push(seq);
@@ -274,6 +302,10 @@ function askRepairs(p: PeerCore, now: number): void {
 
 function prune(p: PeerCore): void {
   const floor = p.store.floor;
+  if (p.askedOf.size >= 1024) {
+    const wanted = p.floor();
+    for (const seq of p.askedOf.keys()) if (seq < wanted) p.askedOf.delete(seq);
+  }
   for (const u of p.ups.values()) {
     if (u.haves.size >= 1024) u.haves.dropBelow(floor);
     if (u.sent.size >= 1024) u.sent.dropBelow(floor);

@@ -20,11 +20,16 @@ export interface RepairOptions {
   readonly maxMissing: number;
 }
 
+/** Seqs `overdue` looks at in one call at most (after a long pause, only the newest). */
+const MAX_SWEEP = 1024;
+
 /** See {@link RepairTracker.due}: far above the rounding of ms sums, far below a tick. */
 const SKIP_MARGIN_MS = 1e-3;
 
 interface Missing {
   readonly since: number;
+  /** The link it was due on showed a gap: lost there, so that link's sender holds it. */
+  readonly lost: boolean;
   askedAt: number;
   tries: number;
 }
@@ -33,6 +38,8 @@ interface Missing {
 export interface RepairDue {
   readonly seq: number;
   readonly tries: number;
+  /** It went missing in a gap of its link's counter (see {@link RepairTracker.arrived}). */
+  readonly lost: boolean;
 }
 
 /** Tracks missing blocks and when to ask for them. */
@@ -53,6 +60,8 @@ export class RepairTracker {
    */
   #nextAt = Infinity;
   #lowSeq = Infinity;
+  /** Highest seq `overdue` has looked at. */
+  #swept = -1;
   readonly #o: RepairOptions;
   /** Sequence numbers given up on. */
   abandoned = 0;
@@ -101,10 +110,30 @@ export class RepairTracker {
       if (s < floor || held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const since = lost ? now - this.#o.graceMs : now;
-      this.#missing.set(s, { since, askedAt: -Infinity, tries: 0 });
+      this.#missing.set(s, { since, lost, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, since + this.#o.graceMs);
     }
+  }
+
+  /**
+   * Marks every absent seq from `floor` up to `limit` (inclusive) as missing and due now:
+   * the caller's `limit` is the newest seq it held some time ago (`overdueMs`), so these
+   * are late against the blocks around them, whatever their club. This catches what
+   * `arrived` cannot: a club whose link died or stalled sends no later block to show a hole.
+   */
+  overdue(now: number, limit: number, held: (seq: number) => boolean, floor: number): void {
+    let s = Math.max(floor, this.#swept + 1);
+    if (limit - s > MAX_SWEEP) s = limit - MAX_SWEEP;
+    for (; s <= limit; s++) {
+      if (held(s) || this.#isMissing.has(s)) continue;
+      if (this.#missing.size >= this.#o.maxMissing) break;
+      const since = now - this.#o.graceMs;
+      this.#missing.set(s, { since, lost: false, askedAt: -Infinity, tries: 0 });
+      this.#isMissing.add(s);
+      this.#noteDue(s, now);
+    }
+    if (limit > this.#swept) this.#swept = limit;
   }
 
   #forget(seq: number): void {
@@ -145,7 +174,7 @@ export class RepairTracker {
         lowSeq = Math.min(lowSeq, seq);
         continue;
       }
-      out.push({ seq, tries: m.tries });
+      out.push({ seq, tries: m.tries, lost: m.lost });
       m.tries++;
       m.askedAt = now;
       nextAt = Math.min(nextAt, now + retryMs);

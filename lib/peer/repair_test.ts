@@ -1,4 +1,4 @@
-import { assertEquals } from "../testing.ts";
+import { assert, assertEquals } from "../testing.ts";
 import { Rng } from "../rand.ts";
 import { RepairTracker } from "./repair.ts";
 
@@ -44,6 +44,26 @@ Deno.test("blocks already held or reordered late are not wanted", () => {
   assertEquals(r.missing, 0);
 });
 
+Deno.test("overdue: absent seqs up to the limit, of any club, are due at once, and only once", () => {
+  const r = new RepairTracker(opts);
+  const held = new Set([0, 1, 2, 4, 5, 7]);
+  r.overdue(100, 7, (s) => held.has(s), 1);
+  assertEquals(r.due(100, 1).map((d) => [d.seq, d.lost]), [[3, false], [6, false]]);
+  r.overdue(150, 7, (s) => held.has(s), 1); // swept already: nothing new
+  assertEquals(r.missing, 2);
+  r.overdue(160, 9, (s) => held.has(s), 1);
+  assertEquals(r.due(160, 1).map((d) => d.seq), [8, 9], "only the newly swept ones are new");
+  r.arrived(170, 3, (s) => held.has(s), 1);
+  assertEquals(r.isMissing(3), false, "a block that came is no longer missing");
+});
+
+Deno.test("overdue: a peer that fell far behind sweeps only the newest seqs", () => {
+  const r = new RepairTracker({ ...opts, maxMissing: 5000 });
+  r.overdue(0, 100_000, () => false, 0);
+  assert(r.missing <= 1025, `${r.missing} tracked`);
+  assert(r.isMissing(100_000) && !r.isMissing(50_000));
+});
+
 Deno.test("a counter gap on a link that carries every block makes the hole due at once", () => {
   const r = new RepairTracker(opts);
   r.arrived(0, 1, () => false, 0);
@@ -54,7 +74,10 @@ Deno.test("a counter gap on a link that carries every block makes the hole due a
 /** The tracker as first written (a Map walked on every `due`): the answers to match. */
 class ModelTracker {
   readonly top = new Map<number, number>();
-  readonly missing = new Map<number, { since: number; askedAt: number; tries: number }>();
+  readonly missing = new Map<
+    number,
+    { since: number; lost: boolean; askedAt: number; tries: number }
+  >();
   constructor(readonly o: typeof opts) {}
   arrived(now: number, seq: number, held: (s: number) => boolean, floor: number, lost: boolean) {
     this.missing.delete(seq);
@@ -69,12 +92,13 @@ class ModelTracker {
       if (this.missing.size >= this.o.maxMissing) break;
       this.missing.set(s, {
         since: lost ? now - this.o.graceMs : now,
+        lost,
         askedAt: -Infinity,
         tries: 0,
       });
     }
   }
-  due(now: number, floor: number): { seq: number; tries: number }[] {
+  due(now: number, floor: number): { seq: number; tries: number; lost: boolean }[] {
     const out = [];
     for (const [seq, m] of this.missing) {
       if (seq < floor || m.tries >= this.o.maxTries) {
@@ -83,7 +107,7 @@ class ModelTracker {
         continue;
       }
       if (now - m.since < this.o.graceMs || now - m.askedAt < this.o.retryMs) continue;
-      out.push({ seq, tries: m.tries });
+      out.push({ seq, tries: m.tries, lost: m.lost });
       m.tries++;
       m.askedAt = now;
     }

@@ -1,58 +1,133 @@
 /**
- * Batch signatures checked with the runtime's native ed25519 (WebCrypto) before the core sees
- * them. The core checks signatures synchronously with @noble/ed25519, pure JavaScript: about
- * 1 ms per signature warm and several cold, so a joiner verifying a few seconds of history at
- * once stalls its event loop long enough for its socket buffer to overflow. WebCrypto's
- * Ed25519 takes tens of microseconds off the event loop. The verdict goes into a
- * {@link CheckedAuths} map that the core's suite consults first; where the runtime lacks
- * Ed25519 in WebCrypto, nothing changes (the core checks as before).
+ * Batch signatures checked with the runtime's native ed25519 before the core sees them. The
+ * core checks signatures synchronously with @noble/ed25519, pure JavaScript: about 1 ms per
+ * signature warm and several cold, so a joiner verifying a few seconds of history at once
+ * stalls its event loop long enough for its socket buffer to overflow. node:crypto's
+ * Ed25519 (Deno and Bun both have it) takes 30-50 µs of CPU, checked synchronously, so the
+ * message is not even held back; WebCrypto's, the fallback, costs more (bench/README.md:
+ * 75-240 µs of CPU under Deno, and a thread hop per call).
+ *
+ * The same auth block reaches a peer over several connections (every in-club mesh carries
+ * it): a copy identical to one already verified, field for field, leaf for leaf and
+ * signature, gets that verdict without a second check. The verdicts go into a
+ * {@link CheckedAuths} map that the core's suite consults first; where the runtime has no
+ * Ed25519 at all, nothing changes (the core checks as before).
  */
+import { Buffer } from "node:buffer";
+import { createPublicKey, verify as nodeVerify } from "node:crypto";
+import { bytesEqual } from "../auth/shape.ts";
 import { type CheckedAuths, signedBytes } from "../auth/suite.ts";
-import type { Msg } from "../wire/messages.ts";
+import type { AuthBlock, Msg } from "../wire/messages.ts";
+
+/** Verified auth blocks remembered by seq, to answer their copies. */
+const RECENT = 512;
+
+type SyncVerify = (sig: Uint8Array, message: Uint8Array) => boolean;
 
 /** Checks auth blocks natively, recording verdicts for the core's suite. */
 export class NativeAuthCheck {
   /** Verdicts, keyed by the decoded auth block handed on to the core. */
   readonly checked: CheckedAuths = new WeakMap();
-  readonly #key: CryptoKey;
+  /** Signatures really checked (copies of verified blocks are not). */
+  verified = 0;
+  readonly #sync: SyncVerify | undefined;
+  readonly #key: CryptoKey | undefined;
   readonly #tag: number;
+  readonly #recent = new Map<number, AuthBlock>();
 
-  private constructor(key: CryptoKey, tag: number) {
-    this.#key = key;
+  private constructor(tag: number, sync?: SyncVerify, key?: CryptoKey) {
     this.#tag = tag;
+    this.#sync = sync;
+    this.#key = key;
   }
 
   /**
    * A checker for the channel key `publicKey` and channel tag `tag`, or undefined when this
-   * runtime's WebCrypto has no working Ed25519 (tested on RFC 8032's first vector: the good
-   * signature must pass, and fail on another message).
+   * runtime has no working native Ed25519 (tested on RFC 8032's first vector: the good
+   * signature must pass, and fail on another message). node:crypto's when it passes the
+   * test, else WebCrypto's.
    */
   static async create(publicKey: Uint8Array, tag: number): Promise<NativeAuthCheck | undefined> {
+    const test = nodeVerifier(RFC8032_1.publicKey);
     try {
-      const test = await importKey(RFC8032_1.publicKey);
-      const good = await crypto.subtle.verify("Ed25519", test, RFC8032_1.sig, new Uint8Array(0));
-      const bad = await crypto.subtle.verify("Ed25519", test, RFC8032_1.sig, new Uint8Array(1));
+      if (
+        test && test(RFC8032_1.sig, new Uint8Array(0)) && !test(RFC8032_1.sig, new Uint8Array(1))
+      ) {
+        const sync = nodeVerifier(publicKey);
+        if (sync) return new NativeAuthCheck(tag, sync);
+      }
+    } catch { /* try WebCrypto */ }
+    try {
+      const key = await importKey(RFC8032_1.publicKey);
+      const good = await crypto.subtle.verify("Ed25519", key, RFC8032_1.sig, new Uint8Array(0));
+      const bad = await crypto.subtle.verify("Ed25519", key, RFC8032_1.sig, new Uint8Array(1));
       if (!good || bad) return undefined;
-      return new NativeAuthCheck(await importKey(publicKey), tag);
+      return new NativeAuthCheck(tag, undefined, await importKey(publicKey));
     } catch {
       return undefined;
     }
   }
 
   /**
-   * For a message carrying an auth block: a promise that settles once its verdict is
-   * recorded (the caller then hands the message on). Undefined for any other message.
+   * For a message carrying an auth block: records its verdict, at once (undefined is
+   * returned) or, with WebCrypto, in a promise that settles once it is recorded (the caller
+   * then hands the message on). Undefined for any other message.
    */
   check(msg: Msg): Promise<void> | undefined {
     if (msg.t !== "block" || msg.block.kind !== "auth") return undefined;
     const auth = msg.block;
+    const prior = this.#recent.get(auth.seq);
+    if (prior !== undefined && sameAuth(prior, auth)) {
+      this.checked.set(auth, true);
+      return undefined;
+    }
     const bytes = signedBytes(this.#tag, auth);
     if (bytes === undefined) return undefined; // the core refuses the shape itself
+    this.verified++;
+    if (this.#sync) {
+      let ok: boolean;
+      try {
+        ok = this.#sync(auth.sig, bytes);
+      } catch {
+        return undefined; // unparseable: leave it to the core's own check
+      }
+      this.#record(auth, ok);
+      return undefined;
+    }
     const sig = auth.sig as Uint8Array<ArrayBuffer>;
-    return crypto.subtle.verify("Ed25519", this.#key, sig, bytes as Uint8Array<ArrayBuffer>).then(
-      (ok) => void this.checked.set(auth, ok),
+    return crypto.subtle.verify("Ed25519", this.#key!, sig, bytes as Uint8Array<ArrayBuffer>).then(
+      (ok) => this.#record(auth, ok),
       () => {}, // unparseable: leave it to the core's own check
     );
+  }
+
+  #record(auth: AuthBlock, ok: boolean): void {
+    this.checked.set(auth, ok);
+    if (!ok) return;
+    this.#recent.set(auth.seq, auth);
+    if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+}
+
+/** True when `b` is a copy of `a`: every signed field, every leaf and the signature. */
+export function sameAuth(a: AuthBlock, b: AuthBlock): boolean {
+  if (
+    a.seq !== b.seq || a.srcTime !== b.srcTime || a.count !== b.count ||
+    a.bitrate !== b.bitrate || a.threshold !== b.threshold ||
+    a.leaves.length !== b.leaves.length || !bytesEqual(a.sig, b.sig)
+  ) return false;
+  for (let i = 0; i < a.leaves.length; i++) if (!bytesEqual(a.leaves[i], b.leaves[i])) return false;
+  return true;
+}
+
+/** A synchronous node:crypto verifier for a raw 32-byte key, or undefined where unavailable. */
+function nodeVerifier(raw: Uint8Array): SyncVerify | undefined {
+  try {
+    const x = Buffer.from(raw).toString("base64url");
+    const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+    return (sig, message) => nodeVerify(null, message, key, sig);
+  } catch {
+    return undefined;
   }
 }
 

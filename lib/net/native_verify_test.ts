@@ -52,3 +52,21 @@ Deno.test("native check: only auth blocks are held back; bad shapes are left to 
   const short: AuthBlock = { ...good, sig: new Uint8Array(10) };
   assertEquals(check.check(blockMsg(short)), undefined);
 });
+
+Deno.test("native check: a copy of a verified block is not checked again; a doctored one is", async () => {
+  const check = (await NativeAuthCheck.create(publicKey, tag))!;
+  const good = ed25519Signer(secretKey).seal(header, [suite.leaf(data)]);
+  await check.check(blockMsg(good));
+  assertEquals(check.verified, 1);
+  const copy: AuthBlock = { ...good, leaves: [Uint8Array.from(good.leaves[0])] };
+  await check.check(blockMsg(copy));
+  assertEquals([check.checked.get(copy), check.verified], [true, 1]);
+  const leaf = Uint8Array.from(good.leaves[0]);
+  leaf[0] ^= 1;
+  const doctored: AuthBlock = { ...good, leaves: [leaf] };
+  await check.check(blockMsg(doctored));
+  assertEquals([check.checked.get(doctored), check.verified], [false, 2]);
+  const moved: AuthBlock = { ...good, bitrate: good.bitrate + 1 };
+  await check.check(blockMsg(moved));
+  assertEquals([check.checked.get(moved), check.verified], [false, 3]);
+});

@@ -6,7 +6,9 @@
  * - `--mode relay`: a real peer core (lib/peer, the programs' PROGRAM_CONFIG) in clubs 0 and
  *   1 of a 2-club channel, driven by NodeDriver with the native signature check, exactly as
  *   peer/session.ts wires it (minus tracker and output): it verifies every block and relays
- *   it to its in-club downstreams. `--source` is the sender's address.
+ *   it to its in-club downstreams. `--source` is the sender's address. `--suite native`
+ *   swaps in lib/net's suite with natively hashed leaves (NativeAuthCheck.suite), which
+ *   peer/session.ts does not use yet; `--suite program` (default) is what it uses.
  *
  * Prints `ready <addr>` on stdout once bound; on a `stats` line on stdin prints
  * `stats <json>`; exits when stdin closes.
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       to: { type: "string" },
       key: { type: "string" },
       source: { type: "string" },
+      suite: { type: "string", default: "program" },
     },
   });
   const transport = await openAdapter(v.adapter!);
@@ -70,7 +73,9 @@ async function main(): Promise<void> {
       role: "peer",
       clubs: 2,
       myClubs: [0, 1],
-      suite: ed25519Suite(key, tag, native?.checked),
+      suite: v.suite === "native" && native
+        ? native.suite(key)
+        : ed25519Suite(key, tag, native?.checked),
       rng: osSeededRng(),
       source: v.source,
       config: PROGRAM_CONFIG,
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
     driver.start();
     stats = () => ({
       native: native !== undefined,
+      suite: v.suite,
+      signaturesChecked: native?.verified,
       transport: transport.stats,
       driver: driver.stats,
       core: core.stats,

@@ -18,7 +18,7 @@ import { parseAddr } from "../../lib/net/addr.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { round } from "../lib/stats.ts";
 import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
-import { peak, rampRates, saturated, type TrialResult } from "./ramp.ts";
+import { peak, perCpuSecond, rampRates, saturated, type TrialResult } from "./ramp.ts";
 
 interface BunSock {
   readonly port: number;
@@ -255,6 +255,7 @@ async function ramp(mode: string, to: string, pid: number) {
     mode,
     capacity: best?.delivered ?? 0,
     atOffered: best?.offered,
+    perCpuSecond: perCpuSecond(best),
     reconnects,
     upstreamDrops: drops.filter((d) => d === "upstream").length,
     downstreamDrops: drops.filter((d) => d === "downstream").length,

@@ -44,3 +44,13 @@ export function peak(trials: readonly TrialResult[]): TrialResult | undefined {
   for (const t of trials) if (!best || t.delivered > best.delivered) best = t;
   return best;
 }
+
+/**
+ * Datagrams forwarded per second of the forwarder's CPU (all its threads, user and kernel)
+ * at the peak trial: the cost of a packet, steadier than the capacity on a shared machine,
+ * where the forwarder gets a varying share of its core. Null without a CPU figure.
+ */
+export function perCpuSecond(t: TrialResult | undefined): number | null {
+  if (!t || t.fwdCpuPct === null || t.fwdCpuPct <= 0) return null;
+  return Math.round(t.delivered / (t.fwdCpuPct / 100));
+}

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../lib/testing.ts";
-import { peak, rampRates, saturated, type TrialResult } from "./ramp.ts";
+import { peak, perCpuSecond, rampRates, saturated, type TrialResult } from "./ramp.ts";
 
 const t = (offered: number, delivered: number): TrialResult => ({
   offered,
@@ -21,4 +21,10 @@ Deno.test("saturated after two short trials in a row, peak is the most delivered
   assertEquals(saturated(trials), true);
   assertEquals(peak(trials)?.delivered, 3000);
   assertEquals(peak([]), undefined);
+});
+
+Deno.test("perCpuSecond divides what was delivered by the forwarder's CPU share", () => {
+  assertEquals(perCpuSecond({ ...t(1000, 1000), fwdCpuPct: 25 }), 4000);
+  assertEquals(perCpuSecond(t(1000, 1000)), null);
+  assertEquals(perCpuSecond(undefined), null);
 });

@@ -4,7 +4,8 @@
  * runtime. A Bun load generator (loadgen.ts, pinned to CPU 0) sends real signed blocks of one
  * club at rising rates; the forwarder (forwarder.ts, pinned to CPU 1) is the echo loop or a
  * real peer core; the receiver counts what arrives. The capacity is the most delivered per
- * second in any 2 s trial (ramp.ts).
+ * second in any 2 s trial (ramp.ts). A third ramp runs the peer with lib/net's natively
+ * hashed leaves (forwarder.ts `--suite native`), which the programs do not use yet.
  *
  *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun]
  */
@@ -49,15 +50,17 @@ export async function relayBench(
       const t = TARGETS[a];
       if (!t) throw new RangeError(`unknown adapter ${a}`);
       const res: Record<string, unknown> = { name: t.name };
-      for (const mode of ["echo", "relay"] as const) {
+      for (const mode of ["echo", "relay", "relayNativeLeaf"] as const) {
         const extra = mode === "echo"
           ? ["--mode", "echo", "--to", ready.rx]
-          : ["--mode", "relay", "--key", ready.key, "--source", ready.tx];
+          : ["--mode", "relay", "--key", ready.key, "--source", ready.tx, "--suite"];
+        if (mode === "relay") extra.push("program");
+        if (mode === "relayNativeLeaf") extra.push("native");
         const [cmd, args] = forwarderCommand(t, extra);
         const fwd = await spawnChild(cmd, args, { cpu: 1 });
         try {
           const addr = await fwd.line("ready", 60_000);
-          await gen.write(`run ${mode} ${addr} ${fwd.pid}`);
+          await gen.write(`run ${mode === "echo" ? "echo" : "relay"} ${addr} ${fwd.pid}`);
           const r = JSON.parse(await gen.line("result"));
           await fwd.write("stats");
           r.forwarderStats = JSON.parse(await fwd.line("stats", 10_000));
@@ -67,10 +70,16 @@ export async function relayBench(
           await fwd.stop();
         }
       }
-      const echo = res.echo as { capacity: number }, relay = res.relay as { capacity: number };
-      res.echoPps = echo.capacity;
-      res.relayPps = relay.capacity;
-      res.relayVsEcho = ratio(relay.capacity, echo.capacity);
+      const cap = (k: string) => (res[k] as { capacity: number }).capacity;
+      res.echoPps = cap("echo");
+      res.relayPps = cap("relay");
+      res.relayVsEcho = ratio(cap("relay"), cap("echo"));
+      res.relayNativeLeafPps = cap("relayNativeLeaf");
+      res.relayNativeLeafVsEcho = ratio(cap("relayNativeLeaf"), cap("echo"));
+      // The same comparison per CPU-second of the forwarder (ramp.ts perCpuSecond).
+      const perCpu = (k: string) => (res[k] as { perCpuSecond: number | null }).perCpuSecond;
+      res.relayVsEchoPerCpu = ratio(perCpu("relay"), perCpu("echo"));
+      res.relayNativeLeafVsEchoPerCpu = ratio(perCpu("relayNativeLeaf"), perCpu("echo"));
       out[a] = res;
     }
   } finally {

@@ -20,6 +20,8 @@ export interface PeerStatsLine {
   readonly kbpsOut: number;
   readonly skipped: number;
   readonly played: number;
+  readonly datagramsIn?: number;
+  readonly t?: number;
 }
 
 /** Parses the JSON stats lines out of a peer's stderr text; other lines are skipped. */
@@ -96,9 +98,16 @@ export async function peerCpu(
     await errDone;
     const lines = parseStatsLines(stderr).slice(statsFrom);
     const u = usage(samples);
+    const first = lines[0], last = lines[lines.length - 1];
+    const inPerSec = first && last && last.t! > first.t!
+      ? (last.datagramsIn! - first.datagramsIn!) / ((last.t! - first.t!) / 1000)
+      : null;
     return {
       options: o,
       ...u,
+      datagramsInPerSecond: inPerSec === null ? null : round(inPerSec, 0),
+      // CPU per datagram received (blocks and control), all threads, user and kernel.
+      cpuUsPerDatagramIn: inPerSec ? round(u.cpuPercent / 100 * 1e6 / inPerSec, 1) : null,
       kbpsIn: round(median(lines.map((l) => l.kbpsIn)), 0),
       kbpsOut: round(median(lines.map((l) => l.kbpsOut)), 0),
       skippedInWindow: lines.length ? lines[lines.length - 1].skipped - lines[0].skipped : null,

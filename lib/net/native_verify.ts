@@ -14,10 +14,10 @@
  * Ed25519 at all, nothing changes (the core checks as before).
  */
 import { Buffer } from "node:buffer";
-import { createPublicKey, verify as nodeVerify } from "node:crypto";
-import { bytesEqual } from "../auth/shape.ts";
-import { type CheckedAuths, signedBytes } from "../auth/suite.ts";
-import type { AuthBlock, Msg } from "../wire/messages.ts";
+import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
+import { bytesEqual, isU32, isU64 } from "../auth/shape.ts";
+import { type AuthSuite, type CheckedAuths, ed25519Suite, signedBytes } from "../auth/suite.ts";
+import type { AuthBlock, DataBlock, Msg } from "../wire/messages.ts";
 
 /** Verified auth blocks remembered by seq, to answer their copies. */
 const RECENT = 512;
@@ -101,6 +101,17 @@ export class NativeAuthCheck {
     );
   }
 
+  /**
+   * The suite a peer's core should verify with: lib/auth's ed25519Suite for the channel key
+   * `publicKey`, answering from this checker's verdicts, but hashing leaves with node:crypto
+   * ({@link nativeLeafHash}), the largest cost per block left (bench/README.md).
+   */
+  suite(publicKey: Uint8Array): AuthSuite {
+    const base = ed25519Suite(publicKey, this.#tag, this.checked);
+    const tag = this.#tag;
+    return { leaf: (block) => nativeLeafHash(tag, block), verifyAuth: base.verifyAuth };
+  }
+
   #record(auth: AuthBlock, ok: boolean): void {
     this.checked.set(auth, ok);
     if (!ok) return;
@@ -118,6 +129,27 @@ export function sameAuth(a: AuthBlock, b: AuthBlock): boolean {
   ) return false;
   for (let i = 0; i < a.leaves.length; i++) if (!bytesEqual(a.leaves[i], b.leaves[i])) return false;
   return true;
+}
+
+const LEAF_PREFIX = Buffer.from([0x00, ...new TextEncoder().encode("clubcast/leaf/v1")]);
+
+/**
+ * lib/auth/merkle.ts's leafHash, byte for byte, computed with node:crypto's sha256: 3-5 µs
+ * per block against 12-40 µs for @noble/hashes (bench/README.md). Throws RangeError as
+ * leafHash does on a tag, seq or srcTime that does not fit its field.
+ */
+export function nativeLeafHash(tag: number, block: DataBlock): Uint8Array {
+  if (!isU32(tag)) throw new RangeError(`bad channel tag ${tag}`);
+  if (!isU64(block.seq)) throw new RangeError(`bad seq ${block.seq}`);
+  if (!isU64(block.srcTime)) throw new RangeError(`bad srcTime ${block.srcTime}`);
+  const head = Buffer.alloc(20);
+  head.writeUInt32BE(tag, 0);
+  head.writeUInt32BE(Math.floor(block.seq / 2 ** 32), 4);
+  head.writeUInt32BE(block.seq >>> 0, 8);
+  head.writeUInt32BE(Math.floor(block.srcTime / 2 ** 32), 12);
+  head.writeUInt32BE(block.srcTime >>> 0, 16);
+  const d = createHash("sha256").update(LEAF_PREFIX).update(head).update(block.payload).digest();
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
 /** A synchronous node:crypto verifier for a raw 32-byte key, or undefined where unavailable. */

@@ -70,3 +70,28 @@ Deno.test("native check: a copy of a verified block is not checked again; a doct
   await check.check(blockMsg(moved));
   assertEquals([check.checked.get(moved), check.verified], [false, 3]);
 });
+
+Deno.test("native leaves equal lib/auth's; the native suite verifies and refuses as the core's", async () => {
+  const { leafHash } = await import("../auth/merkle.ts");
+  const { nativeLeafHash } = await import("./native_verify.ts");
+  const payload = new Uint8Array(1128).map((_, i) => i & 0xff);
+  for (const [seq, srcTime] of [[0, 0], [7, 1_700_000_000_123], [2 ** 40 + 3, 2 ** 33]]) {
+    const b = { kind: "data" as const, seq, srcTime, payload };
+    assertEquals(nativeLeafHash(tag, b), leafHash(tag, b));
+  }
+  let threw = false;
+  try {
+    nativeLeafHash(tag, { kind: "data", seq: -1, srcTime: 0, payload });
+  } catch (e) {
+    threw = e instanceof RangeError;
+  }
+  assert(threw, "a bad seq is a RangeError, as in leafHash");
+  const check = (await NativeAuthCheck.create(publicKey, tag))!;
+  const s = check.suite(publicKey);
+  const good = ed25519Signer(secretKey).seal(header, [s.leaf(data)]);
+  await check.check(blockMsg(good));
+  assertEquals(s.verifyAuth(good), true);
+  const sig = Uint8Array.from(good.sig);
+  sig[0] ^= 1;
+  assertEquals(s.verifyAuth({ ...good, sig }), false);
+});

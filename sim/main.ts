@@ -3,8 +3,10 @@
  * --json, as one JSON object on the last line of stdout.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_SWARM, runSwarm, type SwarmOptions } from "./swarm.ts";
+import { DEFAULT_SWARM, runSwarm, type SwarmOptions, type SwarmResult } from "./swarm.ts";
 import { round } from "./metrics.ts";
+import { MALICIOUS_KINDS } from "./malicious/node.ts";
+import { parseKinds } from "./malicious/pick.ts";
 
 const HELP = `deno task sim [options]
 
@@ -20,6 +22,12 @@ the real protocol core) and prints what it measured.
   --warmup S       seconds for the swarm to form before the S measured ones; start-up is
                    measured during it, everything else after it (default ${DEFAULT_SWARM.warmupSeconds})
   --clubs C        number of clubs (default ${DEFAULT_SWARM.clubs})
+  --malicious F    make a share F (0..1) of the peers malicious, drawn from the seed;
+                   delivery and the other metrics then count honest peers only, and the
+                   report adds forgedAccepted and what each kind did (default 0)
+  --malicious-kinds K,...
+                   the kinds dealt over the malicious peers in turn: ${MALICIOUS_KINDS.join(", ")}
+                   (default all)
   --json           print one JSON object as the last line instead of a table
   -h, --help       this help
 `;
@@ -37,6 +45,8 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
       delay: { type: "string" },
       clubs: { type: "string" },
       warmup: { type: "string" },
+      malicious: { type: "string" },
+      "malicious-kinds": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -51,7 +61,7 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
   };
   const int = (x: number) => Number.isInteger(x);
   const d = DEFAULT_SWARM;
-  const opts: SwarmOptions = {
+  let opts: SwarmOptions = {
     ...d,
     peers: num("peers", values.peers, d.peers, (x) => int(x) && x >= 1 && x <= 100_000),
     seconds: num("seconds", values.seconds, d.seconds, (x) => x > 0 && x <= 3600),
@@ -62,6 +72,11 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
     clubs: num("clubs", values.clubs, d.clubs, (x) => int(x) && x >= 2 && x <= 64),
     warmupSeconds: num("warmup", values.warmup, d.warmupSeconds, (x) => x >= 0 && x <= 3600),
   };
+  const malicious = num("malicious", values.malicious, 0, (x) => x >= 0 && x <= 1);
+  const kinds = values["malicious-kinds"];
+  if (malicious > 0) {
+    opts = { ...opts, malicious, maliciousKinds: kinds ? parseKinds(kinds) : MALICIOUS_KINDS };
+  } else if (kinds !== undefined) throw new Error("--malicious-kinds needs --malicious");
   return { opts, json: values.json };
 }
 
@@ -72,7 +87,7 @@ export function simulate(opts: SwarmOptions): Record<string, unknown> {
   const wallSeconds = (performance.now() - t0) / 1000;
   const c = r.counters;
   const { block, control } = c.split();
-  return {
+  const report = {
     seed: opts.seed,
     peers: opts.peers,
     seconds: opts.seconds,
@@ -104,6 +119,39 @@ export function simulate(opts: SwarmOptions): Record<string, unknown> {
     events: c.events,
     wallSeconds: round(wallSeconds, 2),
   };
+  return r.malice ? withMalice(report, opts, r) : report;
+}
+
+/**
+ * The report of a run with malicious peers: the share and kinds after the settings, the
+ * forged blocks honest peers took right after delivery, what each kind did at the end.
+ */
+function withMalice(
+  report: Record<string, unknown>,
+  opts: SwarmOptions,
+  r: SwarmResult,
+): Record<string, unknown> {
+  const t = r.malice!;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(report)) {
+    if (k === "wallSeconds") out.maliciousPeers = t.report(r.malicious);
+    out[k] = v;
+    if (k === "playDelayMs") {
+      out.malicious = opts.malicious;
+      out.maliciousKinds = opts.maliciousKinds;
+    } else if (k === "delivery") {
+      out.forgedAccepted = t.accepted;
+      out.forged = {
+        made: t.forgeries.made,
+        storedByHonest: t.stored,
+        playedByHonest: t.played,
+        relayedByHonest: t.relayed,
+        honestAccused: t.honestAccused,
+      };
+      out.honestPeers = r.cores.filter((p) => p).length;
+    }
+  }
+  return out;
 }
 
 function table(report: Record<string, unknown>): string {

@@ -23,6 +23,10 @@ import { EventQueue } from "./event_queue.ts";
 import { RunCounters } from "./metrics.ts";
 import { Network } from "./network.ts";
 import { SimTracker } from "./sim_tracker.ts";
+import { Forgeries } from "./malicious/forge.ts";
+import { MALICIOUS_KINDS, type MaliciousKind, type MaliciousNode } from "./malicious/node.ts";
+import { makeMalicious, pickMalicious } from "./malicious/pick.ts";
+import { MaliceTally } from "./malicious/tally.ts";
 
 /** Settings of one run. */
 export interface SwarmOptions {
@@ -50,6 +54,13 @@ export interface SwarmOptions {
   /** How often peers and source announce again, ms. */
   readonly announceMs: number;
   readonly config?: Partial<PeerConfig>;
+  /**
+   * Share of the peers that are malicious (sim/malicious), drawn from the seed; 0 or absent
+   * for none. Every metric of the run is then counted over the honest peers only.
+   */
+  readonly malicious?: number;
+  /** The kinds of malicious peer, dealt in turn (default: every kind). */
+  readonly maliciousKinds?: readonly MaliciousKind[];
   /** Called for every block a peer verified (diagnostics). */
   readonly onReady?: (peer: PeerCore, seq: number, now: number) => void;
   /** Called for every redundant block a peer received (diagnostics). */
@@ -93,6 +104,10 @@ export interface SwarmResult {
   readonly source: SourceNode;
   /** Upload capacity of each node, bits per second (index 0 is the source). */
   readonly capacities: readonly number[];
+  /** With malicious peers: what they did and what honest peers made of it. */
+  readonly malice?: MaliceTally;
+  /** The malicious peers (index i is node `n${i + 1}`); empty without any. */
+  readonly malicious: readonly (MaliciousNode | undefined)[];
 }
 
 /** Runs one simulation. */
@@ -108,7 +123,8 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   }, netRng);
   const tracker = new SimTracker(opts.clubs, rng.fork());
   const tag = 0x636c7562;
-  const { suite, signer } = standinPair(rng.int(2 ** 31), tag, { memoize: true });
+  const secret = rng.int(2 ** 31);
+  const { suite, signer } = standinPair(secret, tag, { memoize: true });
   const q = new EventQueue();
   const c = new RunCounters();
   // The swarm forms during the warm-up; every metric but start-up counts what happens after
@@ -133,6 +149,15 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   const linkScheduled = new Uint8Array(count);
   const timerAt = new Float64Array(count).fill(Infinity);
   const joinAt = new Float64Array(count);
+  // Malicious peers, if any: picked and driven by random streams of their own, so the honest
+  // rest of the run is drawn exactly as without them.
+  const kindOf = (opts.malicious ?? 0) > 0
+    ? pickMalicious(opts.peers, opts.malicious!, opts.maliciousKinds ?? MALICIOUS_KINDS, opts.seed)
+    : undefined;
+  const mal: (MaliciousNode | undefined)[] = new Array(kindOf ? count : 0).fill(undefined);
+  const forgeries = kindOf && new Forgeries(tag, (secret ^ 0x2545f491) >>> 0);
+  const malRng = new Rng((Math.imul(opts.seed, 0x85ebca77) ^ 0x4a554e4b) >>> 0);
+  const tally = forgeries && new MaliceTally(forgeries, (j) => kindOf!.get(j));
   /** A node whose idle link has something to send now (see the main loop), or -1. */
   let linkNow = -1;
   // Addresses are "n<index>"; parsed by hand, as this runs for every datagram.
@@ -191,7 +216,12 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
 
   function drainEvents(i: number, now: number): void {
     const node = protoNodes[i]!;
+    if (kindOf && mal[i]) {
+      while (node.pollEvent()); // a malicious peer's own events count for nothing
+      return;
+    }
     for (let e: PeerEvent | undefined = node.pollEvent(); e; e = node.pollEvent()) {
+      tally?.onEvent(e, (s) => (peers[i] ?? source.core).store.get(s), indexOf);
       if (e.type === "ready") {
         opts.onReady?.(peers[i] ?? source.core, e.seq, e.at);
         if (e.kind === "data" && srcTime[e.seq] >= measureFrom) {
@@ -230,7 +260,9 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     const dg = protoNodes[i]!.pollTransmit(now);
     if (!dg) return;
     const size = wireSize(dg.msg);
-    if (now >= measureFrom) c.sent(dg.msg.t, size, i === 0);
+    const honest = !kindOf || !mal[i];
+    if (now >= measureFrom && honest) c.sent(dg.msg.t, size, i === 0);
+    if (tally && honest && dg.msg.t === "block") tally.onSend(dg.msg.block);
     const until = busyUntil[i] = now + net.serializeMs(i, size);
     const to = indexOf(dg.to);
     const at = net.arrival(until, i, to);
@@ -290,8 +322,15 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         });
         peer.addPeers(tracker.sample(addrs[i], 50));
         tracker.add(addrs[i], clubs);
-        protoNodes[i] = peer;
-        peers[i] = peer;
+        const kind = kindOf?.get(i);
+        if (kind !== undefined) {
+          const init = { rng: malRng.fork(), forgeries: forgeries!, id: i };
+          protoNodes[i] = mal[i] = makeMalicious(kind, now, peer, init, count);
+          tally!.joined(kind);
+        } else {
+          protoNodes[i] = peer;
+          peers[i] = peer;
+        }
         q.push(now + opts.announceMs, ANNOUNCE, i);
         timerAt[i] = now;
         q.push(now, TIMER, i);
@@ -306,7 +345,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
       case ANNOUNCE: {
         const list = tracker.sample(addrs[i], 50);
         if (i === 0) source.addPeers(list);
-        else peers[i]!.addPeers(list);
+        else (peers[i] ?? mal[i])!.addPeers(list);
         touch(i, now);
         q.push(now + (i === 0 ? 1000 : opts.announceMs), ANNOUNCE, i);
         break;
@@ -346,5 +385,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     cores: peers.slice(1),
     capacities: addrs.map((_, i) => net.capacity(i)),
     source,
+    malice: tally,
+    malicious: mal.slice(1),
   };
 }

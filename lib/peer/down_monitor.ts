@@ -35,6 +35,8 @@ export class DownMonitor {
   lastRecv: number;
   /** The queueing delay, ms: the least excess over the last few blocks. */
   excessMs = 0;
+  /** The excess delay of the latest block alone, ms (no filter: how late things are now). */
+  lastExcessMs = 0;
   /** The last few blocks' excess delays: one late block (say, relayed after its own
    * repair) is not congestion; a connection whose every recent block is late is. */
   #recent = new Float64Array(8);
@@ -67,7 +69,8 @@ export class DownMonitor {
     this.gapBefore = this.#lastN >= 0 && n > this.#lastN + 1;
     const delay = now - srcTime;
     if (this.#base === undefined || delay < this.#base) this.#base = delay;
-    this.#recent[this.#recentPos] = delay - this.#base;
+    this.lastExcessMs = delay - this.#base;
+    this.#recent[this.#recentPos] = this.lastExcessMs;
     this.#recentPos = (this.#recentPos + 1) % this.#recent.length;
     const r = this.#recent;
     let min = r[0];

@@ -438,7 +438,26 @@ export class PeerCore implements ProtocolNode {
       const lost = !m.repair && !down!.inClub && down!.monitor.gapBefore;
       this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor(), lost);
     }
-    if (verdict !== "ok" && down && down.open) dropConn(this, now, down, verdict, true);
+    if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {
+      dropConn(this, now, down, verdict, true);
+    }
+  }
+
+  /**
+   * True when `down`'s queueing delay is the threshold above how late the blocks of this
+   * peer's other downloads are now (the median of their latest): the delay is measured from
+   * the source, so when every path is slow (the swarm is forming, signatures are late)
+   * dropping this one would not help.
+   */
+  #slowest(down: DownConn): boolean {
+    const others: number[] = [];
+    for (const d of this.downs.values()) {
+      if (d !== down && d.accepted && d.open) others.push(d.monitor.lastExcessMs);
+    }
+    if (others.length < 3) return true;
+    others.sort((a, b) => a - b);
+    const median = others[others.length >> 1];
+    return down.monitor.excessMs - median > this.thresholdMs;
   }
 
   /** The source time of the newest block held (0 when none). */

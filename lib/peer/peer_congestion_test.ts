@@ -57,6 +57,29 @@ Deno.test("[0051] the delay threshold is the one the source put in its latest si
   }
 });
 
+Deno.test("[0051] a download is dropped for delay only when it is that much slower than the peer's others", () => {
+  for (const allSlow of [true, false]) {
+    const { p, x } = withDownload();
+    const others = ["a", "b", "c"].map((name, k) => {
+      connectFrom(p, 0, name, k % 2, "up", [k % 2, 2]);
+      return new Upstream(name, k % 2);
+    });
+    drain(p, 0);
+    const late = p.cfg.defaultThresholdMs + 200;
+    for (let i = 0; i < 30; i++) {
+      const extra = i < 8 ? 0 : late;
+      x.send(p, 20 * i + 50 + extra, club2(i));
+      others.forEach((u, k) => {
+        const block = { ...BLOCK, seq: 300 + 3 * i + (k % 2), srcTime: 20 * i };
+        u.send(p, 20 * i + 50 + (allSlow ? extra : 0), block);
+      });
+    }
+    // Every path equally late is the swarm's delay (say, late signatures), not x's.
+    assertEquals(p.downs.has("2|x"), allSlow, allSlow ? "kept" : "dropped");
+    assertEquals(p.stats.dropped.delay ?? 0, allSlow ? 0 : 1);
+  }
+});
+
 Deno.test("[0052] sustained packet-counter gaps drop a download; a single gap does not", () => {
   const { p, x } = withDownload();
   for (let i = 0; i < 60; i++) x.send(p, 20 * i + 50, club2(i), i < 30 ? i + 1 : i + 2);

@@ -9,6 +9,8 @@ import type { Block } from "../wire/messages.ts";
 /** A bounded map from sequence number to verified block. */
 export class BlockStore {
   readonly #slots: (Block | undefined)[];
+  /** When each held block was put, on the peer's clock. */
+  readonly #putAt: Float64Array;
   readonly #capacity: number;
   #top = -1;
   #size = 0;
@@ -20,6 +22,7 @@ export class BlockStore {
     }
     this.#capacity = capacity;
     this.#slots = new Array(capacity).fill(undefined);
+    this.#putAt = new Float64Array(capacity);
   }
 
   /** The highest sequence number held, -1 if none. */
@@ -32,8 +35,8 @@ export class BlockStore {
     return Math.max(0, this.#top - this.#capacity + 1);
   }
 
-  /** Keeps a verified block; older ones past the window are dropped. */
-  put(block: Block): void {
+  /** Keeps a verified block, put at `now`; older ones past the window are dropped. */
+  put(block: Block, now = 0): void {
     const seq = block.seq;
     if (seq < this.floor) return;
     if (seq > this.#top) {
@@ -50,6 +53,7 @@ export class BlockStore {
     const i = seq % this.#capacity;
     if (this.#slots[i] === undefined) this.#size++;
     this.#slots[i] = block;
+    this.#putAt[i] = now;
   }
 
   #clear(seq: number): void {
@@ -59,6 +63,11 @@ export class BlockStore {
       this.#slots[i] = undefined;
       this.#size--;
     }
+  }
+
+  /** When block `seq` was put, if held. */
+  putAt(seq: number): number | undefined {
+    return this.get(seq) === undefined ? undefined : this.#putAt[seq % this.#capacity];
   }
 
   /** The block `seq`, if held. */

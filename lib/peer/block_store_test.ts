@@ -24,3 +24,21 @@ Deno.test("lists one club's blocks newest first", () => {
   for (let i = 0; i < 30; i++) if (i !== 14) s.put(blk(i));
   assertEquals([...s.club(2, 4, 6)].map((b) => b.seq), [26, 22, 18, 10, 6]);
 });
+
+Deno.test("putAt tells when a held block was put, and nothing for one not held", () => {
+  const s = new BlockStore(4);
+  const block = (seq: number) => ({
+    kind: "data" as const,
+    seq,
+    srcTime: 0,
+    payload: new Uint8Array(1),
+  });
+  s.put(block(1), 100);
+  s.put(block(2), 150);
+  assertEquals(s.putAt(1), 100);
+  assertEquals(s.putAt(2), 150);
+  assertEquals(s.putAt(3), undefined);
+  s.put(block(6), 300); // 1 and 2 fall out of the window
+  assertEquals(s.putAt(1), undefined);
+  assertEquals(s.putAt(6), 300);
+});

@@ -97,8 +97,12 @@ export interface PeerConfig {
   readonly shedEveryMs: number;
   /** Signature blocks also travel the in-club mesh of a peer's other club (peer_relay.ts). */
   readonly authEveryMesh: boolean;
-  /** How long a non-lead in-club upstream holds a block before pushing it. */
+  /**
+   * How long a non-lead in-club upstream holds a block before pushing it, at least; longer,
+   * up to `holdMaxMs`, for a downstream whose "have"s come later (peer_relay.ts, `holdFor`).
+   */
   readonly holdMs: number;
+  readonly holdMaxMs: number;
   /** How often a peer re-chooses its lead in-club upstream per club. */
   readonly leadEveryMs: number;
 }
@@ -147,6 +151,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   shedEveryMs: 200,
   authEveryMesh: true,
   holdMs: 250,
+  holdMaxMs: 400,
   leadEveryMs: 2000,
 };
 

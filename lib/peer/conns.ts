@@ -31,6 +31,14 @@ export interface UpConn {
   readonly sent: SeqSet;
   /** The downstream named us its lead in-club upstream (push at once), or not (hold). */
   lead: boolean;
+  /**
+   * How long after we held a block its "have" came, ms, for the last few (in-club, not
+   * lead): how long a hold must be for that downstream to get it from its lead first.
+   */
+  readonly haveLags: Float64Array;
+  haveLagPos: number;
+  /** The hold for this downstream, ms (peer_relay.ts, `noteHaveLag`). */
+  holdMs: number;
 }
 
 /** This peer receives `club`'s blocks from `remote`. */

@@ -28,7 +28,7 @@ import { SeqRing } from "./seq_ring.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
 import { dropConn, handleAccept, handleConnectMsg, handleDrop, punish } from "./peer_conns.ts";
-import { nextDatagram, relay, sendHave } from "./peer_relay.ts";
+import { nextDatagram, noteHaveLag, relay, sendHave } from "./peer_relay.ts";
 import { tick } from "./peer_tick.ts";
 
 /** What a peer core needs at birth. */
@@ -210,7 +210,10 @@ export class PeerCore implements ProtocolNode {
         const up = this.ups.get(connKey(from, msg.club));
         if (!up) return;
         up.lastKeepalive = now;
-        for (const s of msg.seqs) up.haves.add(s);
+        for (const s of msg.seqs) {
+          up.haves.add(s);
+          if (up.inClub && !up.lead) noteHaveLag(this, now, up, s);
+        }
         return;
       }
       case "keepalive": {
@@ -251,7 +254,7 @@ export class PeerCore implements ProtocolNode {
   /** Housekeeping; call at `pollTimeout()`. */
   handleTimeout(now: number): void {
     if (this.withdrawn) return;
-    this.queue.release(now, this.cfg.holdMs);
+    this.queue.release(now);
     if (now < this.nextTick) return;
     this.nextTick = now + this.cfg.tickMs;
     tick(this, now);
@@ -259,7 +262,7 @@ export class PeerCore implements ProtocolNode {
 
   /** When `handleTimeout` (or, for held blocks, `pollTransmit`) wants to run next. */
   pollTimeout(): number {
-    return Math.min(this.nextTick, this.queue.heldUntil(this.cfg.holdMs) ?? Infinity);
+    return Math.min(this.nextTick, this.queue.heldUntil() ?? Infinity);
   }
 
   /** The next datagram to send, or undefined when there is nothing. */
@@ -286,7 +289,7 @@ export class PeerCore implements ProtocolNode {
   originate(now: number, block: Block): void {
     if (this.role !== "source") throw new TypeError("only the source originates blocks");
     this.seen.add(block.seq);
-    this.store.put(block);
+    this.store.put(block, now);
     if (block.kind === "auth") {
       this.thresholdMs = block.threshold;
       this.bitrate = block.bitrate;
@@ -471,7 +474,7 @@ export class PeerCore implements ProtocolNode {
   }
 
   #accept(now: number, block: Block, from: Addr): void {
-    this.store.put(block);
+    this.store.put(block, now);
     this.events.push({ type: "ready", seq: block.seq, kind: block.kind, at: now });
     if (block.kind === "auth") {
       this.thresholdMs = block.threshold;

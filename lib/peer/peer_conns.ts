@@ -86,6 +86,9 @@ function newDown(
   };
 }
 
+/** Have lags kept per upload connection (conns.ts, `haveLags`). */
+const HAVE_LAGS = 16;
+
 function newUp(
   now: number,
   remote: Addr,
@@ -106,6 +109,9 @@ function newUp(
     haves: new SeqSet(),
     sent: new SeqSet(),
     lead: true,
+    haveLags: new Float64Array(HAVE_LAGS),
+    haveLagPos: 0,
+    holdMs: 0,
   };
 }
 

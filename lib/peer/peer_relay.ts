@@ -39,14 +39,48 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
 
 /**
  * Queues `block` (of `club`) for one downstream. In-club blocks go at once to a downstream
- * that named us its lead upstream and after `holdMs` to the others; a signature block on
- * another club's mesh is a backup path: always held.
+ * that named us its lead upstream and after a hold (`holdFor`) to the others; a signature
+ * block on another club's mesh is a backup path: always held.
  */
 function enqueue(p: PeerCore, now: number, up: UpConn, block: Block, club: number): void {
   const item = { conn: up, to: up.remote, seq: block.seq, at: now };
   const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
-  if (!push) p.queue.hold(item);
+  if (!push) p.queue.hold(item, holdFor(p, up));
   else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
+}
+
+/** Hold lengths are rounded up to this, so the queue keeps few lanes (upload_queue.ts). */
+const HOLD_STEP_MS = 50;
+
+/**
+ * How long to hold blocks for a non-lead in-club downstream: `holdMs`, or longer when that
+ * downstream's "have"s have been coming later than that (its lead is slower than we are),
+ * up to `holdMaxMs`. A hold shorter than the downstream's lag only sends a duplicate.
+ */
+export function holdFor(p: PeerCore, up: UpConn): number {
+  const { holdMs, holdMaxMs } = p.cfg;
+  const ms = Math.min(holdMaxMs, Math.max(holdMs, up.holdMs));
+  return Math.ceil(ms / HOLD_STEP_MS) * HOLD_STEP_MS;
+}
+
+/** Which of a connection's recent have lags sets its hold (of 16: about the 85th percentile). */
+const HOLD_RANK = 13;
+/** Margin added to that lag: the have must arrive before the hold ends. */
+const HOLD_MARGIN_MS = 30;
+
+/**
+ * Notes that non-lead in-club downstream `up` said it has `seq`: if we hold that block, how
+ * long after we got it the "have" came, and so how long holds for `up` should be.
+ */
+export function noteHaveLag(p: PeerCore, now: number, up: UpConn, seq: number): void {
+  if (seq % p.clubs !== up.club) return;
+  const at = p.store.putAt(seq);
+  if (at === undefined) return;
+  const lags = up.haveLags;
+  lags[up.haveLagPos] = now - at;
+  up.haveLagPos = (up.haveLagPos + 1) % lags.length;
+  const sorted = lags.slice().sort();
+  up.holdMs = sorted[Math.min(HOLD_RANK, sorted.length - 1)] + HOLD_MARGIN_MS;
 }
 
 /**
@@ -123,7 +157,7 @@ export function feedCatchUps(p: PeerCore, now: number): void {
 export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } | undefined {
   const ctl = p.queue.nextControl();
   if (ctl) return ctl;
-  p.queue.release(now, p.cfg.holdMs);
+  p.queue.release(now);
   const next = p.queue.nextBlock((it, cls) => {
     const block = p.store.get(it.seq);
     if (!block) return false;

@@ -149,6 +149,31 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
   assertEquals(blocks(drain(p, t)).sort(), ["9>d", "9>z"], "the lead pushes at once");
 });
 
+Deno.test("lead upstreams: a downstream whose haves come late gets longer holds, up to holdMaxMs", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  const { data, auth } = new Feed().batch(30, 100);
+  src.send(p, 100, auth);
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false });
+  drain(p, 100);
+  const { holdMs, holdMaxMs } = p.cfg;
+  const lag = holdMs + 100; // d's lead gets blocks to it this much later than we do
+  let t = 200, early = 0;
+  for (const seq of [0, 3, 6, 9, 12, 15]) {
+    src.send(p, t, data[seq]);
+    p.handleTimeout(t + holdMs);
+    early += blocks(drain(p, t + holdMs)).filter((b) => b.endsWith(">d")).length;
+    p.handleMessage(t + lag, "d", { t: "have", club: 0, seqs: [seq] });
+    t += 2 * lag;
+  }
+  assert(early > 0, "at first the usual hold sends copies d then gets anyway");
+  src.send(p, t, data[24]);
+  p.handleTimeout(t + holdMs);
+  assertEquals(blocks(drain(p, t + holdMs)), [], "held past holdMs now");
+  p.handleTimeout(t + holdMaxMs);
+  assertEquals(blocks(drain(p, t + holdMaxMs)), ["24>d"], "but not past holdMaxMs");
+});
+
 Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switches to one that clearly delivers first", () => {
   const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000 } });
   connectFrom(p, 0, "a", 0, "up", [0, 2]);

@@ -7,8 +7,8 @@
  * blocks for a new connection last.
  * Whether a queued block is still worth sending is decided when it leaves the queue, so a
  * "have" that arrives while the block waits still saves the bytes. Blocks for an in-club
- * downstream that named another upstream its lead are first held for `holdMs`
- * (docs/protocol.md, "Lead upstreams"): most of them are then spared by that peer's "have".
+ * downstream that named another upstream its lead are first held for a while (peer_relay.ts,
+ * `holdFor`; docs/protocol.md, "Lead upstreams"): most are then spared by that peer's "have".
  *
  * The driver asks `empty`, `heldUntil` and `release` after every event, so the queue keeps
  * its counts and the due time of its oldest held block in its own fields: answering them
@@ -27,7 +27,7 @@ export interface QueuedBlock {
   readonly conn: UpConn | undefined;
   readonly to: Addr;
   readonly seq: number;
-  /** When it was queued; a held block's is moved on by `holdMs` when it is released. */
+  /** When it was queued; a held block's is moved on by its hold when it is released. */
   at: number;
   /** Catch-up: sent outside the connection's live stream (no counter, no delay judgement). */
   readonly catchUp?: boolean;
@@ -47,9 +47,11 @@ export class UploadQueue {
   readonly #out = new Deque<QueuedBlock>();
   readonly #repair = new Deque<QueuedBlock>();
   readonly #bulk = new Deque<QueuedBlock>();
-  readonly #held = new Deque<QueuedBlock>();
-  /** `at` of the oldest held block, Infinity when none is held. */
-  #heldAt = Infinity;
+  /** Held blocks, one lane per hold length (ms). */
+  readonly #lanes = new Map<number, Deque<QueuedBlock>>();
+  #nHeld = 0;
+  /** When the next held block is due, Infinity when none is held. */
+  #heldUntil = Infinity;
   #nControl = 0;
   #nAuth = 0;
   #nIn = 0;
@@ -100,30 +102,40 @@ export class UploadQueue {
   /**
    * Holds an in-club block until `item.at + holdMs`; it then joins the in-club queue, its
    * `at` moved on to that time (the queue takes the item over: the caller must not share it).
+   * Holds are kept in one first-in-first-out lane per length, so a long hold never keeps a
+   * shorter one queued behind it.
    */
-  hold(item: QueuedBlock): void {
-    if (this.#held.length === 0) this.#heldAt = item.at;
-    this.#held.push(item);
+  hold(item: QueuedBlock, holdMs: number): void {
+    let lane = this.#lanes.get(holdMs);
+    if (lane === undefined) this.#lanes.set(holdMs, lane = new Deque<QueuedBlock>());
+    lane.push(item);
+    if (item.at + holdMs < this.#heldUntil) this.#heldUntil = item.at + holdMs;
+    this.#nHeld++;
   }
 
-  /** Moves held blocks whose time has come (`at <= now - holdMs`) to the in-club queue. */
-  release(now: number, holdMs: number): void {
-    if (!(this.#heldAt + holdMs <= now)) return;
-    const held = this.#held;
-    for (let h = held.peek(); h && h.at + holdMs <= now; h = held.peek()) {
-      held.shift();
-      // The held item is the queue's own (hold() took it over), so it moves on in place
-      // rather than as a copy: one object less per held block.
-      h.at += holdMs;
-      this.#in.push(h);
-      this.#nIn++;
+  /** Moves held blocks whose time has come to the in-club queue. */
+  release(now: number): void {
+    if (!(this.#heldUntil <= now)) return;
+    let next = Infinity;
+    for (const [holdMs, lane] of this.#lanes) {
+      for (let h = lane.peek(); h && h.at + holdMs <= now; h = lane.peek()) {
+        lane.shift();
+        this.#nHeld--;
+        // The held item is the queue's own (hold() took it over), so it moves on in place
+        // rather than as a copy: one object less per held block.
+        h.at += holdMs;
+        this.#in.push(h);
+        this.#nIn++;
+      }
+      const head = lane.peek();
+      if (head) next = Math.min(next, head.at + holdMs);
     }
-    this.#heldAt = held.length > 0 ? held.peek()!.at : Infinity;
+    this.#heldUntil = next;
   }
 
-  /** When the oldest held block is due, or undefined when none is held. */
-  heldUntil(holdMs: number): number | undefined {
-    return this.#heldAt === Infinity ? undefined : this.#heldAt + holdMs;
+  /** When the next held block is due, or undefined when none is held. */
+  heldUntil(): number | undefined {
+    return this.#heldUntil === Infinity ? undefined : this.#heldUntil;
   }
 
   /** Blocks waiting, all classes. */
@@ -135,7 +147,7 @@ export class UploadQueue {
   sizes(): Record<BlockClass | "held" | "control", number> {
     return {
       control: this.#nControl,
-      held: this.#held.length,
+      held: this.#nHeld,
       auth: this.#nAuth,
       in: this.#nIn,
       out: this.#nOut,

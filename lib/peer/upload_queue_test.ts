@@ -17,6 +17,9 @@ function conn(inClub: boolean): UpConn {
     haves: new SeqSet(),
     sent: new SeqSet(),
     lead: true,
+    haveLags: new Float64Array(16),
+    haveLagPos: 0,
+    holdMs: 0,
   };
 }
 
@@ -59,4 +62,28 @@ Deno.test("blocks the caller rejects at send time are skipped", () => {
   }
   assertEquals(got, [1, 3]);
   assertEquals(q.empty, true);
+});
+
+Deno.test("held blocks are released when their own hold ends: a long hold keeps no shorter one waiting", () => {
+  const q = new UploadQueue(9);
+  const c = conn(true);
+  q.hold({ conn: c, to: "in", seq: 1, at: 0 }, 400);
+  q.hold({ conn: c, to: "in", seq: 2, at: 10 }, 250);
+  q.hold({ conn: c, to: "in", seq: 3, at: 20 }, 250);
+  assertEquals(q.heldUntil(), 260);
+  const sent = (now: number) => {
+    q.release(now);
+    const out: number[] = [];
+    for (let item = q.nextBlock(() => true); item; item = q.nextBlock(() => true)) {
+      out.push(item[0].seq);
+    }
+    return out;
+  };
+  assertEquals(sent(259), []);
+  assertEquals(sent(260), [2]);
+  assertEquals(q.heldUntil(), 270);
+  assertEquals(sent(270), [3]);
+  assertEquals(sent(399), []);
+  assertEquals(sent(400), [1]);
+  assertEquals(q.heldUntil(), undefined);
 });

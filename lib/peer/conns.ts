@@ -5,6 +5,7 @@
  */
 import type { Addr } from "../wire/messages.ts";
 import type { DownMonitor } from "./down_monitor.ts";
+import type { HaveLags } from "./have_lags.ts";
 import type { SeqSet } from "./seq_ring.ts";
 
 /** This peer sends `club`'s blocks to `remote`. */
@@ -31,14 +32,8 @@ export interface UpConn {
   readonly sent: SeqSet;
   /** The downstream named us its lead in-club upstream (push at once), or not (hold). */
   lead: boolean;
-  /**
-   * How long after we held a block its "have" came, ms, for the last few (in-club, not
-   * lead): how long a hold must be for that downstream to get it from its lead first.
-   */
-  readonly haveLags: Float64Array;
-  haveLagPos: number;
-  /** The hold for this downstream, ms (peer_relay.ts, `noteHaveLag`). */
-  holdMs: number;
+  /** How long the downstream's "have"s take (in-club, not lead; peer_relay.ts `holdFor`). */
+  readonly haveLags: HaveLags;
 }
 
 /** This peer receives `club`'s blocks from `remote`. */

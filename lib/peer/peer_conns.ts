@@ -9,6 +9,7 @@
  *   club, never re-opening a dropped out-of-club upload) happens in the next tick's
  *   {@link fillConnections} (peer_tick.ts).
  */
+import { HaveLags } from "./have_lags.ts";
 import { DownMonitor } from "./down_monitor.ts";
 import type { AcceptMsg, Addr, ConnectMsg, DropMsg } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
@@ -86,9 +87,6 @@ function newDown(
   };
 }
 
-/** Have lags kept per upload connection (conns.ts, `haveLags`). */
-const HAVE_LAGS = 16;
-
 function newUp(
   now: number,
   remote: Addr,
@@ -109,9 +107,7 @@ function newUp(
     haves: new SeqSet(),
     sent: new SeqSet(),
     lead: true,
-    haveLags: new Float64Array(HAVE_LAGS),
-    haveLagPos: 0,
-    holdMs: 0,
+    haveLags: new HaveLags(),
   };
 }
 

@@ -55,32 +55,23 @@ const HOLD_STEP_MS = 50;
 /**
  * How long to hold blocks for a non-lead in-club downstream: `holdMs`, or longer when that
  * downstream's "have"s have been coming later than that (its lead is slower than we are),
- * up to `holdMaxMs`. A hold shorter than the downstream's lag only sends a duplicate.
+ * up to `holdMaxMs`. (Signatures held on another club's mesh get the same hold: measured,
+ * learning their own lags made more duplicates, not fewer.)
  */
 export function holdFor(p: PeerCore, up: UpConn): number {
   const { holdMs, holdMaxMs } = p.cfg;
-  const ms = Math.min(holdMaxMs, Math.max(holdMs, up.holdMs));
+  const ms = Math.min(holdMaxMs, Math.max(holdMs, up.haveLags.holdMs));
   return Math.ceil(ms / HOLD_STEP_MS) * HOLD_STEP_MS;
 }
 
-/** Which of a connection's recent have lags sets its hold (of 16: about the 85th percentile). */
-const HOLD_RANK = 13;
-/** Margin added to that lag: the have must arrive before the hold ends. */
-const HOLD_MARGIN_MS = 30;
-
 /**
- * Notes that non-lead in-club downstream `up` said it has `seq`: if we hold that block, how
- * long after we got it the "have" came, and so how long holds for `up` should be.
+ * Notes that non-lead in-club downstream `up` said it has `seq`: if we hold that block (of
+ * its club), how long after we got it the "have" came.
  */
 export function noteHaveLag(p: PeerCore, now: number, up: UpConn, seq: number): void {
   if (seq % p.clubs !== up.club) return;
   const at = p.store.putAt(seq);
-  if (at === undefined) return;
-  const lags = up.haveLags;
-  lags[up.haveLagPos] = now - at;
-  up.haveLagPos = (up.haveLagPos + 1) % lags.length;
-  const sorted = lags.slice().sort();
-  up.holdMs = sorted[Math.min(HOLD_RANK, sorted.length - 1)] + HOLD_MARGIN_MS;
+  if (at !== undefined) up.haveLags.add(now - at);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { assertEquals } from "../testing.ts";
 import type { UpConn } from "./conns.ts";
+import { HaveLags } from "./have_lags.ts";
 import { SeqSet } from "./seq_ring.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
 
@@ -17,9 +18,7 @@ function conn(inClub: boolean): UpConn {
     haves: new SeqSet(),
     sent: new SeqSet(),
     lead: true,
-    haveLags: new Float64Array(16),
-    haveLagPos: 0,
-    holdMs: 0,
+    haveLags: new HaveLags(),
   };
 }
 

@@ -151,7 +151,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   shedEveryMs: 200,
   authEveryMesh: true,
   holdMs: 250,
-  holdMaxMs: 400,
+  holdMaxMs: 350,
   leadEveryMs: 2000,
 };
 

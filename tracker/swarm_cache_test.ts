@@ -31,7 +31,12 @@ Deno.test("the cache reads KV once per TTL and sees other instances' writes afte
     clock.t += 600;
     // Stale: the first call answers from the old view and starts a refresh.
     await cache.get(CH);
-    await new Promise((r) => setTimeout(r, 10));
+    // The refresh runs in the background; on a loaded machine it may take a while to land
+    // (a fixed 10 ms wait here failed under load). The clock stands still, so no other
+    // refresh starts meanwhile.
+    for (let waited = 0; cache.refreshes < 2 && waited < 5000; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     assertEquals((await cache.get(CH))?.peers.get("far", clock.t)?.peer, "far");
     assertEquals(cache.refreshes, 2);
   } finally {

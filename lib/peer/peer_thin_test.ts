@@ -28,6 +28,18 @@ Deno.test("thin club: with two members known, the source is not asked", () => {
   }
 });
 
+Deno.test("thin club: members that do not answer pings do not count, and the source is asked", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true } });
+  p.addPeers([{ addr: "x", clubs: [2, 0] }, { addr: "y", clubs: [2, 1] }]); // both dead
+  const timeout = p.cfg.connectTimeoutMs;
+  let askedAt: number | undefined;
+  for (let t = 0; t <= timeout + 500 && askedAt === undefined; t += 50) {
+    p.handleTimeout(t);
+    if (downloads(drain(p, t), 2).includes("src")) askedAt = t;
+  }
+  assert(askedAt !== undefined && askedAt > timeout, `asked the source at ${askedAt}`);
+});
+
 Deno.test("thin club: refused by the source, the peer turns to the members it knows", () => {
   const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true } });
   p.addPeers([{ addr: "x", clubs: [2, 0] }]);

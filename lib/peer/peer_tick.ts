@@ -156,11 +156,19 @@ export function fillConnections(p: PeerCore, now: number): void {
   }
 }
 
-/** Live members of `club` this peer knows: not the source, not banned, not failed lately. */
+/**
+ * Live members of `club` this peer knows: not the source, not banned, not failed lately, and
+ * not silent (pinged and no answer for `connectTimeoutMs`): a killed peer stays in the
+ * directory, and counting it kept a club whose members had all died off the source.
+ */
 function liveMembers(p: PeerCore, now: number, club: number): number {
+  const c = p.cfg;
   let live = 0;
   for (const k of p.directory.members(club)) {
-    if (k.addr !== p.source && !p.bans.has(k.addr) && now - k.failAt >= p.cfg.retryMs) live++;
+    const silent = k.pingAt > k.pongAt && now - k.pingAt > c.connectTimeoutMs;
+    if (k.addr !== p.source && !p.bans.has(k.addr) && now - k.failAt >= c.retryMs && !silent) {
+      live++;
+    }
   }
   return live;
 }

@@ -102,7 +102,10 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     role: "peer",
     clubs: joined.clubs,
     myClubs,
-    suite: ed25519Suite(cfg.target.key, channelTag(cfg.target.key), native?.checked),
+    // Leaves hashed with node:crypto too where it can (the largest cost per block left).
+    suite: native
+      ? native.suite(cfg.target.key)
+      : ed25519Suite(cfg.target.key, channelTag(cfg.target.key)),
     rng: osSeededRng(),
     source: sourceAddr,
     config: PROGRAM_CONFIG,

@@ -4,7 +4,7 @@
  * fit those widths. A block that fails these checks is treated as forged, never thrown on.
  */
 import { MAX_BATCH } from "../wire/budget.ts";
-import type { AuthBlock, DataBlock } from "../wire/messages.ts";
+import type { AuthBlock, Block, DataBlock } from "../wire/messages.ts";
 
 /** Most data blocks one auth block may cover (the wire format's limit, 1..32). */
 export { MAX_BATCH } from "../wire/budget.ts";
@@ -42,5 +42,22 @@ export function authShapeOk(a: AuthBlock, leafBytes: number, sigBytes: number): 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * True iff `a` and `b` are the same block: every field, the payload's or the leaves' and
+ * signature's bytes. A copy of a verified block that differs is a forgery (peer.ts).
+ */
+export function sameBlock(a: Block, b: Block): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.seq !== b.seq || a.srcTime !== b.srcTime) return false;
+  if (a.kind === "data") return bytesEqual(a.payload, (b as DataBlock).payload);
+  const o = b as AuthBlock;
+  if (
+    a.count !== o.count || a.bitrate !== o.bitrate || a.threshold !== o.threshold ||
+    a.leaves.length !== o.leaves.length || !bytesEqual(a.sig, o.sig)
+  ) return false;
+  for (let i = 0; i < a.leaves.length; i++) if (!bytesEqual(a.leaves[i], o.leaves[i])) return false;
   return true;
 }

@@ -8,6 +8,7 @@
  * peer_conns.ts, housekeeping in peer_tick.ts, relaying in peer_relay.ts.
  */
 import { BlockAuthenticator } from "../auth/authenticator.ts";
+import { sameBlock } from "../auth/shape.ts";
 import type { AuthSuite } from "../auth/suite.ts";
 import { CatchUpFeed } from "./catch_up.ts";
 import { Playback, type PlaybackOptions } from "../playback/playback.ts";
@@ -436,6 +437,14 @@ export class PeerCore implements ProtocolNode {
         punish(this, now, from);
       }
       for (const blk of r.ready) this.#accept(now, blk, from);
+    } else {
+      // A copy of a block already verified needs no second check, only a comparison: one
+      // that differs is a forgery, and its sender is banned like any forger.
+      const held = this.store.get(b.seq);
+      if (held !== undefined && !sameBlock(held, b)) {
+        this.stats.forged++;
+        punish(this, now, from);
+      }
     }
     if (first) {
       const lost = !m.repair && !down!.inClub && down!.monitor.gapBefore;

@@ -76,6 +76,29 @@ Deno.test("[0046] a data block whose leaf does not match its signed batch is dro
   assertEquals(blocks(drain(p, 30)), ["3>d"], "the honest copy still verifies");
 });
 
+Deno.test("[0046] a forged copy of a block already verified is caught too, and its sender banned", () => {
+  const { p, src, x } = setup();
+  const { data, auth } = new Feed().batch(12, 0);
+  src.send(p, 10, auth);
+  src.send(p, 11, data[3]);
+  drain(p, 11);
+  x.send(p, 20, data[3]); // an honest copy: a duplicate, nothing more
+  assertEquals(p.stats.forged, 0);
+  assert(!p.bans.has("x"));
+  x.send(p, 30, tampered(data[3]));
+  assertEquals(p.stats.forged, 1);
+  assert(p.bans.has("x"));
+  assertEquals(blocks(drain(p, 30)), [], "nothing relayed");
+  const played = events(p).filter((e) => e.type === "ready").map((e) =>
+    e.type === "ready" && e.seq
+  );
+  assertEquals(
+    played.filter((s) => s === 3).length,
+    1,
+    "block 3 was accepted once, the honest one",
+  );
+});
+
 Deno.test("[0046] a forged copy that arrives before the signature block does not shut out the honest one", () => {
   const { p, src, x } = setup();
   const { data, auth } = new Feed().batch(12, 0);

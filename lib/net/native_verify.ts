@@ -15,7 +15,7 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
-import { bytesEqual, isU32, isU64 } from "../auth/shape.ts";
+import { isU32, isU64, sameBlock } from "../auth/shape.ts";
 import { type AuthSuite, type CheckedAuths, ed25519Suite, signedBytes } from "../auth/suite.ts";
 import type { AuthBlock, DataBlock, Msg } from "../wire/messages.ts";
 
@@ -77,7 +77,7 @@ export class NativeAuthCheck {
     if (msg.t !== "block" || msg.block.kind !== "auth") return undefined;
     const auth = msg.block;
     const prior = this.#recent.get(auth.seq);
-    if (prior !== undefined && sameAuth(prior, auth)) {
+    if (prior !== undefined && sameBlock(prior, auth)) {
       this.checked.set(auth, true);
       return undefined;
     }
@@ -118,17 +118,6 @@ export class NativeAuthCheck {
     this.#recent.set(auth.seq, auth);
     if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.keys().next().value!);
   }
-}
-
-/** True when `b` is a copy of `a`: every signed field, every leaf and the signature. */
-export function sameAuth(a: AuthBlock, b: AuthBlock): boolean {
-  if (
-    a.seq !== b.seq || a.srcTime !== b.srcTime || a.count !== b.count ||
-    a.bitrate !== b.bitrate || a.threshold !== b.threshold ||
-    a.leaves.length !== b.leaves.length || !bytesEqual(a.sig, b.sig)
-  ) return false;
-  for (let i = 0; i < a.leaves.length; i++) if (!bytesEqual(a.leaves[i], b.leaves[i])) return false;
-  return true;
 }
 
 const LEAF_PREFIX = Buffer.from([0x00, ...new TextEncoder().encode("clubcast/leaf/v1")]);

@@ -10,16 +10,15 @@
  * the source pushes them to a peer that is a member of every club; each has a send time at
  * the trial's rate and a srcTime equal to its planned send time.
  */
-import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { batchMessage } from "../../lib/auth/batch_sig.ts";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { merkleRoot } from "../../lib/auth/merkle.ts";
+import { nativeLeafHash } from "../../lib/net/native_verify.ts";
 import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
 import { encodeDatagram } from "../../lib/wire/codec.ts";
 import type { AuthBlock, Block, DataBlock } from "../../lib/wire/messages.ts";
-
-const LEAF_PREFIX = Buffer.from([0x00, ...new TextEncoder().encode("clubcast/leaf/v1")]);
 
 /** A channel key pair with a native signer. */
 export interface StreamKey {
@@ -39,19 +38,6 @@ export function newStreamKey(): StreamKey {
     tag: channelTag(raw),
     sign: (m) => new Uint8Array(sign(null, m, key)),
   };
-}
-
-/** The leaf of lib/auth/merkle.ts's leafHash, computed with node:crypto. */
-export function nativeLeaf(tag: number, block: DataBlock): Uint8Array {
-  const head = Buffer.alloc(20);
-  head.writeUInt32BE(tag, 0);
-  head.writeUInt32BE(Math.floor(block.seq / 2 ** 32), 4);
-  head.writeUInt32BE(block.seq >>> 0, 8);
-  head.writeUInt32BE(Math.floor(block.srcTime / 2 ** 32), 12);
-  head.writeUInt32BE(block.srcTime >>> 0, 16);
-  return new Uint8Array(
-    createHash("sha256").update(LEAF_PREFIX).update(head).update(block.payload).digest(),
-  );
 }
 
 /** Settings of a {@link ClubStream}. */
@@ -109,7 +95,7 @@ export class ClubStream {
         // srcTime: when the block is due to be sent, as a source cuts in real time.
         srcTime = Math.floor(srcTime0 + (datagrams.length + j) * 1000 / rate);
         const block: DataBlock = { kind: "data", seq, srcTime, payload: this.#payload };
-        leaves.push(nativeLeaf(key.tag, block));
+        leaves.push(nativeLeafHash(key.tag, block));
         blocks.push(block);
       }
       const header = { seq: first + batch, srcTime, count: batch, bitrate: 0, threshold: 800 };

@@ -3,13 +3,14 @@ import { BlockAuthenticator } from "../../lib/auth/authenticator.ts";
 import { leafHash } from "../../lib/auth/merkle.ts";
 import { ed25519Suite } from "../../lib/auth/suite.ts";
 import { decodeDatagram } from "../../lib/wire/codec.ts";
-import { ClubStream, nativeLeaf, newStreamKey } from "./blocks.ts";
+import { nativeLeafHash } from "../../lib/net/native_verify.ts";
+import { ClubStream, newStreamKey } from "./blocks.ts";
 
-Deno.test("nativeLeaf equals lib/auth's leafHash", () => {
+Deno.test("the native leaf the blocks are made with equals lib/auth's leafHash", () => {
   const payload = new Uint8Array(1128).map((_, i) => i & 0xff);
   for (const [seq, srcTime] of [[0, 0], [7, 1_700_000_000_123], [2 ** 33 + 5, 99]]) {
     const b = { kind: "data" as const, seq, srcTime, payload };
-    assertEquals(nativeLeaf(0xdeadbeef, b), leafHash(0xdeadbeef, b));
+    assertEquals(nativeLeafHash(0xdeadbeef, b), leafHash(0xdeadbeef, b));
   }
 });
 

@@ -6,6 +6,7 @@
  */
 import type { Rng } from "../../lib/rand.ts";
 import { MAX_CLUB, MAX_SEQS, MAX_U32 } from "../../lib/wire/budget.ts";
+import { TYPE_CODE } from "../../lib/wire/layout.ts";
 import type { Addr, Block, Msg, MsgType } from "../../lib/wire/messages.ts";
 import type { Forgeries } from "./forge.ts";
 
@@ -23,19 +24,7 @@ export interface JunkContext {
   readonly nodes: number;
 }
 
-const TYPES: readonly MsgType[] = [
-  "block",
-  "have",
-  "keepalive",
-  "ping",
-  "pong",
-  "find",
-  "peers",
-  "connect",
-  "accept",
-  "drop",
-  "want",
-];
+const TYPES = Object.keys(TYPE_CODE) as MsgType[];
 
 /** One junk message of a random type. */
 export function junkMsg(cx: JunkContext): Msg {

@@ -7,6 +7,7 @@ import { DEFAULT_SWARM, runSwarm, type SwarmOptions, type SwarmResult } from "./
 import { round } from "./metrics.ts";
 import { MALICIOUS_KINDS } from "./malicious/node.ts";
 import { parseKinds } from "./malicious/pick.ts";
+import { designNamed, DESIGNS } from "./designs/all.ts";
 
 const HELP = `deno task sim [options]
 
@@ -22,6 +23,8 @@ the real protocol core) and prints what it measured.
   --warmup S       seconds for the swarm to form before the S measured ones; start-up is
                    measured during it, everything else after it (default ${DEFAULT_SWARM.warmupSeconds})
   --clubs C        number of clubs (default ${DEFAULT_SWARM.clubs})
+  --design D       how the stream spreads: ${DESIGNS.map((d) => d.name).join(", ")}
+                   (default clubs; the others are the baselines of docs/simulator.md)
   --malicious F    make a share F (0..1) of the peers malicious, drawn from the seed;
                    delivery and the other metrics then count honest peers only, and the
                    report adds forgedAccepted and what each kind did (default 0)
@@ -47,6 +50,7 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
       warmup: { type: "string" },
       malicious: { type: "string" },
       "malicious-kinds": { type: "string" },
+      design: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -72,9 +76,13 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
     clubs: num("clubs", values.clubs, d.clubs, (x) => int(x) && x >= 2 && x <= 64),
     warmupSeconds: num("warmup", values.warmup, d.warmupSeconds, (x) => x >= 0 && x <= 3600),
   };
+  if (values.design !== undefined) opts = { ...opts, design: designNamed(values.design) };
   const malicious = num("malicious", values.malicious, 0, (x) => x >= 0 && x <= 1);
   const kinds = values["malicious-kinds"];
   if (malicious > 0) {
+    if (opts.design && opts.design.name !== "clubs") {
+      throw new Error("--malicious needs the club design");
+    }
     opts = { ...opts, malicious, maliciousKinds: kinds ? parseKinds(kinds) : MALICIOUS_KINDS };
   } else if (kinds !== undefined) throw new Error("--malicious-kinds needs --malicious");
   return { opts, json: values.json };
@@ -88,6 +96,7 @@ export function simulate(opts: SwarmOptions): Record<string, unknown> {
   const c = r.counters;
   const { block, control } = c.split();
   const report = {
+    ...(opts.design ? { design: opts.design.name } : {}),
     seed: opts.seed,
     peers: opts.peers,
     seconds: opts.seconds,

@@ -1,22 +1,6 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../lib/testing.ts";
 import { parseSimArgs, simulate } from "./main.ts";
-import { DEFAULT_SWARM } from "./swarm.ts";
-
-// A small swarm with room to spare: every peer uploads 3x the stream rate.
-const small = {
-  ...DEFAULT_SWARM,
-  peers: 24,
-  seconds: 8,
-  seed: 5,
-  joinSpreadMs: 1000,
-  warmupSeconds: 2,
-  capacityMix: [[1, 3]] as const,
-};
-
-function withoutWall(r: Record<string, unknown>): Record<string, unknown> {
-  const { wallSeconds: _, ...rest } = r;
-  return rest;
-}
+import { SMALL_SWARM as small, withoutWall } from "./test_helpers.ts";
 
 Deno.test("the same seed replays the same run exactly; another seed does not", () => {
   const a = withoutWall(simulate(small));
@@ -65,4 +49,14 @@ Deno.test("command-line flags are parsed and bad ones refused", () => {
   assertThrows(() => parseSimArgs(["--peers", "zero"]));
   assertThrows(() => parseSimArgs(["--loss", "1.5"]));
   assertThrows(() => parseSimArgs(["--bogus"]));
+});
+
+Deno.test("--design picks how the stream spreads; unknown designs are refused", () => {
+  const p = parseSimArgs(["--design", "flood"]);
+  assert(p !== "help");
+  assertEquals(p.opts.design?.name, "flood");
+  const d = parseSimArgs([]);
+  assert(d !== "help" && d.opts.design === undefined, "the club protocol by default");
+  assertThrows(() => parseSimArgs(["--design", "gossip"]));
+  assertThrows(() => parseSimArgs(["--design", "flood", "--malicious", "0.1"]));
 });

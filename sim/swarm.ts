@@ -1,8 +1,8 @@
 /**
- * The virtual swarm: a source and N peers running the real protocol core (lib/peer,
- * lib/source) on a virtual clock, over the in-memory network of network.ts, with the
- * tracker's club deck in process. One seeded PRNG drives everything, so a seed replays a
- * run exactly.
+ * The virtual swarm: a source and N peers running a design (design.ts: by default the real
+ * protocol core of lib/peer and lib/source, or one of the baselines of designs/) on a
+ * virtual clock, over the in-memory network of network.ts, with the tracker's club deck in
+ * process. One seeded PRNG drives everything, so a seed replays a run exactly.
  *
  * What the simulator leaves out is work whose cost the benchmarks measure, never behaviour:
  * messages are not CBOR-encoded (their sizes come from lib/wire/size.ts, computed from the
@@ -11,14 +11,14 @@
  */
 import { standinPair } from "../lib/auth/standin.ts";
 import type { PeerEvent } from "../lib/peer/events.ts";
-import type { ProtocolNode } from "../lib/peer/node.ts";
-import { PeerCore } from "../lib/peer/peer.ts";
+import type { PeerCore } from "../lib/peer/peer.ts";
 import type { PeerConfig } from "../lib/peer/config.ts";
 import { Rng } from "../lib/rand.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
 import { BLOCK_PAYLOAD } from "../lib/wire/budget.ts";
-import type { Msg } from "../lib/wire/messages.ts";
-import { wireSize } from "../lib/wire/size.ts";
+import type { BlockMsg } from "../lib/wire/messages.ts";
+import type { Design, SimMsg, SimNode, SimPeer, SimSource } from "./design.ts";
+import { CLUBS } from "./designs/clubs.ts";
 import { EventQueue } from "./event_queue.ts";
 import { RunCounters } from "./metrics.ts";
 import { Network } from "./network.ts";
@@ -54,6 +54,8 @@ export interface SwarmOptions {
   /** How often peers and source announce again, ms. */
   readonly announceMs: number;
   readonly config?: Partial<PeerConfig>;
+  /** How the stream is spread (design.ts); the club protocol when absent. */
+  readonly design?: Design;
   /**
    * Share of the peers that are malicious (sim/malicious), drawn from the seed; 0 or absent
    * for none. Every metric of the run is then counted over the honest peers only.
@@ -62,11 +64,11 @@ export interface SwarmOptions {
   /** The kinds of malicious peer, dealt in turn (default: every kind). */
   readonly maliciousKinds?: readonly MaliciousKind[];
   /** Called for every block a peer verified (diagnostics). */
-  readonly onReady?: (peer: PeerCore, seq: number, now: number) => void;
+  readonly onReady?: (peer: SimPeer, seq: number, now: number) => void;
   /** Called for every redundant block a peer received (diagnostics). */
-  readonly onDuplicate?: (peer: PeerCore, msg: Msg & { t: "block" }, now: number) => void;
+  readonly onDuplicate?: (peer: SimPeer, msg: BlockMsg, now: number) => void;
   /** Called for every data block a peer skipped (diagnostics). */
-  readonly onSkip?: (peer: PeerCore, seq: number, now: number) => void;
+  readonly onSkip?: (peer: SimPeer, seq: number, now: number) => void;
 }
 
 /** The defaults of issue #2's default network. */
@@ -99,9 +101,12 @@ export interface SwarmResult {
   readonly repairAsked: number;
   readonly duplicatesReceived: number;
   readonly staleDropped: number;
-  /** The peer cores at the end of the run (index i is node `n${i + 1}`), for inspection. */
-  readonly cores: readonly (PeerCore | undefined)[];
-  readonly source: SourceNode;
+  /**
+   * The honest peers at the end of the run (index i is node `n${i + 1}`), for inspection:
+   * PeerCores with the club design.
+   */
+  readonly cores: readonly (SimPeer | undefined)[];
+  readonly source: SimSource;
   /** Upload capacity of each node, bits per second (index 0 is the source). */
   readonly capacities: readonly number[];
   /** With malicious peers: what they did and what honest peers made of it. */
@@ -112,6 +117,10 @@ export interface SwarmResult {
 
 /** Runs one simulation. */
 export function runSwarm(opts: SwarmOptions): SwarmResult {
+  const design = opts.design ?? CLUBS;
+  if ((opts.malicious ?? 0) > 0 && design !== CLUBS) {
+    throw new Error(`malicious peers are modelled for the club design only, not ${design.name}`);
+  }
   const rng = new Rng(opts.seed);
   const netRng = rng.fork();
   const net = new Network({
@@ -143,8 +152,8 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   // some of it, and compact arrays stay in cache where one object per node would not.
   const count = opts.peers + 1;
   const addrs: string[] = Array.from({ length: count }, (_, i) => `n${i}`);
-  const protoNodes: (ProtocolNode | undefined)[] = new Array(count).fill(undefined);
-  const peers: (PeerCore | undefined)[] = new Array(count).fill(undefined);
+  const protoNodes: (SimNode | undefined)[] = new Array(count).fill(undefined);
+  const peers: (SimPeer | undefined)[] = new Array(count).fill(undefined);
   const busyUntil = new Float64Array(count);
   const linkScheduled = new Uint8Array(count);
   const timerAt = new Float64Array(count).fill(Infinity);
@@ -179,16 +188,18 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   while (k < order.length) net.setCapacity(order[k++], bitrate * lastMult);
 
   // The source.
-  const source = new SourceNode(0, {
+  const source = design.makeSource(0, {
     self: "n0",
     clubs: opts.clubs,
     rng: rng.fork(),
     signer,
     suite,
-    align: 188,
-    thresholdMs: 800,
     config: opts.config,
+    uploadBps: net.capacity(0),
+    streamBps: bitrate,
   });
+  // The club source's core, whose store the malicious-peer tally reads.
+  const sourceCore = source instanceof SourceNode ? source.core : undefined;
   source.onBlock = (b) => {
     if (b.seq >= srcTime.length) {
       const len = Math.max(srcTime.length * 2, b.seq + 1);
@@ -221,9 +232,9 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
       return;
     }
     for (let e: PeerEvent | undefined = node.pollEvent(); e; e = node.pollEvent()) {
-      tally?.onEvent(e, (s) => (peers[i] ?? source.core).store.get(s), indexOf);
+      tally?.onEvent(e, (s) => ((peers[i] as PeerCore) ?? sourceCore).store.get(s), indexOf);
       if (e.type === "ready") {
-        opts.onReady?.(peers[i] ?? source.core, e.seq, e.at);
+        if (peers[i]) opts.onReady?.(peers[i]!, e.seq, e.at);
         if (e.kind === "data" && srcTime[e.seq] >= measureFrom) {
           c.latency.add(e.at - srcTime[e.seq]);
         }
@@ -259,10 +270,10 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     linkScheduled[i] = 0;
     const dg = protoNodes[i]!.pollTransmit(now);
     if (!dg) return;
-    const size = wireSize(dg.msg);
+    const size = design.size(dg.msg);
     const honest = !kindOf || !mal[i];
     if (now >= measureFrom && honest) c.sent(dg.msg.t, size, i === 0);
-    if (tally && honest && dg.msg.t === "block") tally.onSend(dg.msg.block);
+    if (tally && honest && dg.msg.t === "block") tally.onSend((dg.msg as BlockMsg).block);
     const until = busyUntil[i] = now + net.serializeMs(i, size);
     const to = indexOf(dg.to);
     const at = net.arrival(until, i, to);
@@ -272,14 +283,14 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     q.push(until, LINK, i);
   }
 
-  function onDeliver(i: number, now: number, from: string, msg: Msg, size: number): void {
+  function onDeliver(i: number, now: number, from: string, msg: SimMsg, size: number): void {
     const node = protoNodes[i];
     if (!node) return;
     const peer = peers[i];
     if (msg.t === "block" && peer && now >= measureFrom) {
-      if (peer.holds(msg.block.seq)) {
+      if (peer.holds((msg as BlockMsg).block.seq)) {
         c.redundantBlockBytes += size;
-        opts.onDuplicate?.(peer, msg, now);
+        opts.onDuplicate?.(peer, msg as BlockMsg, now);
       } else c.usefulBlockBytes += size;
     }
     node.handleMessage(now, from, msg);
@@ -292,7 +303,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     const i = q.node;
     switch (q.kind) {
       case DELIVER:
-        onDeliver(i, now, addrs[q.a as number], q.b as Msg, q.size!);
+        onDeliver(i, now, addrs[q.a as number], q.b as SimMsg, q.size!);
         break;
       case LINK:
         onLink(i, now);
@@ -309,23 +320,24 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
       case JOINED: {
         const clubs = q.a as [number, number];
         for (const cl of clubs) clubSizes[cl]++;
-        const peer = new PeerCore(now, {
+        const peer = design.makePeer(now, {
           self: addrs[i],
-          role: "peer",
           clubs: opts.clubs,
           myClubs: clubs,
           suite,
           rng: rng.fork(),
           source: "n0",
           config: opts.config,
-          playback: { targetDelayMs: opts.playDelayMs },
+          playDelayMs: opts.playDelayMs,
+          uploadBps: net.capacity(i),
+          streamBps: bitrate,
         });
         peer.addPeers(tracker.sample(addrs[i], 50));
         tracker.add(addrs[i], clubs);
         const kind = kindOf?.get(i);
         if (kind !== undefined) {
           const init = { rng: malRng.fork(), forgeries: forgeries!, id: i };
-          protoNodes[i] = mal[i] = makeMalicious(kind, now, peer, init, count);
+          protoNodes[i] = mal[i] = makeMalicious(kind, now, peer as PeerCore, init, count);
           tally!.joined(kind);
         } else {
           protoNodes[i] = peer;
@@ -367,7 +379,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   const drops: Record<string, number> = {};
   let repairAsked = 0, duplicatesReceived = 0, staleDropped = 0;
   for (let i = 0; i < count; i++) {
-    const p = peers[i] ?? (i === 0 ? source.core : undefined);
+    const p = peers[i] ?? (i === 0 ? source : undefined);
     if (!p) continue;
     for (const [why, v] of Object.entries(p.stats.dropped)) drops[why] = (drops[why] ?? 0) + v;
     repairAsked += p.stats.repairAsked;

@@ -8,6 +8,7 @@ import { round } from "./metrics.ts";
 import { MALICIOUS_KINDS } from "./malicious/node.ts";
 import { parseKinds } from "./malicious/pick.ts";
 import { designNamed, DESIGNS } from "./designs/all.ts";
+import { scenarioNamed, SCENARIOS } from "./scenarios.ts";
 
 const HELP = `deno task sim [options]
 
@@ -25,6 +26,13 @@ the real protocol core) and prints what it measured.
   --clubs C        number of clubs (default ${DEFAULT_SWARM.clubs})
   --design D       how the stream spreads: ${DESIGNS.map((d) => d.name).join(", ")}
                    (default clubs; the others are the baselines of docs/simulator.md)
+  --network M      latency model: uniform (issue 2's: ${DEFAULT_SWARM.minLatencyMs}-${DEFAULT_SWARM.maxLatencyMs} ms per pair, the
+                   default) or regions (peers on the map, docs/simulator.md)
+  --scenario S     one of the scenarios of docs/simulator.md:
+${SCENARIOS.map((x) => `                     ${x.name.padEnd(10)} ${x.about}`).join("\n")}
+                   churn and failure add deliveryAfterFailure to the report
+  --series         add per-second delivery, the latency CDF and the peak memory (for
+                   deno task report)
   --malicious F    make a share F (0..1) of the peers malicious, drawn from the seed;
                    delivery and the other metrics then count honest peers only, and the
                    report adds forgedAccepted and what each kind did (default 0)
@@ -35,8 +43,23 @@ the real protocol core) and prints what it measured.
   -h, --help       this help
 `;
 
+/** What the command line asks for. */
+export interface SimArgs {
+  readonly opts: SwarmOptions;
+  readonly json: boolean;
+  readonly labels: RunLabels;
+}
+
+/** What the report says of a run beyond its options. */
+export interface RunLabels {
+  /** The scenario's name, when one was given. */
+  readonly scenario?: string;
+  /** Add the per-second series, the latency CDF and the peak memory. */
+  readonly series?: boolean;
+}
+
 /** Parses the command line into swarm options; throws Error with a readable message. */
-export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolean } | "help" {
+export function parseSimArgs(args: string[]): SimArgs | "help" {
   const { values } = parseArgs({
     args,
     options: {
@@ -51,6 +74,9 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
       malicious: { type: "string" },
       "malicious-kinds": { type: "string" },
       design: { type: "string" },
+      network: { type: "string" },
+      scenario: { type: "string" },
+      series: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -77,6 +103,14 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
     warmupSeconds: num("warmup", values.warmup, d.warmupSeconds, (x) => x >= 0 && x <= 3600),
   };
   if (values.design !== undefined) opts = { ...opts, design: designNamed(values.design) };
+  if (values.network !== undefined) {
+    if (values.network !== "uniform" && values.network !== "regions") {
+      throw new Error(`--network: "${values.network}" is neither uniform nor regions`);
+    }
+    opts = { ...opts, network: values.network };
+  }
+  const scenario = values.scenario === undefined ? undefined : scenarioNamed(values.scenario);
+  if (scenario) opts = scenario.apply(opts);
   const malicious = num("malicious", values.malicious, 0, (x) => x >= 0 && x <= 1);
   const kinds = values["malicious-kinds"];
   if (malicious > 0) {
@@ -85,18 +119,24 @@ export function parseSimArgs(args: string[]): { opts: SwarmOptions; json: boolea
     }
     opts = { ...opts, malicious, maliciousKinds: kinds ? parseKinds(kinds) : MALICIOUS_KINDS };
   } else if (kinds !== undefined) throw new Error("--malicious-kinds needs --malicious");
-  return { opts, json: values.json };
+  return { opts, json: values.json, labels: { scenario: scenario?.name, series: values.series } };
 }
 
 /** Runs the simulation and builds the report object. */
-export function simulate(opts: SwarmOptions): Record<string, unknown> {
+export function simulate(opts: SwarmOptions, labels: RunLabels = {}): Record<string, unknown> {
   const t0 = performance.now();
   const r = runSwarm(opts);
   const wallSeconds = (performance.now() - t0) / 1000;
   const c = r.counters;
   const { block, control } = c.split();
+  const afterFailure = opts.recoveryFromMs === undefined ? {} : {
+    deliveryAfterFailure: round(c.afterPlayed / Math.max(1, c.afterPlayed + c.afterSkipped), 6),
+    survivors: r.survivors,
+  };
   const report = {
     ...(opts.design ? { design: opts.design.name } : {}),
+    ...(labels.scenario ? { scenario: labels.scenario } : {}),
+    ...(opts.network ? { network: opts.network } : {}),
     seed: opts.seed,
     peers: opts.peers,
     seconds: opts.seconds,
@@ -106,6 +146,7 @@ export function simulate(opts: SwarmOptions): Record<string, unknown> {
     loss: opts.loss,
     playDelayMs: opts.playDelayMs,
     delivery: round(c.played / Math.max(1, c.played + c.skipped), 6),
+    ...afterFailure,
     played: c.played,
     skipped: c.skipped,
     startupMs: { p50: c.startup.quantile(0.5), p99: c.startup.quantile(0.99) },
@@ -126,6 +167,7 @@ export function simulate(opts: SwarmOptions): Record<string, unknown> {
     staleDropped: r.staleDropped,
     clubSizes: r.clubSizes,
     events: c.events,
+    ...(labels.series ? series(r, opts) : {}),
     wallSeconds: round(wallSeconds, 2),
   };
   return r.malice ? withMalice(report, opts, r) : report;
@@ -163,6 +205,43 @@ function withMalice(
   return out;
 }
 
+/** Shares at which the latency CDF is given. */
+const CDF_AT = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999];
+
+/**
+ * The report's `--series` part: delivery per second of playhead time from the measured
+ * window on (all peers, and survivors of churn or a failure), the latency CDF, and the
+ * process's peak resident memory (Linux, with --allow-all; null otherwise).
+ */
+function series(r: SwarmResult, opts: SwarmOptions): Record<string, unknown> {
+  const c = r.counters;
+  const from = opts.warmupSeconds;
+  return {
+    series: {
+      fromSecond: from,
+      delivery: c.series.delivery().slice(from),
+      survivorDelivery: opts.recoveryFromMs === undefined
+        ? undefined
+        : c.series.delivery(true).slice(from),
+    },
+    latencyCdf: CDF_AT.map((q) => [q, c.latency.quantile(q)]),
+    peakRssMB: peakRssMB(),
+  };
+}
+
+/**
+ * VmHWM of /proc/self/status in MB; null where there is none, or without the permission
+ * (Deno asks for --allow-all to read /proc/self: deno task report runs the simulator so).
+ */
+function peakRssMB(): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+    return m ? round(Number(m[1]) / 1024, 1) : null;
+  } catch {
+    return null;
+  }
+}
+
 function table(report: Record<string, unknown>): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(report)) {
@@ -182,7 +261,7 @@ if (import.meta.main) {
   if (parsed === "help") {
     console.log(HELP);
   } else {
-    const report = simulate(parsed.opts);
+    const report = simulate(parsed.opts, parsed.labels);
     console.log(parsed.json ? JSON.stringify(report) : table(report));
   }
 }

@@ -60,3 +60,20 @@ Deno.test("--design picks how the stream spreads; unknown designs are refused", 
   assertThrows(() => parseSimArgs(["--design", "gossip"]));
   assertThrows(() => parseSimArgs(["--design", "flood", "--malicious", "0.1"]));
 });
+
+Deno.test("--series adds the delivery per second and the latency CDF; churn adds survivors' delivery", () => {
+  const p = parseSimArgs(["--scenario", "churn", "--series", "--peers", "20", "--seconds", "4"]);
+  assert(p !== "help");
+  const r = simulate({ ...p.opts, joinSpreadMs: 1000, warmupSeconds: 2 }, p.labels) as Record<
+    string,
+    unknown
+  >;
+  assertEquals(r.scenario, "churn");
+  assert(typeof r.deliveryAfterFailure === "number");
+  const s = r.series as { delivery: number[]; survivorDelivery: number[] };
+  assertEquals(s.delivery.length, 4);
+  assertEquals(s.survivorDelivery.length, 4);
+  const cdf = r.latencyCdf as [number, number][];
+  assertEquals(cdf.length, 101);
+  for (let i = 1; i < cdf.length; i++) assert(cdf[i][1] >= cdf[i - 1][1], "a CDF never falls");
+});

@@ -35,6 +35,37 @@ export class MsHistogram {
   }
 }
 
+/**
+ * Blocks played and skipped in each second of playhead time, over every peer and over the
+ * survivors of a churn or mass-failure run (peers that neither leave nor die).
+ */
+export class DeliverySeries {
+  readonly played: number[] = [];
+  readonly skipped: number[] = [];
+  readonly survivorPlayed: number[] = [];
+  readonly survivorSkipped: number[] = [];
+
+  /** Counts one playback event at playhead time `at` (ms). */
+  add(at: number, played: boolean, survivor: boolean): void {
+    const s = Math.max(0, Math.floor(at / 1000));
+    while (this.played.length <= s) {
+      this.played.push(0);
+      this.skipped.push(0);
+      this.survivorPlayed.push(0);
+      this.survivorSkipped.push(0);
+    }
+    (played ? this.played : this.skipped)[s]++;
+    if (survivor) (played ? this.survivorPlayed : this.survivorSkipped)[s]++;
+  }
+
+  /** Delivery per second, played / (played + skipped); null for a second with no event. */
+  delivery(survivors = false): (number | null)[] {
+    const p = survivors ? this.survivorPlayed : this.played;
+    const k = survivors ? this.survivorSkipped : this.skipped;
+    return p.map((x, i) => (x + k[i] > 0 ? round(x / (x + k[i]), 6) : null));
+  }
+}
+
 /** Raw counters of a run. */
 export class RunCounters {
   /** Bytes sent, by message type (all nodes). */
@@ -49,6 +80,10 @@ export class RunCounters {
   readonly startup = new MsHistogram();
   datagramsLost = 0;
   events = 0;
+  /** Played and skipped blocks of survivors from `--scenario`'s recovery mark on. */
+  afterPlayed = 0;
+  afterSkipped = 0;
+  readonly series = new DeliverySeries();
 
   /** Accounts a datagram of `type` and `bytes` sent by a node. */
   sent(type: string, bytes: number, fromSource: boolean): void {

@@ -1,5 +1,5 @@
 import { assertEquals } from "../lib/testing.ts";
-import { MsHistogram, RunCounters } from "./metrics.ts";
+import { DeliverySeries, MsHistogram, RunCounters } from "./metrics.ts";
 
 Deno.test("histogram quantiles", () => {
   const h = new MsHistogram(1000);
@@ -19,4 +19,14 @@ Deno.test("counters split block bytes from the rest", () => {
   c.sent("pong", 30, true);
   assertEquals(c.split(), { block: 1000, control: 40 });
   assertEquals(c.sourceSentBytes, 1030);
+});
+
+Deno.test("the delivery series counts each second of playhead time, survivors apart", () => {
+  const s = new DeliverySeries();
+  s.add(100, true, true);
+  s.add(900, false, false);
+  s.add(2500, true, false);
+  s.add(2600, false, true);
+  assertEquals(s.delivery(), [0.5, null, 0.5]);
+  assertEquals(s.delivery(true), [1, null, 0]);
 });

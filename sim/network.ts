@@ -2,8 +2,12 @@
  * The simulated network: per-pair one-way latency, per-datagram random loss, per-node upload
  * capacity (the node's send queue drains at that rate), and rules that drop or delay
  * traffic between groups of nodes for a while (partitions, outages).
+ *
+ * Latency is uniform per pair (issue 2's default network) unless nodes are placed on the
+ * map (regions.ts, `--network regions`): then it follows their distance and access links.
  */
 import type { Rng } from "../lib/rand.ts";
+import { type Place, placeLatency } from "./regions.ts";
 
 /** A time-bounded rule on links from nodes in `from` to nodes in `to` (undefined = all). */
 export interface NetRule {
@@ -31,6 +35,7 @@ export class Network {
   readonly #o: NetworkOptions;
   readonly #rng: Rng;
   readonly #capacity: number[] = [];
+  readonly #places: (Place | undefined)[] = [];
   readonly rules: NetRule[] = [];
 
   /** A network drawing its losses from `rng`. */
@@ -49,16 +54,32 @@ export class Network {
     return this.#capacity[node];
   }
 
+  /** Places node `node` on the map: its latencies then follow regions.ts. */
+  place(node: number, p: Place): void {
+    this.#places[node] = p;
+  }
+
+  /** Where node `node` is, if it was placed. */
+  placeOf(node: number): Place | undefined {
+    return this.#places[node];
+  }
+
   /** Milliseconds the node's uplink is busy sending `bytes`. */
   serializeMs(node: number, bytes: number): number {
     return ((bytes + this.#o.headerBytes) * 8 * 1000) / this.#capacity[node];
   }
 
   /**
-   * One-way latency between two nodes: fixed per pair, uniform in [min, max], the same both
-   * ways, derived from the seed by hashing so no table of N^2 entries is needed.
+   * One-way latency between two nodes, the same both ways: by their places when both were
+   * placed; otherwise fixed per pair, uniform in [min, max], derived from the seed by
+   * hashing so no table of N^2 entries is needed.
    */
   latency(a: number, b: number): number {
+    const pa = this.#places[a];
+    if (pa !== undefined) {
+      const pb = this.#places[b];
+      if (pb !== undefined) return placeLatency(pa, pb);
+    }
     const lo = Math.min(a, b), hi = Math.max(a, b);
     let h = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 1, 0x85ebca77) ^ this.#o.seed) >>> 0;
     h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;

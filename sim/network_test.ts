@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../lib/testing.ts";
 import { Rng } from "../lib/rand.ts";
 import { Network } from "./network.ts";
+import { placeLatency, placeNode } from "./regions.ts";
 
 const opts = { minLatencyMs: 20, maxLatencyMs: 150, loss: 0.01, headerBytes: 28, seed: 1 };
 
@@ -39,4 +40,16 @@ Deno.test("serialization time follows capacity", () => {
   const n = new Network(opts, new Rng(1));
   n.setCapacity(0, 1_000_000);
   assertEquals(n.serializeMs(0, 1222), 10);
+});
+
+Deno.test("placed nodes get the latency of their places, the others keep the uniform one", () => {
+  const n = new Network(opts, new Rng(1));
+  const before = n.latency(1, 2);
+  const near = placeNode(new Rng(1), 3, 0), far = placeNode(new Rng(2), 0.5, 6);
+  n.place(1, near);
+  assertEquals(n.latency(1, 2), before, "one end unplaced: uniform");
+  n.place(2, far);
+  assertEquals(n.latency(1, 2), placeLatency(near, far));
+  assert(n.latency(1, 2) > 150, "Frankfurt to Sydney is further than the uniform range");
+  assertEquals(n.latency(2, 1), n.latency(1, 2));
 });

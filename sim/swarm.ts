@@ -23,6 +23,8 @@ import { EventQueue } from "./event_queue.ts";
 import { RunCounters } from "./metrics.ts";
 import { Network } from "./network.ts";
 import { SimTracker } from "./sim_tracker.ts";
+import { type Churn, type Failure, planLifetimes } from "./lifetimes.ts";
+import { placeNode } from "./regions.ts";
 import { Forgeries } from "./malicious/forge.ts";
 import { MALICIOUS_KINDS, type MaliciousKind, type MaliciousNode } from "./malicious/node.ts";
 import { makeMalicious, pickMalicious } from "./malicious/pick.ts";
@@ -56,6 +58,22 @@ export interface SwarmOptions {
   readonly config?: Partial<PeerConfig>;
   /** How the stream is spread (design.ts); the club protocol when absent. */
   readonly design?: Design;
+  /**
+   * Latency model: "uniform" per pair in [minLatencyMs, maxLatencyMs] (issue 2's default
+   * network, when absent) or "regions" (regions.ts: peers on the map).
+   */
+  readonly network?: "uniform" | "regions";
+  /** Flash crowd: the last `share` of the peers join over `spreadMs` from `atMs` instead. */
+  readonly lateJoin?: { readonly share: number; readonly atMs: number; readonly spreadMs: number };
+  /** Churn (lifetimes.ts): exponential sessions, each departure replaced by a new peer. */
+  readonly churn?: Churn;
+  /** Mass failure (lifetimes.ts): a share of the peers killed at once. */
+  readonly failure?: Failure;
+  /**
+   * With churn or a failure: survivors' playback from this time on (ms) is counted apart
+   * (`afterPlayed`, `afterSkipped`: the report's deliveryAfterFailure).
+   */
+  readonly recoveryFromMs?: number;
   /**
    * Share of the peers that are malicious (sim/malicious), drawn from the seed; 0 or absent
    * for none. Every metric of the run is then counted over the honest peers only.
@@ -91,6 +109,7 @@ export const DEFAULT_SWARM: SwarmOptions = {
 };
 
 const DELIVER = 0, LINK = 1, TIMER = 2, JOIN = 3, JOINED = 4, INPUT = 5, ANNOUNCE = 6;
+const LEAVE = 7, KILL = 8, EXPIRE = 9;
 
 /** The result of a run: what the simulator measured. */
 export interface SwarmResult {
@@ -113,6 +132,8 @@ export interface SwarmResult {
   readonly malice?: MaliceTally;
   /** The malicious peers (index i is node `n${i + 1}`); empty without any. */
   readonly malicious: readonly (MaliciousNode | undefined)[];
+  /** Peers that neither left nor died (with churn or a failure; else every peer). */
+  readonly survivors: number;
 }
 
 /** Runs one simulation. */
@@ -147,34 +168,6 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   // Indexed by seq (the source numbers blocks 0, 1, 2, ...), grown by doubling.
   let srcTime = new Float64Array(1 << 14);
   let authSeqs = new Uint8Array(1 << 14);
-
-  // Per-node state as parallel arrays indexed by node (0 is the source): every event reads
-  // some of it, and compact arrays stay in cache where one object per node would not.
-  const count = opts.peers + 1;
-  const addrs: string[] = Array.from({ length: count }, (_, i) => `n${i}`);
-  const protoNodes: (SimNode | undefined)[] = new Array(count).fill(undefined);
-  const peers: (SimPeer | undefined)[] = new Array(count).fill(undefined);
-  const busyUntil = new Float64Array(count);
-  const linkScheduled = new Uint8Array(count);
-  const timerAt = new Float64Array(count).fill(Infinity);
-  const joinAt = new Float64Array(count);
-  // Malicious peers, if any: picked and driven by random streams of their own, so the honest
-  // rest of the run is drawn exactly as without them.
-  const kindOf = (opts.malicious ?? 0) > 0
-    ? pickMalicious(opts.peers, opts.malicious!, opts.maliciousKinds ?? MALICIOUS_KINDS, opts.seed)
-    : undefined;
-  const mal: (MaliciousNode | undefined)[] = new Array(kindOf ? count : 0).fill(undefined);
-  const forgeries = kindOf && new Forgeries(tag, (secret ^ 0x2545f491) >>> 0);
-  const malRng = new Rng((Math.imul(opts.seed, 0x85ebca77) ^ 0x4a554e4b) >>> 0);
-  const tally = forgeries && new MaliceTally(forgeries, (j) => kindOf!.get(j));
-  /** A node whose idle link has something to send now (see the main loop), or -1. */
-  let linkNow = -1;
-  // Addresses are "n<index>"; parsed by hand, as this runs for every datagram.
-  const indexOf = (addr: string) => {
-    let v = 0;
-    for (let i = 1; i < addr.length; i++) v = v * 10 + addr.charCodeAt(i) - 48;
-    return v;
-  };
 
   // Capacities: the mix dealt over the peers in a shuffled order.
   net.setCapacity(0, bitrate * opts.sourceCapacity);
@@ -211,7 +204,73 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     srcTime[b.seq] = b.srcTime;
     if (b.kind === "auth") authSeqs[b.seq] = 1;
   };
+
+  // Join times (a flash crowd moves the last peers' later), then the plan of who leaves or
+  // dies when, from a random stream of its own (lifetimes.ts).
+  const firstJoins = new Float64Array(opts.peers + 1);
+  const late = opts.lateJoin;
+  const lateFrom = late ? opts.peers - Math.round(late.share * opts.peers) : Infinity;
+  for (let i = 1; i <= opts.peers; i++) {
+    const at = rng.range(0, opts.joinSpreadMs);
+    firstJoins[i] = i > lateFrom ? late!.atMs + (at / opts.joinSpreadMs) * late!.spreadMs : at;
+  }
+  const scenarioRng = new Rng((Math.imul(opts.seed, 0x27d4eb2f) ^ 0x5343454e) >>> 0);
+  const plan = planLifetimes(
+    opts.peers,
+    firstJoins,
+    endMs,
+    scenarioRng,
+    opts.capacityMix,
+    opts.churn,
+    opts.failure,
+  );
+  const recoveryFrom = opts.recoveryFromMs ?? Infinity;
+
+  // Per-node state as parallel arrays indexed by node (0 is the source): every event reads
+  // some of it, and compact arrays stay in cache where one object per node would not.
+  const count = plan.count;
+  const addrs: string[] = Array.from({ length: count }, (_, i) => `n${i}`);
+  const protoNodes: (SimNode | undefined)[] = new Array(count).fill(undefined);
+  const peers: (SimPeer | undefined)[] = new Array(count).fill(undefined);
+  const busyUntil = new Float64Array(count);
+  const linkScheduled = new Uint8Array(count);
+  const timerAt = new Float64Array(count).fill(Infinity);
+  const joinAt = plan.joinAt;
+  /** 1 while a node is in the swarm (joined, not left or dead); the source always. */
+  const alive = new Uint8Array(count);
+  /** 1 once a node has left or died (it never comes back). */
+  const gone = new Uint8Array(count);
+  /** When each node last announced (the tracker forgets a dead one 3 intervals later). */
+  const announcedAt = new Float64Array(count);
+  // Malicious peers, if any: picked and driven by random streams of their own, so the honest
+  // rest of the run is drawn exactly as without them.
+  const kindOf = (opts.malicious ?? 0) > 0
+    ? pickMalicious(opts.peers, opts.malicious!, opts.maliciousKinds ?? MALICIOUS_KINDS, opts.seed)
+    : undefined;
+  const mal: (MaliciousNode | undefined)[] = new Array(kindOf ? count : 0).fill(undefined);
+  const forgeries = kindOf && new Forgeries(tag, (secret ^ 0x2545f491) >>> 0);
+  const malRng = new Rng((Math.imul(opts.seed, 0x85ebca77) ^ 0x4a554e4b) >>> 0);
+  const tally = forgeries && new MaliceTally(forgeries, (j) => kindOf!.get(j));
+  /** A node whose idle link has something to send now (see the main loop), or -1. */
+  let linkNow = -1;
+  // Addresses are "n<index>"; parsed by hand, as this runs for every datagram.
+  const indexOf = (addr: string) => {
+    let v = 0;
+    for (let i = 1; i < addr.length; i++) v = v * 10 + addr.charCodeAt(i) - 48;
+    return v;
+  };
+  // Replacements' uploads; with the regions model, every node's place on the map.
+  for (let j = opts.peers + 1; j < count; j++) {
+    net.setCapacity(j, bitrate * plan.replacementMult[j - opts.peers - 1]);
+  }
+  if (opts.network === "regions") {
+    const geo = new Rng((Math.imul(opts.seed, 0x165667b1) ^ 0x47454f) >>> 0);
+    net.place(0, placeNode(geo, opts.sourceCapacity, 0));
+    for (let j = 1; j < count; j++) net.place(j, placeNode(geo, net.capacity(j) / bitrate));
+  }
+
   protoNodes[0] = source;
+  alive[0] = 1;
   const payload = new Uint8Array(BLOCK_PAYLOAD);
   const inputEveryMs = (BLOCK_PAYLOAD * 8 * 1000) / bitrate;
   q.push(0, INPUT, 0);
@@ -219,11 +278,9 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   q.push(0, TIMER, 0);
   timerAt[0] = 0;
 
-  for (let i = 1; i <= opts.peers; i++) {
-    const at = rng.range(0, opts.joinSpreadMs);
-    joinAt[i] = at;
-    q.push(at, JOIN, i);
-  }
+  for (let i = 1; i < count; i++) q.push(joinAt[i], JOIN, i);
+  for (let i = 1; i < count; i++) if (plan.leaveAt[i] < endMs) q.push(plan.leaveAt[i], LEAVE, i);
+  if (plan.victims.length > 0) q.push(plan.killAt, KILL, 0);
 
   function drainEvents(i: number, now: number): void {
     const node = protoNodes[i]!;
@@ -242,13 +299,34 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         const pe = e.event;
         if (pe.type === "start") c.startup.add(pe.at - joinAt[i]);
         else if (pe.at < measureFrom) continue;
-        else if (pe.type === "play") c.played++;
-        else if (pe.type === "skip" && authSeqs[pe.seq] !== 1) {
+        else if (pe.type === "play") {
+          c.played++;
+          counted(i, pe.at, true);
+        } else if (pe.type === "skip" && authSeqs[pe.seq] !== 1) {
           c.skipped++;
+          counted(i, pe.at, false);
           opts.onSkip?.(peers[i]!, pe.seq, now);
         }
       }
     }
+  }
+
+  /** Accounts a played or skipped block in the series and, for survivors, after recovery. */
+  function counted(i: number, at: number, played: boolean): void {
+    const survivor = plan.survivor[i] === 1;
+    c.series.add(at, played, survivor);
+    if (survivor && at >= recoveryFrom) {
+      if (played) c.afterPlayed++;
+      else c.afterSkipped++;
+    }
+  }
+
+  /** Node `i` leaves the swarm at `now`: it stops, and datagrams to it are lost. */
+  function stop(i: number, now: number, tellTracker: boolean): void {
+    alive[i] = 0;
+    gone[i] = 1;
+    if (tellTracker) tracker.remove(addrs[i]);
+    else q.push(Math.max(now, announcedAt[i] + 3 * opts.announceMs), EXPIRE, i);
   }
 
   function touch(i: number, now: number): void {
@@ -284,8 +362,8 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
   }
 
   function onDeliver(i: number, now: number, from: string, msg: SimMsg, size: number): void {
-    const node = protoNodes[i];
-    if (!node) return;
+    if (alive[i] !== 1) return;
+    const node = protoNodes[i]!;
     const peer = peers[i];
     if (msg.t === "block" && peer && now >= measureFrom) {
       if (peer.holds((msg as BlockMsg).block.seq)) {
@@ -306,10 +384,11 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         onDeliver(i, now, addrs[q.a as number], q.b as SimMsg, q.size!);
         break;
       case LINK:
-        onLink(i, now);
+        if (alive[i] !== 1) linkScheduled[i] = 0;
+        else onLink(i, now);
         break;
       case TIMER:
-        if (now !== timerAt[i]) break;
+        if (now !== timerAt[i] || alive[i] !== 1) break;
         timerAt[i] = Infinity;
         protoNodes[i]!.handleTimeout(now);
         touch(i, now);
@@ -318,6 +397,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         q.push(now + opts.trackerRttMs, JOINED, i, tracker.deck.deal());
         break;
       case JOINED: {
+        if (gone[i] === 1) break; // left or died before the tracker answered
         const clubs = q.a as [number, number];
         for (const cl of clubs) clubSizes[cl]++;
         const peer = design.makePeer(now, {
@@ -334,6 +414,8 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         });
         peer.addPeers(tracker.sample(addrs[i], 50));
         tracker.add(addrs[i], clubs);
+        alive[i] = 1;
+        announcedAt[i] = now;
         const kind = kindOf?.get(i);
         if (kind !== undefined) {
           const init = { rng: malRng.fork(), forgeries: forgeries!, id: i };
@@ -355,6 +437,8 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         q.push(now + inputEveryMs, INPUT, 0);
         break;
       case ANNOUNCE: {
+        if (alive[i] !== 1) break;
+        announcedAt[i] = now;
         const list = tracker.sample(addrs[i], 50);
         if (i === 0) source.addPeers(list);
         else (peers[i] ?? mal[i])!.addPeers(list);
@@ -362,6 +446,15 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
         q.push(now + (i === 0 ? 1000 : opts.announceMs), ANNOUNCE, i);
         break;
       }
+      case LEAVE: // a viewer closes the player: the real peer tells the tracker it left
+        stop(i, now, true);
+        break;
+      case KILL: // a mass failure: the victims vanish without a word
+        for (const v of plan.victims) stop(v, now, false);
+        break;
+      case EXPIRE:
+        tracker.remove(addrs[i]);
+        break;
     }
     if (linkNow >= 0) {
       // The node's link was idle, so its LINK event would be due now. When nothing else is
@@ -399,5 +492,6 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     source,
     malice: tally,
     malicious: mal.slice(1),
+    survivors: plan.survivor.reduce((a, b) => a + b, 0),
   };
 }

@@ -8,6 +8,7 @@
 import { channelTag } from "../lib/auth/channel_tag.ts";
 import { ed25519Suite } from "../lib/auth/suite.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
+import { connTracer } from "../lib/net/conn_trace.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
 import { NativeAuthCheck } from "../lib/net/native_verify.ts";
 import { RateMeter } from "../lib/net/meter.ts";
@@ -152,9 +153,11 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     http?.write(bytes);
   };
   let firstBlockMs: number | undefined;
+  const traceConns = connTracer("peer", io.startedAt, io.stderr);
   const onEvent = (e: PeerEvent, now: number) => {
     if (e.type === "ready") firstBlockMs ??= Math.round(now - io.startedAt);
     if (e.type === "forged") forged++;
+    traceConns?.(e, now);
     // The core gave up on this swarm [0063]: nothing more will come, so say so and end.
     if (e.type === "withdraw") {
       void stop("withdrew: the swarm served it badly and it uploaded little", 3);

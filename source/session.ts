@@ -6,6 +6,8 @@
 import { ed25519Signer, ed25519Suite } from "../lib/auth/suite.ts";
 import { channelTag } from "../lib/auth/channel_tag.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
+import { wallClock } from "../lib/net/clock.ts";
+import { connTracer } from "../lib/net/conn_trace.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
 import { RateMeter } from "../lib/net/meter.ts";
 import {
@@ -83,6 +85,7 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
   const driver = new NodeDriver(node, transport, {
     tag: channelTag(key.publicKey),
     maxBps: cfg.upKbps * 1000,
+    onEvent: connTracer("source", wallClock(), io.stderr),
     onError: (e) => io.stderr(`source: internal error: ${(e as Error)?.stack ?? e}\n`),
   });
   const learn = (r: AnnounceReply) => node.addPeers(r.peers.filter((p) => p.clubs.length > 0));
@@ -135,9 +138,12 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
 
   const meter = new RateMeter();
   const tty = stderrIsTerminal();
-  let ticks = 0;
+  let ticks = 0, lateMs = 0;
   const status = () => {
     meter.sample(driver.now(), transport.stats);
+    // How late the event loop ran over the lines' interval: a starved source (a busy
+    // machine) sends late, and its viewers see it as a slow network.
+    lateMs = Math.max(lateMs, driver.takeLateMs());
     let ups = 0;
     for (const u of node.core.ups.values()) if (u.accepted) ups++;
     const line = `source: ${ups} uploads, ${known} peers listed, in ${meter.kbpsIn.toFixed(0)} ` +
@@ -145,9 +151,10 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
         (node.bytesIn / 1e6).toFixed(1)
       } MB${
         transport.stats.sendFailed ? `, ${transport.stats.sendFailed} datagrams not sent` : ""
-      }`;
+      }${lateMs >= 100 ? `, event loop up to ${lateMs} ms late` : ""}`;
     if (tty) io.stderr(`\r\x1b[K${line}`);
     else if (ticks % 10 === 0) io.stderr(`${line}\n`);
+    if (tty || ticks % 10 === 0) lateMs = 0;
     ticks++;
     if (!stopping) after(1000, status);
   };

@@ -143,6 +143,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const sourceExit = await source.wait(10_000);
   await tracker.stop();
 
+  const logDir = Deno.env.get("CLUBCAST_E2E_LOGDIR");
+  if (logDir) await saveLogs(logDir, peers, source.stderr);
   const results: PeerResult[] = [];
   for (const p of peers) {
     const out = concatBytes(p.chunks);
@@ -177,6 +179,15 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     sourceExit,
     listedAfterLeave: listed,
   };
+}
+
+/** Writes every node's whole stderr to `dir` (CLUBCAST_E2E_LOGDIR), for tracing a failed run. */
+async function saveLogs(dir: string, peers: PeerProc[], sourceLog: string[]): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/source.log`, sourceLog.join("\n") + "\n");
+  for (const p of peers) {
+    await Deno.writeTextFile(`${dir}/${p.name}.log`, p.stderr.join("\n") + "\n");
+  }
 }
 
 /** A one-line summary of a peer's result. */

@@ -105,6 +105,11 @@ export interface PeerConfig {
   readonly holdMaxMs: number;
   /** How often a peer re-chooses its lead in-club upstream per club. */
   readonly leadEveryMs: number;
+  /**
+   * A gap longer than this between two runs of the node (it runs at least every `tickMs`)
+   * is a stall of its process, not silence of its peers (stall.ts).
+   */
+  readonly stallMs: number;
 }
 
 /** The defaults. */
@@ -153,6 +158,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   holdMs: 250,
   holdMaxMs: 350,
   leadEveryMs: 2000,
+  stallMs: 250,
 };
 
 /**

@@ -14,7 +14,8 @@ export interface UpConn {
   readonly remote: Addr;
   readonly club: number;
   readonly inClub: boolean;
-  readonly since: number;
+  /** When it was opened or asked for (moved on by a stall while pending, stall.ts). */
+  since: number;
   /** False once dropped; queued sends for a closed connection are discarded. */
   open: boolean;
   /** Accepted by the remote (always true when the remote initiated). */
@@ -42,7 +43,8 @@ export interface DownConn {
   readonly remote: Addr;
   readonly club: number;
   readonly inClub: boolean;
-  readonly since: number;
+  /** When it was opened or asked for (moved on by a stall while pending, stall.ts). */
+  since: number;
   open: boolean;
   /** Accepted by the remote (always true when the remote initiated). */
   accepted: boolean;

@@ -11,6 +11,7 @@ import { BlockAuthenticator } from "../auth/authenticator.ts";
 import { sameBlock } from "../auth/shape.ts";
 import type { AuthSuite } from "../auth/suite.ts";
 import { CatchUpFeed } from "./catch_up.ts";
+import { forgiveStall } from "./stall.ts";
 import { Playback, type PlaybackOptions } from "../playback/playback.ts";
 import type { Rng } from "../rand.ts";
 import { BLOCK_PAYLOAD } from "../wire/budget.ts";
@@ -144,6 +145,8 @@ export class PeerCore implements ProtocolNode {
   /** Repairs this peer serves are rate-limited, so "want"s cannot eat its upload. */
   readonly repairTokens: TokenBucket;
   withdrawn = false;
+  /** When the node last ran (a message or a timeout), to see stalls (stall.ts). */
+  #ranAt: number;
 
   /** A peer born at `now`. */
   constructor(now: number, init: PeerInit) {
@@ -192,6 +195,17 @@ export class PeerCore implements ProtocolNode {
       now,
     );
     this.nextTick = now;
+    this.#ranAt = now;
+  }
+
+  /**
+   * Notes that the node runs at `now`; after a stall (stall.ts) the time it did not run, past
+   * a tick, is not counted as anyone's silence.
+   */
+  #run(now: number): void {
+    const gap = now - this.#ranAt;
+    if (gap > this.cfg.stallMs) forgiveStall(this, gap - this.cfg.tickMs);
+    if (now > this.#ranAt) this.#ranAt = now;
   }
 
   /** Peers learned from the tracker (or any other introducer). */
@@ -204,6 +218,7 @@ export class PeerCore implements ProtocolNode {
   /** A datagram from `from`, already decoded. */
   handleMessage(now: number, from: Addr, msg: Msg): void {
     if (this.withdrawn || from === this.self) return;
+    this.#run(now);
     switch (msg.t) {
       case "block":
         return this.#onBlock(now, from, msg);
@@ -255,6 +270,7 @@ export class PeerCore implements ProtocolNode {
   /** Housekeeping; call at `pollTimeout()`. */
   handleTimeout(now: number): void {
     if (this.withdrawn) return;
+    this.#run(now);
     this.queue.release(now);
     if (now < this.nextTick) return;
     this.nextTick = now + this.cfg.tickMs;

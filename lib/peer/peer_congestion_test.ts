@@ -5,7 +5,8 @@
  */
 import { assert, assertEquals } from "../testing.ts";
 import type { Addr, Block, Msg } from "../wire/messages.ts";
-import type { PeerCore } from "./peer.ts";
+import { PeerCore } from "./peer.ts";
+import { Rng } from "../rand.ts";
 import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 const BLOCK = new Feed().batch(1, 0).data[0];
@@ -211,4 +212,67 @@ Deno.test("an uploader that keeps up is not full and takes out-of-club downloade
   const pong = out.find((o) => o.msg.t === "pong")!.msg;
   assert(pong.t === "pong" && !pong.full);
   assert(out.some((o) => o.to === "e" && o.msg.t === "accept"));
+});
+
+Deno.test("the source is never banned: a download from it dropped for loss leaves its other blocks welcome", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 2, "up", []); // the source uploads club 2 (a thin club)
+  connectFrom(p, 0, "src", 0, "up", []); // and club 0
+  drain(p, 0);
+  const src2 = new Upstream("src", 2);
+  let i = 0;
+  while (p.downs.has("2|src") && i < 40) src2.send(p, 20 * i + 50, club2(i), 2 * ++i);
+  assertEquals(p.stats.dropped.loss, 1, "the lossy link is dropped");
+  assert(!p.bans.has("src"), "but the source is not banned");
+  const before = p.stats.unsolicited;
+  new Upstream("src", 0).send(p, 2000, { ...BLOCK, seq: 900, srcTime: 1900 });
+  assertEquals(p.stats.unsolicited, before, "its blocks on club 0 are still taken");
+});
+
+Deno.test("a forged block from the source's address (spoofed) is counted, and the source kept", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  drain(p, 0);
+  const forged = { ...BLOCK, seq: 3, payload: new Uint8Array(BLOCK.payload.length).fill(7) };
+  const { auth } = new Feed().batch(12, 0);
+  const src = new Upstream("src", 0);
+  src.send(p, 10, forged);
+  src.send(p, 11, auth);
+  assert(p.stats.forged >= 1, "the forgery is counted");
+  assert(!p.bans.has("src"));
+  assert(p.downs.has("0|src"), "the download from the source stays");
+});
+
+Deno.test("[0054] an upload that went silent while its downstream talks on another is dropped, not banned (its drop was lost)", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "d", 0, "down", [0, 1]);
+  connectFrom(p, 0, "d", 1, "down", [0, 1]);
+  drain(p, 0);
+  const end = p.cfg.keepaliveTimeoutMs + 200;
+  for (let t = 50; t <= end; t += 50) {
+    if (t % p.cfg.keepaliveMs === 0) {
+      p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: true });
+    }
+    p.handleTimeout(t);
+  }
+  assert(!p.ups.has("0|d"), "the silent connection is dropped");
+  assert(p.ups.has("1|d"));
+  assert(!p.bans.has("d"), "d is alive: not banned");
+});
+
+Deno.test("the source bans nobody for silence", () => {
+  const s = new PeerCore(0, {
+    self: "src",
+    role: "source",
+    clubs: 3,
+    myClubs: [],
+    suite: null,
+    rng: new Rng(1),
+    config: { stallMs: Infinity },
+  });
+  connectFrom(s, 0, "q", 2, "down", [2, 0]);
+  drain(s, 0);
+  for (let t = 50; t <= s.cfg.keepaliveTimeoutMs + 200; t += 50) s.handleTimeout(t);
+  assert(!s.ups.has("2|q"), "dropped");
+  assert(!s.bans.has("q"), "not banned");
 });

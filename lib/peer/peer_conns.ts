@@ -249,7 +249,12 @@ function close(p: PeerCore, conn: UpConn | DownConn, why: CloseReason): void {
   }
 }
 
-/** This peer drops a connection, tells the remote, and bans it if `ban`. */
+/**
+ * This peer drops a connection, tells the remote, and bans it if `ban`, unless it is the
+ * source: nobody else has the source's blocks first, and while it is banned every block it
+ * sends is ignored, so one download from it dropped for loss would starve every club this
+ * peer takes from it (thin clubs) until the ban is released.
+ */
 export function dropConn(
   p: PeerCore,
   now: number,
@@ -259,13 +264,18 @@ export function dropConn(
 ): void {
   close(p, conn, why);
   p.send(conn.remote, { t: "drop", club: conn.club, dir: conn.kind });
-  if (ban) p.bans.ban(now, conn.remote);
+  if (ban && conn.remote !== p.source) p.bans.ban(now, conn.remote);
 }
 
-/** A peer sent a forged or malformed block: ban it and drop everything with it. */
+/**
+ * A peer sent a forged or malformed block: ban it and drop everything with it. A forged block
+ * "from" the source's address was spoofed (the source signs what it sends): it is dropped
+ * and counted, but the source is not cut off, or anyone could cut a peer off from it.
+ */
 export function punish(p: PeerCore, now: number, addr: Addr): void {
-  p.bans.ban(now, addr);
   p.events.push({ type: "forged", from: addr });
+  if (addr === p.source) return;
+  p.bans.ban(now, addr);
   for (const d of [...p.downs.values()]) if (d.remote === addr) dropConn(p, now, d, "forged", true);
   for (const u of [...p.ups.values()]) if (u.remote === addr) dropConn(p, now, u, "forged", true);
 }

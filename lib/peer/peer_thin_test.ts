@@ -55,6 +55,20 @@ Deno.test("thin club: refused by the source, the peer turns to the members it kn
   );
 });
 
+Deno.test("thin club: a request the source never answered (lost) is sent again at once", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { thinFromSource: true } });
+  p.addPeers([{ addr: "x", clubs: [2, 0] }]);
+  p.handleTimeout(0);
+  assertEquals(downloads(drain(p, 0), 2), ["src"]);
+  const timeout = p.cfg.connectTimeoutMs;
+  let again: number | undefined;
+  for (let t = 50; t <= timeout + 200 && again === undefined; t += 50) {
+    p.handleTimeout(t);
+    if (downloads(drain(p, t), 2).includes("src")) again = t;
+  }
+  assert(again !== undefined && again <= timeout + 100, `asked again at ${again}`);
+});
+
 Deno.test("thin club: the source serves non-members as far as maxUploads allows", () => {
   const src = new PeerCore(0, {
     self: "src",

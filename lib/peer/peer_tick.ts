@@ -37,10 +37,12 @@ function checkConnections(p: PeerCore, now: number): void {
   // at, which a Map's iteration allows (the rest are visited as before).
   for (const d of p.downs.values()) {
     if (!d.accepted) {
+      // An unanswered request to the source is not a refusal (only a "drop" is, peer_conns.ts):
+      // its connect or accept was lost, and a thin club waits for it, so it is asked again
+      // at once rather than after `retryMs`.
       if (now - d.since > c.connectTimeoutMs) {
         p.downs.delete(connKey(d.remote, d.club));
         failed(p, now, d.remote);
-        if (d.remote === p.source) p.sourceRefusedAt.set(d.club, now);
       }
       continue;
     }
@@ -64,8 +66,31 @@ function checkConnections(p: PeerCore, now: number): void {
       }
       continue;
     }
-    if (now - u.lastKeepalive > c.keepaliveTimeoutMs) dropConn(p, now, u, "keepalive", true);
+    if (now - u.lastKeepalive > c.keepaliveTimeoutMs) {
+      dropConn(p, now, u, "keepalive", p.role === "peer" && !heardLately(p, now, u));
+    }
   }
+}
+
+/**
+ * True if `u`'s remote was heard lately on another connection: then `u` went silent because
+ * the remote closed it and its "drop" was lost, not because the remote died or is congested,
+ * and it is not banned [0054]. The source bans nobody for silence: a peer it refused for a
+ * lost "drop" could not take a thin club from it (peer_tick.ts, downloadFromSource).
+ */
+function heardLately(p: PeerCore, now: number, u: UpConn): boolean {
+  const c = p.cfg;
+  for (const o of p.ups.values()) {
+    if (o !== u && o.remote === u.remote && now - o.lastKeepalive <= c.keepaliveTimeoutMs) {
+      return true;
+    }
+  }
+  for (const d of p.downs.values()) {
+    if (d.remote === u.remote && d.accepted && now - d.monitor.lastRecv <= c.keepaliveTimeoutMs) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** How long an out-of-club download may stay silent (PeerConfig.idleOutBlocks). */

@@ -89,7 +89,9 @@ export function makePeer(
 ): PeerCore {
   const { self = "me", clubs = 3, rng = new Rng(1) } = o;
   // The mechanism tests know few members per club: no fallback to the source unless asked.
-  const config = { thinFromSource: false, ...o.config };
+  // They also jump the clock, which a real node would take for a stall of its own process
+  // (stall.ts): no stall forgiveness unless asked either.
+  const config = { thinFromSource: false, stallMs: Infinity, ...o.config };
   return new PeerCore(0, {
     ...o,
     config,

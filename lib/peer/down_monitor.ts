@@ -10,7 +10,9 @@
  *   not a gap, since the counter only advances on datagrams really sent. The patent drops a
  *   connection on any gap [0052]; on the open internet 1% random loss would then tear down
  *   every connection every few seconds, so a connection is dropped when more than
- *   `maxLoss` datagrams of the last `lossWindow` were lost (docs/protocol.md).
+ *   `maxLoss` datagrams of the last `lossWindow` were lost (docs/protocol.md). A datagram
+ *   that comes after a later one (reordered: a busy sender's socket, a network path) was
+ *   not lost: it takes back the loss its gap counted.
  * - Idle: a connection that delivered nothing for `idleMs` is dead [0053].
  */
 
@@ -27,10 +29,14 @@ export interface DownMonitorOptions {
 export class DownMonitor {
   #base: number | undefined;
   #lastN = -1;
-  /** Ring of the last `lossWindow` datagram outcomes: 1 lost, 0 received. */
+  /**
+   * The outcomes of the last `lossWindow` counter values, slot `n % lossWindow` for counter
+   * `n`: 1 lost (skipped by the counter and not come since), 0 received.
+   */
   #ring: Uint8Array;
-  #ringPos = 0;
   #lostInRing = 0;
+  /** Datagrams that came after a later one. */
+  reordered = 0;
   /** Local time of the last datagram, or of the connection's start. */
   lastRecv: number;
   /** The queueing delay, ms: the least excess over the last few blocks. */
@@ -54,10 +60,10 @@ export class DownMonitor {
     this.#ring = new Uint8Array(opts.lossWindow);
   }
 
-  #push(lost: 0 | 1): void {
-    this.#lostInRing += lost - this.#ring[this.#ringPos];
-    this.#ring[this.#ringPos] = lost;
-    this.#ringPos = (this.#ringPos + 1) % this.#ring.length;
+  #mark(n: number, lost: 0 | 1): void {
+    const i = n % this.#ring.length;
+    this.#lostInRing += lost - this.#ring[i];
+    this.#ring[i] = lost;
   }
 
   /**
@@ -76,15 +82,21 @@ export class DownMonitor {
     let min = r[0];
     for (let i = 1; i < r.length; i++) if (r[i] < min) min = r[i];
     this.excessMs = min;
+    const w = this.#ring.length;
     if (this.#lastN >= 0 && n > this.#lastN) {
       // Cap the accounted gap: a huge jump is one event, not a flood of losses.
-      const gap = Math.min(n - this.#lastN - 1, this.#ring.length);
-      for (let i = 0; i < gap; i++) this.#push(1);
+      const gap = Math.min(n - this.#lastN - 1, w);
+      for (let m = n - gap; m < n; m++) this.#mark(m, 1);
       this.lost += gap;
     }
     if (n > this.#lastN) {
       this.#lastN = n;
-      this.#push(0);
+      this.#mark(n, 0);
+    } else if (n >= 0 && n > this.#lastN - w && this.#ring[n % w] === 1) {
+      // A reordered datagram: counted lost when the counter skipped it, it was not.
+      this.reordered++;
+      this.#mark(n, 0);
+      this.lost--;
     }
     if (this.excessMs > thresholdMs) return "delay";
     if (this.#lostInRing > this.#opts.maxLoss) return "loss";

@@ -47,3 +47,30 @@ Deno.test("idle after idleMs without datagrams", () => {
   assertEquals(m.idle(2000, 2000), false);
   assertEquals(m.idle(2101, 2000), true);
 });
+
+Deno.test("reordered datagrams are not loss: a late one takes back its gap", () => {
+  const m = new DownMonitor(0, opts);
+  // Pairs swapped: 1 0 3 2 5 4 ... (each later one first).
+  for (let k = 0; k < 100; k += 2) {
+    assertEquals(m.onBlock(k, k, k + 1, 300), "ok");
+    assertEquals(m.onBlock(k, k, k, 300), "ok");
+  }
+  assertEquals(m.lost, 0);
+  assertEquals(m.reordered, 49, "the first 0 came before anything, not after a later one");
+  // Real loss still counts: every other datagram from here on never comes.
+  let n = 100, verdict = "ok";
+  for (let i = 0; i < 10 && verdict === "ok"; i++) {
+    verdict = m.onBlock(200 + i, 200 + i, n += 2, 300);
+  }
+  assertEquals(verdict, "loss");
+});
+
+Deno.test("a datagram older than the loss window changes nothing", () => {
+  const m = new DownMonitor(0, opts);
+  assertEquals(m.onBlock(0, 0, 0, 300), "ok");
+  assertEquals(m.onBlock(1, 1, 2, 300), "ok"); // 1 skipped
+  for (let n = 3; n < 100; n++) m.onBlock(n, n, n, 300);
+  m.onBlock(100, 100, 1, 300); // far too late to say anything
+  assertEquals(m.lost, 1);
+  assertEquals(m.reordered, 0);
+});

@@ -82,28 +82,11 @@ if (only.has("relay")) {
   out.relay = r;
   out.relayVsEcho = { deno: r.deno.relayVsEcho, bun: r.node.relayVsEcho };
   out.relayVsEchoBunUdp = r.bun.relayVsEcho;
-  const nl = r as unknown as Record<
-    string,
-    {
-      relayNativeLeafVsEcho: number | null;
-      relayVsEchoPerCpu: number | null;
-      relayNativeLeafVsEchoPerCpu: number | null;
-    }
-  >;
+  const nl = r as unknown as Record<string, { relayVsEchoPerCpu: number | null }>;
   out.relayVsEchoPerCpu = {
     deno: nl.deno.relayVsEchoPerCpu,
     bun: nl.node.relayVsEchoPerCpu,
     bunUdp: nl.bun.relayVsEchoPerCpu,
-  };
-  out.relayNativeLeafVsEchoPerCpu = {
-    deno: nl.deno.relayNativeLeafVsEchoPerCpu,
-    bun: nl.node.relayNativeLeafVsEchoPerCpu,
-    bunUdp: nl.bun.relayNativeLeafVsEchoPerCpu,
-  };
-  out.relayNativeLeafVsEcho = {
-    deno: nl.deno.relayNativeLeafVsEcho,
-    bun: nl.node.relayNativeLeafVsEcho,
-    bunUdp: nl.bun.relayNativeLeafVsEcho,
   };
 }
 if (only.has("tracker")) {
@@ -165,9 +148,7 @@ if (!v.json) {
     const k of [
       "relayVsEcho",
       "relayVsEchoBunUdp",
-      "relayNativeLeafVsEcho",
       "relayVsEchoPerCpu",
-      "relayNativeLeafVsEchoPerCpu",
       "peerCpuPercent4Mbps",
       "peerRssGrowthMiB",
       "trackerVsBittorrentTrackerMemory",

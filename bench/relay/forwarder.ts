@@ -4,11 +4,11 @@
  *
  * - `--mode echo`: the bare loop, every datagram that arrives is sent on to `--to`;
  * - `--mode relay`: a real peer core (lib/peer, the programs' PROGRAM_CONFIG) in clubs 0 and
- *   1 of a 2-club channel, driven by NodeDriver with the native signature check, exactly as
- *   peer/session.ts wires it (minus tracker and output): it verifies every block and relays
- *   it to its in-club downstreams. `--source` is the sender's address. `--suite native`
- *   swaps in lib/net's suite with natively hashed leaves (NativeAuthCheck.suite), which
- *   peer/session.ts does not use yet; `--suite program` (default) is what it uses.
+ *   1 of a 2-club channel, driven by NodeDriver with the native signature check and the
+ *   natively hashed leaves (NativeAuthCheck.suite), exactly as peer/session.ts wires it
+ *   (minus tracker, upload cap and output): it verifies every block and relays it to its
+ *   in-club downstreams. `--source` is the sender's address. `--suite js` swaps in lib/auth's
+ *   own suite (leaves hashed with @noble/hashes), for comparison.
  *
  * Prints `ready <addr>` on stdout once bound; on a `stats` line on stdin prints
  * `stats <json>`; exits when stdin closes.
@@ -73,7 +73,8 @@ async function main(): Promise<void> {
       role: "peer",
       clubs: 2,
       myClubs: [0, 1],
-      suite: v.suite === "native" && native
+      // As peer/session.ts: the native suite where the runtime has one.
+      suite: v.suite !== "js" && native
         ? native.suite(key)
         : ed25519Suite(key, tag, native?.checked),
       rng: osSeededRng(),

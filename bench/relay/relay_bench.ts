@@ -4,8 +4,8 @@
  * runtime. A Bun load generator (loadgen.ts, pinned to CPU 0) sends real signed blocks of one
  * club at rising rates; the forwarder (forwarder.ts, pinned to CPU 1) is the echo loop or a
  * real peer core; the receiver counts what arrives. The capacity is the most delivered per
- * second in any 2 s trial (ramp.ts). A third ramp runs the peer with lib/net's natively
- * hashed leaves (forwarder.ts `--suite native`), which the programs do not use yet.
+ * second in any 2 s trial (ramp.ts). The peer is wired as peer/session.ts wires it (natively
+ * checked signatures and natively hashed leaves where the runtime has them).
  *
  *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun]
  */
@@ -50,12 +50,10 @@ export async function relayBench(
       const t = TARGETS[a];
       if (!t) throw new RangeError(`unknown adapter ${a}`);
       const res: Record<string, unknown> = { name: t.name };
-      for (const mode of ["echo", "relay", "relayNativeLeaf"] as const) {
+      for (const mode of ["echo", "relay"] as const) {
         const extra = mode === "echo"
           ? ["--mode", "echo", "--to", ready.rx]
-          : ["--mode", "relay", "--key", ready.key, "--source", ready.tx, "--suite"];
-        if (mode === "relay") extra.push("program");
-        if (mode === "relayNativeLeaf") extra.push("native");
+          : ["--mode", "relay", "--key", ready.key, "--source", ready.tx];
         const [cmd, args] = forwarderCommand(t, extra);
         const fwd = await spawnChild(cmd, args, { cpu: 1 });
         try {
@@ -74,12 +72,9 @@ export async function relayBench(
       res.echoPps = cap("echo");
       res.relayPps = cap("relay");
       res.relayVsEcho = ratio(cap("relay"), cap("echo"));
-      res.relayNativeLeafPps = cap("relayNativeLeaf");
-      res.relayNativeLeafVsEcho = ratio(cap("relayNativeLeaf"), cap("echo"));
       // The same comparison per CPU-second of the forwarder (ramp.ts perCpuSecond).
       const perCpu = (k: string) => (res[k] as { perCpuSecond: number | null }).perCpuSecond;
       res.relayVsEchoPerCpu = ratio(perCpu("relay"), perCpu("echo"));
-      res.relayNativeLeafVsEchoPerCpu = ratio(perCpu("relayNativeLeaf"), perCpu("echo"));
       out[a] = res;
     }
   } finally {

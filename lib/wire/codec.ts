@@ -11,9 +11,14 @@
  * ```
  */
 import type { Msg } from "./messages.ts";
+import { ByteArena } from "./arena.ts";
 import { MAX_DATAGRAM } from "./budget.ts";
 import { fromWire, toWire } from "./layout.ts";
 import { decodeCbor, encodeCbor } from "./cbor.ts";
+import { NOT_PLAIN, readPlain, writePlain } from "./plain_cbor.ts";
+
+/** Where encoded datagrams are written: no buffer of its own per datagram. */
+const sendArena = new ByteArena();
 
 /** The outcome of decoding remote bytes: a message, or why the bytes were refused. */
 export type DecodeResult =
@@ -24,16 +29,26 @@ export type DecodeResult =
  * Encodes `msg` for the channel `tag` (the first 4 bytes of the channel's ed25519 public
  * key, big-endian; see channelTag). Throws RangeError if a field breaks a wire limit or the
  * datagram would exceed MAX_DATAGRAM: both are the caller's bugs, never the network's.
+ * The bytes are the caller's (often a view of a buffer shared with other datagrams, whose
+ * ranges are never handed out twice: lib/wire/arena.ts).
  */
 export function encodeDatagram(tag: number, msg: Msg): Uint8Array {
-  const out = encodeCbor(toWire(tag, msg));
+  const value = toWire(tag, msg);
+  const n = writePlain(value, sendArena.room(MAX_DATAGRAM));
+  if (n >= 0) return sendArena.commit(n);
+  // What the plain writer leaves to cbor-x, and datagrams too long (to say how long).
+  const out = encodeCbor(value);
   if (out.length > MAX_DATAGRAM) {
     throw new RangeError(`datagram: ${out.length} bytes exceeds ${MAX_DATAGRAM} (${msg.t})`);
   }
   return out;
 }
 
-/** Decodes remote bytes. Never throws: anything malformed or out of limits is an error value. */
+/**
+ * Decodes remote bytes. Never throws: anything malformed or out of limits is an error value.
+ * A data block's payload is a view of `bytes`, not a copy: the bytes are the message's from
+ * then on, and must not be changed (every transport hands its receiver bytes of its own).
+ */
 export function decodeDatagram(bytes: Uint8Array): DecodeResult {
   try {
     if (!(bytes instanceof Uint8Array)) return { ok: false, error: "datagram: not bytes" };
@@ -41,11 +56,15 @@ export function decodeDatagram(bytes: Uint8Array): DecodeResult {
       return { ok: false, error: `datagram: ${bytes.length} bytes exceeds ${MAX_DATAGRAM}` };
     }
     if (bytes.length === 0) return { ok: false, error: "datagram: empty" };
-    let value: unknown;
-    try {
-      value = decodeCbor(bytes);
-    } catch (e) {
-      return { ok: false, error: `cbor: ${message(e)}` };
+    // Plain shortest-form CBOR, what every sender sends, is read without cbor-x; the rest
+    // (and anything malformed) goes to cbor-x, the reference (plain_cbor.ts).
+    let value = readPlain(bytes);
+    if (value === NOT_PLAIN) {
+      try {
+        value = decodeCbor(bytes);
+      } catch (e) {
+        return { ok: false, error: `cbor: ${message(e)}` };
+      }
     }
     const { tag, msg } = fromWire(value);
     return { ok: true, tag, msg };

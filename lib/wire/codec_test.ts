@@ -71,12 +71,46 @@ Deno.test("mutated valid datagrams never throw, and anything accepted is valid",
   );
 });
 
-Deno.test("decoded bytes do not alias the receive buffer", () => {
-  const bytes = encodeDatagram(TAG, data(new Uint8Array([1, 2, 3])));
-  const r = decodeDatagram(bytes);
-  bytes.fill(0);
-  assert(r.ok && r.msg.t === "block" && r.msg.block.kind === "data");
-  assertEquals(r.msg.block.payload, new Uint8Array([1, 2, 3]));
+Deno.test("a payload is a view of its datagram; leaves, signature and bitfield are copies", () => {
+  const inside = (part: Uint8Array, whole: Uint8Array) =>
+    part.buffer === whole.buffer && part.byteOffset >= whole.byteOffset &&
+    part.byteOffset + part.length <= whole.byteOffset + whole.length;
+  for (const viaCborX of [false, true]) {
+    // The same datagram in shortest form (the plain reader's) and with a float where an
+    // integer goes (cbor-x's): both give the payload as a view.
+    const msg = data(new Uint8Array([1, 2, 3]));
+    const bytes = viaCborX
+      ? raw([1, TAG, 0, 0, 0, 0, false, [0, 5.0000001e9, 1, new Uint8Array([1, 2, 3])]])
+      : encodeDatagram(TAG, msg);
+    const r = decodeDatagram(bytes);
+    assert(r.ok && r.msg.t === "block" && r.msg.block.kind === "data", String(viaCborX));
+    assertEquals(Array.from(r.msg.block.payload), [1, 2, 3]);
+    assert(inside(r.msg.block.payload, bytes), "the payload is not copied");
+  }
+  const leaves = [new Uint8Array(32).fill(1)];
+  const sig = new Uint8Array(64).fill(2);
+  const block = {
+    kind: "auth",
+    seq: 1,
+    srcTime: 2,
+    count: 1,
+    bitrate: 3,
+    threshold: 4,
+    leaves,
+    sig,
+  };
+  const auth = encodeDatagram(
+    TAG,
+    { t: "block", club: 0, hop: 0, n: 0, repair: false, block } as Msg,
+  );
+  const a = decodeDatagram(auth);
+  assert(a.ok && a.msg.t === "block" && a.msg.block.kind === "auth");
+  assert(!inside(a.msg.block.leaves[0], auth) && !inside(a.msg.block.sig, auth));
+  const have = { base: 3, bits: new Uint8Array([0x80]) };
+  const connect = encodeDatagram(TAG, { t: "connect", club: 0, dir: "down", clubs: [0], have });
+  const c = decodeDatagram(connect);
+  assert(c.ok && c.msg.t === "connect" && c.msg.have !== null);
+  assert(!inside(c.msg.have.bits, connect));
 });
 
 Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {

@@ -132,7 +132,9 @@ function unpack(code: number, v: readonly unknown[]): unknown {
 function blockOf(v: unknown): Block {
   const a = list(v, 8, "block");
   if (a[0] === 0 && a.length === 4) {
-    return { kind: "data", seq: a[1], srcTime: a[2], payload: copy(a[3]) } as Block;
+    // The payload stays a view of the datagram (decodeDatagram): it is most of the bytes,
+    // and the blocks that keep it are the recent ones, whose datagrams are recent too.
+    return { kind: "data", seq: a[1], srcTime: a[2], payload: a[3] } as Block;
   }
   if (a[0] !== 1 || a.length !== 8) fail("block: expected [0, seq, srcTime, payload] or auth");
   const [, seq, srcTime, count, bitrate, threshold, leafBytes, sig] = a;
@@ -153,7 +155,11 @@ function bitfieldOf(v: unknown): Bitfield | null {
   return { base: a[0], bits: copy(a[1]) } as Bitfield;
 }
 
-/** A fresh plain Uint8Array, so decoded messages never alias the receive buffer. */
+/**
+ * A fresh plain Uint8Array: a signature's leaves and the bitfield of a connection may be
+ * kept long after their datagram (a verdict's record, say), and as views they would keep
+ * the datagram's whole receive buffer (lib/wire/arena.ts) alive.
+ */
 function copy(v: unknown): unknown {
   return v instanceof Uint8Array ? new Uint8Array(v) : v;
 }

@@ -1,0 +1,233 @@
+/**
+ * A reader and a writer for the plain CBOR the wire is made of (docs/protocol.md,
+ * "Datagrams"): definite-length arrays, unsigned integers, byte strings, ASCII text, false,
+ * true and null, every integer and length in its shortest form. cbor-x (cbor.ts) stays the
+ * reference and does everything else: the reader gives up on anything outside that subset
+ * (non-shortest forms, floats, tags, maps, indefinite lengths, non-ASCII text, bytes after
+ * the value) and the writer on any value cbor-x would write otherwise, and the codec then
+ * asks cbor-x. So a datagram decodes to what cbor-x makes of it and a message encodes to
+ * cbor-x's bytes, at a fraction of the cost: cbor-x took 4-6 µs per block datagram each way
+ * (bench/README.md), the largest share of a relayed block's own work.
+ */
+
+/** What {@link readPlain} returns for bytes outside the subset (ask cbor-x). */
+export const NOT_PLAIN: unique symbol = Symbol("not plain CBOR");
+
+/** Deepest nesting read (the wire's is 3: datagram, block or bitfield, nothing deeper). */
+const MAX_DEPTH = 4;
+
+let src: Uint8Array = new Uint8Array(0);
+let pos = 0;
+/** Set when the bytes leave the subset; every reader checks it on the way out. */
+let bad = false;
+
+/**
+ * The value `bytes` encode, byte strings as views of `bytes` (not copies), or NOT_PLAIN when
+ * they are not exactly one plain value in shortest form.
+ */
+export function readPlain(bytes: Uint8Array): unknown {
+  src = bytes;
+  pos = 0;
+  bad = false;
+  const v = item(0);
+  const ok = !bad && pos === bytes.length;
+  src = EMPTY;
+  return ok ? v : NOT_PLAIN;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function item(depth: number): unknown {
+  if (pos >= src.length) return fail();
+  const ib = src[pos++];
+  const major = ib >> 5, ai = ib & 31;
+  switch (major) {
+    case 0:
+      return arg(ai);
+    case 2: {
+      const n = arg(ai);
+      if (bad || n > src.length - pos) return fail();
+      const v = src.subarray(pos, pos + n);
+      pos += n;
+      return v;
+    }
+    case 3: {
+      const n = arg(ai);
+      if (bad || n > src.length - pos) return fail();
+      let s = "";
+      for (let i = pos; i < pos + n; i++) {
+        const c = src[i];
+        if (c >= 0x80) return fail(); // UTF-8 beyond ASCII: cbor-x's to decode
+        s += String.fromCharCode(c);
+      }
+      pos += n;
+      return s;
+    }
+    case 4: {
+      const n = arg(ai);
+      // Every element takes at least a byte: a longer count cannot be well-formed.
+      if (bad || depth >= MAX_DEPTH || n > src.length - pos) return fail();
+      const a = new Array(n);
+      for (let i = 0; i < n; i++) {
+        a[i] = item(depth + 1);
+        if (bad) return undefined;
+      }
+      return a;
+    }
+    case 7:
+      if (ai === 20) return false;
+      if (ai === 21) return true;
+      if (ai === 22) return null;
+      return fail();
+    default:
+      return fail(); // negative integers, maps, tags
+  }
+}
+
+/** The argument of an initial byte whose low bits are `ai`, in shortest form only. */
+function arg(ai: number): number {
+  if (ai < 24) return ai;
+  const s = src, p = pos;
+  switch (ai) {
+    case 24:
+      if (p + 1 > s.length || s[p] < 24) return fail();
+      pos = p + 1;
+      return s[p];
+    case 25: {
+      if (p + 2 > s.length) return fail();
+      const v = (s[p] << 8) | s[p + 1];
+      if (v < 0x100) return fail();
+      pos = p + 2;
+      return v;
+    }
+    case 26: {
+      if (p + 4 > s.length) return fail();
+      const v = s[p] * 0x1000000 + ((s[p + 1] << 16) | (s[p + 2] << 8) | s[p + 3]);
+      if (v < 0x10000) return fail();
+      pos = p + 4;
+      return v;
+    }
+    case 27: {
+      if (p + 8 > s.length) return fail();
+      const hi = s[p] * 0x1000000 + ((s[p + 1] << 16) | (s[p + 2] << 8) | s[p + 3]);
+      const lo = s[p + 4] * 0x1000000 + ((s[p + 5] << 16) | (s[p + 6] << 8) | s[p + 7]);
+      // Shortest form, and a safe integer (cbor-x would round a larger one to a float).
+      if (hi === 0 || hi > 0x1fffff) return fail();
+      pos = p + 8;
+      return hi * 0x100000000 + lo;
+    }
+    default:
+      return fail(); // reserved, or indefinite length
+  }
+}
+
+function fail(): never {
+  bad = true;
+  return undefined as never;
+}
+
+let out: Uint8Array = EMPTY;
+let at = 0;
+
+/**
+ * Writes `value` into `into` as cbor-x would (with the codec's options) and returns the
+ * bytes written, or -1 when it holds anything the writer leaves to cbor-x (a number that is
+ * not an integer in 0..2^32 - 1, text beyond ASCII, any other type) or does not fit.
+ * BigInts (layout.ts makes them of integers above 2^32 - 1) take the 8-byte form.
+ */
+export function writePlain(value: unknown, into: Uint8Array): number {
+  out = into;
+  at = 0;
+  const ok = put(value, 0);
+  out = EMPTY;
+  return ok ? at : -1;
+}
+
+function put(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case "number":
+      // cbor-x writes larger integers, fractions and negatives in other forms.
+      if (!(v >= 0 && v <= 0xffffffff && Math.floor(v) === v)) return false;
+      return head(0, v);
+    case "bigint":
+      if (v < 0x100000000n || v > 0xffffffffffffffffn) return false;
+      if (at + 9 > out.length) return false;
+      out[at] = 0x1b;
+      writeU32(at + 1, Number(v >> 32n));
+      writeU32(at + 5, Number(v & 0xffffffffn));
+      at += 9;
+      return true;
+    case "boolean":
+      if (at + 1 > out.length) return false;
+      out[at++] = v ? 0xf5 : 0xf4;
+      return true;
+    case "string": {
+      const n = v.length;
+      if (!head(3, n) || at + n > out.length) return false;
+      for (let i = 0; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x80) return false;
+        out[at + i] = c;
+      }
+      at += n;
+      return true;
+    }
+    case "object": {
+      if (v === null) {
+        if (at + 1 > out.length) return false;
+        out[at++] = 0xf6;
+        return true;
+      }
+      if (Array.isArray(v)) {
+        if (depth >= MAX_DEPTH || !head(4, v.length)) return false;
+        for (let i = 0; i < v.length; i++) if (!put(v[i], depth + 1)) return false;
+        return true;
+      }
+      // Only plain Uint8Arrays: cbor-x tags other typed arrays, and writes a Buffer alike
+      // but a subclass may carry more.
+      if (v instanceof Uint8Array && Object.getPrototypeOf(v) === Uint8Array.prototype) {
+        const n = v.length;
+        if (!head(2, n) || at + n > out.length) return false;
+        out.set(v, at);
+        at += n;
+        return true;
+      }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The initial byte of major type `major` with argument `n` (0..2^32 - 1), shortest form. */
+function head(major: number, n: number): boolean {
+  const m = major << 5;
+  if (n < 24) {
+    if (at + 1 > out.length) return false;
+    out[at++] = m | n;
+  } else if (n < 0x100) {
+    if (at + 2 > out.length) return false;
+    out[at] = m | 24;
+    out[at + 1] = n;
+    at += 2;
+  } else if (n < 0x10000) {
+    if (at + 3 > out.length) return false;
+    out[at] = m | 25;
+    out[at + 1] = n >> 8;
+    out[at + 2] = n & 0xff;
+    at += 3;
+  } else {
+    if (at + 5 > out.length) return false;
+    out[at] = m | 26;
+    writeU32(at + 1, n);
+    at += 5;
+  }
+  return true;
+}
+
+function writeU32(i: number, n: number): void {
+  out[i] = n >>> 24;
+  out[i + 1] = (n >>> 16) & 0xff;
+  out[i + 2] = (n >>> 8) & 0xff;
+  out[i + 3] = n & 0xff;
+}

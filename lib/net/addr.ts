@@ -59,3 +59,21 @@ export function parseAddr(addr: unknown): HostPort | undefined {
   if (host === "" || /[\s/\[\]]/.test(host)) return undefined;
   return { hostname: host, port };
 }
+
+/** Addresses remembered by {@link parseAddrCached}, at most this many (then forgotten). */
+const PARSED_MAX = 4096;
+const parsed = new Map<Addr, HostPort | undefined>();
+
+/**
+ * {@link parseAddr}, remembered: the transports look up the destination of every datagram
+ * they send, and parsing it each time (a regular expression or two) showed in profiles.
+ */
+export function parseAddrCached(addr: Addr): HostPort | undefined {
+  let hp = parsed.get(addr);
+  if (hp === undefined && !parsed.has(addr)) {
+    hp = parseAddr(addr);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(addr, hp);
+  }
+  return hp;
+}

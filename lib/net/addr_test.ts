@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../testing.ts";
-import { formatAddr, parseAddr } from "./addr.ts";
+import { formatAddr, parseAddr, parseAddrCached } from "./addr.ts";
 
 Deno.test("formatAddr brackets IPv6 and unmaps IPv4-mapped addresses", () => {
   assertEquals(formatAddr("127.0.0.1", 4000), "127.0.0.1:4000");
@@ -32,5 +32,13 @@ Deno.test("parseAddr refuses malformed addresses without throwing", () => {
     ]
   ) {
     assertEquals(parseAddr(bad), undefined, String(bad));
+  }
+});
+
+Deno.test("parseAddrCached answers as parseAddr, again and again", () => {
+  for (let round = 0; round < 2; round++) {
+    for (const a of ["127.0.0.1:4000", "[::1]:9", "nope", "1.2.3.4:0", "host:65535"]) {
+      assertEquals(parseAddrCached(a), parseAddr(a), a);
+    }
   }
 });

@@ -4,7 +4,7 @@
  * type-checks under Deno and runs under Bun (and in binaries made by `bun build --compile`).
  */
 import type { Addr } from "../wire/messages.ts";
-import { formatAddr, parseAddr } from "./addr.ts";
+import { formatAddr, parseAddrCached } from "./addr.ts";
 import {
   type BindOptions,
   newStats,
@@ -76,7 +76,7 @@ class BunUdp implements Transport {
 
   send(to: Addr, bytes: Uint8Array): void {
     if (this.#closed) throw new TypeError("transport closed");
-    const hp = parseAddr(to);
+    const hp = parseAddrCached(to);
     let ok = false;
     // false means the socket's send buffer is full: the datagram is dropped, as a router
     // would drop it. A throw may also be an ICMP report of an earlier datagram to a closed

@@ -212,17 +212,20 @@ export const CONFORMANCE: readonly ConformanceCase[] = [
     async run(open) {
       const [a, b] = await pair(open);
       try {
-        const seen: Uint8Array[] = [];
+        const seen: Uint8Array[] = [], kept: Uint8Array[] = [];
         b.onReceive((_from, bytes) => {
           seen.push(Uint8Array.from(bytes));
+          kept.push(bytes);
           bytes.fill(0); // scribbling on one datagram must not touch the next
         });
         const one = pattern(500, 3), two = pattern(500, 4);
         a.send(b.local, one);
         await waitFor(() => seen.length === 1, 2000, "the first datagram");
+        kept[0].fill(7); // and a datagram kept must not be overwritten by the next
         a.send(b.local, two);
         await waitFor(() => seen.length === 2, 2000, "the second datagram");
         assert.deepEqual(seen, [one, two]);
+        assert.ok(kept[0].every((x) => x === 7), "the first datagram's bytes were reused");
       } finally {
         await closeAll(a, b);
       }

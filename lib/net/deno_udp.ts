@@ -4,8 +4,9 @@
  * datagram to the handler. Where FFI is permitted on Linux, the socket's buffers are raised
  * to 4 MB as node_udp.ts does (sock_buffer.ts); `recvBufferBytes` says what was granted.
  */
+import { ByteArena } from "../wire/arena.ts";
 import type { Addr } from "../wire/messages.ts";
-import { formatAddr, parseAddr } from "./addr.ts";
+import { formatAddr, parseAddrCached } from "./addr.ts";
 import { growDenoUdpBuffers } from "./sock_buffer.ts";
 import {
   type BindOptions,
@@ -59,7 +60,7 @@ class DenoUdp implements Transport {
 
   send(to: Addr, bytes: Uint8Array): void {
     if (this.#closed) throw new TypeError("transport closed");
-    const hp = parseAddr(to);
+    const hp = parseAddrCached(to);
     if (!hp) {
       this.stats.sendFailed++;
       return;
@@ -81,21 +82,24 @@ class DenoUdp implements Transport {
   }
 
   async #receiveLoop(): Promise<void> {
-    // One reused buffer: without one, Deno allocates 64 KB per datagram, and the garbage
-    // collector then stalls the event loop long enough for the socket buffer to overflow.
-    // Our datagrams are at most 1200 bytes; anything cut short here fails to decode.
-    const buf = new Uint8Array(RECEIVE_BUFFER);
+    // Datagrams are read into an arena (lib/wire/arena.ts): each gets bytes of its own, for
+    // the receiver to keep, without an ArrayBuffer of its own (without a buffer, Deno
+    // allocates 64 KB per datagram, and the garbage collector then stalls the event loop
+    // long enough for the socket buffer to overflow). Our datagrams are at most 1200 bytes;
+    // anything cut short here fails to decode.
+    const arena = new ByteArena();
     while (!this.#closed) {
       let got: [Uint8Array, Deno.Addr];
       try {
-        got = await this.#conn.receive(buf);
+        got = await this.#conn.receive(arena.room(RECEIVE_BUFFER));
       } catch (e) {
         if (this.#closed || e instanceof Deno.errors.BadResource) return;
         if (e instanceof Deno.errors.Interrupted) return;
         // A transient error (an ICMP report of an earlier send, say) must not end the loop.
         continue;
       }
-      const [bytes, addr] = got;
+      const [read, addr] = got;
+      const bytes = arena.commit(read.length);
       if (!this.#handler) {
         this.stats.unhandled++;
         continue;
@@ -104,7 +108,7 @@ class DenoUdp implements Transport {
       this.stats.datagramsIn++;
       this.stats.bytesIn += bytes.length;
       try {
-        this.#handler(formatAddr(a.hostname, a.port), bytes.slice());
+        this.#handler(formatAddr(a.hostname, a.port), bytes);
       } catch (e) {
         // A handler bug must surface, but not kill the socket for every later datagram.
         queueMicrotask(() => {

@@ -9,7 +9,7 @@
  */
 import dgram from "node:dgram";
 import type { Addr } from "../wire/messages.ts";
-import { formatAddr, parseAddr } from "./addr.ts";
+import { formatAddr, parseAddrCached } from "./addr.ts";
 import {
   type BindOptions,
   newStats,
@@ -90,7 +90,7 @@ class NodeUdp implements NodeUdpTransport {
 
   send(to: Addr, bytes: Uint8Array): void {
     if (this.#closed) throw new TypeError("transport closed");
-    const hp = parseAddr(to);
+    const hp = parseAddrCached(to);
     if (!hp) {
       this.stats.sendFailed++;
       return;

@@ -12,6 +12,8 @@
  * kernel caps the ask at net.core.rmem_max. Anywhere else it does nothing.
  */
 
+import { denoFfi, openLibrary } from "./ffi.ts";
+
 const SOL_SOCKET = 1;
 const SO_SNDBUF = 7;
 const SO_RCVBUF = 8;
@@ -36,37 +38,14 @@ type Libc = {
     getsockopt(fd: number, level: number, name: number, v: Uint8Array, len: Uint8Array): number;
   };
 };
-let libc: Libc | null | undefined;
-
-function granted(d: typeof Deno): boolean {
-  try {
-    return d.permissions.querySync({ name: "ffi" }).state === "granted" &&
-      d.permissions.querySync({ name: "read", path: "/proc" }).state === "granted";
-  } catch {
-    return false;
-  }
-}
-
-function openLibc(d: typeof Deno): Libc | null {
-  if (libc !== undefined) return libc;
-  try {
-    libc = d.dlopen("libc.so.6", {
-      setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-      getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-    }) as unknown as Libc;
-  } catch {
-    libc = null;
-  }
-  return libc;
-}
 
 /**
  * Asks for `bytes` of receive and send buffer on the Deno UDP socket bound to local `port`;
  * resolves with the receive buffer the kernel granted, or 0 when it could not be asked.
  */
 export function growDenoUdpBuffers(port: number, ipv6: boolean, bytes: number): number {
-  const d = (globalThis as { Deno?: typeof Deno }).Deno;
-  if (!d || d.build.os !== "linux" || typeof d.dlopen !== "function" || !granted(d)) return 0;
+  const d = denoFfi(["/proc"]);
+  if (!d) return 0;
   try {
     const inode = inodeForPort(d.readTextFileSync(ipv6 ? "/proc/net/udp6" : "/proc/net/udp"), port);
     if (inode === undefined) return 0;
@@ -76,7 +55,12 @@ export function growDenoUdpBuffers(port: number, ipv6: boolean, bytes: number): 
         if (d.readLinkSync(`/proc/self/fd/${e.name}`) === `socket:[${inode}]`) fd = Number(e.name);
       } catch { /* closed meanwhile */ }
     }
-    const c = fd >= 0 ? openLibc(d) : null;
+    const c = fd >= 0
+      ? openLibrary(d, "libc.so.6", {
+        setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+        getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+      }) as unknown as Libc | null
+      : null;
     if (!c) return 0;
     const v = new Uint8Array(new Int32Array([bytes]).buffer);
     c.symbols.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, v, 4);

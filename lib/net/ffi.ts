@@ -1,0 +1,74 @@
+/**
+ * Native libraries through Deno's FFI, where it is already permitted: the programs run with
+ * -A, and nothing here ever prompts for a permission. Only on Linux (macOS aborts a process
+ * that loads its system libcrypto, and Windows names its libraries otherwise); anywhere else,
+ * and under Bun, the callers keep their portable paths.
+ */
+
+/** Deno on Linux with FFI granted (and `read` for `readPaths`), else undefined. */
+export function denoFfi(readPaths: readonly string[] = []): typeof Deno | undefined {
+  const d = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (!d || d.build?.os !== "linux" || typeof d.dlopen !== "function") return undefined;
+  try {
+    if (d.permissions.querySync({ name: "ffi" }).state !== "granted") return undefined;
+    for (const path of readPaths) {
+      if (d.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return d;
+}
+
+const opened = new Map<string, unknown>();
+
+/** The library `name` with `symbols`, opened once (per name and symbols); null when it cannot be. */
+export function openLibrary<S extends Deno.ForeignLibraryInterface>(
+  d: typeof Deno,
+  name: string,
+  symbols: S,
+): Deno.DynamicLibrary<S> | null {
+  const key = `${name} ${JSON.stringify(symbols)}`;
+  if (opened.has(key)) return opened.get(key) as Deno.DynamicLibrary<S> | null;
+  let lib: Deno.DynamicLibrary<S> | null;
+  try {
+    lib = d.dlopen(name, symbols);
+  } catch {
+    lib = null;
+  }
+  opened.set(key, lib);
+  return lib;
+}
+
+type Sha256Lib = {
+  symbols: { SHA256(data: Uint8Array, len: number | bigint, out: Uint8Array): unknown };
+};
+
+let sha256Fn: ((data: Uint8Array, out: Uint8Array) => void) | null | undefined;
+
+/**
+ * libcrypto's one-call SHA256 (OpenSSL 3: SHA-NI where the CPU has it), writing the 32-byte
+ * digest of `data` into `out`; undefined where it cannot be loaded. Under Deno, node:crypto's
+ * sha256 costs 5-10 µs of JavaScript stream machinery per call whatever the length
+ * (bench/README.md); this costs about 1 µs for a block.
+ */
+export function libcryptoSha256(): ((data: Uint8Array, out: Uint8Array) => void) | undefined {
+  if (sha256Fn !== undefined) return sha256Fn ?? undefined;
+  sha256Fn = null;
+  const d = denoFfi();
+  const lib = d && openLibrary(d, "libcrypto.so.3", {
+    SHA256: { parameters: ["buffer", "usize", "buffer"], result: "pointer" },
+  }) as Sha256Lib | null;
+  if (lib) {
+    const f = (data: Uint8Array, out: Uint8Array) => {
+      if (out.length < 32) throw new RangeError("sha256 needs 32 bytes of output");
+      lib.symbols.SHA256(data, data.length, out);
+    };
+    // The empty string's digest: a library that answers otherwise is not used.
+    const out = new Uint8Array(32);
+    f(new Uint8Array(0), out);
+    const hex = Array.from(out, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (hex === "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") sha256Fn = f;
+  }
+  return sha256Fn ?? undefined;
+}

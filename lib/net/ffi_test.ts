@@ -1,0 +1,18 @@
+import { createHash } from "node:crypto";
+import { assert, assertEquals } from "../testing.ts";
+import { denoFfi, libcryptoSha256 } from "./ffi.ts";
+
+Deno.test("libcrypto's sha256, where it loads, equals node:crypto's for every length", () => {
+  const sha = libcryptoSha256();
+  // The tests run with -A on Linux, where libcrypto.so.3 is part of the base system.
+  if (Deno.build.os === "linux") assert(denoFfi() !== undefined);
+  if (!sha) return;
+  const data = new Uint8Array(2000).map((_, i) => (i * 7) & 0xff);
+  for (const n of [0, 1, 55, 56, 64, 1165, 2000]) {
+    // From an offset, as the callers hash views into larger buffers.
+    const view = data.subarray(3, 3 + Math.min(n, 1997));
+    const out = new Uint8Array(32);
+    sha(view, out);
+    assertEquals(Array.from(out), Array.from(createHash("sha256").update(view).digest()));
+  }
+});

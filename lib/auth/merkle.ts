@@ -53,8 +53,16 @@ export function leafHash(tag: number, block: DataBlock): Uint8Array {
   return sha256.create().update(LEAF_PREFIX).update(head).update(block.payload).digest();
 }
 
+/** Hashes an inner node of the tree: sha256(0x01 || left || right). */
+export type NodeHash = (left: Uint8Array, right: Uint8Array) => Uint8Array;
+
+/** {@link NodeHash} with @noble/hashes (lib/net has a native one). */
+export const nodeHash: NodeHash = (left, right) =>
+  sha256.create().update(NODE_PREFIX).update(left).update(right).digest();
+
 /**
- * The Merkle root of a batch's leaves, in order. Throws RangeError on an empty list.
+ * The Merkle root of a batch's leaves, in order, its inner nodes hashed by `hashNode`.
+ * Throws RangeError on an empty list.
  *
  * @example
  * ```ts
@@ -63,13 +71,16 @@ export function leafHash(tag: number, block: DataBlock): Uint8Array {
  * if (merkleRoot([a]) !== a) throw new Error("one leaf is its own root");
  * ```
  */
-export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
+export function merkleRoot(
+  leaves: readonly Uint8Array[],
+  hashNode: NodeHash = nodeHash,
+): Uint8Array {
   if (leaves.length === 0) throw new RangeError("a Merkle tree needs at least one leaf");
   let level = leaves;
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i + 1 < level.length; i += 2) {
-      next.push(sha256.create().update(NODE_PREFIX).update(level[i]).update(level[i + 1]).digest());
+      next.push(hashNode(level[i], level[i + 1]));
     }
     if (level.length % 2 === 1) next.push(level[level.length - 1]);
     level = next;

@@ -8,7 +8,7 @@ import { sha512 } from "@noble/hashes/sha2.js";
 import type { AuthBlock, DataBlock } from "../wire/messages.ts";
 import { type BatchHeader, batchMessage, checkHeader } from "./batch_sig.ts";
 import { channelTag } from "./channel_tag.ts";
-import { HASH_BYTES, leafHash, merkleRoot } from "./merkle.ts";
+import { HASH_BYTES, leafHash, merkleRoot, type NodeHash } from "./merkle.ts";
 import { authShapeOk } from "./shape.ts";
 import { SIG_BYTES } from "../wire/budget.ts";
 
@@ -82,10 +82,17 @@ export function ed25519Suite(
  */
 export type CheckedAuths = WeakMap<AuthBlock, boolean>;
 
-/** The bytes an auth block's signature covers, or undefined if its shape is wrong. */
-export function signedBytes(tag: number, auth: AuthBlock): Uint8Array | undefined {
+/**
+ * The bytes an auth block's signature covers, or undefined if its shape is wrong; the
+ * tree's inner nodes hashed by `hashNode` (@noble/hashes by default).
+ */
+export function signedBytes(
+  tag: number,
+  auth: AuthBlock,
+  hashNode?: NodeHash,
+): Uint8Array | undefined {
   if (!authShapeOk(auth, HASH_BYTES, SIG_BYTES)) return undefined;
-  return batchMessage(tag, auth, merkleRoot(auth.leaves));
+  return batchMessage(tag, auth, merkleRoot(auth.leaves, hashNode));
 }
 
 /**

@@ -144,7 +144,7 @@ export class NodeDriver {
       return;
     }
     const waitFor = this.#o.gate?.(r.msg);
-    const queue = this.#held.get(from);
+    const queue = this.#held.size === 0 ? undefined : this.#held.get(from);
     if (!waitFor && !queue) return this.#deliver(from, r.msg);
     // A sender's messages reach the node in the order they came: one held back by the gate
     // holds back the later ones of the same sender (others pass). Out of order, a block's
@@ -173,7 +173,12 @@ export class NodeDriver {
     if (!this.#running) return;
     this.stats.delivered++;
     const now = this.now();
-    this.#guard(() => this.node.handleMessage(now, from, msg));
+    // try/catch in place, not a closure per datagram
+    try {
+      this.node.handleMessage(now, from, msg);
+    } catch (e) {
+      this.#fail(e);
+    }
     this.#service(now);
   }
 

@@ -90,6 +90,12 @@ Deno.test("native leaves equal lib/auth's; the native suite verifies and refuses
   }
   // Compared after all were made: no leaf shares the bytes of the next one's work.
   for (const [native, noble] of leaves) assertEquals(native, noble);
+  const { merkleRoot } = await import("../auth/merkle.ts");
+  const { nativeNodeHash } = await import("./native_verify.ts");
+  for (let n = 1; n <= 13; n++) {
+    const some = leaves.slice(0, n).map(([l]) => l);
+    assertEquals(merkleRoot(some, nativeNodeHash), merkleRoot(some));
+  }
   let threw = false;
   try {
     nativeLeafHash(tag, { kind: "data", seq: -1, srcTime: 0, payload });

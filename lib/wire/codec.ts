@@ -13,7 +13,7 @@
 import type { Msg } from "./messages.ts";
 import { ByteArena } from "./arena.ts";
 import { MAX_DATAGRAM } from "./budget.ts";
-import { fromWire, toWire } from "./layout.ts";
+import { fromWire, layout, toWire } from "./layout.ts";
 import { decodeCbor, encodeCbor } from "./cbor.ts";
 import { NOT_PLAIN, readPlain, writePlain } from "./plain_cbor.ts";
 
@@ -33,11 +33,10 @@ export type DecodeResult =
  * ranges are never handed out twice: lib/wire/arena.ts).
  */
 export function encodeDatagram(tag: number, msg: Msg): Uint8Array {
-  const value = toWire(tag, msg);
-  const n = writePlain(value, sendArena.room(MAX_DATAGRAM));
+  const n = writePlain(toWire(tag, msg, false), sendArena.room(MAX_DATAGRAM));
   if (n >= 0) return sendArena.commit(n);
   // What the plain writer leaves to cbor-x, and datagrams too long (to say how long).
-  const out = encodeCbor(value);
+  const out = encodeCbor(layout(tag, msg));
   if (out.length > MAX_DATAGRAM) {
     throw new RangeError(`datagram: ${out.length} bytes exceeds ${MAX_DATAGRAM} (${msg.t})`);
   }

@@ -26,62 +26,69 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
 /** Number of array elements of each type's datagram, indexed by type code. */
 const LENGTH = [8, 5, 5, 4, 11, 5, 6, 7, 5, 5, 4];
 
-/** Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array. */
-export function toWire(tag: number, msg: Msg): unknown[] {
+/**
+ * Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array; with
+ * `big` false, large integers stay numbers (see {@link layout}).
+ */
+export function toWire(tag: number, msg: Msg, big = true): unknown[] {
   uint(tag, MAX_U32, "tag");
   validateMsg(msg);
-  return layout(tag, msg);
+  return layout(tag, msg, big);
 }
 
 /**
  * Lays `msg` out as the datagram's CBOR array without checking it (wireSize lays out
  * stand-in messages). Integers above 2^32 - 1 become BigInts so cbor-x writes them as CBOR
- * unsigned integers (major type 0), not as floats.
+ * unsigned integers (major type 0), not as floats; with `big` false they stay numbers, for
+ * the plain writer (plain_cbor.ts), which writes them so without a BigInt per integer.
  */
-export function layout(tag: number, msg: Msg): unknown[] {
-  const head = [WIRE_VERSION, tag, TYPE_CODE[msg.t]];
+export function layout(tag: number, msg: Msg, big = true): unknown[] {
+  const i = big ? int : same;
+  const v = WIRE_VERSION, type = TYPE_CODE[msg.t];
   switch (msg.t) {
     case "block":
-      return [...head, msg.club, msg.hop, msg.n, msg.repair, blockToWire(msg.block)];
+      return [v, tag, type, msg.club, msg.hop, msg.n, msg.repair, blockToWire(msg.block, i)];
     case "have":
-      return [...head, msg.club, msg.seqs.map(int)];
+      return [v, tag, type, msg.club, big ? msg.seqs.map(int) : msg.seqs];
     case "keepalive":
-      return [...head, msg.club, msg.lead];
+      return [v, tag, type, msg.club, msg.lead];
     case "ping":
-      return [...head, int(msg.nonce)];
+      return [v, tag, type, i(msg.nonce)];
     case "pong":
       return [
-        ...head,
-        int(msg.nonce),
+        v,
+        tag,
+        type,
+        i(msg.nonce),
         msg.you,
         msg.clubs,
-        int(msg.up),
-        int(msg.upIn),
-        int(msg.down),
-        int(msg.downIn),
+        i(msg.up),
+        i(msg.upIn),
+        i(msg.down),
+        i(msg.downIn),
         msg.full,
       ];
     case "find":
-      return [...head, msg.club, int(msg.nonce)];
+      return [v, tag, type, msg.club, i(msg.nonce)];
     case "peers":
-      return [...head, msg.club, int(msg.nonce), msg.peers];
+      return [v, tag, type, msg.club, i(msg.nonce), msg.peers];
     case "connect": {
-      const have = msg.have === null ? null : [int(msg.have.base), msg.have.bits];
-      return [...head, msg.club, dirCode(msg.dir), msg.clubs, have];
+      const have = msg.have === null ? null : [i(msg.have.base), msg.have.bits];
+      return [v, tag, type, msg.club, dirCode(msg.dir), msg.clubs, have];
     }
     case "accept":
     case "drop":
-      return [...head, msg.club, dirCode(msg.dir)];
+      return [v, tag, type, msg.club, dirCode(msg.dir)];
     case "want":
-      return [...head, msg.seqs.map(int)];
+      return [v, tag, type, big ? msg.seqs.map(int) : msg.seqs];
   }
 }
 
-function blockToWire(b: Block): unknown[] {
-  if (b.kind === "data") return [0, int(b.seq), int(b.srcTime), b.payload];
+function blockToWire(b: Block, i: (v: number) => number | bigint): unknown[] {
+  if (b.kind === "data") return [0, i(b.seq), i(b.srcTime), b.payload];
   const leaves = new Uint8Array(b.count * LEAF_BYTES);
-  b.leaves.forEach((leaf, i) => leaves.set(leaf, i * LEAF_BYTES));
-  return [1, int(b.seq), int(b.srcTime), b.count, int(b.bitrate), int(b.threshold), leaves, b.sig];
+  b.leaves.forEach((leaf, k) => leaves.set(leaf, k * LEAF_BYTES));
+  return [1, i(b.seq), i(b.srcTime), b.count, i(b.bitrate), i(b.threshold), leaves, b.sig];
 }
 
 /** Reads a decoded CBOR value as a datagram; throws RangeError unless it is a valid one. */
@@ -176,4 +183,8 @@ function dirOf(v: unknown): Dir {
 
 function int(v: number): number | bigint {
   return v > MAX_U32 ? BigInt(v) : v;
+}
+
+function same(v: number): number {
+  return v;
 }

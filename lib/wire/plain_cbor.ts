@@ -132,8 +132,10 @@ let at = 0;
 /**
  * Writes `value` into `into` as cbor-x would (with the codec's options) and returns the
  * bytes written, or -1 when it holds anything the writer leaves to cbor-x (a number that is
- * not an integer in 0..2^32 - 1, text beyond ASCII, any other type) or does not fit.
- * BigInts (layout.ts makes them of integers above 2^32 - 1) take the 8-byte form.
+ * not a safe non-negative integer, text beyond ASCII, any other type) or does not fit.
+ * Integers above 2^32 - 1, numbers or BigInts, take the 8-byte form: what cbor-x writes for
+ * them as BigInts (layout.ts makes them BigInts for cbor-x, which writes such numbers as
+ * floats).
  */
 export function writePlain(value: unknown, into: Uint8Array): number {
   out = into;
@@ -146,9 +148,15 @@ export function writePlain(value: unknown, into: Uint8Array): number {
 function put(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case "number":
-      // cbor-x writes larger integers, fractions and negatives in other forms.
-      if (!(v >= 0 && v <= 0xffffffff && Math.floor(v) === v)) return false;
-      return head(0, v);
+      // Fractions, negatives and unsafe integers are cbor-x's.
+      if (!(v >= 0 && Math.floor(v) === v)) return false;
+      if (v <= 0xffffffff) return head(0, v);
+      if (v > Number.MAX_SAFE_INTEGER || at + 9 > out.length) return false;
+      out[at] = 0x1b;
+      writeU32(at + 1, Math.floor(v / 0x100000000));
+      writeU32(at + 5, v >>> 0);
+      at += 9;
+      return true;
     case "bigint":
       if (v < 0x100000000n || v > 0xffffffffffffffffn) return false;
       if (at + 9 > out.length) return false;

@@ -18,6 +18,12 @@ function plainly(v: unknown): unknown {
   return v;
 }
 
+/** `v` with integers above 2^32 - 1 as BigInts, as layout.ts hands them to cbor-x. */
+function big(v: unknown): unknown {
+  if (typeof v === "number" && Number.isSafeInteger(v) && v > 0xffffffff) return BigInt(v);
+  return Array.isArray(v) ? v.map(big) : v;
+}
+
 /** What cbor-x decodes `bytes` to, or "throws". */
 function reference(bytes: Uint8Array): unknown {
   try {
@@ -64,7 +70,7 @@ Deno.test("prop: whatever the writer writes is cbor-x's encoding of the value", 
     fc.property(arbValue, (v) => {
       const mine = write(v);
       if (mine === undefined) return;
-      assertEquals(Array.from(mine), Array.from(cborX(v)));
+      assertEquals(Array.from(mine), Array.from(cborX(big(v))));
       agrees(mine); // and the reader reads it back as cbor-x does (or gives up)
     }),
     { numRuns: 3000 },
@@ -74,13 +80,12 @@ Deno.test("prop: whatever the writer writes is cbor-x's encoding of the value", 
 Deno.test("prop: every message's layout is written by the writer and read by the reader", () => {
   fc.assert(
     fc.property(arbTag, arbMsg, (tag, msg) => {
-      const value = layout(tag, msg);
       const ascii = !JSON.stringify(msg).match(/[^\x00-\x7f]/);
-      const mine = write(value, MAX_DATAGRAM * 2);
+      const mine = write(layout(tag, msg, false), MAX_DATAGRAM * 2);
       // Only text beyond ASCII is left to cbor-x (addresses are ASCII in practice).
       if (ascii) assert(mine !== undefined, "left a message to cbor-x");
       if (mine === undefined) return;
-      assertEquals(Array.from(mine), Array.from(cborX(value)));
+      assertEquals(Array.from(mine), Array.from(cborX(layout(tag, msg))));
       assert(readPlain(mine) !== NOT_PLAIN);
     }),
     { numRuns: 2000 },
@@ -144,10 +149,11 @@ Deno.test("the reader leaves to cbor-x what is not plain shortest-form CBOR", ()
 });
 
 Deno.test("the writer leaves to cbor-x what it would write otherwise, and what does not fit", () => {
-  for (const v of [2 ** 32, -1, 0.5, NaN, 2n ** 32n - 1n, "é", undefined, {}, new Uint16Array(1)]) {
+  for (const v of [2 ** 53, -1, 0.5, NaN, 2n ** 32n - 1n, "é", undefined, {}, new Uint16Array(1)]) {
     assertEquals(write(v), undefined, String(v));
   }
   assertEquals(write(new Uint8Array(10), 10), undefined);
   assertEquals(write(new Uint8Array(10), 11), new Uint8Array([0x4a, ...new Uint8Array(10)]));
   assertEquals(write(2n ** 32n), new Uint8Array([0x1b, 0, 0, 0, 1, 0, 0, 0, 0]));
+  assertEquals(write(2 ** 32 + 5), new Uint8Array([0x1b, 0, 0, 0, 1, 0, 0, 0, 5]));
 });

@@ -3,7 +3,7 @@
  * tree.ts) is only its way of spreading blocks: a peer verifies every block with the club
  * protocol's authenticator and plays it with the same playback (lib/playback) at the same
  * play delay; it relays only blocks it verified; the source makes its blocks with the club
- * source's block maker. Sends go through a socket-like buffer (link_queue.ts). Housekeeping
+ * source's block maker. Sends go through a send queue (link_queue.ts). Housekeeping
  * runs every {@link TICK_MS}, as the club peer's does.
  */
 import { BlockAuthenticator } from "../../lib/auth/authenticator.ts";
@@ -27,7 +27,7 @@ import type {
   SimSource,
   SourceSpec,
 } from "../design.ts";
-import { LinkQueue } from "./link_queue.ts";
+import { LinkQueue, type QueueOrder } from "./link_queue.ts";
 import type { BaselineMsg } from "./messages.ts";
 
 /** Housekeeping period, ms (the club peer's `tickMs`). */
@@ -35,8 +35,14 @@ export const TICK_MS = DEFAULT_CONFIG.tickMs;
 
 /** How a baseline node is born: as a peer or as the source. */
 export type BaselineInit =
-  | { readonly role: "peer"; readonly spec: PeerSpec }
-  | { readonly role: "source"; readonly spec: SourceSpec };
+  | { readonly role: "peer"; readonly spec: PeerSpec; readonly queue?: QueueShape }
+  | { readonly role: "source"; readonly spec: SourceSpec; readonly queue?: QueueShape };
+
+/** A node's send queue: its bound in bytes (none by default) and its order (FIFO by default). */
+export interface QueueShape {
+  readonly bytes?: number;
+  readonly order?: QueueOrder;
+}
 
 /** A node of a baseline design; subclasses say how blocks spread. */
 export abstract class BaselineNode implements SimPeer, SimSource {
@@ -67,7 +73,7 @@ export abstract class BaselineNode implements SimPeer, SimSource {
     this.rng = s.rng;
     this.uploadBps = s.uploadBps;
     this.streamBps = s.streamBps;
-    this.queue = new LinkQueue(s.clubs);
+    this.queue = new LinkQueue(s.clubs, init.queue?.bytes, init.queue?.order);
     if (init.role === "peer") {
       this.#auth = new BlockAuthenticator(init.spec.suite, { window: DEFAULT_CONFIG.storeSeqs });
       this.playback = new Playback({ ...DEFAULT_PLAYBACK, targetDelayMs: init.spec.playDelayMs });

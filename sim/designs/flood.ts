@@ -1,23 +1,21 @@
 /**
  * Flooding, the first design the patent's background turns down [0004]: "each peer of the
  * network forward[s] each data block of the content received to its neighboring peers".
- * Peers form a random mesh (neighbours.ts: each opens {@link FLOOD_LINKS} links, accepts up
- * to {@link FLOOD_MAX}); every block a node verifies goes to every neighbour but the one it
- * came from, with no check of whether they have it. The source opens as many links as its
- * upload carries full copies of the stream (mesh.ts) and floods its blocks the same way. Neighbours send a
- * keep-alive every second; a link silent for 3 s is dead and replaced.
+ * Peers form a random mesh (mesh.ts, neighbours.ts: each opens 4 links, accepts up to 8);
+ * every block a node verifies goes to every neighbour but the one its first copy came
+ * from, with no check of whether they have it. The source opens as many links as its
+ * upload carries full copies of the stream and floods its blocks the same way. Neighbours
+ * send a keep-alive every second; a link silent for 3 s is dead and replaced. A node's
+ * pushes ask for several times its upload, so its send queue is a UDP socket's buffer,
+ * drop-tail (link_queue.ts): the newest blocks are dropped when it is full.
  */
 import type { Addr, Block } from "../../lib/wire/messages.ts";
 import type { Design } from "../design.ts";
 import { type BaselineInit, BaselineNode } from "./baseline_node.ts";
 import { type BaselineMsg, baselineSize } from "./messages.ts";
-import { copiesCarried, meshMessage, meshRound } from "./mesh.ts";
-import { MESH_DEFAULTS, Neighbours } from "./neighbours.ts";
-
-/** Links a flood peer opens. */
-export const FLOOD_LINKS = 4;
-/** Links a flood peer holds at most. */
-export const FLOOD_MAX = 8;
+import { SOCKET_BUFFER_BYTES } from "./link_queue.ts";
+import { meshMessage, meshOf, meshRound } from "./mesh.ts";
+import type { Neighbours } from "./neighbours.ts";
 
 /** A node of the flood baseline. */
 export class FloodNode extends BaselineNode {
@@ -27,11 +25,7 @@ export class FloodNode extends BaselineNode {
   /** A flood peer or source born at `now`. */
   constructor(now: number, init: BaselineInit) {
     super(now, init);
-    const links = init.role === "source"
-      ? Math.max(1, copiesCarried(this.uploadBps, this.streamBps))
-      : undefined;
-    const want = links ?? FLOOD_LINKS, max = links ?? FLOOD_MAX;
-    this.mesh = new Neighbours({ ...MESH_DEFAULTS, want, max }, this.rng, this.self);
+    this.mesh = meshOf(this);
   }
 
   /** {@inheritDoc BaselineNode.learn} */
@@ -61,10 +55,13 @@ export class FloodNode extends BaselineNode {
   }
 }
 
+/** A UDP socket's buffer: bounded, first in, first out. */
+const SOCKET_BUFFER = { bytes: SOCKET_BUFFER_BYTES } as const;
+
 /** `--design flood`. */
 export const FLOOD: Design = {
   name: "flood",
-  makeSource: (now, spec) => new FloodNode(now, { role: "source", spec }),
-  makePeer: (now, spec) => new FloodNode(now, { role: "peer", spec }),
+  makeSource: (now, spec) => new FloodNode(now, { role: "source", spec, queue: SOCKET_BUFFER }),
+  makePeer: (now, spec) => new FloodNode(now, { role: "peer", spec, queue: SOCKET_BUFFER }),
   size: (msg) => baselineSize(msg as BaselineMsg),
 };

@@ -1,47 +1,12 @@
-import { standinPair } from "../../lib/auth/standin.ts";
-import { Rng } from "../../lib/rand.ts";
-import { BlockMaker } from "../../lib/source/block_maker.ts";
 import { assert, assertEquals } from "../../lib/testing.ts";
-import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
-import type { Block, BlockMsg } from "../../lib/wire/messages.ts";
+import type { BlockMsg } from "../../lib/wire/messages.ts";
 import { simulate } from "../main.ts";
 import { SMALL_SWARM } from "../test_helpers.ts";
 import { FLOOD, FloodNode } from "./flood.ts";
+import { blockMsg, oneBatch, peerSpec } from "./test_helpers.ts";
 
-const { suite, signer } = standinPair(11, 5);
-
-function floodPeer(): FloodNode {
-  return new FloodNode(0, {
-    role: "peer",
-    spec: {
-      self: "me",
-      clubs: 12,
-      rng: new Rng(3),
-      uploadBps: 4e6,
-      streamBps: 2e6,
-      source: "n0",
-      myClubs: [0, 1],
-      suite,
-      playDelayMs: 3000,
-    },
-  });
-}
-
-function oneBatch(): Block[] {
-  const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800 });
-  const out: Block[] = [];
-  for (let i = 0; i < 12; i++) out.push(...m.input(i, new Uint8Array(BLOCK_PAYLOAD)));
-  return out;
-}
-
-const msg = (block: Block): BlockMsg => ({
-  t: "block",
-  club: 0,
-  hop: 0,
-  n: 0,
-  repair: false,
-  block,
-});
+const floodPeer = () => new FloodNode(0, { role: "peer", spec: peerSpec("me", 2) });
+const msg = blockMsg;
 
 function sent(p: FloodNode): [string, number][] {
   const out: [string, number][] = [];

@@ -1,10 +1,10 @@
 /**
- * A baseline node's send buffer, as a UDP socket's: control messages first, then blocks in
- * the order they were queued, drop-tail when the buffer is full. The buffer holds
- * {@link SOCKET_BUFFER_BYTES} (Linux's default `net.core.wmem_default`), and a block that
- * waited longer than the club protocol's `staleMs` (1.5 s) is dropped when its turn comes,
- * as the club peer's own queue does (lib/peer/peer_relay.ts), so no design sends blocks
- * that are too late to play.
+ * A baseline node's send queue: control messages first, then blocks in the order they were
+ * queued. A block that waited longer than the club protocol's `staleMs` (1.5 s) is dropped
+ * when its turn comes, as the club peer's own queue does (lib/peer/peer_relay.ts), so no
+ * design sends blocks too late to play. A queue may also be bounded in bytes, drop-tail, as
+ * a UDP socket's send buffer is ({@link SOCKET_BUFFER_BYTES}, Linux's default
+ * `net.core.wmem_default`): flooding, whose pushes exceed any upload, uses that bound.
  */
 import { DEFAULT_CONFIG } from "../../lib/peer/config.ts";
 import { Deque } from "../../lib/peer/deque.ts";
@@ -26,22 +26,39 @@ function bufferedBytes(b: Block): number {
   return (b.kind === "data" ? b.payload.length : b.count * 32 + 64) + 40;
 }
 
-/** Control first, then blocks first in, first out; bounded in bytes and in age. */
+/** How a queue orders the blocks for different receivers. */
+export type QueueOrder = "fifo" | "fair";
+
+/**
+ * Control first, then blocks: first in, first out ("fifo"), or in turns between receivers,
+ * first in, first out for each ("fair": as separate TCP connections would share a link);
+ * bounded in bytes and in age.
+ */
 export class LinkQueue {
   readonly #control = new Deque<Datagram>();
   readonly #blocks = new Deque<QueuedBlock>();
+  /** "fair": each receiver's blocks, and the receivers with blocks waiting, in turn. */
+  readonly #fair: boolean;
+  readonly #byDest = new Map<Addr, Deque<QueuedBlock>>();
+  readonly #turns = new Deque<Addr>();
+  #count = 0;
   readonly #clubs: number;
   readonly #limit: number;
   readonly #staleMs: number;
   #bytes = 0;
   #n = 0;
 
-  /** A queue for blocks of a stream of `clubs` clubs (a block's club is its seq mod clubs). */
+  /**
+   * A queue for blocks of a stream of `clubs` clubs (a block's club is its seq mod clubs),
+   * holding at most `limitBytes` of blocks (unbounded by default).
+   */
   constructor(
     clubs: number,
-    limitBytes = SOCKET_BUFFER_BYTES,
+    limitBytes = Infinity,
+    order: QueueOrder = "fifo",
     staleMs = DEFAULT_CONFIG.staleMs,
   ) {
+    this.#fair = order === "fair";
     this.#clubs = clubs;
     this.#limit = limitBytes;
     this.#staleMs = staleMs;
@@ -49,12 +66,12 @@ export class LinkQueue {
 
   /** True when nothing waits. */
   get empty(): boolean {
-    return this.#control.length === 0 && this.#blocks.length === 0;
+    return this.#control.length === 0 && this.#count === 0;
   }
 
   /** Blocks waiting. */
   get blocks(): number {
-    return this.#blocks.length;
+    return this.#count;
   }
 
   /** Queues a control message (never dropped: they are few and small). */
@@ -70,16 +87,37 @@ export class LinkQueue {
       return false;
     }
     this.#bytes += bytes;
-    this.#blocks.push({ to, block, at: now, bytes });
+    this.#count++;
+    const item = { to, block, at: now, bytes };
+    if (!this.#fair) this.#blocks.push(item);
+    else {
+      let d = this.#byDest.get(to);
+      if (!d) this.#byDest.set(to, d = new Deque<QueuedBlock>());
+      if (d.length === 0) this.#turns.push(to);
+      d.push(item);
+    }
     return true;
+  }
+
+  /** The next block in order, or undefined. */
+  #take(): QueuedBlock | undefined {
+    if (!this.#fair) return this.#blocks.shift();
+    const to = this.#turns.shift();
+    if (to === undefined) return undefined;
+    const d = this.#byDest.get(to)!;
+    const item = d.shift();
+    if (d.length > 0) this.#turns.push(to);
+    else this.#byDest.delete(to);
+    return item;
   }
 
   /** The next datagram to send at `now`, dropping blocks that waited too long. */
   next(now: number, stats: NodeStats): Datagram | undefined {
     const ctl = this.#control.shift();
     if (ctl) return ctl;
-    for (let q = this.#blocks.shift(); q; q = this.#blocks.shift()) {
+    for (let q = this.#take(); q; q = this.#take()) {
       this.#bytes -= q.bytes;
+      this.#count--;
       if (now - q.at > this.#staleMs) {
         stats.staleDropped++;
         continue;

@@ -6,7 +6,12 @@
 import type { Addr } from "../../lib/wire/messages.ts";
 import type { BaselineNode } from "./baseline_node.ts";
 import type { BaselineMsg } from "./messages.ts";
-import type { Neighbours } from "./neighbours.ts";
+import { MESH_DEFAULTS, Neighbours } from "./neighbours.ts";
+
+/** Links a mesh peer opens. */
+export const MESH_LINKS = 4;
+/** Links a mesh peer holds at most. */
+export const MESH_MAX = 8;
 
 /**
  * Full copies of the stream a node's upload carries, headers included: each block datagram
@@ -48,4 +53,16 @@ export function meshRound(node: BaselineNode, mesh: Neighbours, now: number): vo
   const { dead, ask } = mesh.maintain(now);
   if (dead.length > 0) node.stats.dropped.dead = (node.stats.dropped.dead ?? 0) + dead.length;
   for (const a of ask) node.send(a, { t: "link" });
+}
+
+/**
+ * The neighbour set of a mesh node: a peer opens {@link MESH_LINKS} links and holds up to
+ * {@link MESH_MAX}; the source opens as many as its upload carries copies of the stream.
+ */
+export function meshOf(node: BaselineNode): Neighbours {
+  const links = node.role === "source"
+    ? Math.max(1, copiesCarried(node.uploadBps, node.streamBps))
+    : undefined;
+  const want = links ?? MESH_LINKS, max = links ?? MESH_MAX;
+  return new Neighbours({ ...MESH_DEFAULTS, want, max }, node.rng, node.self);
 }

@@ -79,6 +79,11 @@ export interface PeerConfig {
    * 0 turns the sweep off.
    */
   readonly repairOverdueMs: number;
+  /**
+   * The same sweep's lag while playback waits for an entry point (a joiner's history); 0
+   * turns it off.
+   */
+  readonly entryOverdueMs: number;
   /** Repairs a peer serves per second at most (burst of the same size). */
   readonly repairServePerSec: number;
   /** Known peers kept. */
@@ -147,6 +152,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   repairRetryMs: 700,
   repairMaxTries: 5,
   repairOverdueMs: 1100,
+  entryOverdueMs: 400,
   repairServePerSec: 40,
   directoryMax: 2000,
   peersAnswer: 16,

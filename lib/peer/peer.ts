@@ -105,6 +105,8 @@ export class PeerCore implements ProtocolNode {
   readonly askedOf = new Map<number, DownConn>();
   /** The newest seq held, as it was `repairOverdueMs` ago (the repair sweep's limit). */
   readonly topMark: LagMark;
+  /** The same at `entryOverdueMs`, swept while playback waits for an entry point. */
+  readonly entryMark: LagMark;
   /** Paced history for new downstreams (catch_up.ts). */
   readonly catchUps = new CatchUpFeed();
   readonly playback: Playback | undefined;
@@ -185,6 +187,7 @@ export class PeerCore implements ProtocolNode {
       maxMissing: 512,
     });
     this.topMark = new LagMark(this.cfg.repairOverdueMs);
+    this.entryMark = new LagMark(this.cfg.entryOverdueMs);
     this.playback = init.role === "peer"
       ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })
       : undefined;
@@ -500,6 +503,12 @@ export class PeerCore implements ProtocolNode {
 
   #accept(now: number, block: Block, from: Addr): void {
     this.store.put(block, now);
+    // While playback waits for an entry point, the start may be in the history, older than
+    // the first block that came (a live one, often): the floor follows the oldest verified
+    // block down, so that the history's holes are repaired, not left below the floor.
+    if (this.playback?.awaitingEntry && block.seq < (this.firstSeq ?? Infinity)) {
+      this.firstSeq = block.seq;
+    }
     this.events.push({ type: "ready", seq: block.seq, kind: block.kind, at: now });
     if (block.kind === "auth") {
       this.thresholdMs = block.threshold;

@@ -4,7 +4,8 @@
  * wants from an address with no connection are ignored; repairs served are rate-limited.
  */
 import { assert, assertEquals } from "../testing.ts";
-import type { PeerCore } from "./peer.ts";
+import { PeerCore } from "./peer.ts";
+import { Rng } from "../rand.ts";
 import {
   connectFrom,
   deliver,
@@ -14,6 +15,7 @@ import {
   makeSwarm,
   type Out,
   stream,
+  SUITE,
   Upstream,
 } from "./test_harness.ts";
 
@@ -148,4 +150,65 @@ Deno.test("a holder drops a queued repair once the asker says it has the block",
   p.handleMessage(10, "d", { t: "want", seqs: [0, 3, 6] });
   p.handleMessage(11, "d", { t: "have", club: 0, seqs: [3] });
   assertEquals(repairs(drain(p, 12)), [0, 6]);
+});
+
+Deno.test("a joiner waiting for an entry point repairs the holes of its history, below its first block", () => {
+  const p = new PeerCore(0, {
+    self: "me",
+    role: "peer",
+    clubs: 3,
+    myClubs: [0, 1],
+    rng: new Rng(1),
+    suite: SUITE,
+    source: "src",
+    config: { thinFromSource: false, stallMs: Infinity },
+    // Block 0 is the only keyframe: the start must be at 0, with the second after it whole.
+    playback: { entry: (a) => a[0] === 0, entryWaitMs: 60_000 },
+  });
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "y", 1, "up", [1, 0]);
+  connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  drain(p, 0);
+  const links = [new Upstream("src", 0), new Upstream("y", 1), new Upstream("x", 2)];
+  const feed = new Feed();
+  const old = feed.batch(12, 0), live = feed.batch(12, 1200);
+  // The live stream comes first; then each link's history, oldest first, without block 5.
+  deliver(p, 10, [...live.data, live.auth], links);
+  for (const b of [...old.data, old.auth]) {
+    if (b.seq === 5) continue;
+    const link = links[b.seq % 3];
+    p.handleMessage(20, link.addr, {
+      t: "block",
+      club: link.club,
+      hop: 0,
+      n: 0,
+      repair: true,
+      block: b,
+    });
+  }
+  drain(p, 20);
+  let asked: number | undefined;
+  for (let t = 50; t <= 1000 && asked === undefined; t += 50) {
+    p.handleTimeout(t);
+    if (drain(p, t).some((o) => o.msg.t === "want" && o.msg.seqs.includes(5))) asked = t;
+  }
+  assert(
+    asked !== undefined && asked <= 20 + p.cfg.entryOverdueMs + 100,
+    `asked for 5 at ${asked}`,
+  );
+  assert(p.playback!.awaitingEntry, "no start without block 5");
+  p.handleMessage(asked, "x", {
+    t: "block",
+    club: 2,
+    hop: 0,
+    n: 0,
+    repair: true,
+    block: old.data[5],
+  });
+  p.handleTimeout(asked + 50);
+  const starts: number[] = [];
+  for (let e = p.pollEvent(); e; e = p.pollEvent()) {
+    if (e.type === "playback" && e.event.type === "start") starts.push(e.event.seq);
+  }
+  assertEquals(starts, [0], "it starts at the keyframe, in its history");
 });

@@ -283,7 +283,14 @@ function askRepairs(p: PeerCore, now: number): void {
   const floor = p.floor();
   if (p.cfg.repairOverdueMs > 0 && p.store.top >= 0) {
     p.topMark.note(now, p.store.top);
-    const limit = p.topMark.lagged(now);
+    let limit = p.topMark.lagged(now);
+    // A joiner's history comes paced, oldest first, after its connections' first live
+    // blocks, so its holes show no gap to `arrived`; its start waits for a whole second
+    // after a keyframe, so they are swept sooner.
+    if (p.playback?.awaitingEntry && p.cfg.entryOverdueMs > 0) {
+      p.entryMark.note(now, p.store.top);
+      limit = Math.max(limit, p.entryMark.lagged(now));
+    }
     if (limit >= floor) p.repair.overdue(now, limit, (s) => p.seen.has(s), floor);
   }
   const due = p.repair.due(now, floor);

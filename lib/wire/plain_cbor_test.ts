@@ -80,7 +80,7 @@ Deno.test("prop: whatever the writer writes is cbor-x's encoding of the value", 
 Deno.test("prop: every message's layout is written by the writer and read by the reader", () => {
   fc.assert(
     fc.property(arbTag, arbMsg, (tag, msg) => {
-      const ascii = !JSON.stringify(msg).match(/[^\x00-\x7f]/);
+      const ascii = [...JSON.stringify(msg)].every((c) => c.charCodeAt(0) < 0x80);
       const mine = write(layout(tag, msg, false), MAX_DATAGRAM * 2);
       // Only text beyond ASCII is left to cbor-x (addresses are ASCII in practice).
       if (ascii) assert(mine !== undefined, "left a message to cbor-x");

@@ -130,7 +130,9 @@ export function simulate(opts: SwarmOptions, labels: RunLabels = {}): Record<str
   const c = r.counters;
   const { block, control } = c.split();
   const afterFailure = opts.recoveryFromMs === undefined ? {} : {
-    deliveryAfterFailure: round(c.afterPlayed / Math.max(1, c.afterPlayed + c.afterSkipped), 6),
+    deliveryAfterFailure: c.afterPlayed + c.afterSkipped === 0
+      ? null // the run ended before 5 s after the failure
+      : round(c.afterPlayed / (c.afterPlayed + c.afterSkipped), 6),
     survivors: r.survivors,
   };
   const report = {

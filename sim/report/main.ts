@@ -1,0 +1,146 @@
+/**
+ * `deno task report`: runs every design through every scenario (sim/report/matrix.ts), one
+ * simulator process per run, and writes docs/results.md with its tables and SVG charts
+ * (docs/results/), and every run's command and JSON (docs/results/runs.jsonl).
+ * `--render-only` makes the markdown and charts again from runs.jsonl without running.
+ */
+import { parseArgs } from "node:util";
+import { planRuns, REPORT_DEFAULTS, type ReportOptions } from "./matrix.ts";
+import { render } from "./render.ts";
+import { describeMachine, type Machine, type RunResult, runSim } from "./run.ts";
+
+const HELP = `deno task report [options]
+
+Runs the matrix of designs and scenarios in the simulator, one process per run, and writes
+docs/results.md, its charts (docs/results/*.svg) and every run (docs/results/runs.jsonl).
+Heavy: run it niced (nice -n 19 deno task report) on a shared machine.
+
+  --peers N        swarm size of the matrix (default ${REPORT_DEFAULTS.peers})
+  --seed K         seed of every run (default ${REPORT_DEFAULTS.seed})
+  --network M      uniform or regions (default ${REPORT_DEFAULTS.network})
+  --seconds S      measured seconds of each scenario (default ${REPORT_DEFAULTS.seconds})
+  --churn-seconds S  measured seconds of churn (default ${REPORT_DEFAULTS.churnSeconds})
+  --sizes N,...    swarm sizes of the cost runs (default ${REPORT_DEFAULTS.sizes.join(",")})
+  --designs D,...  designs (default ${REPORT_DEFAULTS.designs.join(",")})
+  --scenarios S,...  scenarios (default all)
+  --out FILE       the markdown (default docs/results.md; charts and runs beside it)
+  --render-only    make the markdown and charts again from the runs already recorded
+  -h, --help       this help
+`;
+
+/** Parses the command line; throws Error with a readable message. */
+export function parseReportArgs(
+  args: string[],
+): { o: ReportOptions; out: string; renderOnly: boolean } | "help" {
+  const { values: v } = parseArgs({
+    args,
+    options: {
+      peers: { type: "string" },
+      seed: { type: "string" },
+      network: { type: "string" },
+      seconds: { type: "string" },
+      "churn-seconds": { type: "string" },
+      sizes: { type: "string" },
+      designs: { type: "string" },
+      scenarios: { type: "string" },
+      out: { type: "string" },
+      "render-only": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (v.help) return "help";
+  const d = REPORT_DEFAULTS;
+  const int = (name: string, s: string | undefined, def: number, min: number) => {
+    if (s === undefined) return def;
+    const x = Number(s);
+    if (!Number.isInteger(x) || x < min) throw new Error(`--${name}: bad value "${s}"`);
+    return x;
+  };
+  const list = (name: string, s: string | undefined, all: readonly string[]) => {
+    if (s === undefined) return all;
+    const xs = s.split(",").map((x) => x.trim()).filter((x) => x);
+    for (const x of xs) if (!all.includes(x)) throw new Error(`--${name}: unknown "${x}"`);
+    return xs;
+  };
+  if (v.network !== undefined && v.network !== "uniform" && v.network !== "regions") {
+    throw new Error(`--network: "${v.network}" is neither uniform nor regions`);
+  }
+  const sizes = v.sizes === undefined
+    ? d.sizes
+    : v.sizes.split(",").map((s) => int("sizes", s, 0, 1));
+  return {
+    o: {
+      peers: int("peers", v.peers, d.peers, 2),
+      seed: int("seed", v.seed, d.seed, 0),
+      network: (v.network as ReportOptions["network"] | undefined) ?? d.network,
+      seconds: int("seconds", v.seconds, d.seconds, 3),
+      churnSeconds: int("churn-seconds", v["churn-seconds"], d.churnSeconds, 3),
+      sizes,
+      designs: list("designs", v.designs, d.designs),
+      scenarios: list("scenarios", v.scenarios, d.scenarios),
+    },
+    out: v.out ?? "docs/results.md",
+    renderOnly: v["render-only"],
+  };
+}
+
+/** The directory of `file` ("." for a bare name). */
+const dirOf = (file: string) => (file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".");
+
+/** What runs.jsonl holds: the settings and machine first, then one line per run. */
+interface Header {
+  readonly o: ReportOptions;
+  readonly machine: Machine;
+  readonly wallSeconds: number;
+}
+
+async function main(args: string[]): Promise<void> {
+  const p = parseReportArgs(args);
+  if (p === "help") return console.log(HELP);
+  const dir = dirOf(p.out), runsFile = `${dir}/results/runs.jsonl`;
+  let header: Header, results: RunResult[];
+  if (p.renderOnly) {
+    const lines = Deno.readTextFileSync(runsFile).trim().split("\n").map((l) => JSON.parse(l));
+    header = lines[0];
+    results = lines.slice(1);
+  } else {
+    const machine = await describeMachine();
+    const runs = planRuns(p.o);
+    const t0 = performance.now();
+    results = [];
+    for (const [i, run] of runs.entries()) {
+      const t = performance.now();
+      results.push(await runSim(run));
+      console.error(
+        `[${i + 1}/${runs.length}] ${run.args.join(" ")}: ${
+          ((performance.now() - t) / 1000).toFixed(0)
+        } s`,
+      );
+    }
+    header = { o: p.o, machine, wallSeconds: (performance.now() - t0) / 1000 };
+    Deno.mkdirSync(`${dir}/results`, { recursive: true });
+    Deno.writeTextFileSync(
+      runsFile,
+      [header, ...results].map((x) => JSON.stringify(x)).join("\n") + "\n",
+    );
+  }
+  let old = "";
+  try {
+    old = Deno.readTextFileSync(p.out);
+  } catch { /* a first report */ }
+  const r = render(header.o, results, header.machine, header.wallSeconds, old);
+  Deno.mkdirSync(`${dir}/results`, { recursive: true });
+  Deno.writeTextFileSync(p.out, r.markdown);
+  for (const [name, svg] of Object.entries(r.svgs)) Deno.writeTextFileSync(`${dir}/${name}`, svg);
+  console.error(`wrote ${p.out} and ${Object.keys(r.svgs).length} charts`);
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (e) {
+    console.error(`report: ${(e as Error).message}\n\n${HELP}`);
+    Deno.exit(2);
+  }
+}

@@ -1,0 +1,120 @@
+import { assert, assertEquals, assertThrows } from "../../lib/testing.ts";
+import { parseReportArgs } from "./main.ts";
+import { planRuns, REPORT_DEFAULTS, type Run } from "./matrix.ts";
+import { NOTES_END, NOTES_START, recovery, render } from "./render.ts";
+import type { Machine, RunResult } from "./run.ts";
+
+const machine: Machine = {
+  commit: "abc1234",
+  dirty: false,
+  cpu: "test CPU",
+  cores: 2,
+  memGiB: 8,
+  deno: "2.x",
+  os: "linux",
+  load: [1, 1, 1],
+  date: "2026-01-01 00:00 UTC",
+};
+
+/** A report as the simulator would print it, with the figures that matter here. */
+function fake(run: Run, over: Record<string, unknown> = {}): RunResult {
+  const series = Array.from({ length: 30 }, () => 1);
+  return {
+    run,
+    command: "deno run -A sim/main.ts",
+    report: {
+      delivery: 0.999,
+      latencyMs: { p50: 500, p90: 900, p99: 1500, max: 2000 },
+      startupMs: { p50: 400, p99: 900 },
+      duplicateRatio: 0.05,
+      controlOverhead: 0.008,
+      sourceUploadRatio: 2.1,
+      events: 1e6,
+      wallSeconds: 10,
+      peakRssMB: 200,
+      latencyCdf: [[0.5, 500], [0.99, 1500]],
+      series: { fromSecond: 10, delivery: series, survivorDelivery: series },
+      ...(run.scenario === "failure" || run.scenario === "churn"
+        ? { deliveryAfterFailure: 0.995 }
+        : {}),
+      ...over,
+    },
+  };
+}
+
+Deno.test("the report's flags are parsed and bad ones refused", () => {
+  const p = parseReportArgs(["--peers", "500", "--sizes", "100,300", "--designs", "clubs,tree"]);
+  assert(p !== "help");
+  assertEquals([p.o.peers, p.o.sizes, p.o.designs, p.out], [
+    500,
+    [100, 300],
+    ["clubs", "tree"],
+    "docs/results.md",
+  ]);
+  assertThrows(() => parseReportArgs(["--designs", "gossip"]));
+  assertThrows(() => parseReportArgs(["--peers", "many"]));
+  assertThrows(() => parseReportArgs(["--network", "moon"]));
+});
+
+Deno.test("the matrix runs every design through every scenario, plus the extras and sizes", () => {
+  const runs = planRuns(REPORT_DEFAULTS);
+  const matrix = runs.filter((r) => r.kind === "matrix");
+  assertEquals(matrix.length, REPORT_DEFAULTS.designs.length * REPORT_DEFAULTS.scenarios.length);
+  assertEquals(runs.filter((r) => r.kind === "cost").map((r) => r.peers), [100, 200, 400, 800]);
+  const churn = matrix.find((r) => r.scenario === "churn" && r.design === "tree")!;
+  assertEquals(churn.args.slice(-2), ["--seconds", "120"]);
+  assert(churn.args.includes("regions"));
+});
+
+Deno.test("the report checks issue 5's claims against the runs and keeps hand-written notes", () => {
+  const o = { ...REPORT_DEFAULTS, sizes: [100] };
+  const results = planRuns(o).map((run) => {
+    if (run.design === "flood") return fake(run, { duplicateRatio: 2.5 });
+    if (run.design === "pull") return fake(run, { latencyMs: { p50: 3000, p90: 5000, p99: 6000 } });
+    if (run.design === "tree" && run.scenario === "churn") return fake(run, { delivery: 0.98 });
+    if (run.design === "tree" && run.scenario === "scarce") return fake(run, { delivery: 0.9995 });
+    return fake(run);
+  });
+  const old = `# old\n\n${NOTES_START}\nWhy clubs lose on scarce: ...\n${NOTES_END}\n`;
+  const r = render(o, results, machine, 600, old);
+  const md = r.markdown;
+  assert(
+    md.includes(
+      "| flood's duplicateRatio at least 3x clubs' (hetero) | flood 2.5, clubs 0.05 | yes |",
+    ),
+  );
+  assert(md.includes("pull 6000 ms, clubs 1500 ms | yes |"));
+  assert(md.includes("tree 0.98, clubs 0.999 | yes |"));
+  assert(
+    md.includes("- scarce: tree has the better delivery (0.9995 against 0.999)"),
+    "a loss is said",
+  );
+  assert(md.includes("Why clubs lose on scarce"), "notes kept");
+  assert(md.includes("`abc1234`") && md.includes("seed 1"));
+  assertEquals(
+    Object.keys(r.svgs).sort(),
+    [
+      "results/cost.svg",
+      "results/delivery-churn-zoom.svg",
+      "results/delivery-churn.svg",
+      "results/delivery-failure-zoom.svg",
+      "results/delivery-failure.svg",
+      "results/latency-cdf.svg",
+      "results/overhead.svg",
+    ],
+  );
+});
+
+Deno.test("recovery is the time after the failure from which every second is at 0.99 or more", () => {
+  const o = { ...REPORT_DEFAULTS, seconds: 30 };
+  const ys = Array.from({ length: 30 }, (_, i) => (i >= 10 && i < 14 ? 0.8 : i === 12 ? null : 1));
+  const r = fake({ kind: "matrix", design: "clubs", scenario: "failure", peers: 1, args: [] }, {
+    series: { fromSecond: 10, delivery: ys, survivorDelivery: ys },
+  });
+  assertEquals(recovery(r.report as never, o), 4);
+  const never = [...ys.slice(0, 29), 0.5];
+  const r2 = fake({ kind: "matrix", design: "clubs", scenario: "failure", peers: 1, args: [] }, {
+    series: { fromSecond: 10, delivery: never, survivorDelivery: never },
+  });
+  assertEquals(recovery(r2.report as never, o), undefined);
+});

@@ -62,17 +62,28 @@ Deno.test("--design picks how the stream spreads; unknown designs are refused", 
 });
 
 Deno.test("--series adds the delivery per second and the latency CDF; churn adds survivors' delivery", () => {
-  const p = parseSimArgs(["--scenario", "churn", "--series", "--peers", "20", "--seconds", "4"]);
+  const args = [
+    "--scenario",
+    "churn",
+    "--series",
+    "--peers",
+    "20",
+    "--seconds",
+    "7",
+    "--warmup",
+    "2",
+  ];
+  const p = parseSimArgs(args);
   assert(p !== "help");
-  const r = simulate({ ...p.opts, joinSpreadMs: 1000, warmupSeconds: 2 }, p.labels) as Record<
+  const r = simulate({ ...p.opts, joinSpreadMs: 1000 }, p.labels) as Record<
     string,
     unknown
   >;
   assertEquals(r.scenario, "churn");
   assert(typeof r.deliveryAfterFailure === "number");
   const s = r.series as { delivery: number[]; survivorDelivery: number[] };
-  assertEquals(s.delivery.length, 4);
-  assertEquals(s.survivorDelivery.length, 4);
+  assertEquals(s.delivery.length, 7);
+  assertEquals(s.survivorDelivery.length, 7);
   const cdf = r.latencyCdf as [number, number][];
   assertEquals(cdf.length, 101);
   for (let i = 1; i < cdf.length; i++) assert(cdf[i][1] >= cdf[i - 1][1], "a CDF never falls");

@@ -98,8 +98,8 @@ class DenoUdp implements Transport {
         // A transient error (an ICMP report of an earlier send, say) must not end the loop.
         continue;
       }
-      const [read, addr] = got;
-      const bytes = arena.commit(read.length);
+      const [bytes, addr] = got; // a view of the room given
+      arena.keep(bytes.length);
       if (!this.#handler) {
         this.stats.unhandled++;
         continue;

@@ -21,22 +21,43 @@ export class ByteArena {
   }
 
   /**
-   * Room for up to `max` bytes, to be written and then kept with `commit(used)`. Until
-   * then the room is not taken: the next `room` or `take` hands out the same bytes.
+   * Makes room for up to `max` bytes at `offset` of `chunk`, to be written and then kept
+   * with `commit` or `keep`. Until then the room is not taken: the next `reserve`, `room`
+   * or `take` hands out the same bytes.
    */
-  room(max: number): Uint8Array {
+  reserve(max: number): void {
     if (this.#off + max > this.#chunk.length) {
       this.#chunk = new Uint8Array(Math.max(this.#chunkBytes, max));
       this.#off = 0;
     }
-    return this.#chunk.subarray(this.#off, this.#off + max);
   }
 
-  /** Keeps the first `used` bytes of the last `room` (used <= its size) and returns them. */
+  /** The current chunk (write only inside the room `reserve` made). */
+  get chunk(): Uint8Array {
+    return this.#chunk;
+  }
+
+  /** Where the room `reserve` made starts in `chunk`. */
+  get offset(): number {
+    return this.#off;
+  }
+
+  /** `reserve(max)`, and a view of the room. */
+  room(max: number): Uint8Array {
+    this.reserve(max);
+    return new Uint8Array(this.#chunk.buffer, this.#off, max);
+  }
+
+  /** Keeps the first `used` bytes of the room (used <= its size) and returns them. */
   commit(used: number): Uint8Array {
-    const out = this.#chunk.subarray(this.#off, this.#off + used);
+    const out = new Uint8Array(this.#chunk.buffer, this.#off, used);
     this.#off += used;
     return out;
+  }
+
+  /** Keeps the first `used` bytes of the room, for a caller that has a view of them. */
+  keep(used: number): void {
+    this.#off += used;
   }
 
   /** `n` fresh bytes (zeroed only if never written: callers fill them). */

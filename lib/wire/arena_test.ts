@@ -6,8 +6,13 @@ Deno.test("an arena never hands out a byte twice, across chunks", () => {
   const taken: Uint8Array[] = [];
   for (let i = 0; i < 50; i++) {
     const n = (i * 7) % 40 + 1;
-    if (i % 2 === 0) taken.push(arena.take(n).fill(i));
-    else {
+    if (i % 3 === 0) taken.push(arena.take(n).fill(i));
+    else if (i % 3 === 1) {
+      arena.reserve(50); // written in place, then kept through a view of one's own
+      const mine = arena.chunk.subarray(arena.offset, arena.offset + n).fill(i);
+      arena.keep(n);
+      taken.push(mine);
+    } else {
       const room = arena.room(60); // written in part, the rest given back
       room.fill(i);
       taken.push(arena.commit(n));

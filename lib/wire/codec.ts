@@ -33,7 +33,9 @@ export type DecodeResult =
  * ranges are never handed out twice: lib/wire/arena.ts).
  */
 export function encodeDatagram(tag: number, msg: Msg): Uint8Array {
-  const n = writePlain(toWire(tag, msg, false), sendArena.room(MAX_DATAGRAM));
+  sendArena.reserve(MAX_DATAGRAM);
+  const start = sendArena.offset;
+  const n = writePlain(toWire(tag, msg, false), sendArena.chunk, start, start + MAX_DATAGRAM);
   if (n >= 0) return sendArena.commit(n);
   // What the plain writer leaves to cbor-x, and datagrams too long (to say how long).
   const out = encodeCbor(layout(tag, msg));

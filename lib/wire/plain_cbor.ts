@@ -128,21 +128,28 @@ function fail(): never {
 
 let out: Uint8Array = EMPTY;
 let at = 0;
+let limit = 0;
 
 /**
- * Writes `value` into `into` as cbor-x would (with the codec's options) and returns the
+ * Writes `value` into `into` (from `start`, before `end`) as cbor-x would (with the codec's options) and returns the
  * bytes written, or -1 when it holds anything the writer leaves to cbor-x (a number that is
  * not a safe non-negative integer, text beyond ASCII, any other type) or does not fit.
  * Integers above 2^32 - 1, numbers or BigInts, take the 8-byte form: what cbor-x writes for
  * them as BigInts (layout.ts makes them BigInts for cbor-x, which writes such numbers as
  * floats).
  */
-export function writePlain(value: unknown, into: Uint8Array): number {
+export function writePlain(
+  value: unknown,
+  into: Uint8Array,
+  start = 0,
+  end = into.length,
+): number {
   out = into;
-  at = 0;
+  at = start;
+  limit = end;
   const ok = put(value, 0);
   out = EMPTY;
-  return ok ? at : -1;
+  return ok ? at - start : -1;
 }
 
 function put(v: unknown, depth: number): boolean {
@@ -151,7 +158,7 @@ function put(v: unknown, depth: number): boolean {
       // Fractions, negatives and unsafe integers are cbor-x's.
       if (!(v >= 0 && Math.floor(v) === v)) return false;
       if (v <= 0xffffffff) return head(0, v);
-      if (v > Number.MAX_SAFE_INTEGER || at + 9 > out.length) return false;
+      if (v > Number.MAX_SAFE_INTEGER || at + 9 > limit) return false;
       out[at] = 0x1b;
       writeU32(at + 1, Math.floor(v / 0x100000000));
       writeU32(at + 5, v >>> 0);
@@ -159,19 +166,19 @@ function put(v: unknown, depth: number): boolean {
       return true;
     case "bigint":
       if (v < 0x100000000n || v > 0xffffffffffffffffn) return false;
-      if (at + 9 > out.length) return false;
+      if (at + 9 > limit) return false;
       out[at] = 0x1b;
       writeU32(at + 1, Number(v >> 32n));
       writeU32(at + 5, Number(v & 0xffffffffn));
       at += 9;
       return true;
     case "boolean":
-      if (at + 1 > out.length) return false;
+      if (at + 1 > limit) return false;
       out[at++] = v ? 0xf5 : 0xf4;
       return true;
     case "string": {
       const n = v.length;
-      if (!head(3, n) || at + n > out.length) return false;
+      if (!head(3, n) || at + n > limit) return false;
       for (let i = 0; i < n; i++) {
         const c = v.charCodeAt(i);
         if (c >= 0x80) return false;
@@ -182,7 +189,7 @@ function put(v: unknown, depth: number): boolean {
     }
     case "object": {
       if (v === null) {
-        if (at + 1 > out.length) return false;
+        if (at + 1 > limit) return false;
         out[at++] = 0xf6;
         return true;
       }
@@ -195,7 +202,7 @@ function put(v: unknown, depth: number): boolean {
       // but a subclass may carry more.
       if (v instanceof Uint8Array && Object.getPrototypeOf(v) === Uint8Array.prototype) {
         const n = v.length;
-        if (!head(2, n) || at + n > out.length) return false;
+        if (!head(2, n) || at + n > limit) return false;
         out.set(v, at);
         at += n;
         return true;
@@ -211,21 +218,21 @@ function put(v: unknown, depth: number): boolean {
 function head(major: number, n: number): boolean {
   const m = major << 5;
   if (n < 24) {
-    if (at + 1 > out.length) return false;
+    if (at + 1 > limit) return false;
     out[at++] = m | n;
   } else if (n < 0x100) {
-    if (at + 2 > out.length) return false;
+    if (at + 2 > limit) return false;
     out[at] = m | 24;
     out[at + 1] = n;
     at += 2;
   } else if (n < 0x10000) {
-    if (at + 3 > out.length) return false;
+    if (at + 3 > limit) return false;
     out[at] = m | 25;
     out[at + 1] = n >> 8;
     out[at + 2] = n & 0xff;
     at += 3;
   } else {
-    if (at + 5 > out.length) return false;
+    if (at + 5 > limit) return false;
     out[at] = m | 26;
     writeU32(at + 1, n);
     at += 5;

@@ -156,4 +156,9 @@ Deno.test("the writer leaves to cbor-x what it would write otherwise, and what d
   assertEquals(write(new Uint8Array(10), 11), new Uint8Array([0x4a, ...new Uint8Array(10)]));
   assertEquals(write(2n ** 32n), new Uint8Array([0x1b, 0, 0, 0, 1, 0, 0, 0, 0]));
   assertEquals(write(2 ** 32 + 5), new Uint8Array([0x1b, 0, 0, 0, 1, 0, 0, 0, 5]));
+  // Inside a larger buffer: from start, before end, the rest untouched.
+  const buf = new Uint8Array(8).fill(0xee);
+  assertEquals(writePlain([1, 2], buf, 2, 5), 3);
+  assertEquals(Array.from(buf), [0xee, 0xee, 0x82, 1, 2, 0xee, 0xee, 0xee]);
+  assertEquals(writePlain([1, 2, 3], buf, 2, 5), -1);
 });

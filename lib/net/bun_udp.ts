@@ -4,6 +4,7 @@
  * type-checks under Deno and runs under Bun (and in binaries made by `bun build --compile`).
  */
 import type { Addr } from "../wire/messages.ts";
+import { ByteArena } from "../wire/arena.ts";
 import { formatAddr, parseAddrCached } from "./addr.ts";
 import {
   type BindOptions,
@@ -68,6 +69,7 @@ class BunUdp implements Transport {
   #sock: BunUdpSocket | undefined;
   #handler: ReceiveHandler | undefined;
   #closed = false;
+  readonly #arena = new ByteArena();
 
   bind(sock: BunUdpSocket): void {
     this.#sock = sock;
@@ -109,8 +111,11 @@ class BunUdp implements Transport {
     }
     this.stats.datagramsIn++;
     this.stats.bytesIn += data.length;
-    // Bun may reuse its receive buffer after the callback; the handler owns what it gets.
-    this.#handler(formatAddr(address, port), Uint8Array.from(data));
+    // Bun may reuse its receive buffer after the callback; the handler owns what it gets,
+    // a copy in an arena (no ArrayBuffer per datagram: lib/wire/arena.ts).
+    const bytes = this.#arena.take(data.length);
+    bytes.set(data);
+    this.#handler(formatAddr(address, port), bytes);
   }
 
   close(): Promise<void> {

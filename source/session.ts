@@ -19,7 +19,7 @@ import {
 } from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
 import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
-import { DEFAULT_CONFIG, PROGRAM_CONFIG } from "../lib/peer/config.ts";
+import { DEFAULT_CONFIG, SOURCE_PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
 import type { StreamConfig } from "./flags.ts";
 import type { SourceKey } from "./key.ts";
@@ -80,7 +80,7 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     suite: ed25519Suite(key.publicKey),
     align: 188,
     thresholdMs: DEFAULT_CONFIG.defaultThresholdMs,
-    config: PROGRAM_CONFIG,
+    config: SOURCE_PROGRAM_CONFIG,
   });
   const driver = new NodeDriver(node, transport, {
     tag: channelTag(key.publicKey),

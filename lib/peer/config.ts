@@ -193,3 +193,15 @@ export const PROGRAM_CONFIG: Partial<PeerConfig> = {
   banReleaseChance: 0.5,
   maxUploads: 96,
 };
+
+/**
+ * The `source` program's settings: the programs' own, with five times the repair budget. In
+ * a small swarm the source holds the only copy of its thin clubs and is every peer's last
+ * resort for a repair (peer_tick.ts, askRepairs), so 40 repairs a second, shared by all its
+ * peers, ran out with a handful of peers on lossy links; 200 a second is about one more copy
+ * of a 2 Mbit/s stream at most.
+ */
+export const SOURCE_PROGRAM_CONFIG: Partial<PeerConfig> = {
+  ...PROGRAM_CONFIG,
+  repairServePerSec: 200,
+};

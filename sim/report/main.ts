@@ -25,13 +25,14 @@ Heavy: run it niced (nice -n 19 deno task report) on a shared machine.
   --scenarios S,...  scenarios (default all)
   --out FILE       the markdown (default docs/results.md; charts and runs beside it)
   --render-only    make the markdown and charts again from the runs already recorded
+  --resume         keep the runs already recorded (same settings) and run the rest
   -h, --help       this help
 `;
 
 /** Parses the command line; throws Error with a readable message. */
 export function parseReportArgs(
   args: string[],
-): { o: ReportOptions; out: string; renderOnly: boolean } | "help" {
+): { o: ReportOptions; out: string; renderOnly: boolean; resume: boolean } | "help" {
   const { values: v } = parseArgs({
     args,
     options: {
@@ -45,6 +46,7 @@ export function parseReportArgs(
       scenarios: { type: "string" },
       out: { type: "string" },
       "render-only": { type: "boolean", default: false },
+      resume: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -82,54 +84,71 @@ export function parseReportArgs(
     },
     out: v.out ?? "docs/results.md",
     renderOnly: v["render-only"],
+    resume: v.resume,
   };
 }
 
 /** The directory of `file` ("." for a bare name). */
 const dirOf = (file: string) => (file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".");
 
-/** What runs.jsonl holds: the settings and machine first, then one line per run. */
+/**
+ * What runs.jsonl holds: the settings and machine first, then one line per run as it ends
+ * (so a report cut short keeps what it ran, and `--resume` goes on from there).
+ */
 interface Header {
   readonly o: ReportOptions;
   readonly machine: Machine;
-  readonly wallSeconds: number;
 }
+
+/** The header and runs recorded in `file`. */
+function readRuns(file: string): { header: Header; results: RunResult[] } {
+  const lines = Deno.readTextFileSync(file).trim().split("\n").map((l) => JSON.parse(l));
+  return { header: lines[0], results: lines.slice(1) };
+}
+
+/** The same run (kind, design, scenario, arguments). */
+const sameRun = (a: RunResult["run"], b: RunResult["run"]) =>
+  a.kind === b.kind && a.args.join(" ") === b.args.join(" ");
 
 async function main(args: string[]): Promise<void> {
   const p = parseReportArgs(args);
   if (p === "help") return console.log(HELP);
   const dir = dirOf(p.out), runsFile = `${dir}/results/runs.jsonl`;
   let header: Header, results: RunResult[];
-  if (p.renderOnly) {
-    const lines = Deno.readTextFileSync(runsFile).trim().split("\n").map((l) => JSON.parse(l));
-    header = lines[0];
-    results = lines.slice(1);
-  } else {
-    const machine = await describeMachine();
-    const runs = planRuns(p.o);
-    const t0 = performance.now();
+  if (p.renderOnly) ({ header, results } = readRuns(runsFile));
+  else {
     results = [];
+    header = { o: p.o, machine: await describeMachine() };
+    if (p.resume) {
+      const before = readRuns(runsFile);
+      if (JSON.stringify(before.header.o) !== JSON.stringify(p.o)) {
+        throw new Error("--resume: the recorded runs were made with other settings");
+      }
+      ({ header, results } = before);
+    } else {
+      Deno.mkdirSync(`${dir}/results`, { recursive: true });
+      Deno.writeTextFileSync(runsFile, JSON.stringify(header) + "\n");
+    }
+    const runs = planRuns(p.o);
     for (const [i, run] of runs.entries()) {
+      if (results.some((r) => sameRun(r.run, run))) continue;
       const t = performance.now();
-      results.push(await runSim(run));
+      const r = await runSim(run);
+      results.push(r);
+      Deno.writeTextFileSync(runsFile, JSON.stringify(r) + "\n", { append: true });
       console.error(
         `[${i + 1}/${runs.length}] ${run.args.join(" ")}: ${
           ((performance.now() - t) / 1000).toFixed(0)
         } s`,
       );
     }
-    header = { o: p.o, machine, wallSeconds: (performance.now() - t0) / 1000 };
-    Deno.mkdirSync(`${dir}/results`, { recursive: true });
-    Deno.writeTextFileSync(
-      runsFile,
-      [header, ...results].map((x) => JSON.stringify(x)).join("\n") + "\n",
-    );
   }
+  const wallSeconds = results.reduce((a, r) => a + (r.report.wallSeconds as number), 0);
   let old = "";
   try {
     old = Deno.readTextFileSync(p.out);
   } catch { /* a first report */ }
-  const r = render(header.o, results, header.machine, header.wallSeconds, old);
+  const r = render(header.o, results, header.machine, wallSeconds, old);
   Deno.mkdirSync(`${dir}/results`, { recursive: true });
   Deno.writeTextFileSync(p.out, r.markdown);
   for (const [name, svg] of Object.entries(r.svgs)) Deno.writeTextFileSync(`${dir}/${name}`, svg);

@@ -61,7 +61,9 @@ export function render(
       `(${o.churnSeconds} for churn). Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ` +
       `${m.os}, Deno ${m.deno}; load average ${m.load.join(" / ")} when the runs started ` +
       `(the machine was shared with other work). ${results.length} runs, ` +
-      `${Math.round(wallSeconds / 60)} min in all. Every run is one process: its command is in ` +
+      `${
+        Math.round(wallSeconds / 60)
+      } min of simulation in all. Every run is one process: its command is in ` +
       "docs/results/runs.jsonl beside its full JSON, and replays it exactly (same seed, same " +
       "JSON but `wallSeconds` and `peakRssMB`).",
     "",

@@ -134,6 +134,8 @@ export class PeerCore implements ProtocolNode {
   firstSeq: number | undefined;
   /** A block came on a connection's live stream (not as history or repair). */
   liveSeen = false;
+  /** When the latest such block came (-Infinity: none yet). */
+  lastLiveAt = -Infinity;
   nonce = 1;
   nextTick: number;
   /**
@@ -432,7 +434,7 @@ export class PeerCore implements ProtocolNode {
       return;
     }
     const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, b.srcTime, m.n, this.thresholdMs);
-    if (!m.repair) this.liveSeen = true;
+    if (!m.repair) (this.liveSeen = true, this.lastLiveAt = now);
     const first = !this.seen.has(b.seq);
     if (first) {
       this.seen.add(b.seq);

@@ -12,14 +12,20 @@ function setup(idleOutBlocks: number) {
   drain(p, 0);
   // A signature block tells the stream's bitrate: 1 Mbit/s, so with 3 clubs a club's block
   // comes every 27 ms; 12 of them is 325 ms, below the 400 ms floor.
-  const { data, auth } = new Feed().batch(12, 0);
-  deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [new Upstream("src", 0)]);
-  drain(p, 10);
-  return p;
+  const feed = new Feed(), src = new Upstream("src", 0);
+  /** A batch of club 0 (and its signature) from the in-club upstream at `t`: the stream flows. */
+  const flow = (t: number) => {
+    const { data, auth } = feed.batch(12, t);
+    deliver(p, t, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+    drain(p, t);
+  };
+  flow(10);
+  return { p, flow };
 }
 
 Deno.test("idle out-of-club download: dropped after idleOutBlocks intervals, not before the floor", () => {
-  const p = setup(12);
+  const { p, flow } = setup(12);
+  flow(300);
   p.handleTimeout(350);
   assert(!dropsTo(drain(p, 350), "x"), "kept at 350 ms (the floor is 400)");
   p.handleTimeout(450);
@@ -27,11 +33,36 @@ Deno.test("idle out-of-club download: dropped after idleOutBlocks intervals, not
 });
 
 Deno.test("idle out-of-club download: without idleOutBlocks, idleOutMs (1500) applies", () => {
-  const p = setup(0);
+  const { p, flow } = setup(0);
+  flow(400);
   p.handleTimeout(450);
   assert(!dropsTo(drain(p, 450), "x"), "kept at 450 ms");
+  for (const t of [900, 1400]) flow(t);
   p.handleTimeout(1600);
   assert(dropsTo(drain(p, 1600), "x"), "dropped by 1600 ms");
+});
+
+Deno.test("idle downloads while nothing comes from anyone: kept, unbanned, until idleInMs", () => {
+  // The stream stopped upstream of everyone (the source restarting): an idle uploader is not
+  // at fault, and dropping and banning every one would leave nothing to resume on.
+  const { p, flow } = setup(12);
+  p.handleTimeout(450);
+  assert(!dropsTo(drain(p, 450), "x"), "kept at 450 ms: nothing came from anyone either");
+  p.handleTimeout(5000);
+  assert(!dropsTo(drain(p, 5000), "x"), "kept at 5 s");
+  assert(!p.bans.has("x"), "and not banned");
+  flow(5100); // the stream is back: x, still silent, is judged again
+  p.handleTimeout(5200);
+  assert(dropsTo(drain(p, 5200), "x"), "dropped once others deliver and x stays silent");
+  assert(p.bans.has("x"));
+});
+
+Deno.test("idle downloads while nothing comes from anyone: judged as usual after idleInMs", () => {
+  const { p } = setup(12);
+  p.handleTimeout(7900);
+  assert(!dropsTo(drain(p, 7900), "x"), "kept at 7.9 s");
+  p.handleTimeout(8100); // idleInMs (8 s) of silence: the peer's own link may be what died
+  assert(dropsTo(drain(p, 8100), "x"), "dropped past idleInMs");
 });
 
 Deno.test("idle download from the source: given up only after idleOutMs, and never banned", () => {
@@ -40,11 +71,17 @@ Deno.test("idle download from the source: given up only after idleOutMs, and nev
   // The source offers club 2, which this peer is not in: an out-of-club download.
   p.handleMessage(0, "src", { t: "connect", club: 2, dir: "up", clubs: [], have: null });
   drain(p, 0);
-  const { data, auth } = new Feed().batch(12, 0);
-  deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [new Upstream("x", 0)]);
-  drain(p, 10);
+  const feed = new Feed(), x = new Upstream("x", 0);
+  const flow = (t: number) => {
+    const { data, auth } = feed.batch(12, t);
+    deliver(p, t, [...data.filter((b) => b.seq % 3 === 0), auth], [x]);
+    drain(p, t);
+  };
+  flow(10);
+  flow(400);
   p.handleTimeout(450);
   assert(!dropsTo(drain(p, 450), "src"), "the source's silence is not judged in block intervals");
+  for (const t of [900, 1400]) flow(t);
   p.handleTimeout(1600);
   assert(dropsTo(drain(p, 1600), "src"), "dropped after idleOutMs");
   assert(!p.bans.has("src"), "the source is never banned");

@@ -49,7 +49,8 @@ function checkConnections(p: PeerCore, now: number): void {
     // The source is not judged by block intervals (its input may come in bursts) and never
     // banned: nobody else has its blocks first.
     const fromSource = d.remote === p.source;
-    if (d.monitor.idle(now, d.inClub ? c.idleInMs : fromSource ? c.idleOutMs : idleOutMs(p))) {
+    const limit = d.inClub ? c.idleInMs : fromSource ? c.idleOutMs : idleOutMs(p);
+    if (d.monitor.idle(now, limit) && !streamStopped(p, now, limit)) {
       dropConn(p, now, d, "idle", !fromSource);
       continue;
     }
@@ -91,6 +92,18 @@ function heardLately(p: PeerCore, now: number, u: UpConn): boolean {
     }
   }
   return false;
+}
+
+/**
+ * True when no live block came on any download for `limit` either, and not yet for
+ * `idleInMs`: the stream stopped upstream of everyone (the source restarting, its input
+ * stalled), so an idle uploader is not at fault. Dropping and banning every uploader then
+ * would leave the peer to rebuild all its downloads, against bans, when the stream comes
+ * back; past `idleInMs` of silence, connections are judged as usual.
+ */
+function streamStopped(p: PeerCore, now: number, limit: number): boolean {
+  const quiet = now - p.lastLiveAt;
+  return quiet > limit && quiet < p.cfg.idleInMs;
 }
 
 /** How long an out-of-club download may stay silent (PeerConfig.idleOutBlocks). */

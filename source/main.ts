@@ -7,6 +7,7 @@
 import { env, exit, programArgs, writeStderr } from "../lib/net/runtime.ts";
 import { parseFlags } from "./flags.ts";
 import { defaultKeyPath, generateKey, loadOrCreateKey, readKey, writeKey } from "./key.ts";
+import { statePathOf } from "./state_file.ts";
 import { runSource } from "./session.ts";
 
 /** Runs the program with `args`; resolves with the exit code. */
@@ -58,7 +59,7 @@ export async function main(args: readonly string[]): Promise<number> {
       return await runSource(flags, key, {
         stdoutLine: (line) => console.log(line),
         stderr: writeStderr,
-      });
+      }, statePathOf(path));
     }
   }
 }

@@ -23,6 +23,7 @@ import { DEFAULT_CONFIG, SOURCE_PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
 import type { StreamConfig } from "./flags.ts";
 import type { SourceKey } from "./key.ts";
+import { SourceState } from "./state_file.ts";
 
 /** How the session reports. */
 export interface SessionIo {
@@ -38,16 +39,39 @@ export const SOURCE_ID = "source";
 const REREGISTER_MS = 30 * 60_000;
 /** After the input ends, keep serving repairs and stragglers this long. */
 const LINGER_MS = 2000;
+/**
+ * Input is handed to the node in slices of at most this many bytes, and the state file
+ * checked before each, so no slice can use seqs the file does not cover: a slice makes at
+ * most 8 blocks of 1128 bytes, with the block held back from before and a signature block,
+ * 10, fewer than RESERVE_LOW (state_file.ts).
+ */
+const SLICE = 8 * 1024;
 
-/** Runs a broadcast; resolves with the exit code. */
-export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo): Promise<number> {
-  const opened = await openProgramUdp(cfg);
+/**
+ * Runs a broadcast; resolves with the exit code. `statePath` is the state file
+ * (state_file.ts) that lets a restart go on where this run stops, numbering blocks on and
+ * on the same UDP port; without one, blocks start at 0.
+ */
+export async function runSource(
+  cfg: StreamConfig,
+  key: SourceKey,
+  io: SessionIo,
+  statePath?: string,
+): Promise<number> {
+  const state = statePath === undefined ? undefined : new SourceState(statePath, key.channel);
+  if (state?.note) io.stderr(`source: ${state.note}\n`);
+  // The port of the last run, if free and no port was asked for: to peers, the same source.
+  let opened = cfg.port === 0 && state?.lastPort
+    ? await openProgramUdp({ ...cfg, port: state.lastPort })
+    : { error: "" };
+  if ("error" in opened) opened = await openProgramUdp(cfg);
   if ("error" in opened) {
     io.stderr(`source: ${opened.error}\n`);
     return 1;
   }
   const transport = opened;
   const port = parseAddr(transport.local)!.port;
+  if (state) state.port = port;
   const client = new TrackerClient(cfg.tracker, key.channel);
 
   const reg = await client.register(key.secret, cfg.clubs, Date.now());
@@ -65,10 +89,14 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     await transport.close();
     return 1;
   }
+  const seqTrouble = (why: string | undefined) => {
+    if (why) io.stderr(`source: ${why}; after a restart peers could not resume\n`);
+  };
   io.stdoutLine(client.announceUrl);
   io.stderr(
     `source: channel ${key.channel} (${reg.value.created ? "new" : "known"}), ` +
-      `${cfg.clubs} clubs, UDP port ${port}\n`,
+      `${cfg.clubs} clubs, UDP port ${port}` +
+      `${state?.first ? `, blocks numbered on from ${state.first}` : ""}\n`,
   );
 
   const rng = osSeededRng();
@@ -81,6 +109,7 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     align: 188,
     thresholdMs: DEFAULT_CONFIG.defaultThresholdMs,
     config: SOURCE_PROGRAM_CONFIG,
+    firstSeq: state?.first,
   });
   const driver = new NodeDriver(node, transport, {
     tag: channelTag(key.publicKey),
@@ -88,6 +117,8 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     onEvent: connTracer("source", wallClock(), io.stderr),
     onError: (e) => io.stderr(`source: internal error: ${(e as Error)?.stack ?? e}\n`),
   });
+  // Written at once, so the port is kept even if no block is ever made.
+  seqTrouble(state?.cover(node.nextSeq));
   const learn = (r: AnnounceReply) => node.addPeers(r.peers.filter((p) => p.clubs.length > 0));
   learn(joined.value);
   driver.start();
@@ -167,6 +198,7 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     if (tty) io.stderr("\n");
     io.stderr(`source: ${why}; leaving\n`);
     driver.stop();
+    seqTrouble(state?.close(node.nextSeq));
     await client.announce({ peer: SOURCE_ID, port, event: "leave", clubs: [] });
     await transport.close();
     done(code);
@@ -188,7 +220,11 @@ export async function runSource(cfg: StreamConfig, key: SourceKey, io: SessionIo
     try {
       for await (const chunk of input) {
         if (stopping) break;
-        node.input(driver.now(), chunk);
+        for (let at = 0; at < chunk.length; at += SLICE) {
+          // The file covers every seq before it is used, so even a crash leaves no reuse.
+          seqTrouble(state?.cover(node.nextSeq));
+          node.input(driver.now(), chunk.subarray(at, at + SLICE));
+        }
         driver.poke();
       }
     } catch (e) {

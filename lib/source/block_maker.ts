@@ -80,6 +80,11 @@ export class BlockMaker {
     return out;
   }
 
+  /** The seq the next block will take. */
+  get nextSeq(): number {
+    return this.#batcher.nextSeq;
+  }
+
   /** When {@link poll} has something to do next (Infinity: only on input). */
   nextDeadline(): number {
     return Math.min(

@@ -55,6 +55,11 @@ export class SourceNode implements ProtocolNode {
     return this.core.stats;
   }
 
+  /** The seq the next block will take (a restart goes on from here: source/state_file.ts). */
+  get nextSeq(): number {
+    return this.#maker.nextSeq;
+  }
+
   /** Peers learned from the tracker. */
   addPeers(list: readonly { readonly addr: Addr; readonly clubs: readonly number[] }[]): void {
     this.core.addPeers(list);

@@ -20,6 +20,7 @@ import {
   stdoutSink,
 } from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
+import { TrackerHealth } from "../lib/net/tracker_health.ts";
 import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
 import type { PeerEvent } from "../lib/peer/events.ts";
 import { PROGRAM_CONFIG } from "../lib/peer/config.ts";
@@ -56,6 +57,8 @@ const randomId = () =>
     "",
   );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** No live block for this long is a stalled stream (see the status tick). */
+const STALL_MS = 1000;
 
 /** Runs a peer; resolves with the exit code. */
 export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
@@ -117,8 +120,17 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
       entryWaitMs: ENTRY_WAIT_MS,
     },
   });
-  const learn = (r: AnnounceReply) => core.addPeers(r.peers.filter((p) => p.clubs.length > 0));
-  learn(joined);
+  const learn = (r: AnnounceReply) => {
+    // A source that restarted on another port (or host) is listed at its new address:
+    // thin clubs and last-resort repairs go there from now on.
+    const src = r.peers.find((p) => p.clubs.length === 0)?.addr;
+    if (src !== undefined && src !== core.source) {
+      io.stderr(`peer: the source is now at ${src} (was ${core.source ?? "not listed"})\n`);
+      core.source = src;
+    }
+    core.addPeers(r.peers.filter((p) => p.clubs.length > 0));
+  };
+  core.addPeers(joined.peers.filter((p) => p.clubs.length > 0));
 
   const sink: ByteSink | undefined = cfg.out !== undefined
     ? fileSink(cfg.out)
@@ -204,18 +216,34 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   };
 
   let interval = joined.interval;
-  const heartbeat = async () => {
-    if (stopping) return;
+  const health = new TrackerHealth();
+  const say = (line: string | undefined) => line && io.stderr(`peer: ${line}\n`);
+  let announcing = false, lastAnnounceAt = driver.now(), stallWait = STALL_MS;
+  // One heartbeat. A peer the tracker forgot (its entry expired while the tracker was away,
+  // or the tracker came back empty) is listed again: the heartbeat names its clubs.
+  const announce = async () => {
+    if (stopping || announcing) return;
+    announcing = true;
+    lastAnnounceAt = driver.now();
     let r = await client.announce({ peer: id, port, event: "heartbeat", clubs: myClubs });
     if (!r.ok && r.status === 409) {
       r = await client.announce({ peer: id, port, event: "join", clubs: myClubs });
     }
+    announcing = false;
+    if (stopping) return;
     if (r.ok) {
       interval = r.value.interval;
       learn(r.value);
       driver.poke();
-    } else if (!stopping) io.stderr(`peer: heartbeat failed (${r.status}): ${r.error}\n`);
-    if (!stopping) after(interval * 1000, heartbeat);
+      say(health.ok(driver.now()));
+    } else {
+      const why = r.status === 0 ? r.error : `the tracker refused (${r.status}): ${r.error}`;
+      say(health.failed(driver.now(), why, interval * 1000));
+    }
+  };
+  const heartbeat = async () => {
+    await announce();
+    if (!stopping) after(health.nextInMs(interval * 1000), heartbeat);
   };
   after(interval * 1000, heartbeat);
 
@@ -253,6 +281,14 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     // null packet (ignored by players) every second lets the peer notice and leave.
     if (sink && tsAligned && driver.now() - lastWrite >= 1000) sink.write(NULL_PACKET);
     meter.sample(driver.now(), transport.stats);
+    // The stream stalled (no live block for a while): ask the tracker now rather than at the
+    // next interval, for fresh peers and for the source's address (a restarted source may
+    // have had to take another port); less often while the stall lasts.
+    if (driver.now() - core.lastLiveAt < STALL_MS) stallWait = STALL_MS;
+    else if (driver.now() - lastAnnounceAt >= stallWait) {
+      stallWait = Math.min(2 * stallWait, interval * 1000);
+      void announce();
+    }
     const s = snapshot();
     if (cfg.statsJson) io.stderr(`${statsJson(s)}\n`);
     else if (tty) io.stderr(`\r\x1b[K${statusLine(s)}`);

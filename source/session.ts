@@ -18,6 +18,7 @@ import {
   stdinStream,
 } from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
+import { TrackerHealth } from "../lib/net/tracker_health.ts";
 import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
 import { DEFAULT_CONFIG, SOURCE_PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
@@ -135,6 +136,8 @@ export async function runSource(
     timers.add(id);
   };
 
+  const health = new TrackerHealth();
+  const say = (line: string | undefined) => line && io.stderr(`source: ${line}\n`);
   let known = joined.value.peers.length;
   let interval = joined.value.interval;
   const lacking = () => {
@@ -150,14 +153,21 @@ export async function runSource(
       await client.register(key.secret, cfg.clubs, Date.now());
       r = await client.announce({ peer: SOURCE_ID, port, event: "join", clubs: [] });
     }
+    if (stopping) return;
     if (r.ok) {
       known = r.value.peers.length;
       interval = r.value.interval;
       learn(r.value);
       driver.poke();
-    } else if (!stopping) io.stderr(`source: announce failed (${r.status}): ${r.error}\n`);
-    // Often while some club lacks its two upload connections, so new peers are met soon.
-    if (!stopping) after(lacking() ? 1000 : Math.min(interval * 1000, 5000), heartbeat);
+      say(health.ok(driver.now()));
+    } else {
+      const why = r.status === 0 ? r.error : `announce refused (${r.status}): ${r.error}`;
+      say(health.failed(driver.now(), why, 1000));
+    }
+    // Often while some club lacks its two upload connections, so new peers are met soon, and
+    // while the tracker is away: once it is back (maybe empty), the source must be there
+    // first, or no new peer can join.
+    after(lacking() || health.down ? 1000 : Math.min(interval * 1000, 5000), heartbeat);
   };
   after(1000, heartbeat);
   const reregister = async () => {

@@ -84,7 +84,8 @@ export class PeerCore implements ProtocolNode {
   readonly clubs: number;
   readonly myClubs: ReadonlySet<number>;
   readonly rng: Rng;
-  readonly source: Addr | undefined;
+  /** The source's address, when known; the program moves it when the tracker does. */
+  source: Addr | undefined;
   self: Addr;
   /** The address the last pong said we have. */
   publicAddr: Addr | undefined;

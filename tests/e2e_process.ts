@@ -15,13 +15,20 @@ export function denoCommand(program: "peer" | "source"): string[] {
 
 /**
  * Makes `seconds` of a 2 Mbit/s MPEG-TS test stream (H.264 640x360 25 fps, 1 s GOP, with
- * parameter sets on every keyframe; AAC 96 kbit/s; CBR mux) with ffmpeg's lavfi sources.
+ * parameter sets on every keyframe; AAC 96 kbit/s; CBR mux) with ffmpeg's lavfi sources:
+ * `video` (a lavfi video source, default testsrc2) and a `toneHz` sine. Another pattern
+ * makes a stream none of whose media packets is in the first (a restarted encoder's).
  */
-export async function makeTestStream(path: string, seconds: number): Promise<void> {
+export async function makeTestStream(
+  path: string,
+  seconds: number,
+  video = "testsrc2",
+  toneHz = 440,
+): Promise<void> {
   const args = [
     ...["-hide_banner", "-loglevel", "error", "-y"],
-    ...["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25"],
-    ...["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"],
+    ...["-f", "lavfi", "-i", `${video}=size=640x360:rate=25`],
+    ...["-f", "lavfi", "-i", `sine=frequency=${toneHz}:sample_rate=48000`],
     ...["-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency"],
     ...["-x264-params", "repeat-headers=1", "-b:v", "1700k", "-maxrate", "1700k"],
     ...["-bufsize", "850k", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k"],
@@ -31,17 +38,38 @@ export async function makeTestStream(path: string, seconds: number): Promise<voi
   if (!out.success) throw new Error(`ffmpeg failed: ${new TextDecoder().decode(out.stderr)}`);
 }
 
-/** Collects a child's stderr as text lines. */
-function drainLines(stream: ReadableStream<Uint8Array>, into: string[]): Promise<void> {
+/**
+ * Collects a child's stderr as text lines, and when each line came (`performance.now()`)
+ * into `at` if given.
+ */
+function drainLines(
+  stream: ReadableStream<Uint8Array>,
+  into: string[],
+  at?: number[],
+): Promise<void> {
   return (async () => {
     let rest = "";
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       const parts = (rest + text).split("\n");
       rest = parts.pop()!;
       into.push(...parts);
+      at?.push(...parts.map(() => performance.now()));
     }
-    if (rest) into.push(rest);
+    if (rest) (into.push(rest), at?.push(performance.now()));
   })();
+}
+
+/** Makes a channel key file in `dir` with `source keygen`; its path. */
+export async function makeSourceKey(dir: string): Promise<string> {
+  const path = `${dir}/source-${crypto.randomUUID()}.key`;
+  const cmd = denoCommand("source");
+  const out = await new Deno.Command(cmd[0], {
+    args: [...cmd.slice(1), "keygen", "--out", path],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return path;
 }
 
 /** A running source. */
@@ -129,7 +157,11 @@ export interface PeerProc {
   readonly name: string;
   readonly child: Deno.ChildProcess;
   readonly chunks: Uint8Array[];
+  /** When each chunk of stdout came (`performance.now()`). */
+  readonly chunkAt: number[];
   readonly stderr: string[];
+  /** When each stderr line came (`performance.now()`). */
+  readonly stderrAt: number[];
   /** ms from spawn to the first byte on stdout (undefined until then). */
   firstByteMs: number | undefined;
   /** All of stdout so far. */
@@ -171,7 +203,9 @@ export function startPeer(
     name,
     child,
     chunks: [],
+    chunkAt: [],
     stderr: [],
+    stderrAt: [],
     firstByteMs: undefined,
     output: () => concatBytes(p.chunks),
     async stop(signal = "SIGTERM") {
@@ -185,7 +219,7 @@ export function startPeer(
       return await exited();
     },
   };
-  void drainLines(child.stderr, p.stderr);
+  void drainLines(child.stderr, p.stderr, p.stderrAt);
   const reader = child.stdout.getReader();
   void (async () => {
     try {
@@ -194,6 +228,7 @@ export function startPeer(
         if (done) break;
         p.firstByteMs ??= performance.now() - t0;
         p.chunks.push(value);
+        p.chunkAt.push(performance.now());
       }
     } catch { /* cancelled */ }
   })();

@@ -13,6 +13,7 @@ import {
   ffprobeErrors,
   firstDifference,
   leavingCounts,
+  makeSourceKey,
   makeTestStream,
   matchPackets,
   offsetIn,
@@ -22,6 +23,7 @@ import {
   startSource,
   wholeGops,
 } from "./e2e_process.ts";
+import { sleepUntil } from "./e2e_timed.ts";
 
 /** How a run goes. */
 export interface ScenarioOptions {
@@ -84,20 +86,11 @@ export interface ScenarioResult {
   readonly listedAfterLeave: number;
 }
 
-const sleepUntil = (t0: number, ms: number) =>
-  new Promise((r) => setTimeout(r, Math.max(0, t0 + ms - performance.now())));
-
 /** Runs the scenario. */
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const tracker = await spawnTracker(["--kv", ":memory:", "--interval", "2", "--rate", "0"]);
   const impair = o.loss > 0 ? ["--impair", `loss=${o.loss}`] : [];
-  const keyPath = `${o.dir}/source-${crypto.randomUUID()}.key`;
-  const keygen = await new Deno.Command(denoCommand("source")[0], {
-    args: [...denoCommand("source").slice(1), "keygen", "--out", keyPath],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!keygen.success) throw new Error(new TextDecoder().decode(keygen.stderr));
+  const keyPath = await makeSourceKey(o.dir);
   const sourceCmd = o.binaries?.source ? [o.binaries.source] : denoCommand("source");
   const clubs = o.clubs === undefined ? [] : ["--clubs", String(o.clubs)];
   const source = await startSource(sourceCmd, tracker.url, keyPath, [...impair, ...clubs]);

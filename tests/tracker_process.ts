@@ -14,10 +14,16 @@ export interface TrackerProcess {
 
 const CLI = new URL("../tracker/cli.ts", import.meta.url).pathname;
 
-/** Spawns the tracker with `args` (plus --port 0 --hostname 127.0.0.1). */
-export async function spawnTracker(args: readonly string[]): Promise<TrackerProcess> {
+/**
+ * Spawns the tracker with `args` (plus --hostname 127.0.0.1 and `--port port`: by default
+ * 0, a free one; a given port brings a stopped tracker back where its peers look for it).
+ */
+export async function spawnTracker(args: readonly string[], port = 0): Promise<TrackerProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", CLI, "--port", "0", "--hostname", "127.0.0.1", ...args],
+    args: [
+      ...["run", "-A", "--unstable-kv", CLI],
+      ...["--port", String(port), "--hostname", "127.0.0.1", ...args],
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -4,6 +4,7 @@
  * input ends or a signal stops it; then tells the tracker "leave".
  */
 import { ed25519Signer, ed25519Suite } from "../lib/auth/suite.ts";
+import { concatBytes } from "../lib/bytes.ts";
 import { channelTag } from "../lib/auth/channel_tag.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
 import { wallClock } from "../lib/net/clock.ts";
@@ -40,13 +41,17 @@ export const SOURCE_ID = "source";
 const REREGISTER_MS = 30 * 60_000;
 /** After the input ends, keep serving repairs and stragglers this long. */
 const LINGER_MS = 2000;
+/** On a signal, the last blocks and signature get this long to leave. */
+const FLUSH_MS = 150;
+/** Bytes in an MPEG-TS packet. */
+const TS_PACKET = 188;
 /**
- * Input is handed to the node in slices of at most this many bytes, and the state file
- * checked before each, so no slice can use seqs the file does not cover: a slice makes at
- * most 8 blocks of 1128 bytes, with the block held back from before and a signature block,
- * 10, fewer than RESERVE_LOW (state_file.ts).
+ * Input is handed to the node in slices of at most this many bytes (44 TS packets), and the
+ * state file checked before each, so no slice can use seqs the file does not cover: a slice
+ * makes at most 8 blocks of 1128 bytes, with the block held back from before and a
+ * signature block, 10, fewer than RESERVE_LOW (state_file.ts).
  */
-const SLICE = 8 * 1024;
+const SLICE = 44 * TS_PACKET;
 
 /**
  * Runs a broadcast; resolves with the exit code. `statePath` is the state file
@@ -125,6 +130,7 @@ export async function runSource(
   driver.start();
 
   let done: (code: number) => void = () => {};
+  let ended = false;
   const finished = new Promise<number>((r) => (done = r));
   let stopping = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -207,6 +213,14 @@ export async function runSource(
     for (const id of timers) clearTimeout(id);
     if (tty) io.stderr("\n");
     io.stderr(`source: ${why}; leaving\n`);
+    if (!ended) {
+      // The open batch's blocks went out already, but no peer can play them before their
+      // signature block: seal the batch and give it a moment to leave.
+      ended = true;
+      node.end(driver.now());
+      driver.poke();
+      await new Promise((r) => setTimeout(r, FLUSH_MS));
+    }
     driver.stop();
     seqTrouble(state?.close(node.nextSeq));
     await client.announce({ peer: SOURCE_ID, port, event: "leave", clubs: [] });
@@ -228,12 +242,18 @@ export async function runSource(
   }
   (async () => {
     try {
+      // Only whole TS packets go to the node: a stop (a signal, or input cut off) then never
+      // sends peers half a packet, which would shift every packet after it in their output.
+      let rest = new Uint8Array(0);
       for await (const chunk of input) {
         if (stopping) break;
-        for (let at = 0; at < chunk.length; at += SLICE) {
+        const data = rest.length === 0 ? chunk : concatBytes([rest, chunk]);
+        const whole = data.length - (data.length % TS_PACKET);
+        rest = data.slice(whole);
+        for (let at = 0; at < whole; at += SLICE) {
           // The file covers every seq before it is used, so even a crash leaves no reuse.
           seqTrouble(state?.cover(node.nextSeq));
-          node.input(driver.now(), chunk.subarray(at, at + SLICE));
+          node.input(driver.now(), data.subarray(at, Math.min(whole, at + SLICE)));
         }
         driver.poke();
       }
@@ -241,6 +261,7 @@ export async function runSource(
       if (!stopping) io.stderr(`source: input error: ${(e as Error).message}\n`);
     }
     if (stopping) return;
+    ended = true;
     node.end(driver.now());
     driver.poke();
     after(LINGER_MS, () => void stop(0, "input ended"));

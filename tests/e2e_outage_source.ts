@@ -69,6 +69,8 @@ export interface RestartPeer {
   /** ffprobe's complaints about the old part's and the new part's whole GOPs. */
   readonly oldProbeErrors: string[];
   readonly newProbeErrors: string[];
+  /** ffprobe's complaints about the whole output, the junction included. */
+  readonly probeErrors: string[];
   readonly played: number | undefined;
   readonly skipped: number | undefined;
   readonly stderrTail: string[];
@@ -167,6 +169,7 @@ export async function runSourceRestart(o: SourceRestartOptions): Promise<SourceR
       newMissing: newMatch.missing,
       oldProbeErrors: await probe(oldPart),
       newProbeErrors: await probe(newPart),
+      probeErrors: await probe(out.bytes),
       played: counts?.played,
       skipped: counts?.skipped,
       stderrTail: p.stderr.filter((l) => !l.startsWith("{")).slice(-6),
@@ -190,7 +193,8 @@ export function describeRestartPeer(r: RestartPeer): string {
     `${(r.oldBytes / 1e6).toFixed(2)} MB ${stray(r.oldStray)}, ffprobe ` +
     `${r.oldProbeErrors.length} errors; new part ${(r.newBytes / 1e6).toFixed(2)} MB ` +
     `${stray(r.newStray)} from its input's packet ${r.newStartPacket}, ${r.newMissing} ` +
-    `packets missing, ffprobe ${r.newProbeErrors.length} errors; played ${r.played}, ` +
+    `packets missing, ffprobe ${r.newProbeErrors.length} errors (on the whole output ` +
+    `${r.probeErrors.length}); played ${r.played}, ` +
     `skipped ${r.skipped}`;
 }
 
@@ -219,7 +223,7 @@ if (import.meta.main) {
   );
   for (const p of r.peers) {
     console.log(describeRestartPeer(p));
-    for (const e of [p.oldProbeErrors, p.newProbeErrors]) {
+    for (const e of [p.oldProbeErrors, p.newProbeErrors, p.probeErrors]) {
       if (e.length) console.log("   ", e.slice(0, 3).join(" | "));
     }
     console.log("   ", p.stderrTail.join("\n    "));

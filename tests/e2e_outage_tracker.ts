@@ -14,6 +14,7 @@ import {
   makeSourceKey,
   makeTestStream,
   matchPackets,
+  offsetIn,
   type PeerProc,
   startPeer,
   startSource,
@@ -27,6 +28,7 @@ import {
   sleepUntil,
   statsPoints,
   timedOutput,
+  withoutNulls,
 } from "./e2e_timed.ts";
 
 /** How the outage goes. */
@@ -39,7 +41,10 @@ export interface TrackerOutageOptions {
   readonly clubs: number;
   /** "memory": the tracker comes back empty; "file": with its KV file. */
   readonly kv: "memory" | "file";
-  /** When the first peer joins and when the tracker goes down, ms after the stream began. */
+  /**
+   * When the first peer joins and when the tracker goes down, ms after the stream began (or
+   * later, once every peer writes the stream).
+   */
   readonly joinAtMs: number;
   readonly downAtMs: number;
   /** How long the tracker stays down, and when (ms into the outage) the new peer starts. */
@@ -89,6 +94,17 @@ export interface TrackerOutageResult {
   readonly sourceLog: string[];
 }
 
+/**
+ * Where `out` (null packets left out) stops being `input`'s packets in input order (-1: it
+ * never does). The search starts where `out` begins in the input: PAT and PMT packets repeat
+ * through a stream, and matched greedily from the input's start, a late joiner's first ones
+ * would be found a minute too early.
+ */
+function inInputOrder(input: Uint8Array, out: Uint8Array): number {
+  const at = out.length ? offsetIn(input, out) : -1;
+  return matchPackets(at > 0 ? input.subarray(at) : input, out).stray;
+}
+
 async function listed(tracker: string, channel: string): Promise<number> {
   try {
     return (await (await fetch(`${tracker}/c/${channel}`)).json()).peers ?? -1;
@@ -118,6 +134,12 @@ export async function runTrackerOutage(o: TrackerOutageOptions): Promise<Tracker
     peers.push(startPeer(denoCommand("peer"), `peer${i + 1}`, source.url));
   }
 
+  // The outage starts once every peer plays (on a busy machine one may take seconds).
+  for (const p of peers) {
+    while (p.firstByteMs === undefined && performance.now() - t0 < o.downAtMs + 15_000) {
+      await sleepUntil(performance.now(), 100);
+    }
+  }
   await sleepUntil(t0, o.downAtMs);
   const listedBefore = await listed(tracker.url, channel);
   tracker.child.kill("SIGKILL");
@@ -155,7 +177,7 @@ export async function runTrackerOutage(o: TrackerOutageOptions): Promise<Tracker
       skipped: counts?.skipped,
       kbpsDuring: (packetsWithin(out, downAt, upAt) * 188 * 8) / (upAt - downAt),
       silenceDuringMs: Math.round(longestSilence(out, downAt, upAt)),
-      stray: matchPackets(o.stream, out.bytes).stray,
+      stray: inInputOrder(input, out.bytes),
       bytes: out.bytes.length,
       probeErrors: gops.length ? await ffprobeErrors(gops, o.dir) : ["nothing to probe"],
       ...(isLate && {
@@ -166,6 +188,7 @@ export async function runTrackerOutage(o: TrackerOutageOptions): Promise<Tracker
       stderrTail: p.stderr.filter((l) => !l.startsWith("{")).slice(-6),
     };
   };
+  const input = withoutNulls(o.stream);
   const results: OutagePeer[] = [];
   for (const p of peers) results.push(await result(p, false));
   return {

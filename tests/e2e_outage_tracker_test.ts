@@ -6,7 +6,7 @@
  * CLUBCAST_OUTAGE_FULL=1 (docs/security.md has the figures of both).
  *
  * Always checked: the peers that had joined keep writing the stream while the tracker is
- * down (at least 1 Mbit/s of it, never 2 s without a packet), every byte a packet of the
+ * down (at least 1 Mbit/s of it, never 5 s without a packet), every byte a packet of the
  * input in input order, and exit 0; the new peer joins once the tracker is back, within
  * 10 s, and writes the stream; the tracker lists every peer again.
  * Measured and printed, asserted with CLUBCAST_E2E_STRICT=1 (they depend on how busy the
@@ -57,7 +57,7 @@ Deno.test({
       assertEquals(p.exitCode, 0, `${p.name}: ${log}`);
       assertEquals(p.stray, -1, `${p.name}: a packet not from the input, or out of order`);
       assert(p.kbpsDuring > 1000, `${p.name}: ${p.kbpsDuring} kbit/s while the tracker was down`);
-      assert(p.silenceDuringMs < 2000, `${p.name}: silent ${p.silenceDuringMs} ms while down`);
+      assert(p.silenceDuringMs < 5000, `${p.name}: silent ${p.silenceDuringMs} ms while down`);
     }
     const late = r.late, lateLog = late.stderrTail.join("\n");
     assertEquals(late.exitCode, 0, lateLog);

@@ -18,12 +18,13 @@ import {
   makeTestStream,
   matchPackets,
   offsetIn,
+  oneSwarmAtATime,
   type PeerProc,
   startPeer,
   startSource,
   wholeGops,
 } from "./e2e_process.ts";
-import { sleepUntil, timedOutput, withoutNulls } from "./e2e_timed.ts";
+import { sleepUntil, timedOutput, untilPlaying, withoutNulls } from "./e2e_timed.ts";
 
 /** How the restart goes. */
 export interface SourceRestartOptions {
@@ -34,7 +35,10 @@ export interface SourceRestartOptions {
   readonly peers: number;
   readonly clubs: number;
   readonly joinAtMs: number;
-  /** When the source is killed (ms after the stream began), how, and how long it stays down. */
+  /**
+   * When the source is killed (ms after the stream began, or later, once every peer writes
+   * the stream), how, and how long it stays down.
+   */
   readonly killAtMs: number;
   readonly signal: "SIGKILL" | "SIGTERM";
   readonly downMs: number;
@@ -102,8 +106,12 @@ function splitAt(stream: Uint8Array, stream2: Uint8Array, bytes: Uint8Array): nu
   return stray;
 }
 
-/** Runs the restart. */
-export async function runSourceRestart(o: SourceRestartOptions): Promise<SourceRestartResult> {
+/** Runs the restart (one swarm on the machine at a time). */
+export function runSourceRestart(o: SourceRestartOptions): Promise<SourceRestartResult> {
+  return oneSwarmAtATime(() => sourceRestart(o));
+}
+
+async function sourceRestart(o: SourceRestartOptions): Promise<SourceRestartResult> {
   const tracker = await spawnTracker(["--kv", ":memory:", "--interval", "2", "--rate", "0"]);
   const key = await makeSourceKey(o.dir);
   const clubs = ["--clubs", String(o.clubs)];
@@ -115,6 +123,8 @@ export async function runSourceRestart(o: SourceRestartOptions): Promise<SourceR
     await sleepUntil(t0, o.joinAtMs + i * 250);
     peers.push(startPeer(denoCommand("peer"), `peer${i + 1}`, source.url));
   }
+  // The source goes once every peer plays (on a busy machine one may take seconds).
+  await untilPlaying(peers, o.killAtMs + 15_000);
   await sleepUntil(t0, o.killAtMs);
   source.child.kill(o.signal);
   await source.wait(10_000);

@@ -15,6 +15,7 @@ import {
   makeTestStream,
   matchPackets,
   offsetIn,
+  oneSwarmAtATime,
   type PeerProc,
   startPeer,
   startSource,
@@ -28,6 +29,7 @@ import {
   sleepUntil,
   statsPoints,
   timedOutput,
+  untilPlaying,
   withoutNulls,
 } from "./e2e_timed.ts";
 
@@ -113,8 +115,12 @@ async function listed(tracker: string, channel: string): Promise<number> {
   }
 }
 
-/** Runs the outage. */
-export async function runTrackerOutage(o: TrackerOutageOptions): Promise<TrackerOutageResult> {
+/** Runs the outage (one swarm on the machine at a time). */
+export function runTrackerOutage(o: TrackerOutageOptions): Promise<TrackerOutageResult> {
+  return oneSwarmAtATime(() => trackerOutage(o));
+}
+
+async function trackerOutage(o: TrackerOutageOptions): Promise<TrackerOutageResult> {
   const kv = o.kv === "file" ? `${o.dir}/tracker-${crypto.randomUUID()}.kv` : ":memory:";
   const args = ["--kv", kv, "--interval", "2", "--rate", "0"];
   let tracker = await spawnTracker(args);
@@ -135,11 +141,7 @@ export async function runTrackerOutage(o: TrackerOutageOptions): Promise<Tracker
   }
 
   // The outage starts once every peer plays (on a busy machine one may take seconds).
-  for (const p of peers) {
-    while (p.firstByteMs === undefined && performance.now() - t0 < o.downAtMs + 15_000) {
-      await sleepUntil(performance.now(), 100);
-    }
-  }
+  await untilPlaying(peers, o.downAtMs + 15_000);
   await sleepUntil(t0, o.downAtMs);
   const listedBefore = await listed(tracker.url, channel);
   tracker.child.kill("SIGKILL");

@@ -3,10 +3,28 @@
  * (under Deno, or as compiled binaries) as real processes on loopback, feed the source at
  * a steady bitrate, collect each peer's stdout, and check outputs against the input.
  */
+import { tmpdir } from "node:os";
 import { concatBytes } from "../lib/bytes.ts";
 import { startsVideoKeyframe } from "../peer/ts_gate.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
+
+/**
+ * Runs `fn` holding a lock that every end-to-end swarm of this machine takes: `deno test
+ * --parallel` runs test files side by side, and two swarms of real processes on a 2-core
+ * machine starve each other (stalls, skipped blocks, a source that takes seconds to start),
+ * which is not what either test measures. The lock is a file lock, released when the file
+ * closes (also if the process dies).
+ */
+export async function oneSwarmAtATime<T>(fn: () => Promise<T>): Promise<T> {
+  const file = await Deno.open(`${tmpdir()}/clubcast-e2e.lock`, { create: true, write: true });
+  try {
+    await file.lock(true);
+    return await fn();
+  } finally {
+    file.close();
+  }
+}
 
 /** How to start a program: under Deno from source, or a compiled binary. */
 export function denoCommand(program: "peer" | "source"): string[] {

@@ -105,6 +105,16 @@ export function lineAt(p: PeerProc, re: RegExp): number | undefined {
   return i < 0 ? undefined : p.stderrAt[i];
 }
 
+/** Waits until every peer wrote its first byte, or until `ms` passed. */
+export async function untilPlaying(peers: readonly PeerProc[], ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  for (const p of peers) {
+    while (p.firstByteMs === undefined && performance.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Resolves at `t0 + ms` (`performance.now()` clock). */
 export const sleepUntil = (t0: number, ms: number): Promise<void> =>
   new Promise((r) => setTimeout(r, Math.max(0, t0 + ms - performance.now())));

@@ -108,8 +108,9 @@ export class PeerCore implements ProtocolNode {
   readonly topMark: LagMark;
   /** The same at `entryOverdueMs`, swept while playback waits for an entry point. */
   readonly entryMark: LagMark;
-  /** Paced history for new downstreams (catch_up.ts). */
+  /** Paced history for new downstreams (catch_up.ts), and when it was last fed. */
   readonly catchUps = new CatchUpFeed();
+  catchUpFedAt: number;
   readonly playback: Playback | undefined;
   readonly events = new Deque<PeerEvent>();
   readonly pings = new Map<number, Addr>();
@@ -202,6 +203,7 @@ export class PeerCore implements ProtocolNode {
     );
     this.nextTick = now;
     this.#ranAt = now;
+    this.catchUpFedAt = now;
   }
 
   /**

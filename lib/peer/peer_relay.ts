@@ -137,11 +137,20 @@ function queueCatchUp(p: PeerCore, now: number, up: UpConn, seq: number, cls: "b
 /** Stream rate the pace assumes before the first signature block tells the real one. */
 const PACE_DEFAULT_BPS = 2_000_000;
 
-/** One housekeeping tick's share of the paced histories (catch_up.ts). */
+/** The most housekeeping ticks' worth of history one feed sends (after a stall, say). */
+const FEED_MAX_TICKS = 4;
+
+/**
+ * The paced histories' share since the last housekeeping round (catch_up.ts): by the time
+ * that passed, not per round, since a busy machine runs rounds late and the history, which
+ * a joiner waits for before it can play, would slow down with them.
+ */
 export function feedCatchUps(p: PeerCore, now: number): void {
-  if (p.catchUps.size === 0) return;
-  const perTick = p.cfg.catchUpPace * p.clubBlocksPerSec(PACE_DEFAULT_BPS) * p.cfg.tickMs / 1000;
-  p.catchUps.feed(perTick, (up, seq) => queueCatchUp(p, now, up, seq, "bulk"));
+  const ms = Math.min(now - p.catchUpFedAt, FEED_MAX_TICKS * p.cfg.tickMs);
+  p.catchUpFedAt = now;
+  if (p.catchUps.size === 0 || !(ms > 0)) return;
+  const share = p.cfg.catchUpPace * p.clubBlocksPerSec(PACE_DEFAULT_BPS) * ms / 1000;
+  p.catchUps.feed(share, (up, seq) => queueCatchUp(p, now, up, seq, "bulk"));
 }
 
 /** The next datagram by priority, or undefined. */

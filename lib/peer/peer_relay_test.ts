@@ -245,3 +245,25 @@ Deno.test("paced history: a joiner's history leaves a few blocks per tick, oldes
   }
   assertEquals(sent, [["0>e"], ["3>e", "6>e"], ["9>e", "12>e"], []]);
 });
+
+Deno.test("paced history keeps its rate when housekeeping runs late (a busy machine)", () => {
+  const sentBy = (every: number) => {
+    const p = makePeer({ myClubs: [0, 1], config: { catchUpPace: 1 } });
+    connectFrom(p, 0, "src", 0, "up", []);
+    drain(p, 0);
+    const { data, auth } = new Feed().batch(12, 0);
+    deliver(p, 10, [...data, auth], [new Upstream("src", 0)]);
+    drain(p, 10);
+    connectFrom(p, 20, "e", 0, "down", [0, 2]);
+    drain(p, 20);
+    let n = 0;
+    for (let t = every; t <= 150; t += every) {
+      p.handleTimeout(t);
+      n += blocks(drain(p, t)).length;
+    }
+    return n;
+  };
+  // ~1.85 blocks per 50 ms: all 5 (0, 3, 6, 9, 12) by 150 ms, whether in three rounds or one.
+  assertEquals(sentBy(50), 5);
+  assertEquals(sentBy(150), sentBy(50), "one late round sends what three on time would");
+});

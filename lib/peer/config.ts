@@ -176,7 +176,9 @@ export const DEFAULT_CONFIG: PeerConfig = {
  * clubs), so a peer that died is replaced before a 3 s play delay runs out; an upload whose
  * downstream's keep-alives (every 400 ms) stopped for 2 s is dropped: on a busy machine a
  * starved process's keep-alives come in bursts, and at 1.2 s a starved source dropped
- * dozens of live downstreams at once, which then all reconnected. The simulator
+ * dozens of live downstreams at once, which then all reconnected; a joiner's history is 1.6 s:
+ * with a keyframe a second, 1.2 s held a keyframe with a whole second after it only one time in
+ * five, and most joiners waited for the next one (docs/running.md, "First bytes"). The simulator
  * keeps the defaults, with which its measured figures were taken.
  */
 export const PROGRAM_CONFIG: Partial<PeerConfig> = {
@@ -189,6 +191,7 @@ export const PROGRAM_CONFIG: Partial<PeerConfig> = {
   repairRetryMs: 300,
   keepaliveMs: 400,
   keepaliveTimeoutMs: 2000,
+  joinHistoryMs: 1600,
   banRollMs: 2000,
   banReleaseChance: 0.5,
   maxUploads: 96,

@@ -226,6 +226,9 @@ function series(r: SwarmResult, opts: SwarmOptions): Record<string, unknown> {
         ? undefined
         : c.series.delivery(true).slice(from),
     },
+    // Delivery counts peers from their playback start on: these say how many never started.
+    joinedPeers: r.peersJoined,
+    startedPeers: c.startup.count,
     latencyCdf: CDF_AT.map((q) => [q, c.latency.quantile(q)]),
     peakRssMB: peakRssMB(),
   };

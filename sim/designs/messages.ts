@@ -35,10 +35,14 @@ export interface MapMsg {
   readonly base: number;
   readonly bits: Uint8Array;
 }
-/** A tree node asks to become a child, and to be sent the blocks from seq `from` on. */
+/**
+ * A tree node asks to become a child, and to be sent the blocks from seq `from` on; it can
+ * carry `slots` children itself.
+ */
 export interface JoinMsg {
   readonly t: "join";
   readonly from: number;
+  readonly slots: number;
 }
 /**
  * A tree parent's answer to "join" (`ok`) and its heartbeat to its children: the path from
@@ -48,7 +52,7 @@ export interface PathMsg {
   readonly t: "joined" | "beat";
   readonly path: readonly Addr[];
 }
-/** A tree node refuses a child, or a child leaves its parent. */
+/** A tree node refuses a child, a child leaves its parent, or a parent drops a child. */
 export interface RefuseMsg {
   readonly t: "refuse" | "leave";
 }
@@ -101,7 +105,7 @@ export function baselineSize(msg: BaselineMsg): number {
     case "request":
       return encoded(msg.t, [msg.base, msg.bits]);
     case "join":
-      return encoded(msg.t, [msg.from]);
+      return encoded(msg.t, [msg.from, msg.slots]);
     case "joined":
     case "beat":
       return encoded(msg.t, [msg.path]);

@@ -9,7 +9,9 @@
  * {@link JOIN_PARALLEL} at a time, "join" (with the first seq it wants); a node answers
  * "joined" with its path from the root when it is attached to the tree, has a free slot and
  * is not below the asker (no loops), and "refuse" otherwise; the first "joined" wins, later
- * ones are left at once. The new parent sends what it holds from the asked seq on (no more
+ * ones are left at once. A full node gives the place of a child that carries no children
+ * (its upload is below 1.1x) to an asker that can carry some, and tells the leaf to "leave"
+ * and join elsewhere: otherwise leaves that came first would block the top of the tree. The new parent sends what it holds from the asked seq on (no more
  * than the club peer's catch-up: 2.8 s of stream), then every new block.
  *
  * Staying: a parent sends its children a heartbeat with its path every
@@ -46,8 +48,8 @@ const NACK_MAX = 64;
 
 /** A node of the push tree. */
 export class TreeNode extends BaselineNode {
-  /** Children and when each was last heard. */
-  readonly children = new Map<Addr, number>();
+  /** Children: when each was last heard, and how many children it can carry itself. */
+  readonly children = new Map<Addr, { heard: number; slots: number }>();
   readonly maxChildren: number;
   parent: Addr | undefined;
   /** The path from the root to this node; empty while cut off from the root. */
@@ -96,7 +98,10 @@ export class TreeNode extends BaselineNode {
 
   protected heard(now: number, from: Addr): void {
     if (from === this.parent) this.#parentHeard = now;
-    else if (this.children.has(from)) this.children.set(from, now);
+    else {
+      const c = this.children.get(from);
+      if (c) c.heard = now;
+    }
   }
 
   protected relay(now: number, block: Block, _from: Addr): void {
@@ -116,10 +121,18 @@ export class TreeNode extends BaselineNode {
   protected onMessage(now: number, from: Addr, msg: BaselineMsg): void {
     switch (msg.t) {
       case "join": {
-        const ok = this.attached && !this.path.includes(from) &&
-          (this.children.has(from) || this.children.size < this.maxChildren);
-        if (!ok) return this.send(from, { t: "refuse" });
-        this.children.set(from, now);
+        if (!this.attached || this.path.includes(from)) return this.send(from, { t: "refuse" });
+        if (!this.children.has(from) && this.children.size >= this.maxChildren) {
+          // Full: a child that can carry children takes the place of one that cannot,
+          // which joins elsewhere, lower down.
+          const leaf = msg.slots > 0
+            ? [...this.children].find(([, c]) => c.slots === 0)?.[0]
+            : undefined;
+          if (leaf === undefined) return this.send(from, { t: "refuse" });
+          this.children.delete(leaf);
+          this.send(leaf, { t: "leave" });
+        }
+        this.children.set(from, { heard: now, slots: msg.slots });
         this.send(from, { t: "joined", path: this.path });
         // What it asked for that this node holds, no older than the club peer's catch-up
         // (bulkMaxAgeMs), then every new block (relay).
@@ -146,7 +159,11 @@ export class TreeNode extends BaselineNode {
         this.#joining.delete(from);
         return;
       case "leave":
-        this.children.delete(from);
+        if (from === this.parent) {
+          // Our parent gave our place to a node that can carry children: join elsewhere.
+          this.parent = undefined;
+          this.path = [];
+        } else this.children.delete(from);
         return;
       case "beat":
         if (from !== this.parent) return this.send(from, { t: "leave" });
@@ -171,7 +188,7 @@ export class TreeNode extends BaselineNode {
       this.#watchParent(now);
       this.#askAgain(now);
     }
-    for (const [c, heard] of this.children) {
+    for (const [c, { heard }] of this.children) {
       if (now - heard > CHILD_DEAD_MS) {
         this.children.delete(c);
         this.stats.dropped.dead = (this.stats.dropped.dead ?? 0) + 1;
@@ -211,7 +228,11 @@ export class TreeNode extends BaselineNode {
       }
       this.#joining.set(to, now);
       // A newcomer asks for the catch-up its parent keeps (-1: as far back as it goes).
-      this.send(to, { t: "join", from: this.#top < 0 ? -1 : this.#top + 1 });
+      this.send(to, {
+        t: "join",
+        from: this.#top < 0 ? -1 : this.#top + 1,
+        slots: this.maxChildren,
+      });
     }
   }
 

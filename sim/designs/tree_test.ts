@@ -34,20 +34,37 @@ function attached(uploadMult: number): TreeNode {
 
 Deno.test("a tree node takes the children its upload carries, never one above it", () => {
   const n = attached(3); // two copies: two children
-  deliver(n, 20, "a", { t: "join", from: -1 });
-  deliver(n, 20, "b", { t: "join", from: -1 });
-  deliver(n, 20, "c", { t: "join", from: -1 });
-  deliver(n, 20, "p", { t: "join", from: -1 });
+  deliver(n, 20, "a", { t: "join", from: -1, slots: 0 });
+  deliver(n, 20, "b", { t: "join", from: -1, slots: 0 });
+  deliver(n, 20, "c", { t: "join", from: -1, slots: 0 });
+  deliver(n, 20, "p", { t: "join", from: -1, slots: 0 });
   const answers = drain(n, 21).map((d) => [d.to, d.msg.t]);
   assertEquals(answers, [["a", "joined"], ["b", "joined"], ["c", "refuse"], ["p", "refuse"]]);
   const leaf = attached(0.5);
-  deliver(leaf, 20, "a", { t: "join", from: -1 });
+  deliver(leaf, 20, "a", { t: "join", from: -1, slots: 0 });
   assertEquals(drain(leaf, 21).map((d) => d.msg.t), ["refuse"], "0.5x carries no child");
+});
+
+Deno.test("a full node gives a leaf's place to an asker that can carry children", () => {
+  const n = attached(1.5); // one child
+  deliver(n, 20, "leaf", { t: "join", from: -1, slots: 0 });
+  deliver(n, 21, "leaf2", { t: "join", from: -1, slots: 0 });
+  deliver(n, 22, "big", { t: "join", from: -1, slots: 2 });
+  const out = drain(n, 23).map((d) => [d.to, d.msg.t]);
+  assertEquals(out, [["leaf", "joined"], ["leaf2", "refuse"], ["leaf", "leave"], [
+    "big",
+    "joined",
+  ]]);
+  assertEquals([...n.children.keys()], ["big"]);
+  // The evicted leaf's side: its parent said "leave", so it looks for another.
+  const leaf = attached(0.5);
+  deliver(leaf, 30, "p", { t: "leave" });
+  assertEquals([leaf.parent, leaf.path], [undefined, []]);
 });
 
 Deno.test("a tree node pushes verified blocks to its children and repairs a lost one", () => {
   const n = attached(3);
-  deliver(n, 20, "a", { t: "join", from: -1 });
+  deliver(n, 20, "a", { t: "join", from: -1, slots: 0 });
   drain(n, 21);
   const batch = oneBatch();
   for (const b of batch) if (b.seq !== 4) n.handleMessage(30, "p", blockMsg(b));

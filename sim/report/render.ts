@@ -23,6 +23,8 @@ type Report = Record<string, unknown> & {
   events: number;
   wallSeconds: number;
   peakRssMB: number | null;
+  joinedPeers: number;
+  startedPeers: number;
   latencyCdf: [number, number][];
   series: { fromSecond: number; delivery: (number | null)[]; survivorDelivery?: (number | null)[] };
 };
@@ -35,6 +37,9 @@ export interface Rendered {
 
 const fmt = (x: number | null | undefined, d = 4) =>
   x === undefined || x === null ? "–" : `${+x.toFixed(d)}`;
+
+/** Peers that started playing, of those that joined. */
+const started = (r: Report) => `${r.startedPeers}/${r.joinedPeers}`;
 
 /** The report's markdown and charts. */
 export function render(
@@ -121,42 +126,42 @@ export function render(
   );
 
   // The matrix.
+  const row = (scenario: string, label: string, r: Report) =>
+    [
+      scenario,
+      label,
+      fmt(r.delivery, 6),
+      started(r),
+      fmt(r.deliveryAfterFailure, 6),
+      `${r.latencyMs.p50} / ${r.latencyMs.p99}`,
+      `${r.startupMs.p50}`,
+      fmt(r.duplicateRatio),
+      fmt(r.controlOverhead),
+      fmt(r.sourceUploadRatio, 3),
+      fmt(r.wallSeconds, 1),
+    ].join(" | ");
   md.push(
     "## Every design through every scenario",
     "",
-    "Delivery: blocks present at their playback deadline; after failure: the survivors' " +
+    "Delivery: blocks present at their playback deadline, counted from each peer's playback " +
+      'start (a peer that never starts counts for nothing: "started" says how many of the ' +
+      "peers that joined started playing); after failure: the survivors' " +
       "delivery from 5 s after the failure (churn: from 5 s into the measured window); " +
       "latency: from the source's send to a peer's verification, every (peer, block) pair; " +
       "duplicates: redundant block bytes per useful one; control: non-block bytes per block " +
       "byte; source: the source's upload in copies of the stream.",
     "",
-    "| scenario | design | delivery | after failure | latency p50 / p99 ms | start-up p50 ms | duplicates | control | source | wall s |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| scenario | design | delivery | started | after failure | latency p50 / p99 ms | start-up p50 ms | duplicates | control | source | wall s |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const s of o.scenarios) {
     for (const d of designs) {
       const r = get(d, s);
-      if (!r) continue;
-      md.push(
-        `| ${s} | ${d} | ${fmt(r.delivery, 6)} | ${
-          fmt(r.deliveryAfterFailure, 6)
-        } | ${r.latencyMs.p50} / ${r.latencyMs.p99} | ${r.startupMs.p50} | ${
-          fmt(r.duplicateRatio)
-        } | ${fmt(r.controlOverhead)} | ${fmt(r.sourceUploadRatio, 3)} | ${
-          fmt(r.wallSeconds, 1)
-        } |`,
-      );
+      if (r) md.push(`| ${row(s, d, r)} |`);
     }
   }
   for (const r of results.filter((x) => x.run.kind === "extra")) {
-    const x = r.report as Report;
-    md.push(
-      `| ${r.run.scenario} | ${r.run.label} | ${
-        fmt(x.delivery, 6)
-      } | – | ${x.latencyMs.p50} / ${x.latencyMs.p99} | ${x.startupMs.p50} | ${
-        fmt(x.duplicateRatio)
-      } | ${fmt(x.controlOverhead)} | ${fmt(x.sourceUploadRatio, 3)} | ${fmt(x.wallSeconds, 1)} |`,
-    );
+    md.push(`| ${row(r.run.scenario, r.run.label ?? r.run.design, r.report as Report)} |`);
   }
   md.push("");
 
@@ -176,13 +181,15 @@ export function render(
       const r = get(d, s);
       if (!r) continue;
       for (const [name, f, up] of better) {
-        if (up ? f(r) > f(cr) : f(r) < f(cr)) {
-          losses.push(
-            `- ${s}: ${d} has the better ${name} (${+f(r).toFixed(6)} against ${+f(cr).toFixed(
-              6,
-            )})`,
-          );
-        }
+        if (!(up ? f(r) > f(cr) : f(r) < f(cr))) continue;
+        const fewer = r.startedPeers < cr.startedPeers
+          ? `, but only ${started(r)} of its peers started playing, against ${started(cr)}`
+          : "";
+        losses.push(
+          `- ${s}: ${d} has the better ${name} (${+f(r).toFixed(6)} against ${+f(cr).toFixed(
+            6,
+          )}${fewer})`,
+        );
       }
     }
   }

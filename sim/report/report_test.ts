@@ -32,6 +32,8 @@ function fake(run: Run, over: Record<string, unknown> = {}): RunResult {
       events: 1e6,
       wallSeconds: 10,
       peakRssMB: 200,
+      joinedPeers: 300,
+      startedPeers: 300,
       latencyCdf: [[0.5, 500], [0.99, 1500]],
       series: { fromSecond: 10, delivery: series, survivorDelivery: series },
       ...(run.scenario === "failure" || run.scenario === "churn"
@@ -72,7 +74,9 @@ Deno.test("the report checks issue 5's claims against the runs and keeps hand-wr
     if (run.design === "flood") return fake(run, { duplicateRatio: 2.5 });
     if (run.design === "pull") return fake(run, { latencyMs: { p50: 3000, p90: 5000, p99: 6000 } });
     if (run.design === "tree" && run.scenario === "churn") return fake(run, { delivery: 0.98 });
-    if (run.design === "tree" && run.scenario === "scarce") return fake(run, { delivery: 0.9995 });
+    if (run.design === "tree" && run.scenario === "scarce") {
+      return fake(run, { delivery: 0.9995, startedPeers: 250 });
+    }
     return fake(run);
   });
   const old = `# old\n\n${NOTES_START}\nWhy clubs lose on scarce: ...\n${NOTES_END}\n`;
@@ -86,9 +90,12 @@ Deno.test("the report checks issue 5's claims against the runs and keeps hand-wr
   assert(md.includes("pull 6000 ms, clubs 1500 ms | yes |"));
   assert(md.includes("tree 0.98, clubs 0.999 | yes |"));
   assert(
-    md.includes("- scarce: tree has the better delivery (0.9995 against 0.999)"),
-    "a loss is said",
+    md.includes(
+      "- scarce: tree has the better delivery (0.9995 against 0.999, but only 250/300 of its peers started playing, against 300/300)",
+    ),
+    "a loss is said, with how many started",
   );
+  assert(md.includes("| scarce | tree | 0.9995 | 250/300 |"), "the table says how many started");
   assert(md.includes("Why clubs lose on scarce"), "notes kept");
   assert(md.includes("`abc1234`") && md.includes("seed 1"));
   assertEquals(

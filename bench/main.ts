@@ -35,9 +35,13 @@ async function version(cmd: string, args: string[]): Promise<string | null> {
   }
 }
 
-async function bunCrypto(): Promise<unknown> {
-  const file = new URL("./relay/crypto_micro.ts", import.meta.url).pathname;
-  const o = await new Deno.Command("bun", { args: ["run", file], stderr: "inherit" }).output();
+/** Runs a bench file under Bun (or Deno: `deno run -A`); its last stdout line as JSON. */
+async function runJson(runtime: "bun" | "deno", path: string, args: string[] = []) {
+  const file = new URL(path, import.meta.url).pathname;
+  const cmd = runtime === "bun"
+    ? new Deno.Command("bun", { args: ["run", file, ...args], stderr: "inherit" })
+    : new Deno.Command(Deno.execPath(), { args: ["run", "-A", file, ...args], stderr: "inherit" });
+  const o = await cmd.output();
   if (!o.success) return null;
   return JSON.parse(new TextDecoder().decode(o.stdout).trim().split("\n").at(-1)!);
 }
@@ -71,7 +75,7 @@ const out: Record<string, unknown> = {
 
 if (only.has("crypto")) {
   log("crypto micro-benchmark (deno, bun)...");
-  out.crypto = { deno: await cryptoMicro(), bun: await bunCrypto() };
+  out.crypto = { deno: await cryptoMicro(), bun: await runJson("bun", "./relay/crypto_micro.ts") };
 }
 if (only.has("relay")) {
   log("relay vs echo (deno_udp, node_udp under bun, bun_udp)...");
@@ -83,6 +87,18 @@ if (only.has("relay")) {
   out.relayVsEcho = { deno: r.deno.relayVsEcho, bun: r.node.relayVsEcho };
   out.relayVsEchoBunUdp = r.bun.relayVsEcho;
   const nl = r as unknown as Record<string, { relayVsEchoPerCpu: number | null }>;
+  // The peer's own work per relayed block, without sockets (relay/inproc.ts), in a
+  // process of its own per runtime.
+  log("relay in process (deno, bun)...");
+  const inproc = {
+    deno: await runJson("deno", "./relay/inproc.ts", ["--json"]),
+    bun: await runJson("bun", "./relay/inproc.ts", ["--json"]),
+  };
+  out.relayInprocess = inproc;
+  out.relayInprocessCpuUsPerDatagram = {
+    deno: inproc.deno?.cpuUsPerDatagram ?? null,
+    bun: inproc.bun?.cpuUsPerDatagram ?? null,
+  };
   out.relayVsEchoPerCpu = {
     deno: nl.deno.relayVsEchoPerCpu,
     bun: nl.node.relayVsEchoPerCpu,
@@ -149,6 +165,7 @@ if (!v.json) {
       "relayVsEcho",
       "relayVsEchoBunUdp",
       "relayVsEchoPerCpu",
+      "relayInprocessCpuUsPerDatagram",
       "peerCpuPercent4Mbps",
       "peerRssGrowthMiB",
       "trackerVsBittorrentTrackerMemory",

@@ -1,0 +1,130 @@
+/**
+ * The peer's own work per relayed block, without sockets: a real PeerCore driven by
+ * NodeDriver, wired as forwarder.ts wires it (the programs' PROGRAM_CONFIG, the native
+ * signature check and leaves), in clubs 0 and 1 of a 2-club channel, on a transport that
+ * only counts what it is given. The channel's source (the upstream) and one in-club
+ * downstream open their connections as loadgen.ts's do; then real signed block datagrams
+ * (blocks.ts, batches of 12), made before the clock starts, are handed in one by one at
+ * their planned times on a virtual clock, and every one is relayed. Figures: CPU time of this
+ * process per datagram in (all threads, user + system: process.cpuUsage), and wall time.
+ * The socket path is what the relay benchmark's echo loop measures; this is the rest, and
+ * on a shared machine CPU time is steadier than any rate.
+ *
+ *     deno run -A bench/relay/inproc.ts [--datagrams 60000] [--rounds 3] [--json]
+ */
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { NodeDriver } from "../../lib/net/driver.ts";
+import { NativeAuthCheck } from "../../lib/net/native_verify.ts";
+import type { ReceiveHandler, Transport } from "../../lib/net/transport.ts";
+import { newStats } from "../../lib/net/transport.ts";
+import { PROGRAM_CONFIG } from "../../lib/peer/config.ts";
+import { PeerCore } from "../../lib/peer/peer.ts";
+import { Rng } from "../../lib/rand.ts";
+import { encodeDatagram } from "../../lib/wire/codec.ts";
+import type { Msg } from "../../lib/wire/messages.ts";
+import { median, round } from "../lib/stats.ts";
+import { ClubStream, newStreamKey } from "./blocks.ts";
+
+/** One round's figures. */
+export interface InprocRound {
+  readonly datagrams: number;
+  /** Datagrams the peer sent: each block relayed once, and its own pings and the like. */
+  readonly sent: number;
+  readonly cpuUsPerDatagram: number;
+  readonly wallUsPerDatagram: number;
+}
+
+const SOURCE = "127.0.0.1:1000", DOWN = "127.0.0.1:2000", SELF = "127.0.0.1:3000";
+const RATE = 10_000;
+
+/** Relays `datagrams` blocks through a fresh peer; returns its cost per datagram. */
+export async function inprocRound(datagrams: number): Promise<InprocRound> {
+  const key = newStreamKey();
+  const stream = new ClubStream({ key, clubs: 2, batch: 12 });
+  const t0 = 1_700_000_000_000;
+  const trial = stream.trial(RATE, datagrams * 1000 / RATE, t0);
+  // Bytes of their own for each datagram, as every transport hands them over.
+  const input = trial.datagrams.map((d) => Uint8Array.from(d));
+  let handler: ReceiveHandler = () => {};
+  let sent = 0;
+  const transport: Transport = {
+    local: SELF,
+    stats: newStats(),
+    send: () => void sent++,
+    onReceive: (h) => void (handler = h),
+    close: () => Promise.resolve(),
+  };
+  const native = await NativeAuthCheck.create(key.publicKey, key.tag);
+  if (!native) throw new Error("this runtime has no native ed25519");
+  let clock = t0;
+  const core = new PeerCore(clock, {
+    self: SELF,
+    role: "peer",
+    clubs: 2,
+    myClubs: [0, 1],
+    suite: native.suite(key.publicKey),
+    rng: new Rng(1),
+    source: SOURCE,
+    config: PROGRAM_CONFIG,
+    playback: { targetDelayMs: 3000 },
+  });
+  const driver = new NodeDriver(core, transport, {
+    tag: key.tag,
+    clock: () => clock,
+    gate: (msg) => native.check(msg),
+  });
+  driver.start();
+  const feed = (from: string, msg: Msg) => handler(from, encodeDatagram(key.tag, msg));
+  for (const club of [0, 1]) {
+    feed(SOURCE, { t: "connect", club, dir: "up", clubs: [], have: null });
+    feed(DOWN, { t: "connect", club, dir: "down", clubs: [0, 1], have: null });
+  }
+  sent = 0;
+  const cpu0 = process.cpuUsage(), wall0 = performance.now();
+  for (let i = 0; i < input.length; i++) {
+    clock = Math.floor(t0 + trial.dueMs[i]);
+    // The downstream's keep-alives, and the housekeeping timer the driver would run.
+    if (i % 100 === 0) {
+      for (const club of [0, 1]) feed(DOWN, { t: "keepalive", club, lead: true });
+    }
+    if (i % 50 === 0) core.handleTimeout(clock);
+    handler(SOURCE, input[i]);
+  }
+  const wall = performance.now() - wall0, cpu = process.cpuUsage(cpu0);
+  driver.stop();
+  const n = input.length;
+  return {
+    datagrams: n,
+    sent,
+    cpuUsPerDatagram: round((cpu.user + cpu.system) / n, 2),
+    wallUsPerDatagram: round(wall * 1000 / n, 2),
+  };
+}
+
+/** `rounds` rounds (the first warms the code up and is reported but not in the median). */
+export async function inprocBench(
+  datagrams: number,
+  rounds: number,
+): Promise<{ rounds: InprocRound[]; cpuUsPerDatagram: number }> {
+  const out: InprocRound[] = [];
+  for (let r = 0; r < rounds; r++) out.push(await inprocRound(datagrams));
+  const counted = out.length > 1 ? out.slice(1) : out;
+  return {
+    rounds: out,
+    cpuUsPerDatagram: round(median(counted.map((r) => r.cpuUsPerDatagram)), 2),
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      datagrams: { type: "string", default: "60000" },
+      rounds: { type: "string", default: "4" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const r = await inprocBench(Number(values.datagrams), Number(values.rounds));
+  console.log(JSON.stringify(r, null, values.json ? undefined : 2));
+}

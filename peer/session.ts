@@ -194,7 +194,11 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     tag: channelTag(cfg.target.key),
     onEvent,
     maxBps: cfg.upKbps * 1000,
-    gate: native && ((msg) => native.check(msg)),
+    // Signatures are checked only for a peer we have a connection with: the core drops a
+    // stranger's block unread, and a flood of them must not cost a signature check each.
+    gate: native &&
+      ((msg, from) =>
+        core.connectedTo(from) && !core.bans.has(from) ? native.check(msg) : undefined),
     onError: (e) => io.stderr(`peer: internal error: ${(e as Error)?.stack ?? e}\n`),
   });
   driver.start();

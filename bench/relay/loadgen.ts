@@ -14,6 +14,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { decodeDatagram, encodeDatagram } from "../../lib/wire/codec.ts";
 import type { Msg } from "../../lib/wire/messages.ts";
+import { pingPad } from "../../lib/wire/size.ts";
 import { parseAddr } from "../../lib/net/addr.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { round } from "../lib/stats.ts";
@@ -68,6 +69,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let windowFrom = Infinity, windowTo = -Infinity, counted = 0;
 /** Clubs whose upload (sender to peer) and download (peer to receiver) are open. */
 const txUp = new Set<number>(), rxUp = new Set<number>();
+/** The peer's cookie for the receiver, per club, from its accepts; for the sender, its pong's. */
+const rxCookie = new Map<number, number>();
+let txCookie = 0;
 let peerAddr: string | undefined;
 const drops: string[] = [];
 const connected = () => txUp.size === CLUBS.length && rxUp.size === CLUBS.length;
@@ -80,6 +84,7 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
   const r = decodeDatagram(bytes);
   if (!r.ok) return;
   const m = r.msg;
+  if (isTx && m.t === "pong") txCookie = m.cookie;
   if (process.env.LOADGEN_DEBUG && (m.t === "accept" || m.t === "drop" || m.t === "connect")) {
     console.error(`${isTx ? "tx" : "rx"} ${m.t} club ${m.club} ${m.dir}`);
   }
@@ -88,15 +93,29 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
   if (isTx) {
     if (m.t === "accept" && m.dir === "up") txUp.add(m.club);
     if (m.t === "drop" && m.dir === "down") {
+      // Dropped, or refused (our cookie is stale, e.g. a new forwarder): ping again first.
+      txCookie = 0;
       txUp.delete(m.club);
       drops.push("upstream");
     }
     if (m.t === "connect" && m.dir === "down") {
-      tx.send(encodeDatagram(key.tag, { t: "accept", club: m.club, dir: "down" }), port, address);
+      tx.send(
+        encodeDatagram(key.tag, { t: "accept", club: m.club, dir: "down", cookie: 0 }),
+        port,
+        address,
+      );
       txUp.add(m.club);
     }
   } else {
-    if (m.t === "accept" && m.dir === "down") rxUp.add(m.club);
+    if (m.t === "accept" && m.dir === "down") {
+      // The peer uploads only once the receiver has echoed its cookie (docs/protocol.md,
+      // "Address validation"): at once, and in every keep-alive.
+      rxUp.add(m.club);
+      rxCookie.set(m.club, m.cookie);
+      if (peerAddr) {
+        send(rx, peerAddr, { t: "keepalive", club: m.club, lead: true, cookie: m.cookie });
+      }
+    }
     if (m.t === "drop" && m.dir === "up") {
       rxUp.delete(m.club);
       drops.push("downstream");
@@ -110,7 +129,9 @@ await new Promise<void>((r) => rxSock.bind(0, "127.0.0.1", r));
 rxSock.setRecvBufferSize(4 * 1024 * 1024);
 rxSock.on("error", () => {});
 rxSock.on("message", (data: Uint8Array) => {
-  // Only a block datagram is a CBOR array of 8 (lib/wire/layout.ts): counted, not decoded.
+  // Of what the peer sends the receiver only a block is a CBOR array of 8 (a "connect" is
+  // too, but the peer never asks the receiver for one; lib/wire/layout.ts): counted, not
+  // decoded.
   if (data[0] === 0x88) {
     const now = performance.now();
     if (now >= windowFrom && now < windowTo) counted++;
@@ -139,10 +160,18 @@ const send = (s: BunSock, to: string, msg: Msg) => {
 /** The receiver's keep-alives to the peer it downloads from (the core's timeout is 1.2 s). */
 /** Asks the peer for every connection not open yet. */
 function askPeer(peer: string): void {
+  // An upload offer must echo the peer's cookie (docs/protocol.md, "Address validation"):
+  // the sender pings first, as a real source does, and offers once the pong has come.
+  if (txCookie === 0) {
+    send(tx, peer, { t: "ping", nonce: 1, pad: pingPad(1) });
+    return;
+  }
   for (const club of CLUBS) {
-    if (!txUp.has(club)) send(tx, peer, { t: "connect", club, dir: "up", clubs: [], have: null });
+    if (!txUp.has(club)) {
+      send(tx, peer, { t: "connect", club, dir: "up", clubs: [], have: null, cookie: txCookie });
+    }
     if (!rxUp.has(club)) {
-      send(rx, peer, { t: "connect", club, dir: "down", clubs: CLUBS, have: null });
+      send(rx, peer, { t: "connect", club, dir: "down", clubs: CLUBS, have: null, cookie: 0 });
     }
   }
 }
@@ -151,7 +180,9 @@ function askPeer(peer: string): void {
 // asked for again at once, as a real upstream or downstream would.
 setInterval(() => {
   if (!peerAddr) return;
-  for (const club of rxUp) send(rx, peerAddr, { t: "keepalive", club, lead: true });
+  for (const club of rxUp) {
+    send(rx, peerAddr, { t: "keepalive", club, lead: true, cookie: rxCookie.get(club) ?? 0 });
+  }
   if (!connected()) askPeer(peerAddr);
 }, 200);
 
@@ -281,6 +312,7 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
     busy = busy.then(async () => {
       txUp.clear();
       rxUp.clear();
+      txCookie = 0;
       peerAddr = mode === "relay" ? to : undefined;
       drops.length = 0;
       if (mode === "relay" && !await connectRelay(to)) {

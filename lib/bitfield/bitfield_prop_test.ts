@@ -75,7 +75,7 @@ Deno.test("prop: a bitfield inside a mutated connect datagram never throws", () 
       fc.array(mutation, { minLength: 1, maxLength: 3 }),
       (bits, base, clubs, ms) => {
         const have = makeBitfield((s) => bits[(s - base) / clubs] === true, base, clubs, 600);
-        const msg = { t: "connect", club: 1, dir: "down", clubs: [1], have } as const;
+        const msg = { t: "connect", club: 1, dir: "down", clubs: [1], have, cookie: 0 } as const;
         const r = decodeDatagram(mutate(encodeDatagram(7, msg), ms));
         if (!r.ok || r.msg.t !== "connect" || r.msg.have === null) return;
         assert(r.msg.have.bits.length <= MAX_BITFIELD_BYTES);

@@ -57,7 +57,14 @@ Deno.test("MAX_BITFIELD_BITS is the largest count whose worst case fits 512 byte
       const bf = makeBitfield((s) => bits[s], 0, 1, MAX_BITFIELD_BITS);
       assert(bf.bits.length <= MAX_BITFIELD_BYTES);
       const max = 2 ** 32 - 1;
-      const msg = { t: "connect", club: 65535, dir: "down", clubs: [65535], have: bf } as const;
+      const msg = {
+        t: "connect",
+        club: 65535,
+        dir: "down",
+        clubs: [65535],
+        have: bf,
+        cookie: 0,
+      } as const;
       assert(decodeDatagram(encodeDatagram(max, msg)).ok);
     }),
     { numRuns: 50 },

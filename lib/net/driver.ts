@@ -8,6 +8,7 @@
 import type { PeerEvent } from "../peer/events.ts";
 import type { ProtocolNode } from "../peer/node.ts";
 import { decodeDatagram, encodeDatagram } from "../wire/codec.ts";
+import { headTag } from "../wire/head.ts";
 import type { Addr, Msg } from "../wire/messages.ts";
 import { wallClock } from "./clock.ts";
 import type { Transport } from "./transport.ts";
@@ -29,11 +30,12 @@ export interface DriverOptions {
    */
   readonly maxBps?: number;
   /**
-   * Asked about every decoded message; when it returns a promise, that message reaches the
-   * node only once it settles (native signature checks: lib/net/native_verify.ts), and so do
-   * the same sender's later messages, which keep their order.
+   * Asked about every decoded message and its sender; when it returns a promise, that
+   * message reaches the node only once it settles (native signature checks:
+   * lib/net/native_verify.ts), and so do the same sender's later messages, which keep their
+   * order.
    */
-  readonly gate?: (msg: Msg) => Promise<void> | undefined;
+  readonly gate?: (msg: Msg, from: Addr) => Promise<void> | undefined;
 }
 
 /** What the driver counted. */
@@ -134,6 +136,17 @@ export class NodeDriver {
 
   #receive(from: Addr, bytes: Uint8Array): void {
     if (!this.#running) return;
+    // Junk mostly shows at its first bytes that it is no datagram of this channel: dropped
+    // before a full decode (several times dearer, lib/wire/head.ts).
+    const head = headTag(bytes);
+    if (head === null) {
+      this.stats.malformed++;
+      return;
+    }
+    if (head !== undefined && head !== this.#o.tag) {
+      this.stats.otherChannel++;
+      return;
+    }
     const r = decodeDatagram(bytes);
     if (!r.ok) {
       this.stats.malformed++;
@@ -143,7 +156,7 @@ export class NodeDriver {
       this.stats.otherChannel++;
       return;
     }
-    const waitFor = this.#o.gate?.(r.msg);
+    const waitFor = this.#o.gate?.(r.msg, from);
     const queue = this.#held.size === 0 ? undefined : this.#held.get(from);
     if (!waitFor && !queue) return this.#deliver(from, r.msg);
     // A sender's messages reach the node in the order they came: one held back by the gate

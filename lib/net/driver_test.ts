@@ -29,6 +29,7 @@ class EchoNode implements ProtocolNode {
         down: 0,
         downIn: 0,
         full: false,
+        cookie: 0,
       };
       this.out.push({ to: from, msg: pong });
       this.events.push({ type: "withdraw", at: now });
@@ -70,9 +71,9 @@ async function setup(errors: unknown[] = []) {
 
 Deno.test("driver: decodes, hands the node the sender, sends its answers, passes events", async () => {
   const { node, driver, probe, replies, events } = await setup();
-  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 9 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 9, pad: 0 }));
   await waitFor(() => replies.length === 1);
-  assertEquals(node.seen, [{ from: probe.local, msg: { t: "ping", nonce: 9 } }]);
+  assertEquals(node.seen, [{ from: probe.local, msg: { t: "ping", nonce: 9, pad: 0 } }]);
   const r = decodeDatagram(replies[0]);
   assert(r.ok && r.tag === TAG && r.msg.t === "pong" && r.msg.nonce === 9);
   assertEquals(events.map((e) => e.type), ["withdraw"]);
@@ -86,8 +87,8 @@ Deno.test("driver: malformed datagrams and other channels are counted and droppe
   const { node, driver, probe } = await setup();
   const junk = [new Uint8Array([0xff, 0x00]), new Uint8Array(0), new Uint8Array(1300)];
   for (const j of junk) probe.send(driver.transport.local, j);
-  probe.send(driver.transport.local, encodeDatagram(TAG + 1, { t: "ping", nonce: 1 }));
-  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG + 1, { t: "ping", nonce: 1, pad: 0 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2, pad: 0 }));
   await waitFor(() => node.seen.length === 1);
   assertEquals(driver.stats.malformed, 3);
   assertEquals(driver.stats.otherChannel, 1);
@@ -122,8 +123,8 @@ Deno.test("driver: a node that throws is counted, and the driver carries on", as
     }
     orig(now, from, msg);
   };
-  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1 }));
-  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1, pad: 0 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2, pad: 0 }));
   await waitFor(() => node.seen.length === 1);
   assertEquals(driver.stats.nodeErrors, 1);
   assertEquals(errors.map((e) => (e as Error).message), ["bug"]);
@@ -174,9 +175,9 @@ Deno.test("driver: a gate holds a message and its sender's later ones, in order;
   const probe = await net.open();
   const other = await net.open();
   driver.start();
-  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1 }));
-  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2 }));
-  other.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 3 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 1, pad: 0 }));
+  probe.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 2, pad: 0 }));
+  other.send(driver.transport.local, encodeDatagram(TAG, { t: "ping", nonce: 3, pad: 0 }));
   await waitFor(() => node.seen.length === 1);
   await new Promise((r) => setTimeout(r, 20));
   const nonces = () => node.seen.map((s) => s.msg.t === "ping" && s.msg.nonce);

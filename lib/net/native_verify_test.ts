@@ -46,7 +46,7 @@ Deno.test("native check: a recorded verdict is what the suite answers (no second
 
 Deno.test("native check: only auth blocks are held back; bad shapes are left to the core", async () => {
   const check = (await NativeAuthCheck.create(publicKey, tag))!;
-  assertEquals(check.check({ t: "ping", nonce: 1 }), undefined);
+  assertEquals(check.check({ t: "ping", nonce: 1, pad: 0 }), undefined);
   assertEquals(check.check({ ...blockMsg(undefined!), block: data } as Msg), undefined);
   const good = ed25519Signer(secretKey).seal(header, [suite.leaf(data)]);
   const short: AuthBlock = { ...good, sig: new Uint8Array(10) };

@@ -15,6 +15,7 @@ function pong(up: number): PongMsg {
     down: 0,
     downIn: 0,
     full: false,
+    cookie: 0,
   };
 }
 

@@ -12,6 +12,16 @@ export interface PeerConfig {
   readonly sourcePerClub: number;
   /** Upper bound on upload connections (resource bound, not a protocol target). */
   readonly maxUploads: number;
+  /**
+   * Uploads to addresses not yet validated (waiting for the downstream's echo of this peer's
+   * cookie) kept at once; past it the oldest is closed (peer_conns.ts, `awaitEcho`).
+   */
+  readonly maxUnproven: number;
+  /**
+   * Most bytes sent to an address not yet validated per byte received from it
+   * (addr_guard.ts; docs/protocol.md, "Address validation").
+   */
+  readonly amplification: number;
   /** Housekeeping period. */
   readonly tickMs: number;
   /** A downstream sends a keep-alive this often; an upstream drops after the timeout [0053]. */
@@ -123,6 +133,8 @@ export const DEFAULT_CONFIG: PeerConfig = {
   inClubMax: 3,
   sourcePerClub: 2,
   maxUploads: 48,
+  maxUnproven: 64,
+  amplification: 3,
   tickMs: 50,
   keepaliveMs: 1000,
   keepaliveTimeoutMs: 3500,

@@ -56,6 +56,8 @@ export interface DownConn {
   usefulMark: number;
   /** This in-club upstream is our lead (its copies arrive first). */
   lead: boolean;
+  /** The upstream's cookie for this peer, echoed in every keep-alive (0 while unknown). */
+  cookie: number;
 }
 
 /**

@@ -44,6 +44,7 @@ Deno.test("directory: the least recently heard-of peer is forgotten past the bou
     down: 0,
     downIn: 0,
     full: false,
+    cookie: 0,
   } as const;
   d.pong(42, "c", pong);
   assertEquals([d.get("c")!.pongAt, addrs(d.members(5))], [42, ["c"]]);

@@ -14,7 +14,8 @@ export type CloseReason =
   | "shed"
   | "forged"
   | "withdraw"
-  | "refused";
+  | "refused"
+  | "unproven";
 
 /** An event of the peer core. */
 export type PeerEvent =

@@ -15,7 +15,9 @@ import { forgiveStall } from "./stall.ts";
 import { Playback, type PlaybackOptions } from "../playback/playback.ts";
 import type { Rng } from "../rand.ts";
 import { BLOCK_PAYLOAD } from "../wire/budget.ts";
-import type { Addr, Block, BlockMsg, Msg } from "../wire/messages.ts";
+import type { Addr, Bitfield, Block, BlockMsg, Msg } from "../wire/messages.ts";
+import { pingPad, wireSize } from "../wire/size.ts";
+import { AddrGuard } from "./addr_guard.ts";
 import { BanList } from "./ban_list.ts";
 import { BlockStore } from "./block_store.ts";
 import { DEFAULT_CONFIG, type PeerConfig } from "./config.ts";
@@ -29,7 +31,14 @@ import { RepairTracker } from "./repair.ts";
 import { SeqRing } from "./seq_ring.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
-import { dropConn, handleAccept, handleConnectMsg, handleDrop, punish } from "./peer_conns.ts";
+import {
+  dropConn,
+  handleAccept,
+  handleConnectMsg,
+  handleDrop,
+  onValidated,
+  punish,
+} from "./peer_conns.ts";
 import { nextDatagram, noteHaveLag, relay, sendHave } from "./peer_relay.ts";
 import { tick } from "./peer_tick.ts";
 
@@ -99,6 +108,10 @@ export class PeerCore implements ProtocolNode {
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
+  /** Cookies, and the 3x bound on what goes to addresses not yet validated (addr_guard.ts). */
+  readonly guard: AddrGuard;
+  /** New uploads whose catch-up waits for the downstream to echo this peer's cookie. */
+  readonly awaitingEcho = new Map<UpConn, Bitfield | null>();
   /**
    * The connection each missing seq was last asked over ("want"): when the block comes from
    * elsewhere first, a "have" on that connection spares the holder the repair.
@@ -192,6 +205,7 @@ export class PeerCore implements ProtocolNode {
     });
     this.topMark = new LagMark(this.cfg.repairOverdueMs);
     this.entryMark = new LagMark(this.cfg.entryOverdueMs);
+    this.guard = new AddrGuard(this.rng, { factor: this.cfg.amplification });
     this.playback = init.role === "peer"
       ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })
       : undefined;
@@ -227,6 +241,7 @@ export class PeerCore implements ProtocolNode {
   handleMessage(now: number, from: Addr, msg: Msg): void {
     if (this.withdrawn || from === this.self) return;
     this.#run(now);
+    this.guard.received(from, msg);
     switch (msg.t) {
       case "block":
         return this.#onBlock(now, from, msg);
@@ -235,6 +250,8 @@ export class PeerCore implements ProtocolNode {
         if (!up) return;
         up.lastKeepalive = now;
         for (const s of msg.seqs) {
+          // Only seqs this peer could hold: haves of far ones would grow the set without bound.
+          if (s < this.store.floor || s > this.store.top + this.cfg.storeSeqs) continue;
           up.haves.add(s);
           if (up.inClub && !up.lead) noteHaveLag(this, now, up, s);
         }
@@ -245,6 +262,8 @@ export class PeerCore implements ProtocolNode {
         if (up) {
           up.lastKeepalive = now;
           up.lead = msg.lead;
+          // The downstream's echo of our cookie: once it proves its address, uploads flow.
+          if (this.guard.check(from, msg.cookie)) onValidated(this, now, from);
         }
         return;
       }
@@ -253,11 +272,14 @@ export class PeerCore implements ProtocolNode {
       case "pong": {
         if (this.pings.get(msg.nonce) !== from) return;
         this.pings.delete(msg.nonce);
+        // Nonces are unpredictable (AddrGuard.nonce): only `from` can have seen this one.
+        if (this.guard.validate(from)) onValidated(this, now, from);
         if (this.role === "peer" || msg.clubs.length > 0) this.directory.pong(now, from, msg);
         this.publicAddr = msg.you;
         return;
       }
       case "find":
+        if (this.guard.check(from, msg.cookie)) onValidated(this, now, from);
         return this.#answerFind(from, msg.club, msg.nonce);
       case "peers":
         for (const a of msg.peers) {
@@ -290,9 +312,20 @@ export class PeerCore implements ProtocolNode {
     return Math.min(this.nextTick, this.queue.heldUntil() ?? Infinity);
   }
 
-  /** The next datagram to send, or undefined when there is nothing. */
+  /**
+   * The next datagram to send, or undefined when there is nothing. Answers to an address not
+   * yet validated that would take it past 3x the bytes it sent are dropped here (blocks are
+   * checked as they leave the queue, peer_relay.ts); this peer's own requests ("ping",
+   * "find", "connect", sent to peers it chose) are not answers.
+   */
   pollTransmit(now: number): { to: Addr; msg: Msg } | undefined {
-    return nextDatagram(this, now);
+    for (;;) {
+      const out = nextDatagram(this, now);
+      if (out === undefined) return undefined;
+      const t = out.msg.t;
+      if (t === "block" || t === "ping" || t === "find" || t === "connect") return out;
+      if (this.guard.allow(out.to, wireSize(out.msg))) return out;
+    }
   }
 
   /** The next event, or undefined. */
@@ -342,6 +375,7 @@ export class PeerCore implements ProtocolNode {
       down: this.downs.size,
       downIn,
       full: this.isFull(),
+      cookie: this.guard.cookie(to),
     };
   }
 
@@ -365,11 +399,12 @@ export class PeerCore implements ProtocolNode {
 
   /** Sends a ping and remembers its nonce. */
   ping(now: number, to: Addr): void {
-    const nonce = this.nonce++;
+    const nonce = this.guard.nonce();
     this.pings.set(nonce, to);
     const known = this.directory.get(to);
     if (known) known.pingAt = now;
-    this.send(to, { t: "ping", nonce });
+    // Padded so that the pong fits within 3x of it (docs/protocol.md, "Address validation").
+    this.send(to, { t: "ping", nonce, pad: pingPad(nonce) });
   }
 
   #answerFind(from: Addr, club: number, nonce: number): void {
@@ -378,7 +413,11 @@ export class PeerCore implements ProtocolNode {
     this.rng.shuffle(members);
     const peers = members.slice(0, this.cfg.peersAnswer - 1);
     if (this.role === "peer" && this.myClubs.has(club)) peers.push(this.publicAddr ?? this.self);
-    this.send(from, { t: "peers", club, nonce, peers });
+    // To an address not yet validated, only as many as fit within 3x of what it sent.
+    const msg = { t: "peers", club, nonce, peers } as const;
+    const room = this.guard.room(from);
+    while (peers.length > 0 && wireSize(msg) > room) peers.shift();
+    this.send(from, msg);
   }
 
   /** True if this peer has a connection, either way, with `addr`. */

@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals } from "../testing.ts";
 import type { Addr, Block, Msg } from "../wire/messages.ts";
+import { pingPad } from "../wire/size.ts";
 import { PeerCore } from "./peer.ts";
 import { Rng } from "../rand.ts";
 import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
@@ -146,7 +147,7 @@ Deno.test("[0053] an upload whose downstream sends no keep-alives is dropped; on
   const end = p.cfg.keepaliveTimeoutMs + 200;
   for (let t = 50; t <= end; t += 50) {
     if (t % p.cfg.keepaliveMs === 0) {
-      p.handleMessage(t, "chatty", { t: "keepalive", club: 0, lead: true });
+      p.handleMessage(t, "chatty", { t: "keepalive", club: 0, lead: true, cookie: 0 });
     }
     p.handleTimeout(t);
   }
@@ -182,7 +183,7 @@ Deno.test("a saturated uploader reports full, refuses new out-of-club downloader
   const t = 1000;
   for (let i = 0; i < 20; i++) p.pollTransmit(t);
   assert(p.queue.blocksWaiting > 0 && p.queueDelayMs > p.cfg.shedDelayMs);
-  p.handleMessage(t, "q", { t: "ping", nonce: 5 });
+  p.handleMessage(t, "q", { t: "ping", nonce: 5, pad: pingPad(5) });
   connectFrom(p, t, "e", 0, "down", [1, 2]); // out of club: refused
   connectFrom(p, t, "f", 0, "down", [0, 2]); // in club: taken
   p.handleTimeout(t);
@@ -206,7 +207,7 @@ Deno.test("an uploader that keeps up is not full and takes out-of-club downloade
   src.send(p, 1, auth);
   for (const b of data.filter((b) => b.seq % 3 === 0)) src.send(p, 1, b);
   drain(p, 1);
-  p.handleMessage(2, "q", { t: "ping", nonce: 5 });
+  p.handleMessage(2, "q", { t: "ping", nonce: 5, pad: pingPad(5) });
   connectFrom(p, 2, "e", 0, "down", [1, 2]);
   const out = drain(p, 2);
   const pong = out.find((o) => o.msg.t === "pong")!.msg;
@@ -251,7 +252,7 @@ Deno.test("[0054] an upload that went silent while its downstream talks on anoth
   const end = p.cfg.keepaliveTimeoutMs + 200;
   for (let t = 50; t <= end; t += 50) {
     if (t % p.cfg.keepaliveMs === 0) {
-      p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: true });
+      p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: true, cookie: 0 });
     }
     p.handleTimeout(t);
   }

@@ -11,7 +11,7 @@
  */
 import { HaveLags } from "./have_lags.ts";
 import { DownMonitor } from "./down_monitor.ts";
-import type { AcceptMsg, Addr, ConnectMsg, DropMsg } from "../wire/messages.ts";
+import type { AcceptMsg, Addr, Bitfield, ConnectMsg, DropMsg } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { CloseReason } from "./events.ts";
 import type { PeerCore } from "./peer.ts";
@@ -35,6 +35,14 @@ export function countIn(
 /** Opens a download connection request to `remote` for `club`. */
 export function requestDownload(p: PeerCore, now: number, remote: Addr, club: number): void {
   const down = newDown(p, now, remote, club, false);
+  // The remote's cookie for us, from its last pong: it proves our address at once. Without
+  // one (the source, asked for a thin club, is never pinged as a candidate), a ping now gets
+  // it for the next request; this one waits for our echo of the accept's cookie.
+  const known = p.directory.get(remote);
+  down.cookie = known?.pong?.cookie ?? 0;
+  if (down.cookie === 0 && !(now - (known?.pingAt ?? -Infinity) < p.cfg.retryMs)) {
+    p.ping(now, remote);
+  }
   p.downs.set(connKey(remote, club), down);
   p.send(remote, {
     t: "connect",
@@ -42,6 +50,7 @@ export function requestDownload(p: PeerCore, now: number, remote: Addr, club: nu
     dir: "down",
     clubs: [...p.myClubs],
     have: haveBitfield(p, club),
+    cookie: down.cookie,
   });
 }
 
@@ -61,6 +70,7 @@ export function offerUpload(
     dir: "up",
     clubs: p.role === "source" ? [] : [...p.myClubs],
     have: null,
+    cookie: p.directory.get(remote)?.pong?.cookie ?? 0,
   });
 }
 
@@ -84,6 +94,7 @@ function newDown(
     useful: 0,
     usefulMark: 0,
     lead: false,
+    cookie: 0,
   };
 }
 
@@ -114,13 +125,18 @@ function newUp(
 /** Handles a "connect" (this peer is the non-initiator). */
 export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: ConnectMsg): void {
   if (m.club >= p.clubs || p.bans.has(from)) return refuse(p, from, m);
+  // The initiator echoes the cookie of our pong: its address is proven from the start.
+  if (p.guard.check(from, m.cookie)) onValidated(p, now, from);
+  const proven = p.guard.isValid(from);
+  const cookie = p.guard.cookie(from);
   const key = connKey(from, m.club);
   if (m.dir === "down") {
     // The initiator wants to download `club` from us.
     if (!p.myClubs.has(m.club)) return refuse(p, from, m);
     const existing = p.ups.get(key);
     if (!existing) {
-      if (p.ups.size >= p.cfg.maxUploads) return refuse(p, from, m);
+      // Requests still waiting for their echo do not count: spoofed ones must not fill it.
+      if (p.ups.size - unproven(p) >= p.cfg.maxUploads) return refuse(p, from, m);
       if (!m.clubs.includes(m.club) && p.isFull()) return refuse(p, from, m);
       // The source takes as many members as it pushes each club to; non-members (a thin club,
       // peer_tick.ts downloadFromSource) only as far as `maxUploads` allows.
@@ -129,25 +145,27 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
         return refuse(p, from, m);
       }
     }
-    const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), true);
-    up.accepted = true;
+    const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), false);
     up.lastKeepalive = now;
     p.ups.set(key, up);
-    p.send(from, { t: "accept", club: m.club, dir: "down" });
+    p.send(from, { t: "accept", club: m.club, dir: "down", cookie });
     if (existing) return;
-    p.events.push({ type: "conn", open: true, dir: "up", club: m.club, remote: from });
-    if (up.inClub && p.role === "peer") trimSurplus(p, now, "up", m.club, up);
-    catchUp(p, now, up, m.have);
+    if (proven) openUpload(p, now, up, m.have);
+    else awaitEcho(p, now, up, m.have);
   } else {
-    // The initiator offers to upload `club` to us.
-    if (p.role === "source") return refuse(p, from, m);
+    // The initiator offers to upload `club` to us. It pinged us before choosing us, so it
+    // echoes our cookie; one that does not may be anyone's spoofed offer: refused, or it
+    // would hold the club's download slot, or displace a real in-club upstream.
+    if (p.role === "source" || !proven) return refuse(p, from, m);
     const inClub = p.myClubs.has(m.club);
     const existing = p.downs.get(key);
     if (!existing && !inClub && countIn(p, "down", m.club, false) > 0) return refuse(p, from, m);
     const down = existing ?? newDown(p, now, from, m.club, true);
     down.accepted = true;
+    // The upstream's cookie for us, if a pong of it gave one, goes back in our keep-alives.
+    down.cookie ||= p.directory.get(from)?.pong?.cookie ?? 0;
     p.downs.set(key, down);
-    p.send(from, { t: "accept", club: m.club, dir: "up" });
+    p.send(from, { t: "accept", club: m.club, dir: "up", cookie });
     if (existing) return;
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
     if (inClub) trimSurplus(p, now, "down", m.club, down);
@@ -209,16 +227,70 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     if (!down || down.accepted) return;
     down.accepted = true;
     down.monitor.lastRecv = now;
+    // A cookie we did not send in the connect: the uploader waits for our echo, so echo now.
+    const echo = m.cookie !== down.cookie && m.cookie !== 0;
+    down.cookie = m.cookie;
+    if (echo) p.send(from, { t: "keepalive", club: m.club, lead: down.lead, cookie: m.cookie });
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
   } else {
     const up = p.ups.get(key);
     if (!up || up.accepted) return;
     up.accepted = true;
     up.lastKeepalive = now;
+    // We picked it after a pong, which proved its address; if that was forgotten, a ping
+    // proves it again (a downstream sends us no cookie of ours).
+    if (!p.guard.isValid(from)) p.ping(now, from);
     p.events.push({ type: "conn", open: true, dir: "up", club: m.club, remote: from });
     // The source's downstreams get recent history at once, so a peer the source picks can
     // start playing without waiting for a second of the live stream.
     if (p.role === "source" && p.cfg.sourceHistory) catchUp(p, now, up, null);
+  }
+}
+
+/** A downstream's request taken: the upload opens, displaces a surplus one, and catches up. */
+function openUpload(p: PeerCore, now: number, up: UpConn, have: Bitfield | null): void {
+  up.accepted = true;
+  up.lastKeepalive = now;
+  p.events.push({ type: "conn", open: true, dir: "up", club: up.club, remote: up.remote });
+  if (up.inClub && p.role === "peer") trimSurplus(p, now, "up", up.club, up);
+  catchUp(p, now, up, have);
+}
+
+/**
+ * A request from an address not yet validated is answered (the accept carries our cookie),
+ * but its upload stays unaccepted until the downstream echoes the cookie
+ * ({@link onValidated}): nothing is relayed to it, its catch-up waits, it displaces nobody,
+ * and it lapses unbanned after `connectTimeoutMs` like any request never completed
+ * (peer_tick.ts). At most `maxUnproven` wait at once, the oldest closed past that, so
+ * spoofed requests cannot fill the upload table.
+ */
+function awaitEcho(p: PeerCore, now: number, up: UpConn, have: Bitfield | null): void {
+  p.awaitingEcho.set(up, have);
+  if (unproven(p) <= p.cfg.maxUnproven) return;
+  const [oldest] = p.awaitingEcho.keys();
+  p.awaitingEcho.delete(oldest);
+  // The initiator had its accept: tell it (if the 3x bound lets the drop through).
+  dropConn(p, now, oldest, "unproven", false);
+}
+
+/** Uploads waiting for their downstream's echo (forgetting those that are not any more). */
+function unproven(p: PeerCore): number {
+  for (const c of p.awaitingEcho.keys()) if (!waiting(p, c)) p.awaitingEcho.delete(c);
+  return p.awaitingEcho.size;
+}
+
+/** True while `up` is still in the upload table, waiting for its downstream's echo. */
+function waiting(p: PeerCore, up: UpConn): boolean {
+  return up.open && !up.accepted && p.ups.get(connKey(up.remote, up.club)) === up;
+}
+
+/** `addr` proved its address: the uploads it asked for open now. */
+export function onValidated(p: PeerCore, now: number, addr: Addr): void {
+  for (const [up, have] of p.awaitingEcho) {
+    const still = waiting(p, up);
+    if (up.remote !== addr && still) continue;
+    p.awaitingEcho.delete(up);
+    if (still) openUpload(p, now, up, have);
   }
 }
 

@@ -85,7 +85,9 @@ Deno.test("[0039] [0054] a peer that dropped a download for congestion bans the 
   const load: Load = (a) => ({ clubs: [2, 3], up: a === "x" ? 40 : 1 });
   const first = nextConnect(p, 0, 500, 2, "down", load);
   assertEquals(first.out.map((o) => o.to), ["x"]);
-  for (const club of [2, 3]) p.handleMessage(first.t + 10, "x", { t: "accept", club, dir: "down" });
+  for (const club of [2, 3]) {
+    p.handleMessage(first.t + 10, "x", { t: "accept", club, dir: "down", cookie: 0 });
+  }
   // x's blocks arrive 1 s later than the first ones: excess delay past the 800 ms threshold.
   const x = new Upstream("x", 2);
   const block = new Feed().batch(1, 0).data[0];
@@ -167,7 +169,7 @@ Deno.test("[0058] out-of-club uploads do not count toward the in-club target and
   connectFrom(p, 0, "z", 0, "down", [2, 1]); // z downloads club 0 from p, out of club
   const offer = nextConnect(p, 0, 500, 0, "up", load);
   assertEquals(offer.out.map((o) => o.to), ["b"], "one in-club upload is below the target");
-  p.handleMessage(offer.t + 10, "b", { t: "accept", club: 0, dir: "up" });
+  p.handleMessage(offer.t + 10, "b", { t: "accept", club: 0, dir: "up", cookie: 0 });
   p.handleMessage(offer.t + 20, "z", { t: "drop", club: 0, dir: "down" });
   for (let t = offer.t + 50; t < 3000; t += 50) {
     const out = tickAndPong(p, t, load);

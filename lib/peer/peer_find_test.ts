@@ -6,6 +6,7 @@
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
 import type { Addr, PongMsg } from "../wire/messages.ts";
+import { pingPad } from "../wire/size.ts";
 import type { PeerCore } from "./peer.ts";
 import { answerPings, connectFrom, drain, makePeer, type Out } from "./test_harness.ts";
 
@@ -47,9 +48,9 @@ Deno.test("[0032] a peer that knows no member of a club asks known peers with fi
 Deno.test("[0032] a find is answered with known members of the club, the answerer itself when a member, never the asker", () => {
   const p = makePeer({ self: "me", myClubs: [0, 1] });
   p.addPeers([{ addr: "w", clubs: [0] }, { addr: "q", clubs: [0] }, { addr: "y", clubs: [2] }]);
-  p.handleMessage(0, "q", { t: "find", club: 0, nonce: 7 });
-  p.handleMessage(0, "q", { t: "find", club: 2, nonce: 8 });
-  p.handleMessage(0, "q", { t: "find", club: 99, nonce: 9 });
+  p.handleMessage(0, "q", { t: "find", club: 0, nonce: 7, cookie: 0 });
+  p.handleMessage(0, "q", { t: "find", club: 2, nonce: 8, cookie: 0 });
+  p.handleMessage(0, "q", { t: "find", club: 99, nonce: 9, cookie: 0 });
   const out = drain(p, 0);
   assertEquals(out.length, 2, "a find for a club that does not exist is ignored");
   const [a, b] = out.map((o) => o.msg);
@@ -65,7 +66,7 @@ Deno.test("[0033] a pong carries the responder's clubs, load counts and the addr
   connectFrom(p, 0, "a", 0, "down", [0, 2]); // in-club upload
   connectFrom(p, 0, "z", 1, "down", [2, 0]); // out-of-club upload
   drain(p, 0);
-  p.handleMessage(5, "203.0.113.9:4000", { t: "ping", nonce: 77 });
+  p.handleMessage(5, "203.0.113.9:4000", { t: "ping", nonce: 77, pad: pingPad(77) });
   const [pong] = drain(p, 5);
   assertEquals(pong, {
     to: "203.0.113.9:4000",
@@ -79,6 +80,7 @@ Deno.test("[0033] a pong carries the responder's clubs, load counts and the addr
       down: 2,
       downIn: 1,
       full: false,
+      cookie: p.guard.cookie("203.0.113.9:4000"),
     },
   });
 });
@@ -138,7 +140,7 @@ Deno.test("[0038] a pong older than the freshness window is refreshed by a new p
   assertEquals(firstDownload(p, 2, load), "x");
   // x takes every connection p asked for (p also wants club 0 links from it).
   for (const [club, dir] of [[2, "down"], [0, "down"], [0, "up"]] as const) {
-    p.handleMessage(100, "x", { t: "accept", club, dir });
+    p.handleMessage(100, "x", { t: "accept", club, dir, cookie: 0 });
   }
   p.handleMessage(3200, "x", { t: "drop", club: 2, dir: "up" }); // pong of t=0 is stale now
   p.handleTimeout(3250);
@@ -157,7 +159,7 @@ Deno.test("a pong that answers no ping of ours is ignored", () => {
   const ping = drain(p, 0).find((o) => o.msg.t === "ping")!;
   assert(ping.msg.t === "ping");
   const pong = { t: "pong", nonce: ping.msg.nonce, you: "me", clubs: [2, 0], up: 1 } as const;
-  const rest = { upIn: 0, down: 0, downIn: 0, full: false };
+  const rest = { upIn: 0, down: 0, downIn: 0, full: false, cookie: 0 };
   p.handleMessage(10, "intruder", { ...pong, ...rest }); // right nonce, wrong sender
   p.handleMessage(10, "x", { ...pong, ...rest, nonce: ping.msg.nonce + 100 }); // wrong nonce
   assertEquals(p.directory.get("x")?.pong, undefined);

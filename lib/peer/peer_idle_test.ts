@@ -69,7 +69,7 @@ Deno.test("idle download from the source: given up only after idleOutMs, and nev
   const p = makePeer({ myClubs: [0, 1], config: { idleOutBlocks: 12, idleOutMinMs: 400 } });
   connectFrom(p, 0, "x", 0, "up", [0, 1]); // an in-club upstream that carries the bitrate
   // The source offers club 2, which this peer is not in: an out-of-club download.
-  p.handleMessage(0, "src", { t: "connect", club: 2, dir: "up", clubs: [], have: null });
+  connectFrom(p, 0, "src", 2, "up", []);
   drain(p, 0);
   const feed = new Feed(), x = new Upstream("x", 0);
   const flow = (t: number) => {

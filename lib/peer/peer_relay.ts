@@ -5,6 +5,7 @@
  * lacks (its bitfield), or recent history when it has nothing yet.
  */
 import { decodeBitfield, makeBitfield } from "../bitfield/bitfield.ts";
+import { MAX_DATAGRAM } from "../wire/budget.ts";
 import type { Addr, Bitfield, Block, BlockMsg, Msg } from "../wire/messages.ts";
 import type { UpConn } from "./conns.ts";
 import type { PeerCore } from "./peer.ts";
@@ -167,13 +168,16 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     }
     if (!c && p.spared(it.to, it.seq)) return false;
     // Ages compare source times only: our clock and the source's need not agree.
-    if (it.catchUp) return p.newestSrcTime() - block.srcTime <= p.cfg.bulkMaxAgeMs;
-    if (now - it.at > p.cfg.staleMs) {
+    if (it.catchUp) {
+      if (p.newestSrcTime() - block.srcTime > p.cfg.bulkMaxAgeMs) return false;
+    } else if (now - it.at > p.cfg.staleMs) {
       p.stats.staleDropped++;
       if (cls === "out") p.noteQueueDelay(now - it.at);
       return false;
     }
-    return true;
+    // A downstream that has not proven its address gets blocks only within 3x of what it
+    // sent (addr_guard.ts), each counted at the largest datagram.
+    return p.guard.isValid(it.to) || p.guard.allow(it.to, MAX_DATAGRAM);
   });
   if (!next) return undefined;
   const [item, cls] = next;

@@ -130,7 +130,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
   const { data, auth } = new Feed().batch(12, 100);
   src.send(p, 100, auth);
   drain(p, 100);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false });
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
   src.send(p, 100, data[3]);
   assertEquals(blocks(drain(p, 100)), ["3>z"]);
   const hold = p.cfg.holdMs;
@@ -144,7 +144,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
   p.handleTimeout(400 + hold);
   assertEquals(blocks(drain(p, 400 + hold)), [], "the have spared the held copy");
   const t = 400 + hold + 10;
-  p.handleMessage(t, "d", { t: "keepalive", club: 0, lead: true });
+  p.handleMessage(t, "d", { t: "keepalive", club: 0, lead: true, cookie: 0 });
   src.send(p, t, data[9]);
   assertEquals(blocks(drain(p, t)).sort(), ["9>d", "9>z"], "the lead pushes at once");
 });
@@ -154,7 +154,7 @@ Deno.test("lead upstreams: a downstream whose haves come late gets longer holds,
   connectFrom(p, 0, "d", 0, "down", [0, 2]);
   const { data, auth } = new Feed().batch(30, 100);
   src.send(p, 100, auth);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false });
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
   drain(p, 100);
   const { holdMs, holdMaxMs } = p.cfg;
   const lag = holdMs + 100; // d's lead gets blocks to it this much later than we do
@@ -210,7 +210,10 @@ Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it
   const have = makeBitfield((s) => s === 0 || s === 6, 0, 3, 5);
   connectFrom(p, 100, "d", 0, "down", [0, 2], have);
   const out = drain(p, 100);
-  assertEquals(out[0], { to: "d", msg: { t: "accept", club: 0, dir: "down" } });
+  assertEquals(out[0], {
+    to: "d",
+    msg: { t: "accept", club: 0, dir: "down", cookie: p.guard.cookie("d") },
+  });
   assertEquals(blocks(out).sort(), ["12>d", "3>d", "9>d"]);
   assert(
     out.every(({ msg }) => msg.t !== "block" || msg.repair),

@@ -97,7 +97,7 @@ Deno.test("thin club: a peer moves to members once it knows two, make before bre
   p.addPeers([{ addr: "x", clubs: [2, 0] }]);
   p.handleTimeout(0);
   assertEquals(downloads(drain(p, 0), 2), ["src"]);
-  p.handleMessage(10, "src", { t: "accept", club: 2, dir: "down" });
+  p.handleMessage(10, "src", { t: "accept", club: 2, dir: "down", cookie: 0 });
   p.handleTimeout(50);
   assert(!drain(p, 50).some((o) => o.to === "src" && o.msg.t === "drop"), "kept: still thin");
   p.addPeers([{ addr: "y", clubs: [2, 1] }]);
@@ -117,12 +117,13 @@ Deno.test("thin club: a peer moves to members once it knows two, make before bre
           down: 3,
           downIn: 2,
           full: false,
+          cookie: 0,
         });
       }
       if (o.msg.t === "connect" && o.msg.club === 2 && o.to !== "src") asked = o.to;
     }
     if (asked) {
-      p.handleMessage(t + 1, asked, { t: "accept", club: 2, dir: "down" });
+      p.handleMessage(t + 1, asked, { t: "accept", club: 2, dir: "down", cookie: 0 });
       p.handleTimeout(t + 50);
     }
   }

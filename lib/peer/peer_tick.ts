@@ -56,7 +56,7 @@ function checkConnections(p: PeerCore, now: number): void {
     }
     if (now - d.lastKeepaliveSent >= c.keepaliveMs) {
       d.lastKeepaliveSent = now;
-      p.send(d.remote, { t: "keepalive", club: d.club, lead: d.lead });
+      p.send(d.remote, { t: "keepalive", club: d.club, lead: d.lead, cookie: d.cookie });
     }
   }
   for (const u of p.ups.values()) {
@@ -159,10 +159,10 @@ function chooseLeads(p: PeerCore, now: number): void {
     if (switchTo) {
       if (lead) {
         lead.lead = false;
-        p.send(lead.remote, { t: "keepalive", club, lead: false });
+        p.send(lead.remote, { t: "keepalive", club, lead: false, cookie: lead.cookie });
       }
       switchTo.lead = true;
-      p.send(switchTo.remote, { t: "keepalive", club, lead: true });
+      p.send(switchTo.remote, { t: "keepalive", club, lead: true, cookie: switchTo.cookie });
     }
     if (rescore) {
       for (const d of p.downs.values()) if (d.club === club) d.usefulMark = d.useful;
@@ -281,7 +281,11 @@ function find(p: PeerCore, now: number, club: number): void {
     known[i] = known[known.length - 1];
     known.pop();
   }
-  for (const a of asked) p.send(a, { t: "find", club, nonce: p.nonce++ });
+  for (const a of asked) {
+    // Our address proven by the cookie of its pong, the answer is not cut to 3x of the find.
+    const cookie = p.directory.get(a)?.pong?.cookie ?? 0;
+    p.send(a, { t: "find", club, nonce: p.nonce++, cookie });
+  }
 }
 
 /**

@@ -60,14 +60,19 @@ export class TestNet {
 }
 
 /** A source "src" and `peers` peers "p1".."pN" (clubs dealt by the tracker's deck). */
-export function makeSwarm(o: { peers: number; clubs: number; seed: number }) {
+export function makeSwarm(
+  o: { peers: number; clubs: number; seed: number; config?: Partial<PeerConfig> },
+) {
   const rng = new Rng(o.seed), net = new TestNet();
   const signs = { signer: SIGNER, suite: SUITE, align: 1, thresholdMs: 800 };
   const source = new SourceNode(0, { self: "src", clubs: o.clubs, rng: rng.fork(), ...signs });
   const deck = new ClubDeck(o.clubs, rng.fork());
   const peers: PeerCore[] = [];
   for (let i = 1; i <= o.peers; i++) {
-    peers.push(makePeer({ self: `p${i}`, clubs: o.clubs, myClubs: deck.deal(), rng: rng.fork() }));
+    const myClubs = deck.deal();
+    peers.push(
+      makePeer({ self: `p${i}`, clubs: o.clubs, myClubs, rng: rng.fork(), config: o.config }),
+    );
   }
   const list = peers.map((p) => ({ addr: p.self, clubs: [...p.myClubs] }));
   for (const n of [source, ...peers]) net.nodes.set(n instanceof PeerCore ? n.self : "src", n);
@@ -137,10 +142,20 @@ export class Upstream {
 /** What a "connect" says: club, initiator's side, its clubs and optional bitfield. */
 type Connect = [club: number, dir: Dir, clubs: readonly number[], have?: Bitfield];
 
-/** `from` opens a connection to `p`; dir "down" asks `p` to upload, "up" offers to. */
+/**
+ * `from` opens a connection to `p`; dir "down" asks `p` to upload, "up" offers to. It echoes
+ * `p`'s cookie for it, as a peer that had a pong from `p` does (its address is proven).
+ */
 export function connectFrom(p: PeerCore, now: number, from: Addr, ...c: Connect): void {
   const [club, dir, clubs, have = null] = c;
-  p.handleMessage(now, from, { t: "connect", club, dir, clubs, have });
+  p.handleMessage(now, from, {
+    t: "connect",
+    club,
+    dir,
+    clubs,
+    have,
+    cookie: p.guard.cookie(from),
+  });
 }
 /** Delivers `blocks` on the link of their club (other clubs' signature blocks on the first). */
 export function deliver(p: PeerCore, now: number, blocks: readonly Block[], links: Upstream[]) {
@@ -156,7 +171,7 @@ export type Load = (addr: Addr) => Partial<PongMsg>;
 export function answerPings(p: PeerCore, t: number, sent: Out[], load: Load): void {
   for (const { to, msg } of sent) {
     if (msg.t !== "ping") continue;
-    const base = { clubs: [], up: 0, upIn: 0, down: 0, downIn: 0, full: false };
+    const base = { clubs: [], up: 0, upIn: 0, down: 0, downIn: 0, full: false, cookie: 0 };
     p.handleMessage(t, to, { ...base, ...load(to), t: "pong", nonce: msg.nonce, you: p.self });
   }
 }

@@ -60,16 +60,29 @@ export class UploadQueue {
   #nBulk = 0;
   #inRun = 0;
   readonly #inRunMax: number;
+  readonly #maxControl: number;
+  /** Control messages not queued because `maxControl` were waiting. */
+  controlDropped = 0;
 
-  /** A queue that lets one out-of-club block through after `inRunMax` in-club ones. */
-  constructor(inRunMax = 9) {
+  /**
+   * A queue that lets one out-of-club block through after `inRunMax` in-club ones and holds
+   * at most `maxControl` control messages (a flood of pings must not grow it while the
+   * upload is paced).
+   */
+  constructor(inRunMax = 9, maxControl = 4096) {
     this.#inRunMax = inRunMax;
+    this.#maxControl = maxControl;
   }
 
-  /** Queues a control message. */
-  control(to: Addr, msg: Msg): void {
+  /** Queues a control message; false (and counted) when `maxControl` already wait. */
+  control(to: Addr, msg: Msg): boolean {
+    if (this.#nControl >= this.#maxControl) {
+      this.controlDropped++;
+      return false;
+    }
     this.#control.push({ to, msg });
     this.#nControl++;
+    return true;
   }
 
   /** Queues a block for a connection. */

@@ -1,4 +1,4 @@
-import { assertEquals } from "../testing.ts";
+import { assert, assertEquals } from "../testing.ts";
 import type { UpConn } from "./conns.ts";
 import { HaveLags } from "./have_lags.ts";
 import { SeqSet } from "./seq_ring.ts";
@@ -44,7 +44,7 @@ Deno.test("signature blocks first, then live, repairs, catch-up; control before 
   put("repair", 4);
   put("in", 2);
   put("auth", 3);
-  q.control("x", { t: "ping", nonce: 1 });
+  q.control("x", { t: "ping", nonce: 1, pad: 0 });
   assertEquals(q.nextControl()?.to, "x");
   const order = [];
   for (let i = q.nextBlock(() => true); i; i = q.nextBlock(() => true)) order.push(i[0].seq);
@@ -85,4 +85,12 @@ Deno.test("held blocks are released when their own hold ends: a long hold keeps 
   assertEquals(sent(399), []);
   assertEquals(sent(400), [1]);
   assertEquals(q.heldUntil(), undefined);
+});
+
+Deno.test("control messages are bounded: past maxControl waiting, new ones are dropped and counted", () => {
+  const q = new UploadQueue(9, 100);
+  for (let i = 0; i < 250; i++) q.control(`x${i}`, { t: "drop", club: 0, dir: "up" });
+  assertEquals([q.sizes().control, q.controlDropped], [100, 150]);
+  assertEquals(q.nextControl()?.to, "x0", "the oldest are kept");
+  assert(q.control("y", { t: "drop", club: 0, dir: "up" }), "room again once one left");
 });

@@ -13,6 +13,7 @@ import {
   MAX_BITFIELD_BYTES,
   MAX_CLUB,
   MAX_CLUBS,
+  MAX_PAD,
   MAX_SEQS,
   MAX_U32,
   SIG_BYTES,
@@ -82,8 +83,17 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     block: arbBlock,
   }),
   rec({ t: fc.constant("have" as const), club: arbClub, seqs: arbSeqs }),
-  rec({ t: fc.constant("keepalive" as const), club: arbClub, lead: fc.boolean() }),
-  rec({ t: fc.constant("ping" as const), nonce: arbUint() }),
+  rec({
+    t: fc.constant("keepalive" as const),
+    club: arbClub,
+    lead: fc.boolean(),
+    cookie: arbUint(),
+  }),
+  rec({
+    t: fc.constant("ping" as const),
+    nonce: arbUint(),
+    pad: fc.integer({ min: 0, max: MAX_PAD }),
+  }),
   rec({
     t: fc.constant("pong" as const),
     nonce: arbUint(),
@@ -94,8 +104,9 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     down: arbUint(),
     downIn: arbUint(),
     full: fc.boolean(),
+    cookie: arbUint(),
   }),
-  rec({ t: fc.constant("find" as const), club: arbClub, nonce: arbUint() }),
+  rec({ t: fc.constant("find" as const), club: arbClub, nonce: arbUint(), cookie: arbUint() }),
   // 17 addresses of the worst-case length always fit (docs/protocol.md).
   rec({
     t: fc.constant("peers" as const),
@@ -112,8 +123,9 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
       rec({ base: arbUint(), bits: arbBytes(1, MAX_BITFIELD_BYTES) }),
       { nil: null },
     ),
+    cookie: arbUint(),
   }),
-  rec({ t: fc.constant("accept" as const), club: arbClub, dir: arbDir }),
+  rec({ t: fc.constant("accept" as const), club: arbClub, dir: arbDir, cookie: arbUint() }),
   rec({ t: fc.constant("drop" as const), club: arbClub, dir: arbDir }),
   rec({ t: fc.constant("want" as const), seqs: arbSeqs }),
 );

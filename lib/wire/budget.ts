@@ -51,3 +51,17 @@ export const MAX_ADDR_BYTES = 64;
 
 /** Longest encoded bitfield (`Bitfield.bits`), bytes. */
 export const MAX_BITFIELD_BYTES = 512;
+
+/**
+ * A ping is padded to at least this many bytes (with a 5-byte channel tag): three times it
+ * covers the largest pong a peer in two clubs sends to an address of up to MAX_ADDR_BYTES,
+ * so a peer can answer a ping from an address it has not validated within the 3x bound
+ * (docs/protocol.md, "Address validation").
+ */
+export const PING_BYTES = 40;
+
+/** Most padding bytes in a ping. */
+export const MAX_PAD = 64;
+
+/** Cookies and their echoes are integers in 1 .. 2^53 - 1; 0 means "none". */
+export const MAX_COOKIE = Number.MAX_SAFE_INTEGER;

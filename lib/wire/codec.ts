@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { decodeDatagram, encodeDatagram } from "./codec.ts";
- * const bytes = encodeDatagram(0xdeadbeef, { t: "ping", nonce: 7 });
+ * const bytes = encodeDatagram(0xdeadbeef, { t: "ping", nonce: 7, pad: 0 });
  * const r = decodeDatagram(bytes);
  * if (!r.ok || r.tag !== 0xdeadbeef || r.msg.t !== "ping") throw new Error("round trip");
  * ```

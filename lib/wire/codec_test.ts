@@ -107,7 +107,14 @@ Deno.test("a payload is a view of its datagram; leaves, signature and bitfield a
   assert(a.ok && a.msg.t === "block" && a.msg.block.kind === "auth");
   assert(!inside(a.msg.block.leaves[0], auth) && !inside(a.msg.block.sig, auth));
   const have = { base: 3, bits: new Uint8Array([0x80]) };
-  const connect = encodeDatagram(TAG, { t: "connect", club: 0, dir: "down", clubs: [0], have });
+  const connect = encodeDatagram(TAG, {
+    t: "connect",
+    club: 0,
+    dir: "down",
+    clubs: [0],
+    have,
+    cookie: 0,
+  });
   const c = decodeDatagram(connect);
   assert(c.ok && c.msg.t === "connect" && c.msg.have !== null);
   assert(!inside(c.msg.have.bits, connect));
@@ -115,8 +122,8 @@ Deno.test("a payload is a view of its datagram; leaves, signature and bitfield a
 
 Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {
   assertEquals(
-    Array.from(encodeDatagram(1, { t: "accept", club: 2, dir: "down" })),
-    [0x85, 1, 1, 8, 2, 1],
+    Array.from(encodeDatagram(1, { t: "accept", club: 2, dir: "down", cookie: 5 })),
+    [0x86, 1, 1, 8, 2, 1, 5],
   );
   const leaves = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
   const auth: Msg = {
@@ -161,15 +168,24 @@ Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one by
 });
 
 Deno.test("integers above 2^32 are CBOR unsigned integers, not floats", () => {
-  const b = encodeDatagram(1, { t: "ping", nonce: 2 ** 40 });
-  assertEquals(Array.from(b), [0x84, 1, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0]);
+  const b = encodeDatagram(1, { t: "ping", nonce: 2 ** 40, pad: 0 });
+  assertEquals(Array.from(b), [0x85, 1, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0, 0x40]);
   // A float-encoded integral value is tolerated; a fraction is not.
-  assertEquals(decodeDatagram(raw([1, 1, 3, 2 ** 40])), {
+  const none = new Uint8Array(0);
+  assertEquals(decodeDatagram(raw([1, 1, 3, 2 ** 40, none])), {
     ok: true,
     tag: 1,
-    msg: { t: "ping", nonce: 2 ** 40 },
+    msg: { t: "ping", nonce: 2 ** 40, pad: 0 },
   });
-  refused(raw([1, 1, 3, 1.5]), /ping\.nonce/);
+  refused(raw([1, 1, 3, 1.5, none]), /ping\.nonce/);
+});
+
+Deno.test("a ping's padding is zero bytes, at most MAX_PAD of them", () => {
+  const r = decodeDatagram(raw([1, 1, 3, 7, new Uint8Array(5)]));
+  assertEquals(r, { ok: true, tag: 1, msg: { t: "ping", nonce: 7, pad: 5 } });
+  refused(raw([1, 1, 3, 7, new Uint8Array([0, 1])]), /ping\.pad: expected zero bytes/);
+  refused(raw([1, 1, 3, 7, new Uint8Array(65)]), /ping\.pad/);
+  refused(raw([1, 1, 3, 7, 3]), /ping\.pad/);
 });
 
 Deno.test("the decoder refuses malformed frames", () => {
@@ -178,7 +194,10 @@ Deno.test("the decoder refuses malformed frames", () => {
   refused(new Uint8Array([0xff]), /^cbor:/);
   refused(encodeDatagram(TAG, data()).subarray(0, 20), /^cbor:/);
   refused(
-    new Uint8Array([...encodeDatagram(TAG, { t: "keepalive", club: 1, lead: false }), 0]),
+    new Uint8Array([
+      ...encodeDatagram(TAG, { t: "keepalive", club: 1, lead: false, cookie: 0 }),
+      0,
+    ]),
     /^cbor:/,
   );
   refused(raw({ a: 1 }), /CBOR array/);
@@ -187,8 +206,9 @@ Deno.test("the decoder refuses malformed frames", () => {
   refused(raw([1, 2 ** 32, 2, 0]), /tag/);
   refused(raw([1, -1, 2, 0]), /tag/);
   refused(raw([1, 1, 11, 0]), /type/);
-  refused(raw([1, 1, 2, 0, false, 0]), /type 2 has 5 elements/);
-  refused(raw([1, 1, 2, "0", false]), /club/);
+  refused(raw([1, 1, 2, 0, false]), /type 2 has 6 elements/);
+  refused(raw([1, 1, 2, "0", false, 0]), /club/);
+  refused(raw([1, 1, 2, 0, false, -1]), /keepalive\.cookie/);
 });
 
 Deno.test("the decoder refuses out-of-range fields", () => {
@@ -215,17 +235,23 @@ Deno.test("the decoder refuses out-of-range fields", () => {
   refused(raw([1, 1, 6, 0, 0, ["a".repeat(65)]]), /peer: at most 64 UTF-8 bytes/);
   refused(raw([1, 1, 6, 0, 0, ["é".repeat(33)]]), /peer: at most 64 UTF-8 bytes/);
   refused(raw([1, 1, 6, 0, 0, new Array(65).fill("a")]), /peers\.peers: at most 64/);
-  refused(raw([1, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0, false]), /pong\.clubs/);
-  refused(raw([1, 1, 8, 0, 2]), /dir/);
-  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(513)]]), /bitfield\.bits/);
-  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(0)]]), /bitfield\.bits/);
-  refused(raw([1, 1, 7, 0, 1, [], [0]]), /bitfield/);
-  refused(raw([1, 1, 7, 0, 1, [70000], null]), /club/);
+  refused(raw([1, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0, false, 0]), /pong\.clubs/);
+  refused(raw([1, 1, 4, 0, "x", [], 0, 0, 0, 0, false, 2 ** 53]), /pong\.cookie/);
+  refused(raw([1, 1, 8, 0, 2, 0]), /dir/);
+  refused(raw([1, 1, 8, 0, 1, -1]), /accept\.cookie/);
+  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(513)], 0]), /bitfield\.bits/);
+  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(0)], 0]), /bitfield\.bits/);
+  refused(raw([1, 1, 7, 0, 1, [], [0], 0]), /bitfield/);
+  refused(raw([1, 1, 7, 0, 1, [70000], null, 0]), /club/);
+  refused(raw([1, 1, 7, 0, 1, [], null, "1"]), /connect\.cookie/);
 });
 
 Deno.test("the encoder throws RangeError on invalid fields and oversize datagrams", () => {
-  assertThrows(() => encodeDatagram(-1, { t: "keepalive", club: 0, lead: false }), RangeError);
-  assertThrows(() => encodeDatagram(1, { t: "keepalive", club: 65536, lead: false }), RangeError);
+  const ka = { t: "keepalive", lead: false, cookie: 0 } as const;
+  assertThrows(() => encodeDatagram(-1, { ...ka, club: 0 }), RangeError);
+  assertThrows(() => encodeDatagram(1, { ...ka, club: 65536 }), RangeError);
+  assertThrows(() => encodeDatagram(1, { ...ka, club: 0, cookie: 2 ** 53 }), RangeError);
+  assertThrows(() => encodeDatagram(1, { t: "ping", nonce: 0, pad: 65 }), RangeError);
   assertThrows(() => encodeDatagram(1, data(new Uint8Array(1129))), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "want", seqs: [0.5] }), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "ping" } as unknown as Msg), RangeError);
@@ -291,8 +317,9 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
     Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
   const T = 0xdeadbeef;
   const examples: [Msg, string][] = [
-    [{ t: "ping", nonce: 7 }, "84 01 1a deadbeef 03 07"],
-    [{ t: "accept", club: 300, dir: "up" }, "85 01 1a deadbeef 08 19012c 00"],
+    [{ t: "ping", nonce: 7, pad: 3 }, "85 01 1a deadbeef 03 07 43 000000"],
+    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 01 1a deadbeef 08 19012c 00 09"],
+    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 01 1a deadbeef 02 02 f5 1903e8"],
     [{ t: "have", club: 2, seqs: [18, 1000] }, "85 01 1a deadbeef 01 02 82 12 1903e8"],
     [
       {
@@ -305,8 +332,10 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         down: 2,
         downIn: 1,
         full: true,
+        cookie: 2 ** 40,
       },
-      "8b 01 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5",
+      "8c 01 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
+      " 1b 0000010000000000",
     ],
     [
       {
@@ -320,8 +349,15 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
       "88 01 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
     ],
     [
-      { t: "connect", club: 2, dir: "down", clubs: [5], have: { base: 10, bits: hex("2740") } },
-      "87 01 1a deadbeef 07 02 01 81 05 82 0a 42 2740",
+      {
+        t: "connect",
+        club: 2,
+        dir: "down",
+        clubs: [5],
+        have: { base: 10, bits: hex("2740") },
+        cookie: 0,
+      },
+      "88 01 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
     ],
   ];
   for (const [msg, bytes] of examples) {

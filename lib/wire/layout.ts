@@ -4,8 +4,8 @@
  * one back and validates it. Both throw RangeError on anything out of place.
  */
 import type { Bitfield, Block, Dir, Msg, MsgType } from "./messages.ts";
-import { LEAF_BYTES, MAX_BATCH, MAX_U32, WIRE_VERSION } from "./budget.ts";
-import { describe, fail, list, uint } from "./fields.ts";
+import { LEAF_BYTES, MAX_BATCH, MAX_PAD, MAX_U32, WIRE_VERSION } from "./budget.ts";
+import { bytes, describe, fail, list, uint } from "./fields.ts";
 import { validateMsg } from "./validate.ts";
 
 /** The type code of each message (element 2 of every datagram). */
@@ -24,7 +24,7 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
 };
 
 /** Number of array elements of each type's datagram, indexed by type code. */
-const LENGTH = [8, 5, 5, 4, 11, 5, 6, 7, 5, 5, 4];
+const LENGTH = [8, 5, 6, 5, 12, 6, 6, 8, 6, 5, 4];
 
 /**
  * Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array; with
@@ -51,9 +51,9 @@ export function layout(tag: number, msg: Msg, big = true): unknown[] {
     case "have":
       return [v, tag, type, msg.club, big ? msg.seqs.map(int) : msg.seqs];
     case "keepalive":
-      return [v, tag, type, msg.club, msg.lead];
+      return [v, tag, type, msg.club, msg.lead, i(msg.cookie)];
     case "ping":
-      return [v, tag, type, i(msg.nonce)];
+      return [v, tag, type, i(msg.nonce), zeros(msg.pad)];
     case "pong":
       return [
         v,
@@ -67,16 +67,18 @@ export function layout(tag: number, msg: Msg, big = true): unknown[] {
         i(msg.down),
         i(msg.downIn),
         msg.full,
+        i(msg.cookie),
       ];
     case "find":
-      return [v, tag, type, msg.club, i(msg.nonce)];
+      return [v, tag, type, msg.club, i(msg.nonce), i(msg.cookie)];
     case "peers":
       return [v, tag, type, msg.club, i(msg.nonce), msg.peers];
     case "connect": {
       const have = msg.have === null ? null : [i(msg.have.base), msg.have.bits];
-      return [v, tag, type, msg.club, dirCode(msg.dir), msg.clubs, have];
+      return [v, tag, type, msg.club, dirCode(msg.dir), msg.clubs, have, i(msg.cookie)];
     }
     case "accept":
+      return [v, tag, type, msg.club, dirCode(msg.dir), i(msg.cookie)];
     case "drop":
       return [v, tag, type, msg.club, dirCode(msg.dir)];
     case "want":
@@ -114,21 +116,23 @@ function unpack(code: number, v: readonly unknown[]): unknown {
     case 1:
       return { t: "have", club: v[3], seqs: v[4] };
     case 2:
-      return { t: "keepalive", club: v[3], lead: v[4] };
+      return { t: "keepalive", club: v[3], lead: v[4], cookie: v[5] };
     case 3:
-      return { t: "ping", nonce: v[3] };
+      return { t: "ping", nonce: v[3], pad: padOf(v[4]) };
     case 4: {
-      const [nonce, you, clubs, up, upIn, down, downIn, full] = v.slice(3);
-      return { t: "pong", nonce, you, clubs, up, upIn, down, downIn, full };
+      const [nonce, you, clubs, up, upIn, down, downIn, full, cookie] = v.slice(3);
+      return { t: "pong", nonce, you, clubs, up, upIn, down, downIn, full, cookie };
     }
     case 5:
-      return { t: "find", club: v[3], nonce: v[4] };
+      return { t: "find", club: v[3], nonce: v[4], cookie: v[5] };
     case 6:
       return { t: "peers", club: v[3], nonce: v[4], peers: v[5] };
-    case 7:
-      return { t: "connect", club: v[3], dir: dirOf(v[4]), clubs: v[5], have: bitfieldOf(v[6]) };
+    case 7: {
+      const have = bitfieldOf(v[6]);
+      return { t: "connect", club: v[3], dir: dirOf(v[4]), clubs: v[5], have, cookie: v[7] };
+    }
     case 8:
-      return { t: "accept", club: v[3], dir: dirOf(v[4]) };
+      return { t: "accept", club: v[3], dir: dirOf(v[4]), cookie: v[5] };
     case 9:
       return { t: "drop", club: v[3], dir: dirOf(v[4]) };
     default:
@@ -169,6 +173,20 @@ function bitfieldOf(v: unknown): Bitfield | null {
  */
 function copy(v: unknown): unknown {
   return v instanceof Uint8Array ? new Uint8Array(v) : v;
+}
+
+/** `n` zero bytes of padding (one shared buffer: the encoder only reads it). */
+function zeros(n: number): Uint8Array {
+  if (n > PADDING.length) PADDING = new Uint8Array(n);
+  return PADDING.subarray(0, n);
+}
+let PADDING = new Uint8Array(MAX_PAD);
+
+/** The length of a ping's padding: a byte string of zeros only, so the encoding is canonical. */
+function padOf(v: unknown): number {
+  const b = bytes(v, 0, MAX_PAD, "ping.pad");
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) fail("ping.pad: expected zero bytes");
+  return b.length;
 }
 
 function dirCode(d: Dir): number {

@@ -82,12 +82,24 @@ export interface KeepaliveMsg {
   readonly t: "keepalive";
   readonly club: number;
   readonly lead: boolean;
+  /**
+   * The upstream's cookie for this downstream's address, echoed (0 if unknown): it proves to
+   * the upstream that the downstream receives at that address (docs/protocol.md, "Address
+   * validation").
+   */
+  readonly cookie: number;
 }
 
-/** Liveness and load probe (patent [0033]). */
+/**
+ * Liveness and load probe (patent [0033]). `nonce` must be unpredictable (a pong echoing it
+ * proves the ponger's address). `pad` zero bytes make the ping at least PING_BYTES long, so
+ * that a pong to a pinger not yet validated stays within three times what it sent.
+ */
 export interface PingMsg {
   readonly t: "ping";
   readonly nonce: number;
+  /** Number of zero bytes of padding (0..MAX_PAD). */
+  readonly pad: number;
 }
 
 /** Answer to a ping: who the responder is and how loaded it is. */
@@ -106,6 +118,8 @@ export interface PongMsg {
   readonly downIn: number;
   /** True when the responder's upload is saturated: it takes no new out-of-club downloader. */
   readonly full: boolean;
+  /** The responder's cookie for the pinger's address, to echo in a later "connect". */
+  readonly cookie: number;
 }
 
 /** "Which peers do you know in this club?" (patent [0032]). */
@@ -113,6 +127,8 @@ export interface FindMsg {
   readonly t: "find";
   readonly club: number;
   readonly nonce: number;
+  /** The responder's cookie for the finder, as its pong gave it (0 if none): a full answer. */
+  readonly cookie: number;
 }
 
 /** Answer to {@link FindMsg}. */
@@ -142,6 +158,12 @@ export interface ConnectMsg {
   /** The initiator's clubs (empty for the source), so the responder knows if it is in-club. */
   readonly clubs: readonly number[];
   readonly have: Bitfield | null;
+  /**
+   * The upstream's cookie for the downstream (0 if unknown): with `dir` "down" the initiator
+   * (downstream) echoes the responder's cookie it got in a pong; with "up" the initiator
+   * (upstream) hands the responder its own, to be echoed in the accept.
+   */
+  readonly cookie: number;
 }
 
 /** The responder took the connection (patent [0059]). */
@@ -149,6 +171,11 @@ export interface AcceptMsg {
   readonly t: "accept";
   readonly club: number;
   readonly dir: Dir;
+  /**
+   * The upstream's cookie for the downstream: with `dir` "down" the responder (upstream) hands
+   * the initiator its cookie; with "up" the responder (downstream) echoes the connect's.
+   */
+  readonly cookie: number;
 }
 
 /** The sender closed its side of a connection; `dir` is the sender's side. */

@@ -5,7 +5,7 @@
  * how long each string or byte string) follows CBOR's simple length rules.
  */
 import type { AuthBlock, Msg } from "./messages.ts";
-import { LEAF_BYTES, MAX_U32, SIG_BYTES } from "./budget.ts";
+import { LEAF_BYTES, MAX_U32, PING_BYTES, SIG_BYTES } from "./budget.ts";
 import { layout } from "./layout.ts";
 import { encodeCbor } from "./cbor.ts";
 import { utf8Length } from "./fields.ts";
@@ -24,7 +24,7 @@ import { utf8Length } from "./fields.ts";
  * ```ts
  * import { wireSize } from "./size.ts";
  * import { encodeDatagram } from "./codec.ts";
- * const m = { t: "find", club: 3, nonce: 1234 } as const;
+ * const m = { t: "find", club: 3, nonce: 1234, cookie: 0 } as const;
  * if (wireSize(m) !== encodeDatagram(0xdeadbeef, m).length) throw new Error("size");
  * ```
  */
@@ -41,14 +41,14 @@ export function wireSize(msg: Msg): number {
     case "want":
       return counted(F_WANT, msg.seqs.length) + sum(msg.seqs);
     case "keepalive":
-      return fixed(F_KEEPALIVE) + u(msg.club);
+      return fixed(F_KEEPALIVE) + u(msg.club) + u(msg.cookie);
     case "ping":
-      return fixed(F_PING) + u(msg.nonce);
+      return fixed(F_PING) + u(msg.nonce) + bin(msg.pad);
     case "pong":
       return counted(F_PONG, msg.clubs.length) + u(msg.nonce) + str(msg.you) + sum(msg.clubs) +
-        u(msg.up) + u(msg.upIn) + u(msg.down) + u(msg.downIn);
+        u(msg.up) + u(msg.upIn) + u(msg.down) + u(msg.downIn) + u(msg.cookie);
     case "find":
-      return fixed(F_FIND) + u(msg.club) + u(msg.nonce);
+      return fixed(F_FIND) + u(msg.club) + u(msg.nonce) + u(msg.cookie);
     case "peers": {
       let strs = 0;
       for (const p of msg.peers) strs += str(p);
@@ -58,13 +58,31 @@ export function wireSize(msg: Msg): number {
       const n = msg.clubs.length;
       const bf = msg.have === null ? 0 : u(msg.have.base) + bin(msg.have.bits.length);
       return counted(msg.have === null ? F_CONNECT : F_CONNECT_BF, n) + u(msg.club) +
-        sum(msg.clubs) + bf;
+        sum(msg.clubs) + bf + u(msg.cookie);
     }
     case "accept":
-      return fixed(F_ACCEPT) + u(msg.club);
+      return fixed(F_ACCEPT) + u(msg.club) + u(msg.cookie);
     case "drop":
       return fixed(F_DROP) + u(msg.club);
   }
+}
+
+/**
+ * The padding that makes a ping with `nonce` exactly PING_BYTES long (with a 5-byte channel
+ * tag; a shorter tag makes it up to 4 bytes shorter).
+ *
+ * @example
+ * ```ts
+ * import { pingPad, wireSize } from "./size.ts";
+ * const nonce = 2 ** 40;
+ * if (wireSize({ t: "ping", nonce, pad: pingPad(nonce) }) !== 40) throw new Error("pad");
+ * ```
+ */
+export function pingPad(nonce: number): number {
+  const bare = fixed(F_PING) + u(nonce);
+  // Padding of 24 bytes or more takes a second length byte.
+  const pad = PING_BYTES - bare;
+  return pad < 24 ? Math.max(0, pad) : pad - 1;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -103,9 +121,9 @@ function shapeOf(kind: number, n: number): Msg {
     case F_WANT:
       return { t: "want", seqs: zeros(n) };
     case F_KEEPALIVE:
-      return { t: "keepalive", club: 0, lead: false };
+      return { t: "keepalive", club: 0, lead: false, cookie: 0 };
     case F_PING:
-      return { t: "ping", nonce: 0 };
+      return { t: "ping", nonce: 0, pad: 0 };
     case F_PONG:
       return {
         t: "pong",
@@ -117,18 +135,19 @@ function shapeOf(kind: number, n: number): Msg {
         down: 0,
         downIn: 0,
         full: false,
+        cookie: 0,
       };
     case F_FIND:
-      return { t: "find", club: 0, nonce: 0 };
+      return { t: "find", club: 0, nonce: 0, cookie: 0 };
     case F_PEERS:
       return { t: "peers", club: 0, nonce: 0, peers: new Array(n).fill("") };
     case F_CONNECT:
     case F_CONNECT_BF: {
       const have = kind === F_CONNECT ? null : { base: 0, bits: EMPTY };
-      return { t: "connect", club: 0, dir: "up", clubs: zeros(n), have };
+      return { t: "connect", club: 0, dir: "up", clubs: zeros(n), have, cookie: 0 };
     }
     case F_ACCEPT:
-      return { t: "accept", club: 0, dir: "up" };
+      return { t: "accept", club: 0, dir: "up", cookie: 0 };
     default:
       return { t: "drop", club: 0, dir: "up" };
   }

@@ -12,6 +12,8 @@ import {
   MAX_BITFIELD_BYTES,
   MAX_CLUB,
   MAX_CLUBS,
+  MAX_COOKIE,
+  MAX_PAD,
   MAX_PEERS,
   MAX_SEQS,
   MAX_U32,
@@ -36,9 +38,11 @@ export function validateMsg(msg: Msg): void {
       return seqs(msg.seqs, "have.seqs");
     case "keepalive":
       club(msg.club);
-      return void bool(msg.lead, "keepalive.lead");
+      bool(msg.lead, "keepalive.lead");
+      return void uint(msg.cookie, MAX_COOKIE, "keepalive.cookie");
     case "ping":
-      return void uint(msg.nonce, MAX_INT, "ping.nonce");
+      uint(msg.nonce, MAX_INT, "ping.nonce");
+      return void uint(msg.pad, MAX_PAD, "ping.pad");
     case "pong":
       uint(msg.nonce, MAX_INT, "pong.nonce");
       text(msg.you, MAX_ADDR_BYTES, "pong.you");
@@ -47,10 +51,12 @@ export function validateMsg(msg: Msg): void {
       uint(msg.upIn, MAX_INT, "pong.upIn");
       uint(msg.down, MAX_INT, "pong.down");
       uint(msg.downIn, MAX_INT, "pong.downIn");
-      return void bool(msg.full, "pong.full");
+      bool(msg.full, "pong.full");
+      return void uint(msg.cookie, MAX_COOKIE, "pong.cookie");
     case "find":
       club(msg.club);
-      return void uint(msg.nonce, MAX_INT, "find.nonce");
+      uint(msg.nonce, MAX_INT, "find.nonce");
+      return void uint(msg.cookie, MAX_COOKIE, "find.cookie");
     case "peers":
       club(msg.club);
       uint(msg.nonce, MAX_INT, "peers.nonce");
@@ -61,8 +67,11 @@ export function validateMsg(msg: Msg): void {
       dir(msg.dir);
       clubs(msg.clubs, "connect.clubs");
       if (msg.have !== null) bitfield(msg.have);
-      return;
+      return void uint(msg.cookie, MAX_COOKIE, "connect.cookie");
     case "accept":
+      club(msg.club);
+      dir(msg.dir);
+      return void uint(msg.cookie, MAX_COOKIE, "accept.cookie");
     case "drop":
       club(msg.club);
       return dir(msg.dir);

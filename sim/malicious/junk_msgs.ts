@@ -5,7 +5,7 @@
  * every message type with made-up clubs, seqs, nonces, addresses, bitfields and blocks.
  */
 import type { Rng } from "../../lib/rand.ts";
-import { MAX_CLUB, MAX_SEQS, MAX_U32 } from "../../lib/wire/budget.ts";
+import { MAX_CLUB, MAX_PAD, MAX_SEQS, MAX_U32 } from "../../lib/wire/budget.ts";
 import { TYPE_CODE } from "../../lib/wire/layout.ts";
 import type { Addr, Block, Msg, MsgType } from "../../lib/wire/messages.ts";
 import type { Forgeries } from "./forge.ts";
@@ -48,9 +48,9 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
     case "have":
       return { t, club: club(cx), seqs: seqs(cx) };
     case "keepalive":
-      return { t, club: club(cx), lead: rng.chance(0.5) };
+      return { t, club: club(cx), lead: rng.chance(0.5), cookie: nonce(rng) };
     case "ping":
-      return { t, nonce: nonce(rng) };
+      return { t, nonce: nonce(rng), pad: rng.int(MAX_PAD + 1) };
     case "pong":
       return {
         t,
@@ -62,9 +62,10 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
         down: rng.int(1000),
         downIn: rng.int(1000),
         full: rng.chance(0.5),
+        cookie: nonce(rng),
       };
     case "find":
-      return { t, club: club(cx), nonce: nonce(rng) };
+      return { t, club: club(cx), nonce: nonce(rng), cookie: nonce(rng) };
     case "peers":
       return {
         t,
@@ -77,9 +78,10 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
         base: seq(cx),
         bits: Uint8Array.from({ length: 1 + rng.int(64) }, () => rng.int(256)),
       };
-      return { t, club: club(cx), dir: dir(), clubs: clubList(cx), have };
+      return { t, club: club(cx), dir: dir(), clubs: clubList(cx), have, cookie: nonce(rng) };
     }
     case "accept":
+      return { t, club: club(cx), dir: dir(), cookie: nonce(rng) };
     case "drop":
       return { t, club: club(cx), dir: dir() };
     case "want":

@@ -57,7 +57,7 @@ Deno.test("fuzz: a stranger's change is allowed only where the rules allow it", 
     w.core.directory.learn("203.0.113.9:1", [1]);
     const s1 = snap(w);
     const peers: Msg = { t: "peers", club: 1, nonce: 1, peers: ["203.0.113.9:1"] };
-    const ping: Msg = { t: "ping", nonce: 1 };
+    const ping: Msg = { t: "ping", nonce: 1, pad: 0 };
     const stranger = "198.18.0.1:1024";
     assertEquals(strangerChange(peers, stranger, ["directory"], s0, s1, []), "ok:learned");
     assertEquals(

@@ -105,8 +105,12 @@ export function makeScenario(seed = 1): Scenario {
     const hop = at % 2 ** 32;
     raw.push({ at, from, msg: { t: "block", club, hop, n, repair: false, block: b } });
   };
-  const connect = (from: Addr, club: number, dir: "up" | "down", clubs: number[]) =>
-    raw.push({ at: T0, from, msg: { t: "connect", club, dir, clubs, have: null } });
+  // The target's cookies: its peers got them in its pongs and echo them (docs/protocol.md).
+  const { guard } = targetCore(publicKey, tag, new WeakMap(), seed);
+  const connect = (from: Addr, club: number, dir: "up" | "down", clubs: number[]) => {
+    const cookie = guard.cookie(from);
+    raw.push({ at: T0, from, msg: { t: "connect", club, dir, clubs, have: null, cookie } });
+  };
   for (const c of [0, 1]) connect(SRC, c, "up", []);
   connect(U1, 0, "up", [0, 2]);
   connect(U2, 1, "up", [1, 3]);
@@ -133,8 +137,9 @@ export function makeScenario(seed = 1): Scenario {
   }
   const end = T0 + 20 + (seq - 1) * BLOCK_MS;
   for (let at = T0; at <= end; at += 300) {
-    raw.push({ at, from: D1, msg: { t: "keepalive", club: 0, lead: true } });
-    raw.push({ at, from: D2, msg: { t: "keepalive", club: 1, lead: false } });
+    const cookie = (d: Addr) => guard.cookie(d);
+    raw.push({ at, from: D1, msg: { t: "keepalive", club: 0, lead: true, cookie: cookie(D1) } });
+    raw.push({ at, from: D2, msg: { t: "keepalive", club: 1, lead: false, cookie: cookie(D2) } });
   }
   for (let at = T0; at <= end; at += BLOCK_MS) raw.push({ at, tick: true });
   raw.sort((a, b) => a.at - b.at);
@@ -167,7 +172,7 @@ export function makeScenario(seed = 1): Scenario {
 /** One valid datagram of every control message, for the mutator to start from. */
 function controlMessages(tag: number): Uint8Array[] {
   const msgs: Msg[] = [
-    { t: "ping", nonce: 3 },
+    { t: "ping", nonce: 3, pad: 0 },
     {
       t: "pong",
       nonce: 2,
@@ -178,12 +183,13 @@ function controlMessages(tag: number): Uint8Array[] {
       down: 3,
       downIn: 2,
       full: false,
+      cookie: 0,
     },
-    { t: "find", club: 0, nonce: 9 },
+    { t: "find", club: 0, nonce: 9, cookie: 0 },
     { t: "peers", club: 1, nonce: 9, peers: ["198.51.100.7:4000", "198.51.100.8:4000"] },
     { t: "want", seqs: [3, 7, 11] },
     { t: "have", club: 0, seqs: [16, 20] },
-    { t: "accept", club: 2, dir: "down" },
+    { t: "accept", club: 2, dir: "down", cookie: 0 },
     { t: "drop", club: 0, dir: "up" },
     {
       t: "connect",
@@ -191,25 +197,31 @@ function controlMessages(tag: number): Uint8Array[] {
       dir: "down",
       clubs: [1, 2],
       have: { base: 1, bits: new Uint8Array([0x27, 0x40]) },
+      cookie: 0,
     },
   ];
   return msgs.map((m) => encodeDatagram(tag, m));
+}
+
+/** The target's core, as it is born (the same seed draws the same cookie key). */
+function targetCore(key: Uint8Array, tag: number, checked: CheckedAuths, seed: number) {
+  return new PeerCore(T0, {
+    self: SELF,
+    role: "peer",
+    clubs: CLUBS,
+    myClubs: MY_CLUBS,
+    suite: ed25519Suite(key, tag, checked),
+    rng: new Rng(seed),
+    source: SRC,
+    config: PROGRAM_CONFIG,
+  });
 }
 
 /** A fresh target in the state the script leaves it in (`record`: keep what it sends). */
 export function buildWorld(s: Scenario, seed: number, record = false): World {
   const transport = new CaptureTransport(SELF);
   if (record) transport.record = [];
-  const core = new PeerCore(T0, {
-    self: SELF,
-    role: "peer",
-    clubs: CLUBS,
-    myClubs: MY_CLUBS,
-    suite: ed25519Suite(s.publicKey, s.tag, s.checked),
-    rng: new Rng(seed),
-    source: SRC,
-    config: PROGRAM_CONFIG,
-  });
+  const core = targetCore(s.publicKey, s.tag, s.checked, seed);
   core.addPeers(KNOWN);
   const world: World = { core, driver: undefined!, transport, events: [], now: T0 };
   const driver = new NodeDriver(core, transport, {

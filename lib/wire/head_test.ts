@@ -1,0 +1,43 @@
+import fc from "fast-check";
+import { assert, assertEquals } from "../testing.ts";
+import { arbMsg, arbTag } from "./arbitraries.ts";
+import { decodeDatagram, encodeDatagram } from "./codec.ts";
+import { headTag } from "./head.ts";
+
+/** What headTag says must never contradict the full decoder. */
+function agrees(bytes: Uint8Array): void {
+  const head = headTag(bytes), r = decodeDatagram(bytes);
+  if (head === null) assert(!r.ok, "headTag refused a datagram the decoder takes");
+  if (typeof head === "number" && r.ok) assertEquals(r.tag, head);
+}
+
+Deno.test("headTag reads the tag of every valid datagram", () => {
+  fc.assert(
+    fc.property(arbTag, arbMsg, (tag, msg) => assertEquals(headTag(encodeDatagram(tag, msg)), tag)),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("headTag never refuses what the decoder takes, nor reads another tag", () => {
+  const mutation = fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) });
+  fc.assert(
+    fc.property(arbTag, arbMsg, fc.array(mutation, { maxLength: 3 }), (tag, msg, ms) => {
+      const b = encodeDatagram(tag, msg).slice();
+      for (const { at, byte } of ms) b[at % Math.min(b.length, 12)] = byte;
+      agrees(b);
+    }),
+    { numRuns: 5000 },
+  );
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), (b) => agrees(b)), { numRuns: 5000 });
+});
+
+Deno.test("headTag: junk is refused at its first bytes; odd but legal heads are left to decode", () => {
+  assertEquals(headTag(new Uint8Array(0)), null);
+  assertEquals(headTag(new Uint8Array([0x47, 0x40, 0x11])), null, "an MPEG-TS packet");
+  assertEquals(headTag(new Uint8Array([0x84, 0x02, 0x01, 0x03])), null, "version 2");
+  assertEquals(headTag(new Uint8Array([0x84, 0x01, 0x61, 0x61])), null, "a text tag");
+  assertEquals(headTag(new Uint8Array([0x84, 0x01, 0x1a, 0, 0])), null, "cut short");
+  assertEquals(headTag(new Uint8Array([0x84, 0x18, 0x01, 0x05, 0x03])), 5, "a wide version");
+  assertEquals(headTag(new Uint8Array([0x84, 0xf9, 0x3c, 0x00, 0x05])), undefined, "1.0");
+  assertEquals(headTag(new Uint8Array([0xd8, 0x1c, 0x84])), undefined, "a CBOR tag");
+});

@@ -3,9 +3,11 @@
  * that run. Progress goes to stderr; with `--json` the last stdout line is one JSON object
  * with relayVsEcho {deno, bun}, peerCpuPercent4Mbps, peerRssGrowthMiB,
  * trackerVsBittorrentTrackerMemory, trackerVsBittorrentTrackerKv, firstByteMs, the raw
- * figures behind each and which of the issue's bars they meet.
+ * figures behind each and which of the issue's bars they meet; and issue 6's junk flood
+ * (floodDeliveredFraction, floodRelayedVsCalm, floodRssGrowthMiB: bench/flood/).
  *
- *     deno task bench [--json] [--minutes 1] [--only crypto,relay,tracker,peer,startup]
+ *     deno task bench [--json] [--minutes 1] [--flood-seconds 15]
+ *       [--only crypto,relay,tracker,peer,startup,flood]
  */
 import { parseArgs } from "node:util";
 import { cryptoMicro } from "./relay/crypto_micro.ts";
@@ -13,6 +15,7 @@ import { relayBench } from "./relay/relay_bench.ts";
 import { trackerVsBittorrent } from "./tracker/vs_bittorrent.ts";
 import { peerCpu } from "./swarm/peer_cpu.ts";
 import { startup } from "./swarm/startup.ts";
+import { floodBench } from "./flood/flood_bench.ts";
 import { machineInfo } from "./lib/proc.ts";
 import { meets } from "./lib/stats.ts";
 
@@ -51,7 +54,8 @@ const { values: v } = parseArgs({
   options: {
     json: { type: "boolean", default: false },
     minutes: { type: "string", default: "1" },
-    only: { type: "string", default: "crypto,relay,tracker,peer,startup" },
+    only: { type: "string", default: "crypto,relay,tracker,peer,startup,flood" },
+    "flood-seconds": { type: "string", default: "15" },
     "tracker-seconds": { type: "string", default: "10" },
     "tracker-rounds": { type: "string", default: "2" },
     "startup-trials": { type: "string", default: "5" },
@@ -141,6 +145,25 @@ if (only.has("startup")) {
   out.startup = s;
   out.firstByteMs = s.medianMs;
 }
+if (only.has("flood")) {
+  const seconds = Number(v["flood-seconds"]);
+  log(`flood: a relaying peer sent 20,000 junk datagrams/s for ${seconds} s...`);
+  const f = await floodBench({
+    seconds,
+    rate: 20_000,
+    sources: 200,
+    warmupSeconds: 15,
+    calmSeconds: 10,
+    sampleSeconds: seconds > 120 ? 30 : 1,
+    kbps: 2000,
+    clubs: 4,
+    peers: 4,
+  }, log);
+  out.flood = f;
+  out.floodDeliveredFraction = f.deliveredFraction;
+  out.floodRelayedVsCalm = f.relayedVsCalm;
+  out.floodRssGrowthMiB = f.rssGrowthMiB;
+}
 out.loadAtEnd = machineInfo().load;
 const rve = out.relayVsEcho as { deno: number | null; bun: number | null } | undefined;
 out.bars = {
@@ -171,6 +194,9 @@ if (!v.json) {
       "trackerVsBittorrentTrackerMemory",
       "trackerVsBittorrentTrackerKv",
       "firstByteMs",
+      "floodDeliveredFraction",
+      "floodRelayedVsCalm",
+      "floodRssGrowthMiB",
       "bars",
     ]
   ) if (k in out) console.log(`${k}: ${JSON.stringify(out[k])}`);

@@ -76,9 +76,12 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
   });
   driver.start();
   const feed = (from: string, msg: Msg) => handler(from, encodeDatagram(key.tag, msg));
+  // Source and downstream echo the peer's cookies, as peers that had its pongs do
+  // (docs/protocol.md, "Address validation").
+  const [up, down] = [core.guard.cookie(SOURCE), core.guard.cookie(DOWN)];
   for (const club of [0, 1]) {
-    feed(SOURCE, { t: "connect", club, dir: "up", clubs: [], have: null });
-    feed(DOWN, { t: "connect", club, dir: "down", clubs: [0, 1], have: null });
+    feed(SOURCE, { t: "connect", club, dir: "up", clubs: [], have: null, cookie: up });
+    feed(DOWN, { t: "connect", club, dir: "down", clubs: [0, 1], have: null, cookie: down });
   }
   sent = 0;
   const cpu0 = process.cpuUsage(), wall0 = performance.now();
@@ -86,7 +89,7 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
     clock = Math.floor(t0 + trial.dueMs[i]);
     // The downstream's keep-alives, and the housekeeping timer the driver would run.
     if (i % 100 === 0) {
-      for (const club of [0, 1]) feed(DOWN, { t: "keepalive", club, lead: true });
+      for (const club of [0, 1]) feed(DOWN, { t: "keepalive", club, lead: true, cookie: down });
     }
     if (i % 50 === 0) core.handleTimeout(clock);
     handler(SOURCE, input[i]);

@@ -44,15 +44,18 @@ type Sha256Lib = {
   symbols: { SHA256(data: Uint8Array, len: number | bigint, out: Uint8Array): unknown };
 };
 
-let sha256Fn: ((data: Uint8Array, out: Uint8Array) => void) | null | undefined;
+/** Writes the sha256 of the first `length` bytes of `data` (all by default) into `out`. */
+export type Sha256Into = (data: Uint8Array, out: Uint8Array, length?: number) => void;
+
+let sha256Fn: Sha256Into | null | undefined;
 
 /**
  * libcrypto's one-call SHA256 (OpenSSL 3: SHA-NI where the CPU has it), writing the 32-byte
- * digest of `data` into `out`; undefined where it cannot be loaded. Under Deno, node:crypto's
- * sha256 costs 5-10 µs of JavaScript stream machinery per call whatever the length
+ * digest into `out`; undefined where it cannot be loaded. Under Deno, node:crypto's sha256
+ * costs 5-10 µs of JavaScript stream machinery per call whatever the length
  * (bench/README.md); this costs about 1 µs for a block.
  */
-export function libcryptoSha256(): ((data: Uint8Array, out: Uint8Array) => void) | undefined {
+export function libcryptoSha256(): Sha256Into | undefined {
   if (sha256Fn !== undefined) return sha256Fn ?? undefined;
   sha256Fn = null;
   const d = denoFfi();
@@ -60,9 +63,10 @@ export function libcryptoSha256(): ((data: Uint8Array, out: Uint8Array) => void)
     SHA256: { parameters: ["buffer", "usize", "buffer"], result: "pointer" },
   }) as Sha256Lib | null;
   if (lib) {
-    const f = (data: Uint8Array, out: Uint8Array) => {
+    const f: Sha256Into = (data, out, length = data.length) => {
       if (out.length < 32) throw new RangeError("sha256 needs 32 bytes of output");
-      lib.symbols.SHA256(data, data.length, out);
+      if (!(length >= 0 && length <= data.length)) throw new RangeError("sha256: bad length");
+      lib.symbols.SHA256(data, length, out);
     };
     // The empty string's digest: a library that answers otherwise is not used.
     const out = new Uint8Array(32);

@@ -14,5 +14,12 @@ Deno.test("libcrypto's sha256, where it loads, equals node:crypto's for every le
     const out = new Uint8Array(32);
     sha(view, out);
     assertEquals(Array.from(out), Array.from(createHash("sha256").update(view).digest()));
+    // the first n bytes of a longer input, without a view of them
+    const first = new Uint8Array(32);
+    sha(data, first, n);
+    assertEquals(
+      Array.from(first),
+      Array.from(createHash("sha256").update(data.subarray(0, n)).digest()),
+    );
   }
 });

@@ -151,9 +151,9 @@ const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: "bu
  * leafHash does on a tag, seq or srcTime that does not fit its field.
  */
 export function nativeLeafHash(tag: number, block: DataBlock): Uint8Array {
-  const input = leafInputOf(tag, block);
-  if (ffiSha256 && input) return ffiDigest(input);
-  return nodeLeafHash(tag, block, input);
+  const n = layLeaf(tag, block);
+  if (ffiSha256 && n >= 0) return ffiDigest(leafInput, n);
+  return nodeLeafHash(tag, block, n);
 }
 
 /** The inner node's input: 0x01 || left || right. */
@@ -168,16 +168,19 @@ export const nativeNodeHash: NodeHash = (left, right) => {
   if (left.length !== 32 || right.length !== 32) return nodeHash(left, right);
   nodeInput.set(left, 1);
   nodeInput.set(right, 33);
-  if (ffiSha256) return ffiDigest(nodeInput);
+  if (ffiSha256) return ffiDigest(nodeInput, 65);
   const d = oneShot ? oneShot("sha256", nodeInput, "buffer") : createHash("sha256")
     .update(nodeInput).digest();
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 };
 
-/** libcrypto's sha256 of `input` into 32 fresh bytes (of an arena: no ArrayBuffer each). */
-function ffiDigest(input: Uint8Array): Uint8Array {
+/**
+ * libcrypto's sha256 of the first `length` bytes of `input` into 32 fresh bytes (of an
+ * arena: no ArrayBuffer each, nor a view of the input).
+ */
+function ffiDigest(input: Uint8Array, length: number): Uint8Array {
   const out = leafArena.take(32);
-  ffiSha256!(input, out);
+  ffiSha256!(input, out, length);
   return out;
 }
 
@@ -185,21 +188,22 @@ function ffiDigest(input: Uint8Array): Uint8Array {
 export function nodeLeafHash(
   tag: number,
   block: DataBlock,
-  input = leafInputOf(tag, block),
+  laid = layLeaf(tag, block),
 ): Uint8Array {
-  const d = !input
+  const d = laid < 0
     ? createHash("sha256").update(leafInput.subarray(0, LEAF_HEAD)).update(block.payload).digest()
     : oneShot
-    ? oneShot("sha256", input, "buffer")
-    : createHash("sha256").update(input).digest();
+    ? oneShot("sha256", leafInput.subarray(0, laid), "buffer")
+    : createHash("sha256").update(leafInput.subarray(0, laid)).digest();
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
 /**
- * The leaf's input laid out in `leafInput`, or undefined for a payload longer than the
- * wire's (never from the wire): its head alone is laid out then, for hashing in parts.
+ * Lays the leaf's input out in `leafInput` and returns its length, or -1 for a payload
+ * longer than the wire's (never from the wire): its head alone is laid out then, for
+ * hashing in parts.
  */
-function leafInputOf(tag: number, block: DataBlock): Uint8Array | undefined {
+function layLeaf(tag: number, block: DataBlock): number {
   if (!isU32(tag)) throw new RangeError(`bad channel tag ${tag}`);
   if (!isU64(block.seq)) throw new RangeError(`bad seq ${block.seq}`);
   if (!isU64(block.srcTime)) throw new RangeError(`bad srcTime ${block.srcTime}`);
@@ -207,9 +211,9 @@ function leafInputOf(tag: number, block: DataBlock): Uint8Array | undefined {
   putU64(leafView, 21, block.seq);
   putU64(leafView, 29, block.srcTime);
   const p = block.payload;
-  if (p.length > BLOCK_PAYLOAD) return undefined;
+  if (p.length > BLOCK_PAYLOAD) return -1;
   leafInput.set(p, LEAF_HEAD);
-  return leafInput.subarray(0, LEAF_HEAD + p.length);
+  return LEAF_HEAD + p.length;
 }
 
 /** A synchronous node:crypto verifier for a raw 32-byte key, or undefined where unavailable. */

@@ -62,7 +62,7 @@ export class ByteArena {
 
   /** `n` fresh bytes (zeroed only if never written: callers fill them). */
   take(n: number): Uint8Array {
-    this.room(n);
+    this.reserve(n);
     return this.commit(n);
   }
 }

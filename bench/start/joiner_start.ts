@@ -1,95 +1,42 @@
 /**
  * How soon joiners of a small swarm start playing, in lib/peer's test network (virtual time,
- * so the figure does not depend on the machine): a source and 8 peers over 12 clubs with the
- * programs' settings, peers joining 250-1250 ms apart, a keyframe every second of input (payloads
- * marked, and the peers' playback entry test looking for the mark as peer/ts_gate.ts looks for
- * a PAT and a keyframe), random loss on every datagram, 3 peers killed at 10 s. Prints the
- * join-to-start times (median, p90, max), the play delay at the start, and the blocks skipped.
+ * so the figure does not depend on the machine): the swarm of lib/peer/small_swarm.ts with
+ * joins 250-1250 ms apart, a keyframe every second of input (payloads marked, and the peers'
+ * playback entry test looking for the mark as peer/ts_gate.ts looks for a PAT and a
+ * keyframe). Prints the join-to-start times (median, p90, max), the play delay at the start,
+ * and the blocks skipped.
  *
  *     deno run -A bench/start/joiner_start.ts [loss=0.02] [seeds=12] ['{"joinHistoryMs":1600}']
  *
  * The JSON argument overrides peer settings (peers and source), to compare choices.
  */
-import { ClubDeck } from "../../lib/club/deck.ts";
-import { Rng } from "../../lib/rand.ts";
-import { SourceNode } from "../../lib/source/source_node.ts";
-import { PeerCore } from "../../lib/peer/peer.ts";
-import { type PeerConfig, PROGRAM_CONFIG, SOURCE_PROGRAM_CONFIG } from "../../lib/peer/config.ts";
+import type { PeerConfig } from "../../lib/peer/config.ts";
+import { runSmallSwarm } from "../../lib/peer/small_swarm.ts";
 import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
-import { SIGNER, SUITE, TestNet } from "../../lib/peer/test_harness.ts";
 
-const CLUBS = 12, PEERS = 8, KILLED = 3, KILL_AT = 10_000, END = 22_000;
-const BLOCK_EVERY = 4.6, KEYFRAME_EVERY = 217, KEYFRAME = 0xaa;
+const KEYFRAME_EVERY = 217, KEYFRAME = 0xaa;
 
 /** One run: per peer, join-to-start ms, the start's play delay, and blocks skipped after it. */
 function run(seed: number, loss: number, over: Partial<PeerConfig>) {
-  const rng = new Rng(seed), lossRng = rng.fork(), joinRng = rng.fork();
-  const net = new TestNet(1);
-  net.drop = () => lossRng.chance(loss);
-  const source = new SourceNode(0, {
-    self: "src",
-    clubs: CLUBS,
-    rng: rng.fork(),
-    signer: SIGNER,
-    suite: SUITE,
-    align: 1,
-    thresholdMs: 800,
-    config: { ...SOURCE_PROGRAM_CONFIG, ...over },
-  });
-  net.nodes.set("src", source);
-  const deck = new ClubDeck(CLUBS, rng.fork());
-  const peers: PeerCore[] = [], joinedAt = new Map<string, number>();
   const out = new Map<string, { start?: number; delay?: number; skipped: number }>();
-  const live = () =>
-    peers.filter((p) => net.nodes.has(p.self)).map((p) => ({
-      addr: p.self,
-      clubs: [...p.myClubs],
-    }));
-  let nextJoin = 3000, nextAnnounce = 2000, made = 0;
-  while (net.now < END) {
-    const now = net.now;
-    if (peers.length < PEERS && now >= nextJoin) {
-      const p = new PeerCore(now, {
-        self: `p${peers.length + 1}`,
-        role: "peer",
-        clubs: CLUBS,
-        myClubs: deck.deal(),
-        rng: rng.fork(),
-        suite: SUITE,
-        source: "src",
-        config: { ...PROGRAM_CONFIG, ...over },
-        playback: { entry: (a) => a[0] === KEYFRAME, entryWaitMs: 4000 },
-      });
-      p.addPeers(live());
-      peers.push(p);
-      net.nodes.set(p.self, p);
-      joinedAt.set(p.self, now);
-      out.set(p.self, { skipped: 0 });
-      // 250 ms apart plus up to a second: joins fall at any phase of the keyframe interval.
-      nextJoin += 250 + joinRng.int(1000);
-    }
-    if (now >= nextAnnounce) {
-      nextAnnounce += 2000;
-      for (const n of [source, ...peers]) n.addPeers(live());
-    }
-    if (now >= KILL_AT && net.nodes.has(peers[PEERS - 1].self)) {
-      for (const p of peers.slice(PEERS - KILLED)) net.nodes.delete(p.self);
-    }
-    const mark = made++ % KEYFRAME_EVERY === 0 ? KEYFRAME : 1;
-    source.input(now, new Uint8Array(BLOCK_PAYLOAD).fill(mark));
-    net.runUntil(now + BLOCK_EVERY);
-    for (const [addr, events] of net.events) {
-      const o = out.get(addr);
-      for (const e of events) {
-        if (!o || e.type !== "playback") continue;
-        if (e.event.type === "start") [o.start, o.delay] = [net.now, e.event.delayMs];
-        if (e.event.type === "skip" && o.start !== undefined) o.skipped++;
-      }
-      events.length = 0;
-    }
-  }
+  const { peers, joinedAt } = runSmallSwarm({
+    seed,
+    loss,
+    endMs: 22_000,
+    config: over,
+    playback: { entry: (a) => a[0] === KEYFRAME, entryWaitMs: 4000 },
+    // 250 ms apart plus up to a second: joins fall at any phase of the keyframe interval.
+    joinJitterMs: 1000,
+    payload: (n) => new Uint8Array(BLOCK_PAYLOAD).fill(n % KEYFRAME_EVERY === 0 ? KEYFRAME : 1),
+    onEvent: (p, e, now) => {
+      if (e.type !== "playback") return;
+      const o = out.get(p.self) ?? out.set(p.self, { skipped: 0 }).get(p.self)!;
+      if (e.event.type === "start") [o.start, o.delay] = [now, e.event.delayMs];
+      if (e.event.type === "skip" && o.start !== undefined) o.skipped++;
+    },
+  });
   return peers.map((p) => {
-    const o = out.get(p.self)!;
+    const o = out.get(p.self) ?? { skipped: 0 };
     return {
       startMs: (o.start ?? NaN) - joinedAt.get(p.self)!,
       delayMs: o.delay,

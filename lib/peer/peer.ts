@@ -128,6 +128,12 @@ export class PeerCore implements ProtocolNode {
   readonly events = new Deque<PeerEvent>();
   readonly pings = new Map<number, Addr>();
   readonly lastFind = new Map<number, number>();
+  /**
+   * The "find"s this peer sent and not yet heard back from, by nonce: only an answer to one
+   * of them, from the peer asked, about the club asked, is learned (at most FINDS_MAX,
+   * peer_tick.ts).
+   */
+  readonly finds = new Map<number, { readonly to: Addr; readonly club: number }>();
   /** When the source last refused (or ignored) a download of each club. */
   readonly sourceRefusedAt = new Map<number, number>();
   readonly stats: PeerStats = {
@@ -281,11 +287,17 @@ export class PeerCore implements ProtocolNode {
       case "find":
         if (this.guard.check(from, msg.cookie)) onValidated(this, now, from);
         return this.#answerFind(from, msg.club, msg.nonce);
-      case "peers":
+      case "peers": {
+        // Introductions only from whom we asked: unsolicited ones would let anyone fill the
+        // directory with made-up addresses and evict every real peer from it.
+        const asked = this.finds.get(msg.nonce);
+        if (asked?.to !== from || asked.club !== msg.club) return void this.stats.unsolicited++;
+        this.finds.delete(msg.nonce);
         for (const a of msg.peers) {
           if (a !== this.self && a !== this.publicAddr) this.directory.learn(a, [msg.club]);
         }
         return;
+      }
       case "connect":
         return handleConnectMsg(this, now, from, msg);
       case "accept":
@@ -462,18 +474,20 @@ export class PeerCore implements ProtocolNode {
     this.stats.blocksIn++;
     if (this.role === "source") return;
     const down = this.downs.get(connKey(from, m.club));
+    // Blocks come only over a connection: a live block on the download it belongs to, a
+    // repair or catch-up from any peer we have a connection with (whom we asked). Anything
+    // else, and anything from a banned peer, costs no verification, and bans nobody: a
+    // stranger's address may be anyone's (a ban for it would let a spoofer cut a peer off
+    // from its upstreams, or flush the ban list of its real bans).
+    if (this.bans.has(from) || (m.repair ? !this.connectedTo(from) : !down || !down.open)) {
+      this.stats.unsolicited++;
+      return;
+    }
     // A block travels on its own club's connections; a signature block may also come on any
     // in-club connection of this peer (peer_relay.ts).
     if (b.seq % this.clubs !== m.club && !(b.kind === "auth" && this.myClubs.has(m.club))) {
       this.stats.wrongClub++;
       return punish(this, now, from);
-    }
-    // Blocks come only over a connection: a live block on the download it belongs to, a
-    // repair or catch-up from any peer we have a connection with (whom we asked). Anything
-    // else, and anything from a banned peer, costs no verification.
-    if (this.bans.has(from) || (m.repair ? !this.connectedTo(from) : !down || !down.open)) {
-      this.stats.unsolicited++;
-      return;
     }
     const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, b.srcTime, m.n, this.thresholdMs);
     if (!m.repair) (this.liveSeen = true, this.lastLiveAt = now);

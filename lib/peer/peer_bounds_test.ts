@@ -13,6 +13,7 @@ import type { Msg } from "../wire/messages.ts";
 import { pingPad } from "../wire/size.ts";
 import { DEFAULT_GUARD } from "./addr_guard.ts";
 import type { PeerCore } from "./peer.ts";
+import { FINDS_MAX } from "./peer_tick.ts";
 import { connectFrom, deliver, drain, Feed, makePeer, Upstream } from "./test_harness.ts";
 
 const CLUBS = 6;
@@ -29,6 +30,7 @@ function tables(p: PeerCore): Record<string, [number, number]> {
     "uploads awaiting an echo": [p.awaitingEcho.size, c.maxUnproven],
     "downloads": [p.downs.size, CLUBS - 2 + 2 * c.inClubMax + own],
     "pings": [p.pings.size, 4097],
+    "finds": [p.finds.size, FINDS_MAX],
     "directory": [p.directory.size, c.directoryMax],
     "bans": [p.bans.size, c.banMax],
     "validated addresses": [p.guard.sizes.validated, DEFAULT_GUARD.maxValidated],
@@ -66,6 +68,12 @@ Deno.test("a flood from 40,000 addresses leaves every table within its bound", (
       const from = rng.chance(0.3) ? attacker : stranger;
       p.handleMessage(t, from, flood(rng, p, junk));
     }
+    // Peers it asked answer its finds with made-up addresses (unsolicited answers teach it
+    // nothing), and the tracker names more of them.
+    for (const [nonce, { to, club }] of [...p.finds]) {
+      p.handleMessage(t, to, { t: "peers", club, nonce, peers: made(rng, 16) });
+    }
+    p.addPeers(made(rng, 16).map((addr) => ({ addr, clubs: [rng.int(CLUBS)] })));
     p.handleTimeout(t);
     // Every third round the upload stalls (a paced link): what is queued stays queued.
     if (round % 3 !== 0) drain(p, t);
@@ -104,10 +112,8 @@ function flood(rng: Rng, p: PeerCore, junk: readonly Msg[]): Msg {
       };
     case 2:
       return { t: "have", club, seqs: Array.from({ length: 64 }, () => top + rng.int(2 ** 40)) };
-    case 3: {
-      const peers = Array.from({ length: 16 }, () => `203.0.${rng.int(256)}.${rng.int(256)}:1`);
-      return { t: "peers", club, nonce: rng.int(1000), peers };
-    }
+    case 3:
+      return { t: "peers", club, nonce: rng.int(1000), peers: made(rng, 16) };
     case 4:
       return { t: "want", seqs: Array.from({ length: 64 }, () => Math.max(0, top - rng.int(50))) };
     case 5: {
@@ -117,4 +123,9 @@ function flood(rng: Rng, p: PeerCore, junk: readonly Msg[]): Msg {
     default:
       return rng.pick(junk);
   }
+}
+
+/** `n` made-up addresses. */
+function made(rng: Rng, n: number): string[] {
+  return Array.from({ length: n }, () => `203.0.${rng.int(256)}.${rng.int(256)}:1`);
 }

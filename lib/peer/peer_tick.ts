@@ -268,6 +268,12 @@ function want(p: PeerCore, now: number, club: number, dir: "up" | "down"): void 
   if (choice.ping.length === 0) find(p, now, club);
 }
 
+/**
+ * Unanswered "find"s remembered (PeerCore.finds), oldest forgotten first: three a club per
+ * `findEveryMs` at most, and an answer comes within a round trip.
+ */
+export const FINDS_MAX = 256;
+
 /** Asks a few known peers who they know in `club` [0032], at most once per findEveryMs. */
 function find(p: PeerCore, now: number, club: number): void {
   if (now - (p.lastFind.get(club) ?? -Infinity) < p.cfg.findEveryMs) return;
@@ -284,7 +290,10 @@ function find(p: PeerCore, now: number, club: number): void {
   for (const a of asked) {
     // Our address proven by the cookie of its pong, the answer is not cut to 3x of the find.
     const cookie = p.directory.get(a)?.pong?.cookie ?? 0;
-    p.send(a, { t: "find", club, nonce: p.nonce++, cookie });
+    const nonce = p.nonce++;
+    p.finds.set(nonce, { to: a, club });
+    if (p.finds.size > FINDS_MAX) p.finds.delete(p.finds.keys().next().value!);
+    p.send(a, { t: "find", club, nonce, cookie });
   }
 }
 

@@ -29,12 +29,8 @@ export type Outcome =
   | "ignored"
   /** Reached the core from a stranger; nothing changed; answered (pong, peers, refusal). */
   | "answered"
-  /** A stranger's "peers" added or refreshed directory entries. */
-  | "learned"
   /** A stranger's "connect" opened a connection with it. */
   | "connected"
-  /** A stranger's block on the wrong club got it banned. */
-  | "banned"
   /** Spoofed from a connection: refused by the signature check, the sender banned. */
   | "spoofForged"
   /** Spoofed from a connection: nothing changed. */
@@ -101,9 +97,7 @@ const OUTCOMES: Outcome[] = [
   "otherChannel",
   "ignored",
   "answered",
-  "learned",
   "connected",
-  "banned",
   "spoofForged",
   "spoofIgnored",
   "spoofChanged",

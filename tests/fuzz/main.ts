@@ -61,9 +61,8 @@ function main(args: string[]): number {
       `p99 ${report.costUs.p99}, max ${report.costUs.max}\n` +
       `  refused before the core: ${o.undecodable} undecodable, ${o.invalid} invalid fields, ` +
       `${o.otherChannel} other channel\n` +
-      `  from strangers: ${o.ignored} ignored, ${o.answered} answered, ${o.learned} learned ` +
-      `(peers), ${o.connected} connected (${report.displaced} displacing one), ` +
-      `${o.banned} banned\n` +
+      `  from strangers: ${o.ignored} ignored, ${o.answered} answered, ` +
+      `${o.connected} connected (${report.displaced} displacing one)\n` +
       `  spoofed from a connection: ${o.spoofForged} refused as forged (sender banned), ` +
       `${o.spoofIgnored} ignored, ${o.spoofChanged} changed connection state\n` +
       `  peer rebuilt ${report.rebuilds} times after an allowed change`,

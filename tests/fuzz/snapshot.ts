@@ -122,6 +122,7 @@ export function snapshot(
         p.withdrawn,
         [...p.pings],
         [...p.lastFind],
+        [...p.finds].map(([n, f]) => `${n}:${f.to}:${f.club}`),
         [...p.sourceRefusedAt],
         fields(p.queue.sizes()),
       ].join("|"),

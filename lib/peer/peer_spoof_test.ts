@@ -1,0 +1,59 @@
+/**
+ * Spoofed and unsolicited input (issue 6, docs/security.md): a UDP source address proves
+ * nothing, so what a stranger's datagram can make a peer do must not depend on the address
+ * it claims. Introductions are taken only in answer to a "find" this peer sent; a block from
+ * an address with no connection bans nobody (a ban for it would cut an honest upstream off,
+ * or flush the ban list of its real bans).
+ */
+import { assert, assertEquals } from "../testing.ts";
+import type { DataBlock } from "../wire/messages.ts";
+import { connectFrom, drain, makePeer, Upstream } from "./test_harness.ts";
+
+Deno.test('spoof: only the answer to a "find" is learned, from the peer asked, about its club, once', () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  p.addPeers([{ addr: "x", clubs: [0] }]);
+  p.handleTimeout(0);
+  const find = drain(p, 0).find((o) => o.msg.t === "find" && o.msg.club === 2);
+  assert(find?.msg.t === "find" && find.to === "x", "asks x who it knows in club 2");
+  const nonce = find.msg.nonce;
+  const knows = (a: string) => p.directory.get(a) !== undefined;
+  const answer = (from: string, club: number, n: number, peers: string[]) =>
+    p.handleMessage(10, from, { t: "peers", club, nonce: n, peers });
+  answer("evil", 2, nonce, ["a1"]); // the right nonce from another address
+  answer("x", 1, nonce, ["a2"]); // the asked peer, about another club
+  answer("x", 2, nonce + 1, ["a3"]); // a nonce never sent
+  answer("evil", 0, 7, ["a4"]); // nothing asked at all
+  assertEquals(["a1", "a2", "a3", "a4"].filter(knows), [], "no unsolicited introduction learned");
+  assertEquals(p.stats.unsolicited, 4);
+  answer("x", 2, nonce, ["y", "z"]);
+  assert(knows("y") && knows("z"), "the answer is learned");
+  assertEquals([...p.directory.get("y")!.clubs], [2], "as members of the club asked about");
+  answer("x", 2, nonce, ["w"]);
+  assert(!knows("w"), "a find is answered once: a replay teaches nothing");
+});
+
+Deno.test("spoof: a block on the wrong club from an address with no connection bans nobody", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  const up = new Upstream("u", 0);
+  connectFrom(p, 0, "u", 0, "up", [0]);
+  // A forger's ban, made by a forgery over a connection (u's block for club 1 on club 0).
+  const wrong = (seq: number): DataBlock => ({
+    kind: "data",
+    seq,
+    srcTime: 0,
+    payload: new Uint8Array([1]),
+  });
+  up.send(p, 10, wrong(1));
+  assert(p.bans.has("u"), "a block on the wrong club over a connection bans its sender");
+  assertEquals(p.stats.wrongClub, 1);
+  // Strangers with blocks on the wrong club, live and as repairs: more than the list holds.
+  for (let i = 0; i < p.cfg.banMax + 100; i++) {
+    const from = `198.18.${i >> 8}.${i & 255}:1`;
+    const repair = i % 2 === 0;
+    p.handleMessage(20, from, { t: "block", club: 2, hop: 0, n: i, repair, block: wrong(3 * i) });
+  }
+  assertEquals(p.bans.size, 1, "no stranger was banned");
+  assert(p.bans.has("u"), "and the forger's ban is still there");
+  assertEquals(p.stats.wrongClub, 1, "strangers' blocks are unsolicited, not judged");
+});

@@ -84,7 +84,7 @@ export interface SwarmOptions {
   /** Called for every block a peer verified (diagnostics). */
   readonly onReady?: (peer: SimPeer, seq: number, now: number) => void;
   /** Called for every redundant block a peer received (diagnostics). */
-  readonly onDuplicate?: (peer: SimPeer, msg: BlockMsg, now: number) => void;
+  readonly onDuplicate?: (peer: SimPeer, msg: BlockMsg, now: number, from: string) => void;
   /** Called for every data block a peer skipped (diagnostics). */
   readonly onSkip?: (peer: SimPeer, seq: number, now: number) => void;
 }
@@ -368,7 +368,7 @@ export function runSwarm(opts: SwarmOptions): SwarmResult {
     if (msg.t === "block" && peer && now >= measureFrom) {
       if (peer.holds((msg as BlockMsg).block.seq)) {
         c.redundantBlockBytes += size;
-        opts.onDuplicate?.(peer, msg as BlockMsg, now);
+        opts.onDuplicate?.(peer, msg as BlockMsg, now, from);
       } else c.usefulBlockBytes += size;
     }
     node.handleMessage(now, from, msg);

@@ -22,6 +22,7 @@ import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { ed25519Suite } from "../../lib/auth/suite.ts";
 import { openBunUdp } from "../../lib/net/bun_udp.ts";
 import { openDenoUdp } from "../../lib/net/deno_udp.ts";
+import { openLinuxUdp } from "../../lib/net/linux_udp.ts";
 import { NodeDriver } from "../../lib/net/driver.ts";
 import { NativeAuthCheck } from "../../lib/net/native_verify.ts";
 import { openNodeUdp } from "../../lib/net/node_udp.ts";
@@ -35,9 +36,10 @@ import { PeerCore } from "../../lib/peer/peer.ts";
 export function openAdapter(name: string): Promise<Transport> {
   const o = { hostname: "127.0.0.1", port: 0 };
   if (name === "deno") return openDenoUdp(o);
+  if (name === "ffi") return openLinuxUdp(o);
   if (name === "node") return openNodeUdp(o);
   if (name === "bun") return openBunUdp(o);
-  throw new RangeError(`--adapter deno|node|bun, got ${name}`);
+  throw new RangeError(`--adapter deno|ffi|node|bun, got ${name}`);
 }
 
 /** Parses a hex string into bytes. */

@@ -19,11 +19,12 @@ const HERE = new URL(".", import.meta.url).pathname;
 interface Target {
   readonly name: string;
   readonly runtime: "deno" | "bun";
-  readonly adapter: "deno" | "node" | "bun";
+  readonly adapter: "deno" | "ffi" | "node" | "bun";
 }
 
 const TARGETS: Record<string, Target> = {
   deno: { name: "deno (deno_udp)", runtime: "deno", adapter: "deno" },
+  ffi: { name: "deno (linux_udp, FFI)", runtime: "deno", adapter: "ffi" },
   node: { name: "bun (node_udp)", runtime: "bun", adapter: "node" },
   bun: { name: "bun (bun_udp)", runtime: "bun", adapter: "bun" },
 };

@@ -1,12 +1,13 @@
 /**
  * Runs the one conformance suite (conformance.ts) against every adapter: the in-memory
- * network, Deno UDP, node:dgram UDP, the impairment wrapper with nothing impaired, and Bun UDP
+ * network, Deno UDP, the Linux FFI UDP socket, node:dgram UDP, the impairment wrapper with nothing impaired, and Bun UDP
  * and node:dgram under Bun in a `bun` subprocess (ignored, with a message, when bun is not installed).
  */
 import { Rng } from "../rand.ts";
 import { assertEquals } from "../testing.ts";
 import { CONFORMANCE, type TransportFactory } from "./conformance.ts";
 import { openDenoUdp } from "./deno_udp.ts";
+import { linuxUdpAvailable, openLinuxUdp } from "./linux_udp.ts";
 import { openNodeUdp } from "./node_udp.ts";
 import { impair } from "./impair.ts";
 import { MemoryNetwork } from "./memory.ts";
@@ -21,6 +22,18 @@ const factories: [string, TransportFactory][] = [
   ["impaired (off) deno udp", async (o) => impair(await openDenoUdp(o), {}, new Rng(1))],
   ["node:dgram udp (under deno)", openNodeUdp],
 ];
+// Deno on Linux with FFI (as the tests run here): the FFI socket, batching as the programs
+// do and draining on every turn.
+if (linuxUdpAvailable()) {
+  factories.push(["linux ffi udp", openLinuxUdp]);
+  factories.push(["linux ffi udp, batchMs 0", (o) => openLinuxUdp({ ...o, batchMs: 0 })]);
+  factories.push([
+    "impaired (off) linux ffi udp",
+    async (o) => impair(await openLinuxUdp(o), {}, new Rng(1)),
+  ]);
+} else if (Deno.build.os === "linux") {
+  console.error("FFI is not granted: the Linux FFI UDP conformance run is skipped");
+}
 
 for (const [kind, open] of factories) {
   for (const c of CONFORMANCE) {

@@ -12,6 +12,7 @@ import { headTag } from "../wire/head.ts";
 import type { Addr, Msg } from "../wire/messages.ts";
 import { wallClock } from "./clock.ts";
 import type { Transport } from "./transport.ts";
+import { sharedGrid, type WakeGrid } from "./wake_grid.ts";
 
 /** How the driver is set up. */
 export interface DriverOptions {
@@ -80,8 +81,11 @@ export class NodeDriver {
   };
   readonly #o: DriverOptions;
   readonly #clock: () => number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the armed timer, if one is. */
+  #cancelTimer: (() => void) | undefined;
   #timerAt = Infinity;
+  /** The transport's batching grid, when it has one: the timer fires on it (wake_grid.ts). */
+  readonly #grid: WakeGrid | undefined;
   /** Per sender, messages waiting for the gate (or behind one that does), in arrival order. */
   readonly #held = new Map<Addr, { msg: Msg; ready: boolean }[]>();
   #running = false;
@@ -103,6 +107,7 @@ export class NodeDriver {
     // A burst of 20 ms of the rate, and never less than a dozen full datagrams.
     this.#burst = Math.max(12 * (1200 + 28), this.#bytesPerMs * 20);
     this.#tokens = this.#burst;
+    this.#grid = transport.batchMs ? sharedGrid(transport.batchMs) : undefined;
   }
 
   /** The driver's clock. */
@@ -124,8 +129,8 @@ export class NodeDriver {
     this.#running = false;
     this.#held.clear();
     this.transport.onReceive(() => {});
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     this.#timerAt = Infinity;
   }
 
@@ -203,8 +208,9 @@ export class NodeDriver {
   }
 
   #fire(): void {
-    const due = this.#timerAt;
-    this.#timer = undefined;
+    // On a grid the timer was meant to fire at the grid point, not before.
+    const due = this.#grid ? this.#grid.ceil(this.#timerAt) : this.#timerAt;
+    this.#cancelTimer = undefined;
     this.#timerAt = Infinity;
     if (!this.#running) return;
     this.stats.wakeups++;
@@ -258,9 +264,15 @@ export class NodeDriver {
 
   #arm(at: number, now: number): void {
     if (!Number.isFinite(at) || at >= this.#timerAt) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#cancelTimer?.();
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - now));
+    const fire = () => this.#fire();
+    const ms = Math.max(0, at - now);
+    if (this.#grid && ms > 0) this.#cancelTimer = this.#grid.schedule(fire, ms);
+    else {
+      const t = setTimeout(fire, ms);
+      this.#cancelTimer = () => clearTimeout(t);
+    }
   }
 
   #guard(f: () => void): void {

@@ -190,3 +190,21 @@ Deno.test("driver: a gate holds a message and its sender's later ones, in order;
   await probe.close();
   await other.close();
 });
+
+Deno.test("driver: on a transport that batches, the timer fires on the transport's grid", async () => {
+  const net = new MemoryNetwork();
+  const node = new EchoNode();
+  // The memory transport, saying it drains every 30 ms.
+  const transport = Object.assign(await net.open(), { batchMs: 30 });
+  const driver = new NodeDriver(node, transport, { tag: TAG });
+  driver.start();
+  await waitFor(() => node.timeouts.length >= 4, 2000, "four timeouts");
+  driver.stop();
+  // Asked for 20 ms after each run, it ran no earlier than the next multiple of 30 ms.
+  const t = node.timeouts;
+  for (let i = 1; i < t.length; i++) {
+    assert(t[i] >= Math.ceil((t[i - 1] + 20) / 30) * 30, `${t}`);
+  }
+  assertEquals(driver.stats.wakeups, node.timeouts.length - 1);
+  await transport.close();
+});

@@ -30,6 +30,12 @@ export interface Transport {
   /** Running counters. */
   readonly stats: TransportStats;
   /**
+   * Set by a transport that reads datagrams in batches, every `batchMs` while they flow
+   * (linux_udp.ts): the driver then runs its timer on the same grid (wake_grid.ts), so
+   * both wake the process once.
+   */
+  readonly batchMs?: number;
+  /**
    * Sends one datagram, best effort. Never throws for network reasons (a bad address or a
    * send error is counted in `stats.sendFailed`); throws TypeError once closed. The
    * transport may hold on to `bytes` until they leave: the caller must not modify them.

@@ -8,7 +8,9 @@ import { bunUdpAvailable, openBunUdp } from "./bun_udp.ts";
 import { denoUdpAvailable, openDenoUdp } from "./deno_udp.ts";
 import { Rng } from "../rand.ts";
 import { impair, type Impairment } from "./impair.ts";
+import { linuxUdpAvailable, openLinuxUdp } from "./linux_udp.ts";
 import { openNodeUdp } from "./node_udp.ts";
+import { env } from "./runtime.ts";
 import type { BindOptions, Transport } from "./transport.ts";
 
 /**
@@ -16,6 +18,15 @@ import type { BindOptions, Transport } from "./transport.ts";
  * UDP API is there at all.
  */
 export async function openUdp(options: BindOptions = {}): Promise<Transport> {
+  const choice = udpChoice(env(UDP_ENV));
+  if (choice.adapter === "ffi" && linuxUdpAvailable()) {
+    try {
+      return await openLinuxUdp({ ...options, batchMs: choice.batchMs });
+    } catch (e) {
+      if ((e as { code?: string })?.code?.startsWith("E")) throw e; // EADDRINUSE and the like
+      // anything else (a host name to bind, say): the runtime's own socket
+    }
+  }
   if (denoUdpAvailable()) return openDenoUdp(options);
   if (!bunUdpAvailable()) {
     throw new TypeError("no UDP: run under Deno with --unstable-net, or under Bun");
@@ -26,6 +37,22 @@ export async function openUdp(options: BindOptions = {}): Promise<Transport> {
     if ((e as { code?: string })?.code?.startsWith("E")) throw e; // EADDRINUSE and the like
     return openBunUdp(options);
   }
+}
+
+/** The environment variable that picks the UDP adapter under Deno (see {@link udpChoice}). */
+export const UDP_ENV = "CLUBCAST_UDP";
+
+/**
+ * What `CLUBCAST_UDP` asks for: "ffi" (the Linux FFI socket, linux_udp.ts, where it is
+ * available), "ffi:<ms>" (the same, draining every <ms> while traffic flows), "deno"
+ * (Deno.listenDatagram). Unset or anything else: "deno".
+ */
+export function udpChoice(
+  value: string | undefined,
+): { adapter: "ffi" | "deno"; batchMs?: number } {
+  const m = /^ffi(?::(\d{1,3}))?$/.exec(value?.trim() ?? "");
+  if (!m) return { adapter: "deno" };
+  return m[1] === undefined ? { adapter: "ffi" } : { adapter: "ffi", batchMs: Number(m[1]) };
 }
 
 /** A generator seeded from the OS: the programs' randomness (the core only gets it passed in). */

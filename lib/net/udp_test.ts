@@ -1,6 +1,6 @@
-import { assert } from "../testing.ts";
+import { assert, assertEquals } from "../testing.ts";
 import { parseAddr } from "./addr.ts";
-import { openProgramUdp } from "./udp.ts";
+import { openProgramUdp, udpChoice } from "./udp.ts";
 
 Deno.test("openProgramUdp: binds, wraps in the impairment asked for, says why it cannot bind", async () => {
   const plain = await openProgramUdp({ bind: "127.0.0.1", port: 0 });
@@ -15,4 +15,13 @@ Deno.test("openProgramUdp: binds, wraps in the impairment asked for, says why it
   const impaired = await openProgramUdp({ bind: "127.0.0.1", port: 0, impair: { loss: 0.5 } });
   assert(!("error" in impaired) && "impaired" in impaired, "impaired");
   await impaired.close();
+});
+
+Deno.test("udpChoice reads CLUBCAST_UDP: ffi, ffi:<ms>, anything else the Deno socket", () => {
+  assertEquals(udpChoice("ffi"), { adapter: "ffi" });
+  assertEquals(udpChoice(" ffi:20 "), { adapter: "ffi", batchMs: 20 });
+  assertEquals(udpChoice("ffi:0"), { adapter: "ffi", batchMs: 0 });
+  for (const v of [undefined, "", "deno", "ffi:", "ffi:x", "ffi:1000", "FFI"]) {
+    assertEquals(udpChoice(v), { adapter: "deno" }, String(v));
+  }
 });

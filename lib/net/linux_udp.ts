@@ -1,0 +1,502 @@
+/**
+ * A UDP transport of its own for Deno on Linux: a non-blocking socket driven through FFI to
+ * libc, read in batches with recvmmsg and written in batches with sendmmsg.
+ *
+ * Why: at a peer's rates (about a thousand datagrams a second) what a datagram costs is
+ * mostly the process waking up for it, not the datagram (bench/README.md: on the benchmark
+ * machine an empty Deno timer firing costs 50-120 µs of CPU, and Deno.listenDatagram wakes
+ * the process for every datagram or two, since its socket sits in the runtime's epoll and
+ * every arrival wakes it). This socket is not in the runtime's epoll. While datagrams flow
+ * it is drained every `batchMs` by a timer, all that arrived in one recvmmsg call per 64,
+ * and everything sent in one turn of the event loop leaves in one sendmmsg call. When a
+ * drain finds nothing the socket is idle: a worker thread waits in poll() (an FFI call
+ * marked nonblocking, one promise per idle spell) and the first datagram after it is read
+ * at once. So a datagram waits at most `batchMs` in the socket while traffic flows; an
+ * isolated one (a ping, a first request) not at all.
+ *
+ * Only numeric addresses: a send to a host name is counted as failed (the programs only
+ * send to the addresses the tracker and their peers gave, which are numeric). Used where
+ * `linuxUdpAvailable()` holds (Deno on x86_64 or aarch64 Linux with FFI granted); udp.ts
+ * picks it, deno_udp.ts everywhere else.
+ */
+import { ByteArena } from "../wire/arena.ts";
+import type { Addr } from "../wire/messages.ts";
+import { denoFfi, openLibrary } from "./ffi.ts";
+import { sharedGrid, type WakeGrid } from "./wake_grid.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  readSockaddr,
+  SOCKADDR_IN6,
+  writeHostSockaddr,
+  writeSockaddr,
+} from "./sockaddr.ts";
+import {
+  type BindOptions,
+  newStats,
+  type ReceiveHandler,
+  type Transport,
+  type TransportStats,
+} from "./transport.ts";
+
+/** Options of {@link openLinuxUdp}. */
+export interface LinuxUdpOptions extends BindOptions {
+  /**
+   * Most ms a datagram waits in the socket while traffic flows (default
+   * {@link DEFAULT_BATCH_MS}); 0 drains on every turn of the event loop (a timer of 0).
+   */
+  readonly batchMs?: number;
+}
+
+/** The default `batchMs`. */
+export const DEFAULT_BATCH_MS = 5;
+
+// Linux's constants, the same on x86_64 and aarch64 (the only architectures taken).
+const SOCK_DGRAM = 2;
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+const SOL_SOCKET = 1;
+const SO_SNDBUF = 7;
+const SO_RCVBUF = 8;
+const MSG_DONTWAIT = 0x40;
+const POLLIN = 1;
+const EINTR = 4;
+const EAGAIN = 11;
+const ENOBUFS = 105;
+
+// struct layouts of LP64 Linux: iovec {base, len}; msghdr {name, namelen, iov, iovlen,
+// control, controllen, flags}; mmsghdr {msghdr, msg_len}.
+const IOVEC = 16;
+const MMSGHDR = 64;
+const H_NAMELEN = 8;
+const H_IOV = 16;
+const H_IOVLEN = 24;
+const H_LEN = 56;
+/** Bytes of address room per message (a sockaddr_in6 is 28). */
+const NAME = 32;
+
+/** Datagrams per recvmmsg / sendmmsg call. */
+const BATCH = 64;
+/** Bytes read per datagram: more than any valid one (1200), as deno_udp.ts. */
+const SLOT = 2048;
+/** Datagrams waiting to be sent at most (beyond: counted as failed). */
+const SEND_QUEUE = 1024;
+/** Most datagrams handed to the handler per drain before the event loop gets a turn. */
+const DRAIN_MAX = 1024;
+/** Socket buffers asked for, as deno_udp.ts and node_udp.ts. */
+const SOCKET_BUFFER_ASK = 4 * 1024 * 1024;
+/** Senders' addresses remembered as strings, at most (then forgotten). */
+const NAMES_MAX = 4096;
+
+const SYMBOLS = {
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
+  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  sendto: {
+    parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"],
+    result: "isize",
+  },
+  close: { parameters: ["i32"], result: "i32" },
+  eventfd: { parameters: ["u32", "i32"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  __errno_location: { parameters: [], result: "pointer" },
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
+} as const;
+
+type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+let libcCache: { libc: Libc; errno: Deno.UnsafePointerView } | null | undefined;
+
+/** libc's symbols and this thread's errno, or null where they cannot be had. */
+function loadLibc(): { libc: Libc; errno: Deno.UnsafePointerView } | null {
+  if (libcCache !== undefined) return libcCache;
+  libcCache = null;
+  const d = denoFfi();
+  if (!d || (d.build.arch !== "x86_64" && d.build.arch !== "aarch64")) return null;
+  const lib = openLibrary(d, "libc.so.6", SYMBOLS);
+  if (!lib) return null;
+  try {
+    const p = lib.symbols.__errno_location();
+    if (!p) return null;
+    libcCache = { libc: lib.symbols, errno: new d.UnsafePointerView(p) };
+  } catch {
+    libcCache = null;
+  }
+  return libcCache;
+}
+
+/** True when this runtime can open a {@link openLinuxUdp} socket. */
+export function linuxUdpAvailable(): boolean {
+  return loadLibc() !== null;
+}
+
+/** The address of the bytes of `b` (an ArrayBuffer of its own: V8 never moves those). */
+function addressOf(b: Uint8Array): bigint {
+  const p = Deno.UnsafePointer.of(b as Uint8Array<ArrayBuffer>);
+  if (!p) throw new Error("no pointer");
+  return BigInt(Deno.UnsafePointer.value(p));
+}
+
+/**
+ * `count` message headers, each naming its own address room and one buffer of `slot`
+ * bytes, all in buffers of their own (kept alive by the returned object).
+ */
+function messageRing(count: number, slot: number) {
+  const data = new Uint8Array(new ArrayBuffer(count * slot));
+  const names = new Uint8Array(new ArrayBuffer(count * NAME));
+  const iovs = new Uint8Array(new ArrayBuffer(count * IOVEC));
+  const hdrs = new Uint8Array(new ArrayBuffer(count * MMSGHDR));
+  const iv = new DataView(iovs.buffer), hv = new DataView(hdrs.buffer);
+  const dp = addressOf(data), np = addressOf(names), ip = addressOf(iovs);
+  for (let i = 0; i < count; i++) {
+    iv.setBigUint64(i * IOVEC, dp + BigInt(i * slot), true);
+    iv.setBigUint64(i * IOVEC + 8, BigInt(slot), true);
+    hv.setBigUint64(i * MMSGHDR, np + BigInt(i * NAME), true);
+    hv.setUint32(i * MMSGHDR + H_NAMELEN, NAME, true);
+    hv.setBigUint64(i * MMSGHDR + H_IOV, ip + BigInt(i * IOVEC), true);
+    hv.setBigUint64(i * MMSGHDR + H_IOVLEN, 1n, true);
+  }
+  return { data, names, iovs, hdrs, iv, hv, nv: new DataView(names.buffer) };
+}
+
+/**
+ * Binds a UDP socket through libc. Rejects when the address cannot be bound (or is no
+ * numeric address); throws TypeError where {@link linuxUdpAvailable} is false.
+ */
+export function openLinuxUdp(options: LinuxUdpOptions = {}): Promise<Transport> {
+  const c = loadLibc();
+  if (!c) throw new TypeError("the Linux FFI UDP transport needs Deno on Linux with FFI");
+  const host = options.hostname ?? "0.0.0.0";
+  const family = host.includes(":") ? AF_INET6 : AF_INET;
+  const port = options.port ?? 0;
+  const bound = `${family === AF_INET6 ? `[${host}]` : host}:${port}`;
+  const sa = new Uint8Array(new ArrayBuffer(SOCKADDR_IN6));
+  const saLen = Number.isInteger(port) && port >= 0 && port <= 65535
+    ? writeHostSockaddr(host, port, family, sa)
+    : 0;
+  if (saLen === 0) return Promise.reject(new TypeError(`not a numeric address to bind: ${bound}`));
+  const { libc, errno } = c;
+  const fd = libc.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Promise.reject(new Error(`socket() failed: errno ${errno.getInt32()}`));
+  if (libc.bind(fd, sa, saLen) !== 0) {
+    const e = errno.getInt32();
+    libc.close(fd);
+    const err = new Error(`bind ${bound} failed: errno ${e}`) as Error & { code?: string };
+    if (e === 98) err.code = "EADDRINUSE";
+    if (e === 99) err.code = "EADDRNOTAVAIL";
+    if (e === 13) err.code = "EACCES";
+    return Promise.reject(err);
+  }
+  const wake = libc.eventfd(0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (wake < 0) {
+    libc.close(fd);
+    return Promise.reject(new Error(`eventfd() failed: errno ${errno.getInt32()}`));
+  }
+  const len = new Uint32Array([SOCKADDR_IN6]);
+  libc.getsockname(fd, sa, new Uint8Array(len.buffer));
+  const local = readSockaddr(new DataView(sa.buffer), 0)!;
+  return Promise.resolve(
+    new LinuxUdp(c, fd, wake, family, local, options.batchMs ?? DEFAULT_BATCH_MS),
+  );
+}
+
+class LinuxUdp implements Transport {
+  readonly local: Addr;
+  readonly stats: TransportStats = newStats();
+  /** Bytes of socket receive buffer granted. */
+  readonly recvBufferBytes: number;
+  /** Times the process woke to drain the socket (timer or poll), for the benchmarks. */
+  drains = 0;
+  readonly #libc: Libc;
+  readonly #errno: Deno.UnsafePointerView;
+  readonly #fd: number;
+  readonly #wake: number;
+  readonly #family: number;
+  readonly batchMs: number;
+  readonly #grid: WakeGrid | undefined;
+  readonly #rx = messageRing(BATCH, SLOT);
+  readonly #tx = messageRing(SEND_QUEUE, SLOT);
+  readonly #arena = new ByteArena();
+  /** Senders' addresses by IPv4 address and port (ip * 65536 + port). */
+  readonly #names = new Map<number, Addr>();
+  /** Destinations' sockaddrs (length 0: not one this socket can reach). */
+  readonly #dests = new Map<Addr, Uint8Array>();
+  /** pollfd[2]: the socket, and the eventfd close() writes to. */
+  readonly #pollfds = new Uint8Array(new ArrayBuffer(16));
+  #handler: ReceiveHandler | undefined;
+  #closed = false;
+  /** Cancels the drain waiting on a timer, if one is. */
+  #cancelDrain: (() => void) | undefined;
+  #polling: Promise<unknown> | undefined;
+  /** Queued sends: [#txStart, #txEnd) of the send ring. */
+  #txStart = 0;
+  #txEnd = 0;
+  #flushQueued = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  /** A drain reading this many datagrams is followed at once by the next. */
+  readonly #eager: number;
+  /** The number of messages the last recvmmsg filled (their name lengths need resetting). */
+  #lastRead = BATCH;
+
+  constructor(
+    c: { libc: Libc; errno: Deno.UnsafePointerView },
+    fd: number,
+    wake: number,
+    family: number,
+    local: Addr,
+    batchMs: number,
+  ) {
+    this.#libc = c.libc;
+    this.#errno = c.errno;
+    this.#fd = fd;
+    this.#wake = wake;
+    this.#family = family;
+    this.local = local;
+    this.batchMs = Math.max(0, Math.round(batchMs));
+    // Drains on the grid the driver's timer uses too (wake_grid.ts): one wake-up for both.
+    this.#grid = this.batchMs > 0 ? sharedGrid(this.batchMs) : undefined;
+    const v = new Uint8Array(new Int32Array([SOCKET_BUFFER_ASK]).buffer);
+    this.#libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, v, 4);
+    this.#libc.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, v, 4);
+    const got = new Int32Array(1), len = new Uint32Array([4]);
+    this.#libc.getsockopt(
+      fd,
+      SOL_SOCKET,
+      SO_RCVBUF,
+      new Uint8Array(got.buffer),
+      new Uint8Array(len.buffer),
+    );
+    this.recvBufferBytes = got[0];
+    // A quarter of the buffer, counting 2,304 bytes a full datagram takes in it (its skb).
+    this.#eager = Math.max(8, Math.min(BATCH, Math.floor(got[0] / 4 / 2304)));
+    const pv = new DataView(this.#pollfds.buffer);
+    pv.setInt32(0, fd, true);
+    pv.setInt16(4, POLLIN, true);
+    pv.setInt32(8, wake, true);
+    pv.setInt16(12, POLLIN, true);
+    this.#idle();
+  }
+
+  send(to: Addr, bytes: Uint8Array): void {
+    if (this.#closed) throw new TypeError("transport closed");
+    let sa = this.#dests.get(to);
+    if (sa === undefined) {
+      const room = new Uint8Array(SOCKADDR_IN6);
+      sa = room.subarray(0, writeSockaddr(to, this.#family, room));
+      if (this.#dests.size >= NAMES_MAX) this.#dests.clear();
+      this.#dests.set(to, sa);
+    }
+    if (sa.length === 0 || bytes.length > 65507) {
+      this.stats.sendFailed++;
+      return;
+    }
+    if (bytes.length > SLOT) return this.#sendLarge(sa, bytes);
+    if (this.#txEnd === SEND_QUEUE) this.#compact();
+    if (this.#txEnd === SEND_QUEUE) {
+      this.stats.sendFailed++; // the socket has not taken a whole queue: UDP drops
+      return;
+    }
+    const i = this.#txEnd++;
+    const tx = this.#tx;
+    tx.data.set(bytes, i * SLOT);
+    tx.iv.setUint32(i * IOVEC + 8, bytes.length, true);
+    tx.names.set(sa, i * NAME);
+    tx.hv.setUint32(i * MMSGHDR + H_NAMELEN, sa.length, true);
+    if (this.#txEnd - this.#txStart >= BATCH) this.#flush();
+    else if (!this.#flushQueued && this.#retry === undefined) {
+      // Everything sent in this turn of the event loop leaves in one call.
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+
+  onReceive(handler: ReceiveHandler): void {
+    this.#handler = handler;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    this.#cancelDrain?.();
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    this.#cancelDrain = this.#retry = undefined;
+    // Wake the worker thread out of poll() before the descriptors go.
+    this.#libc.write(this.#wake, new Uint8Array(new BigUint64Array([1n]).buffer), 8n);
+    await this.#polling;
+    this.#libc.close(this.#fd);
+    this.#libc.close(this.#wake);
+  }
+
+  /** Waits, on a worker thread, for the socket to become readable. */
+  #idle(): void {
+    if (this.#closed) return;
+    const p = this.#libc.poll(this.#pollfds, 2n, -1);
+    this.#polling = p;
+    p.then((r) => {
+      this.#polling = undefined;
+      if (this.#closed) return;
+      if (r < 0) {
+        // EINTR, or worse: try again after a moment rather than spin.
+        this.#drainIn(1);
+        return;
+      }
+      this.#tick();
+    });
+  }
+
+  /** Drains the socket; waits `batchMs` before the next drain, or goes idle after an empty one. */
+  #tick(): void {
+    this.#cancelDrain = undefined;
+    if (this.#closed) return;
+    this.drains++;
+    const got = this.#drain();
+    if (this.#closed) return;
+    if (got === 0) return this.#idle();
+    // Much at once: the socket's buffer could fill before the next grid point (with
+    // Linux's default buffer, 208 KB, about 90 full datagrams): drain again at once.
+    this.#drainIn(got >= this.#eager ? 0 : this.batchMs);
+  }
+
+  /** Drains again in `ms` (on the grid when there is one). */
+  #drainIn(ms: number): void {
+    const tick = () => this.#tick();
+    if (this.#grid && ms > 0) this.#cancelDrain = this.#grid.schedule(tick, ms);
+    else {
+      const t = setTimeout(tick, ms);
+      this.#cancelDrain = () => clearTimeout(t);
+    }
+  }
+
+  /** Reads what the socket holds (up to DRAIN_MAX) and hands it on; returns how many. */
+  #drain(): number {
+    const rx = this.#rx, libc = this.#libc;
+    let total = 0;
+    while (total < DRAIN_MAX && !this.#closed) {
+      for (let i = 0; i < this.#lastRead; i++) {
+        rx.hv.setUint32(i * MMSGHDR + H_NAMELEN, NAME, true);
+      }
+      const n = libc.recvmmsg(this.#fd, rx.hdrs, BATCH, MSG_DONTWAIT, null);
+      if (n <= 0) {
+        this.#lastRead = 0;
+        if (n < 0 && this.#errno.getInt32() === EINTR) continue;
+        break; // EAGAIN: nothing more; anything else is transient for UDP
+      }
+      this.#lastRead = n;
+      for (let i = 0; i < n && !this.#closed; i++) this.#deliver(i);
+      total += n;
+      if (n < BATCH) break;
+    }
+    return total;
+  }
+
+  #deliver(i: number): void {
+    const rx = this.#rx;
+    const len = rx.hv.getUint32(i * MMSGHDR + H_LEN, true);
+    const handler = this.#handler;
+    if (!handler) {
+      this.stats.unhandled++;
+      return;
+    }
+    const from = this.#sender(i * NAME);
+    if (from === undefined) return;
+    // The receiver keeps its bytes: copied out of the ring into an arena (no ArrayBuffer
+    // per datagram, as deno_udp.ts).
+    const bytes = this.#arena.take(len);
+    bytes.set(rx.data.subarray(i * SLOT, i * SLOT + len));
+    this.stats.datagramsIn++;
+    this.stats.bytesIn += len;
+    try {
+      handler(from, bytes);
+    } catch (e) {
+      // A handler bug must surface, but not kill the socket for every later datagram.
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
+  }
+
+  /** The sender's address string, built once per IPv4 address and port. */
+  #sender(off: number): Addr | undefined {
+    const nv = this.#rx.nv;
+    if (nv.getUint16(off, true) !== AF_INET) return readSockaddr(nv, off);
+    const key = nv.getUint32(off + 4, false) * 65536 + nv.getUint16(off + 2, false);
+    let a = this.#names.get(key);
+    if (a === undefined) {
+      a = readSockaddr(nv, off)!;
+      if (this.#names.size >= NAMES_MAX) this.#names.clear();
+      this.#names.set(key, a);
+    }
+    return a;
+  }
+
+  /** Sends what is queued, in calls of up to BATCH; keeps the rest when the socket is full. */
+  #flush(): void {
+    while (this.#txStart < this.#txEnd && !this.#closed) {
+      const start = this.#txStart;
+      const count = Math.min(BATCH, this.#txEnd - start);
+      const hdrs = this.#tx.hdrs.subarray(start * MMSGHDR);
+      const r = this.#libc.sendmmsg(this.#fd, hdrs, count, MSG_DONTWAIT);
+      if (r > 0) {
+        this.#sent(start, r);
+        this.#txStart += r;
+        continue;
+      }
+      const e = this.#errno.getInt32();
+      if (e === EINTR) continue;
+      if (e === EAGAIN || e === ENOBUFS) {
+        // The socket's send buffer is full: try again in a moment, in order.
+        this.#retry ??= setTimeout(() => {
+          this.#retry = undefined;
+          this.#flush();
+        }, 1);
+        return;
+      }
+      // This datagram cannot go (no route, refused, ...): count it and carry on.
+      this.stats.sendFailed++;
+      this.#txStart++;
+    }
+    if (this.#txStart === this.#txEnd) this.#txStart = this.#txEnd = 0;
+  }
+
+  #sent(start: number, count: number): void {
+    const iv = this.#tx.iv;
+    for (let i = start; i < start + count; i++) {
+      this.stats.datagramsOut++;
+      this.stats.bytesOut += iv.getUint32(i * IOVEC + 8, true);
+    }
+  }
+
+  /** Moves the queued sends to the front of the ring. */
+  #compact(): void {
+    const s = this.#txStart, n = this.#txEnd - s;
+    if (s === 0) return;
+    const tx = this.#tx;
+    tx.data.copyWithin(0, s * SLOT, (s + n) * SLOT);
+    tx.names.copyWithin(0, s * NAME, (s + n) * NAME);
+    for (let i = 0; i < n; i++) {
+      tx.iv.setUint32(i * IOVEC + 8, tx.iv.getUint32((s + i) * IOVEC + 8, true), true);
+      const nl = tx.hv.getUint32((s + i) * MMSGHDR + H_NAMELEN, true);
+      tx.hv.setUint32(i * MMSGHDR + H_NAMELEN, nl, true);
+    }
+    this.#txStart = 0;
+    this.#txEnd = n;
+  }
+
+  /** A datagram too long for a ring slot: one sendto of its own, after what is queued. */
+  #sendLarge(sa: Uint8Array, bytes: Uint8Array): void {
+    this.#flush();
+    const r = this.#libc.sendto(this.#fd, bytes, BigInt(bytes.length), MSG_DONTWAIT, sa, sa.length);
+    if (Number(r) === bytes.length) {
+      this.stats.datagramsOut++;
+      this.stats.bytesOut += bytes.length;
+    } else this.stats.sendFailed++;
+  }
+}

@@ -524,7 +524,10 @@ export class PeerCore implements ProtocolNode {
       }
     }
     if (first) {
-      const lost = !m.repair && !down!.inClub && down!.monitor.gapBefore;
+      // A gap in the counter of a link that carries every block of the club it is sent (an
+      // out-of-club download, or the in-club lead, which pushes at once) means the club's
+      // skipped numbers were lost, not reordered.
+      const lost = !m.repair && (!down!.inClub || down!.lead) && down!.monitor.gapBefore;
       this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor(), lost);
     }
     if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {

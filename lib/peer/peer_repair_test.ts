@@ -212,3 +212,44 @@ Deno.test("a joiner waiting for an entry point repairs the holes of its history,
   }
   assertEquals(starts, [0], "it starts at the keyframe, in its history");
 });
+
+/**
+ * A peer in clubs 0 and 1 (of 3) with two in-club upstreams in club 0, a (its lead) and b,
+ * and the source on club 1 (the batch's other blocks and its signature). a sends 0, 3 and 9
+ * but not 6; with `counterGap` a's counter skips one before 9 (6 was lost on the link).
+ */
+function leadMissesSix(counterGap: boolean) {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 1, "up", []);
+  // b first: the lead is asked first because it is the lead, not by table order.
+  connectFrom(p, 0, "b", 0, "up", [0, 2]);
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  drain(p, 0);
+  for (const d of p.downs.values()) d.lead = d.remote === "a";
+  const src = new Upstream("src", 1), a = new Upstream("a", 0);
+  const { data, auth } = new Feed().batch(13, 0); // its signature, 13, is of club 1
+  deliver(p, 10, [...data.filter((b) => b.seq % 3 !== 0), auth], [src]);
+  for (const s of [0, 3, 9]) a.send(p, 10, data[s], a.n + (s === 9 && counterGap ? 2 : 1));
+  return p;
+}
+
+Deno.test("a block lost on the in-club lead's link is asked of the lead at once; a mere hole waits out the grace", () => {
+  for (const counterGap of [true, false]) {
+    const p = leadMissesSix(counterGap);
+    let t = 50, asked: string[] = [];
+    // (Club 2, which nobody feeds here, is asked for too: only 6's ask is looked at.)
+    const ofSix = (w: string) => w.split(">")[0].split(",").includes("6");
+    for (; asked.length === 0 && t < 2000; t += 50) {
+      p.handleTimeout(t);
+      asked = wants(drain(p, t)).filter(ofSix);
+    }
+    const grace = p.cfg.repairGraceMs;
+    if (counterGap) {
+      assertEquals(asked.map((w) => w.split(">")[1]), ["a"], "the lead sent it: it holds it");
+      assert(t < 10 + grace, `asked at ${t}: a lost block waits no grace`);
+    } else {
+      assertEquals(asked.length, 1);
+      assert(t >= 10 + grace, `asked at ${t}: a mere hole waits out the grace`);
+    }
+  }
+});

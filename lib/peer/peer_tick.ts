@@ -348,7 +348,10 @@ function askRepairs(p: PeerCore, now: number): void {
     if (!p.myClubs.has(club)) {
       for (let k = 0; k < inClub.length; k++) near.push(inClub[(seq + k) % inClub.length]);
     }
-    const pool = lost ? [...holders, ...near] : [...near, ...holders];
+    // Lost in a gap of its link: that link's sender holds it (in our own club, the lead).
+    const pool = lost
+      ? [...holders.filter((d) => d.lead), ...holders.filter((d) => !d.lead), ...near]
+      : [...near, ...holders];
     const holder = tries >= 2 && lastResort
       ? lastResort[0]
       : pool.length > 0

@@ -1,6 +1,7 @@
 /**
  * What `deno task report` runs: every design through every scenario at one swarm size, a
- * few extra runs, and the club protocol at growing sizes for the simulator's cost.
+ * few extra runs, the club protocol with a tenth of its peers malicious (issue 6), and the
+ * club protocol at growing sizes for the simulator's cost.
  */
 import { DESIGNS } from "../designs/all.ts";
 import { SCENARIOS } from "../scenarios.ts";
@@ -34,8 +35,8 @@ export const REPORT_DEFAULTS: ReportOptions = {
 
 /** One simulator run of the report. */
 export interface Run {
-  /** What part of the report it feeds: the matrix, an extra, or the cost runs. */
-  readonly kind: "matrix" | "extra" | "cost";
+  /** What part of the report it feeds: the matrix, an extra, the security run, the cost runs. */
+  readonly kind: "matrix" | "extra" | "security" | "cost";
   readonly design: string;
   readonly scenario: string;
   /** A label for extras ("pull, 10 s play delay"). */
@@ -80,6 +81,17 @@ export function planRuns(o: ReportOptions): Run[] {
         "--delay",
         "10000",
       ],
+    });
+  }
+  if (o.designs.includes("clubs")) {
+    // Issue 6: a tenth of the peers forgers, junk senders and freeriders (sim/malicious/).
+    runs.push({
+      kind: "security",
+      design: "clubs",
+      scenario: "default",
+      label: "10 % malicious",
+      peers: o.peers,
+      args: [...base, "--seconds", `${o.seconds}`, "--malicious", "0.1"],
     });
   }
   for (const n of o.sizes) {

@@ -1,7 +1,9 @@
 /**
  * Turns the report's runs into docs/results.md and its SVG charts. Every figure is read
  * from a run's JSON; the prose around them says how each was measured. Notes written by
- * hand between the NOTES markers of an existing results.md are kept.
+ * hand between the NOTES markers of an existing results.md are kept, and so are issue 6's
+ * figures between the SECURITY markers: tests and benchmarks the report does not run, each
+ * with its command and the commit it was measured at.
  */
 import type { ReportOptions } from "./matrix.ts";
 import type { Machine, RunResult } from "./run.ts";
@@ -11,6 +13,16 @@ import { SCENARIOS } from "../scenarios.ts";
 /** The markers around the hand-written notes that a new report keeps. */
 export const NOTES_START = "<!-- NOTES: written by hand, kept when the report is made again -->";
 export const NOTES_END = "<!-- END NOTES -->";
+/** The markers around issue 6's measured figures, which a new report keeps. */
+export const SECURITY_START =
+  "<!-- SECURITY: measured by the commands named, kept when the report is made again -->";
+export const SECURITY_END = "<!-- END SECURITY -->";
+
+/** The text between `start` and `end` of `old`, markers included, or `fallback` between them. */
+function kept(old: string, start: string, end: string, fallback: string): string {
+  const i = old.indexOf(start), j = old.indexOf(end);
+  return i >= 0 && j > i ? old.slice(i, j + end.length) : `${start}\n\n${fallback}\n\n${end}`;
+}
 
 type Report = Record<string, unknown> & {
   delivery: number;
@@ -325,6 +337,47 @@ export function render(
     });
   }
 
+  // Issue 6: the run with malicious peers, then the figures of the suite's tests and benches.
+  md.push("## Hostile networks (issue 6)", "");
+  const sec = results.find((r) => r.run.kind === "security");
+  if (sec) {
+    const r = sec.report as Report & {
+      forgedAccepted: number;
+      forged: Record<string, number>;
+      honestPeers: number;
+      maliciousPeers: Record<string, { peers: number; bannedPeers: number; bans: number }>;
+    };
+    const m = r.maliciousPeers ?? {};
+    const banned = (k: string) =>
+      m[k] ? `${m[k].bannedPeers} of ${m[k].peers} (${m[k].bans} bans)` : "–";
+    md.push(
+      `With a tenth of the peers malicious (\`--malicious 0.1\`: forgers, junk senders and ` +
+        'freeriders in turn, docs/simulator.md "Malicious peers"), at the settings above, ' +
+        `${sec.commit ? `at commit \`${sec.commit}\`` : "at the report's commit"} ` +
+        `(\`${sec.command}\`):`,
+      "",
+      "| figure | value |",
+      "|---|---|",
+      `| honest peers' delivery (issue 6: at least 0.99) | **${fmt(r.delivery, 6)}** |`,
+      `| forgedAccepted: forged blocks honest peers played or relayed (must be 0) | **${r.forgedAccepted}** (stored: ${
+        r.forged?.storedByHonest ?? "–"
+      }) |`,
+      `| forged blocks the malicious peers made | ${r.forged?.made ?? "–"} |`,
+      `| forgers / junk senders banned by honest peers | ${banned("forger")} / ${banned("junk")} |`,
+      `| latency p50 / p99, ms | ${r.latencyMs.p50} / ${r.latencyMs.p99} |`,
+      `| duplicate ratio, control overhead | ${fmt(r.duplicateRatio)}, ${fmt(r.controlOverhead)} |`,
+      "",
+    );
+  } else md.push("(The run with malicious peers is not among this report's runs.)", "");
+  md.push(
+    "Every other line of issue 6 is a test in the suite or a benchmark; the report does not run " +
+      "them. Their figures, each with the command that measures it and the commit it was " +
+      "measured at (docs/security.md says what each defends and how):",
+    "",
+    kept(oldMarkdown, SECURITY_START, SECURITY_END, "(none recorded yet)"),
+    "",
+  );
+
   // The scenarios, for reference.
   md.push(
     "## The scenarios",
@@ -334,11 +387,7 @@ export function render(
     ),
     "",
   );
-  const i = oldMarkdown.indexOf(NOTES_START), j = oldMarkdown.indexOf(NOTES_END);
-  const notes = i >= 0 && j > i
-    ? oldMarkdown.slice(i, j + NOTES_END.length)
-    : `${NOTES_START}\n\n(none yet)\n\n${NOTES_END}`;
-  md.push("## Notes", "", notes, "");
+  md.push("## Notes", "", kept(oldMarkdown, NOTES_START, NOTES_END, "(none yet)"), "");
   return { markdown: md.join("\n"), svgs };
 }
 

@@ -1,7 +1,14 @@
 import { assert, assertEquals, assertThrows } from "../../lib/testing.ts";
 import { parseReportArgs } from "./main.ts";
 import { planRuns, REPORT_DEFAULTS, type Run } from "./matrix.ts";
-import { NOTES_END, NOTES_START, recovery, render } from "./render.ts";
+import {
+  NOTES_END,
+  NOTES_START,
+  recovery,
+  render,
+  SECURITY_END,
+  SECURITY_START,
+} from "./render.ts";
 import type { Machine, RunResult } from "./run.ts";
 
 const machine: Machine = {
@@ -110,6 +117,43 @@ Deno.test("the report checks issue 5's claims against the runs and keeps hand-wr
       "results/overhead.svg",
     ],
   );
+});
+
+Deno.test("issue 6: the malicious run is planned and shown; the measured figures survive a new report", () => {
+  const o = { ...REPORT_DEFAULTS, sizes: [] };
+  const sec = planRuns(o).filter((r) => r.kind === "security");
+  assertEquals(sec.length, 1);
+  assertEquals(sec[0].args.slice(-2), ["--malicious", "0.1"]);
+  assert(sec[0].args.includes("regions") && sec[0].args.includes("300"));
+  const results = planRuns(o).map((run) =>
+    run.kind === "security"
+      ? {
+        ...fake(run, {
+          delivery: 0.9931,
+          forgedAccepted: 0,
+          forged: { made: 17000, storedByHonest: 0 },
+          maliciousPeers: { forger: { peers: 10, bannedPeers: 10, bans: 900 } },
+        }),
+        commit: "def5678",
+      }
+      : fake(run)
+  );
+  const table = "| fuzz | 0 exceptions | `deno task fuzz --runs 1000000` |";
+  const old =
+    `# old\n\n${SECURITY_START}\n${table}\n${SECURITY_END}\n\n${NOTES_START}\nn\n${NOTES_END}`;
+  const md = render(o, results, machine, 600, old).markdown;
+  assert(md.includes("## Hostile networks (issue 6)"));
+  assert(md.includes("| honest peers' delivery (issue 6: at least 0.99) | **0.9931** |"));
+  assert(
+    md.includes(
+      "| forgedAccepted: forged blocks honest peers played or relayed (must be 0) | **0** (stored: 0) |",
+    ),
+  );
+  assert(md.includes("10 of 10 (900 bans)") && md.includes("at commit `def5678`"));
+  assert(md.includes(table), "the measured figures are kept");
+  assert(md.indexOf(SECURITY_START) < md.indexOf(NOTES_START), "in their own section");
+  const fresh = render(o, results.filter((r) => r.run.kind !== "security"), machine, 600).markdown;
+  assert(fresh.includes("not among this report's runs") && fresh.includes("(none recorded yet)"));
 });
 
 Deno.test("recovery is the time after the failure from which every second is at 0.99 or more", () => {

@@ -11,6 +11,8 @@ export interface RunResult {
   readonly command: string;
   /** The simulator's report (sim/main.ts, with --series). */
   readonly report: Record<string, unknown>;
+  /** The checkout's commit when it ran ("+" after it: with uncommitted changes); older runs lack it. */
+  readonly commit?: string;
 }
 
 /** Runs the simulator with `run.args`; throws with its stderr if it fails. */
@@ -23,7 +25,14 @@ export async function runSim(run: Run): Promise<RunResult> {
     throw new Error(`sim ${run.args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
   }
   const report = JSON.parse(text.slice(text.lastIndexOf("\n") + 1));
-  return { run, command: `deno run -A sim/main.ts ${run.args.join(" ")} --json --series`, report };
+  const dirty = (await git("status", "--porcelain", "--untracked-files=no")).length > 0;
+  const commit = `${await git("rev-parse", "--short", "HEAD")}${dirty ? "+" : ""}`;
+  return {
+    run,
+    command: `deno run -A sim/main.ts ${run.args.join(" ")} --json --series`,
+    report,
+    commit,
+  };
 }
 
 /** Where and on what the report was made. */

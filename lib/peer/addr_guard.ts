@@ -68,6 +68,7 @@ export class AddrGuard {
   /** Cookies computed lately (a hash each; keep-alives check them all the time). */
   readonly #cookies = new Map<Addr, number>();
   #nonces = 0;
+  #findNonces = 0;
 
   /** A guard whose 32-byte key is drawn from `rng`. */
   constructor(rng: Rng, opts: Partial<AddrGuardOptions> = {}) {
@@ -91,8 +92,15 @@ export class AddrGuard {
 
   /** A fresh ping nonce nobody can predict without the key. */
   nonce(): number {
-    const n = this.#nonces++;
-    return this.#hash(0x6e, new Uint8Array([n, n >>> 8, n >>> 16, n >>> 24]));
+    return this.#counted(0x6e, this.#nonces++);
+  }
+
+  /**
+   * A fresh "find" nonce, as unpredictable (its own sequence: ping nonces stay as they were):
+   * only the peer asked can answer the find, so nobody else can plant addresses.
+   */
+  findNonce(): number {
+    return this.#counted(0x66, this.#findNonces++);
   }
 
   /** True once `addr` has proven it receives what is sent to it. */
@@ -178,6 +186,10 @@ export class AddrGuard {
     }
     this.#pending.set(addr, c);
     return c;
+  }
+
+  #counted(domain: number, n: number): number {
+    return this.#hash(domain, new Uint8Array([n, n >>> 8, n >>> 16, n >>> 24]));
   }
 
   /** 53 bits of keyed BLAKE2s over a domain byte and `data`, never 0. */

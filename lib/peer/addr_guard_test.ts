@@ -23,14 +23,18 @@ Deno.test("cookies: one per address and key, never 0, and not guessable from ano
   for (const x of addrs) assertEquals(a.cookie(x), again.cookie(x));
 });
 
-Deno.test("nonces: unpredictable, distinct, and the same key replays them", () => {
+Deno.test("nonces: unpredictable, distinct, and the same key replays them; finds' apart", () => {
   const a = new AddrGuard(new Rng(1)), again = new AddrGuard(new Rng(1));
-  const nonces = Array.from({ length: 1000 }, () => a.nonce());
-  assertEquals(new Set(nonces).size, 1000);
-  assert(nonces.every((n) => Number.isSafeInteger(n) && n >= 1));
-  assertEquals(nonces.slice(0, 5), Array.from({ length: 5 }, () => again.nonce()));
-  // Not a counter: consecutive nonces are far apart.
-  assert(nonces.slice(1).every((n, i) => Math.abs(n - nonces[i]) > 2 ** 20));
+  for (const kind of ["nonce", "findNonce"] as const) {
+    const nonces = Array.from({ length: 1000 }, () => a[kind]());
+    assertEquals(new Set(nonces).size, 1000);
+    assert(nonces.every((n) => Number.isSafeInteger(n) && n >= 1));
+    assertEquals(nonces.slice(0, 5), Array.from({ length: 5 }, () => again[kind]()));
+    // Not a counter: consecutive nonces are far apart.
+    assert(nonces.slice(1).every((n, i) => Math.abs(n - nonces[i]) > 2 ** 20));
+  }
+  const b = new AddrGuard(new Rng(1));
+  assert(b.findNonce() !== new AddrGuard(new Rng(1)).nonce(), "a find's nonce is no ping's");
 });
 
 Deno.test("an unvalidated address gets at most 3x the bytes it sent, counted low", () => {

@@ -35,6 +35,12 @@ export interface UpConn {
   lead: boolean;
   /** How long the downstream's "have"s take (in-club, not lead; peer_relay.ts `holdFor`). */
   readonly haveLags: HaveLags;
+  /**
+   * The connection's cookie, which its "drop"s must carry (0 while unknown): the responder's
+   * cookie for the initiator, which the accept carries. Only the two ends know it (peer_conns.ts,
+   * `handleDrop`).
+   */
+  secret: number;
 }
 
 /** This peer receives `club`'s blocks from `remote`. */
@@ -58,6 +64,12 @@ export interface DownConn {
   lead: boolean;
   /** The upstream's cookie for this peer, echoed in every keep-alive (0 while unknown). */
   cookie: number;
+  /**
+   * The connection's cookie, which its "drop"s must carry (0 while unknown): the responder's
+   * cookie for the initiator, which the accept carries. Only the two ends know it (peer_conns.ts,
+   * `handleDrop`).
+   */
+  secret: number;
 }
 
 /**

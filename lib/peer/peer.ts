@@ -65,6 +65,8 @@ export interface PeerStats {
   blocksIn: number;
   duplicates: number;
   unsolicited: number;
+  /** "drop"s without their connection's cookie, ignored (peer_conns.ts, handleDrop). */
+  spoofedDrops: number;
   forged: number;
   wrongClub: number;
   /** Blocks sent, by send-queue class. */
@@ -140,6 +142,7 @@ export class PeerCore implements ProtocolNode {
     blocksIn: 0,
     duplicates: 0,
     unsolicited: 0,
+    spoofedDrops: 0,
     forged: 0,
     wrongClub: 0,
     sent: { auth: 0, in: 0, out: 0, repair: 0, bulk: 0 },
@@ -157,7 +160,6 @@ export class PeerCore implements ProtocolNode {
   liveSeen = false;
   /** When the latest such block came (-Infinity: none yet). */
   lastLiveAt = -Infinity;
-  nonce = 1;
   nextTick: number;
   /**
    * How long blocks for out-of-club downstreams wait in this peer's send queue, ms (moving

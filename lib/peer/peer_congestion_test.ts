@@ -4,7 +4,7 @@
  * a saturated uploader says it is full, refuses new out-of-club downloaders and sheds one.
  */
 import { assert, assertEquals } from "../testing.ts";
-import type { Addr, Block, Msg } from "../wire/messages.ts";
+import type { Addr, Block, DropMsg } from "../wire/messages.ts";
 import { pingPad } from "../wire/size.ts";
 import { PeerCore } from "./peer.ts";
 import { Rng } from "../rand.ts";
@@ -25,8 +25,15 @@ function withDownload(): { p: PeerCore; x: Upstream } {
   return { p, x: new Upstream("x", 2) };
 }
 
-function dropsTo(out: readonly Out[], to: Addr): Msg[] {
-  return out.filter((o) => o.to === to && o.msg.t === "drop").map((o) => o.msg);
+/** The drops sent to `to` (without their cookies). */
+function dropsTo(out: readonly Out[], to: Addr): Omit<DropMsg, "cookie">[] {
+  const drops: Omit<DropMsg, "cookie">[] = [];
+  for (const o of out) {
+    if (o.to === to && o.msg.t === "drop") {
+      drops.push({ t: "drop", club: o.msg.club, dir: o.msg.dir });
+    }
+  }
+  return drops;
 }
 
 Deno.test("[0051] a download whose blocks arrive with sustained excess delay past the threshold is dropped, and the uploader banned", () => {

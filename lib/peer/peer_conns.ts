@@ -39,7 +39,7 @@ export function requestDownload(p: PeerCore, now: number, remote: Addr, club: nu
   // one (the source, asked for a thin club, is never pinged as a candidate), a ping now gets
   // it for the next request; this one waits for our echo of the accept's cookie.
   const known = p.directory.get(remote);
-  down.cookie = known?.pong?.cookie ?? 0;
+  down.cookie = down.secret = known?.pong?.cookie ?? 0;
   if (down.cookie === 0 && !(now - (known?.pingAt ?? -Infinity) < p.cfg.retryMs)) {
     p.ping(now, remote);
   }
@@ -63,6 +63,7 @@ export function offerUpload(
   inClub: boolean,
 ): void {
   const up = newUp(now, remote, club, inClub, false);
+  up.secret = p.directory.get(remote)?.pong?.cookie ?? 0;
   p.ups.set(connKey(remote, club), up);
   p.send(remote, {
     t: "connect",
@@ -70,7 +71,7 @@ export function offerUpload(
     dir: "up",
     clubs: p.role === "source" ? [] : [...p.myClubs],
     have: null,
-    cookie: p.directory.get(remote)?.pong?.cookie ?? 0,
+    cookie: up.secret,
   });
 }
 
@@ -95,6 +96,7 @@ function newDown(
     usefulMark: 0,
     lead: false,
     cookie: 0,
+    secret: 0,
   };
 }
 
@@ -119,6 +121,7 @@ function newUp(
     sent: new SeqSet(),
     lead: true,
     haveLags: new HaveLags(),
+    secret: 0,
   };
 }
 
@@ -147,6 +150,7 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     }
     const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), false);
     up.lastKeepalive = now;
+    up.secret = cookie;
     p.ups.set(key, up);
     p.send(from, { t: "accept", club: m.club, dir: "down", cookie });
     if (existing) return;
@@ -162,6 +166,7 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     if (!existing && !inClub && countIn(p, "down", m.club, false) > 0) return refuse(p, from, m);
     const down = existing ?? newDown(p, now, from, m.club, true);
     down.accepted = true;
+    down.secret = cookie;
     // The upstream's cookie for us, if a pong of it gave one, goes back in our keep-alives.
     down.cookie ||= p.directory.get(from)?.pong?.cookie ?? 0;
     p.downs.set(key, down);
@@ -215,8 +220,10 @@ function trimSurplus(
 
 function refuse(p: PeerCore, from: Addr, m: ConnectMsg): void {
   count(p, "refused");
-  // Our side of the refused connection would have been the opposite of the initiator's.
-  p.send(from, { t: "drop", club: m.club, dir: m.dir === "down" ? "up" : "down" });
+  // Our side of the refused connection would have been the opposite of the initiator's; its
+  // cookie is the one our accept would have carried.
+  const dir = m.dir === "down" ? "up" : "down";
+  p.send(from, { t: "drop", club: m.club, dir, cookie: p.guard.cookie(from) });
 }
 
 /** Handles an "accept" of a connection this peer asked for. */
@@ -229,7 +236,7 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     down.monitor.lastRecv = now;
     // A cookie we did not send in the connect: the uploader waits for our echo, so echo now.
     const echo = m.cookie !== down.cookie && m.cookie !== 0;
-    down.cookie = m.cookie;
+    down.cookie = down.secret = m.cookie;
     if (echo) p.send(from, { t: "keepalive", club: m.club, lead: down.lead, cookie: m.cookie });
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
   } else {
@@ -237,6 +244,7 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     if (!up || up.accepted) return;
     up.accepted = true;
     up.lastKeepalive = now;
+    up.secret = m.cookie;
     // We picked it after a pong, which proved its address; if that was forgotten, a ping
     // proves it again (a downstream sends us no cookie of ours).
     if (!p.guard.isValid(from)) p.ping(now, from);
@@ -294,10 +302,20 @@ export function onValidated(p: PeerCore, now: number, addr: Addr): void {
   }
 }
 
-/** Handles a "drop": the remote closed its side ("up": it was our upstream). */
+/**
+ * Handles a "drop": the remote closed its side ("up": it was our upstream). A UDP source
+ * address proves nothing, so a drop must carry the connection's cookie ({@link UpConn.secret}),
+ * or anyone could close a peer's connections by naming its upstreams: one is ignored without
+ * it, unless this peer never learned the cookie (a request still unanswered, to a peer
+ * never pinged) or the connection is a request not yet taken (whose initiator may not have
+ * had it either).
+ */
 export function handleDrop(p: PeerCore, now: number, from: Addr, m: DropMsg): void {
   const conn = (m.dir === "up" ? p.downs : p.ups).get(connKey(from, m.club));
   if (!conn) return;
+  const proven = conn.secret === 0 || m.cookie === conn.secret ||
+    (m.cookie === 0 && !conn.accepted);
+  if (!proven) return void p.stats.spoofedDrops++;
   if (!conn.accepted) {
     // A refused request: do not ask this peer again for a while.
     const known = p.directory.get(from);
@@ -335,7 +353,7 @@ export function dropConn(
   ban: boolean,
 ): void {
   close(p, conn, why);
-  p.send(conn.remote, { t: "drop", club: conn.club, dir: conn.kind });
+  p.send(conn.remote, { t: "drop", club: conn.club, dir: conn.kind, cookie: conn.secret });
   if (ban && conn.remote !== p.source) p.bans.ban(now, conn.remote);
 }
 

@@ -13,6 +13,7 @@ import {
   connectFrom,
   deliver,
   drain,
+  dropFrom,
   Feed,
   makePeer,
   makeSwarm,
@@ -133,7 +134,7 @@ Deno.test("[0056] a dropped out-of-club download is replaced, and the new connec
   const { data, auth } = new Feed().batch(12, 0); // data 0..11, auth 12 (club 0)
   deliver(p, 10, [...data.filter((b) => b.seq !== 8), auth], [src, x]);
   p.addPeers([{ addr: "y", clubs: [2] }]);
-  p.handleMessage(30, "x", { t: "drop", club: 2, dir: "up" });
+  dropFrom(p, 30, "x", 2, "up");
   const { out } = nextConnect(p, 50, 500, 2, "down", () => ({ clubs: [2] }));
   assertEquals(out.map((o) => o.to), ["y"]);
   const m = out[0].msg;
@@ -151,10 +152,10 @@ Deno.test("[0057] [0058] an in-club drop is replaced only when fewer than two re
     const theirs = dir === "down" ? "up" : "down";
     for (const a of ["a", "b", "c"]) connectFrom(p, 0, a, 0, theirs, [0, 2]);
     const load: Load = () => ({ clubs: [0, 2] });
-    p.handleMessage(10, "a", { t: "drop", club: 0, dir: theirs });
+    dropFrom(p, 10, "a", 0, theirs);
     const none = nextConnect(p, 50, 1000, 0, dir, load);
     assertEquals(none.out, [], `two ${dir} connections left: no replacement`);
-    p.handleMessage(1000, "b", { t: "drop", club: 0, dir: theirs });
+    dropFrom(p, 1000, "b", 0, theirs);
     const one = nextConnect(p, 1050, 2000, 0, dir, load);
     assertEquals(one.out.length, 1, `one ${dir} connection left: a replacement`);
     assert(one.out[0].to !== "c", "not the one still connected");
@@ -170,7 +171,7 @@ Deno.test("[0058] out-of-club uploads do not count toward the in-club target and
   const offer = nextConnect(p, 0, 500, 0, "up", load);
   assertEquals(offer.out.map((o) => o.to), ["b"], "one in-club upload is below the target");
   p.handleMessage(offer.t + 10, "b", { t: "accept", club: 0, dir: "up", cookie: 0 });
-  p.handleMessage(offer.t + 20, "z", { t: "drop", club: 0, dir: "down" });
+  dropFrom(p, offer.t + 20, "z", 0, "down");
   for (let t = offer.t + 50; t < 3000; t += 50) {
     const out = tickAndPong(p, t, load);
     assertEquals(connects(out, 0, "up"), [], `no upload offer at ${t}`);

@@ -8,7 +8,7 @@ import { assert, assertEquals } from "../testing.ts";
 import type { Addr, PongMsg } from "../wire/messages.ts";
 import { pingPad } from "../wire/size.ts";
 import type { PeerCore } from "./peer.ts";
-import { answerPings, connectFrom, drain, makePeer, type Out } from "./test_harness.ts";
+import { answerPings, connectFrom, drain, dropFrom, makePeer, type Out } from "./test_harness.ts";
 
 type Load = (a: Addr) => Partial<PongMsg> & { clubs: number[] };
 
@@ -142,7 +142,7 @@ Deno.test("[0038] a pong older than the freshness window is refreshed by a new p
   for (const [club, dir] of [[2, "down"], [0, "down"], [0, "up"]] as const) {
     p.handleMessage(100, "x", { t: "accept", club, dir, cookie: 0 });
   }
-  p.handleMessage(3200, "x", { t: "drop", club: 2, dir: "up" }); // pong of t=0 is stale now
+  dropFrom(p, 3200, "x", 2, "up"); // pong of t=0 is stale now
   p.handleTimeout(3250);
   const out = drain(p, 3250);
   assert(!out.some((o) => o.msg.t === "connect" && o.msg.club === 2), "no pick on a stale pong");

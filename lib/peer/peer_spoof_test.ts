@@ -3,11 +3,13 @@
  * nothing, so what a stranger's datagram can make a peer do must not depend on the address
  * it claims. Introductions are taken only in answer to a "find" this peer sent; a block from
  * an address with no connection bans nobody (a ban for it would cut an honest upstream off,
- * or flush the ban list of its real bans).
+ * or flush the ban list of its real bans); a "drop" closes a connection only with the
+ * connection's cookie.
  */
 import { assert, assertEquals } from "../testing.ts";
 import type { DataBlock } from "../wire/messages.ts";
-import { connectFrom, drain, makePeer, Upstream } from "./test_harness.ts";
+import { connKey } from "./conns.ts";
+import { answerPings, connectFrom, drain, makePeer, Upstream } from "./test_harness.ts";
 
 Deno.test('spoof: only the answer to a "find" is learned, from the peer asked, about its club, once', () => {
   const p = makePeer({ myClubs: [0, 1] });
@@ -56,4 +58,51 @@ Deno.test("spoof: a block on the wrong club from an address with no connection b
   assertEquals(p.bans.size, 1, "no stranger was banned");
   assert(p.bans.has("u"), "and the forger's ban is still there");
   assertEquals(p.stats.wrongClub, 1, "strangers' blocks are unsolicited, not judged");
+});
+
+Deno.test('spoof: a "drop" closes a connection only with its cookie, either end, either way', () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  // p asks x for club 2; x accepts with its cookie for p, the connection's cookie.
+  p.addPeers([{ addr: "x", clubs: [2] }]);
+  let asked = false;
+  for (let t = 0; t < 1000 && !asked; t += 50) {
+    p.handleTimeout(t);
+    const out = drain(p, t);
+    asked = out.some((o) => o.to === "x" && o.msg.t === "connect" && o.msg.club === 2);
+    answerPings(p, t, out, () => ({ clubs: [2], cookie: 1234 }));
+  }
+  assert(asked, "p asked x for club 2");
+  p.handleMessage(1000, "x", { t: "accept", club: 2, dir: "down", cookie: 1234 });
+  // a offers p an upload of club 0, b asks p for one: p is the responder of both.
+  connectFrom(p, 1000, "a", 0, "up", [0]);
+  connectFrom(p, 1000, "b", 0, "down", [0]);
+  const conns = [
+    { from: "x", club: 2, dir: "up", map: p.downs, cookie: 1234 },
+    { from: "a", club: 0, dir: "up", map: p.downs, cookie: p.guard.cookie("a") },
+    { from: "b", club: 0, dir: "down", map: p.ups, cookie: p.guard.cookie("b") },
+  ] as const;
+  for (const c of conns) {
+    assert(c.map.get(connKey(c.from, c.club))?.accepted, `${c.from}'s connection is open`);
+    for (const cookie of [0, 1, c.cookie + 1, p.guard.cookie("other")]) {
+      p.handleMessage(1010, c.from, { t: "drop", club: c.club, dir: c.dir, cookie });
+    }
+    assert(c.map.has(connKey(c.from, c.club)), `spoofed drops leave ${c.from}'s connection`);
+    p.handleMessage(1020, c.from, { t: "drop", club: c.club, dir: c.dir, cookie: c.cookie });
+    assert(!c.map.has(connKey(c.from, c.club)), `${c.from}'s own drop closes it`);
+  }
+  assertEquals(p.stats.spoofedDrops, 12);
+});
+
+Deno.test('spoof: the "drop"s and refusals a peer sends carry the connection\'s cookie', () => {
+  const p = makePeer({ myClubs: [0, 1], config: { maxUploads: 1 } });
+  connectFrom(p, 0, "b", 0, "down", [0]);
+  const accept = drain(p, 0).find((o) => o.msg.t === "accept")!.msg;
+  assert(accept.t === "accept" && accept.cookie === p.guard.cookie("b"));
+  connectFrom(p, 0, "c", 0, "down", [0]); // past maxUploads: refused
+  const refusal = drain(p, 0).find((o) => o.to === "c")!.msg;
+  assertEquals(refusal, { t: "drop", club: 0, dir: "up", cookie: p.guard.cookie("c") });
+  // b goes silent: p drops its upload, with the cookie b had in the accept.
+  for (let t = 0; t <= p.cfg.keepaliveTimeoutMs + 100; t += 50) p.handleTimeout(t);
+  const drop = drain(p, p.cfg.keepaliveTimeoutMs + 100).find((o) => o.to === "b")?.msg;
+  assertEquals(drop, { t: "drop", club: 0, dir: "up", cookie: accept.cookie });
 });

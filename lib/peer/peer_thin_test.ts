@@ -6,7 +6,16 @@
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
 import { PeerCore } from "./peer.ts";
-import { connectFrom, deliver, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
+import {
+  connectFrom,
+  deliver,
+  drain,
+  dropFrom,
+  Feed,
+  makePeer,
+  type Out,
+  Upstream,
+} from "./test_harness.ts";
 
 const downloads = (out: Out[], club: number) =>
   out.filter((o) => o.msg.t === "connect" && o.msg.club === club && o.msg.dir === "down")
@@ -45,7 +54,7 @@ Deno.test("thin club: refused by the source, the peer turns to the members it kn
   p.addPeers([{ addr: "x", clubs: [2, 0] }]);
   p.handleTimeout(0);
   drain(p, 0);
-  p.handleMessage(10, "src", { t: "drop", club: 2, dir: "up" });
+  dropFrom(p, 10, "src", 2, "up");
   p.handleTimeout(50);
   const out = drain(p, 50);
   assert(!downloads(out, 2).includes("src"), "not the source again at once");

@@ -290,7 +290,7 @@ function find(p: PeerCore, now: number, club: number): void {
   for (const a of asked) {
     // Our address proven by the cookie of its pong, the answer is not cut to 3x of the find.
     const cookie = p.directory.get(a)?.pong?.cookie ?? 0;
-    const nonce = p.nonce++;
+    const nonce = p.guard.findNonce();
     p.finds.set(nonce, { to: a, club });
     if (p.finds.size > FINDS_MAX) p.finds.delete(p.finds.keys().next().value!);
     p.send(a, { t: "find", club, nonce, cookie });

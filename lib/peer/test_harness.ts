@@ -11,6 +11,7 @@ import type { Addr, Bitfield, Block, DataBlock, Dir, Msg, PongMsg } from "../wir
 import { Deque } from "./deque.ts";
 import type { PeerEvent } from "./events.ts";
 import type { ProtocolNode } from "./node.ts";
+import { connKey } from "./conns.ts";
 import type { PeerConfig } from "./config.ts";
 import { PeerCore } from "./peer.ts";
 
@@ -157,6 +158,15 @@ export function connectFrom(p: PeerCore, now: number, from: Addr, ...c: Connect)
     cookie: p.guard.cookie(from),
   });
 }
+/**
+ * `from` closes its side `dir` of its connection of `club` with `p`, as a real peer does: its
+ * "drop" carries the connection's cookie.
+ */
+export function dropFrom(p: PeerCore, now: number, from: Addr, club: number, dir: Dir): void {
+  const conn = (dir === "up" ? p.downs : p.ups).get(connKey(from, club));
+  p.handleMessage(now, from, { t: "drop", club, dir, cookie: conn?.secret ?? 0 });
+}
+
 /** Delivers `blocks` on the link of their club (other clubs' signature blocks on the first). */
 export function deliver(p: PeerCore, now: number, blocks: readonly Block[], links: Upstream[]) {
   for (const b of blocks) {

@@ -19,6 +19,7 @@ function conn(inClub: boolean): UpConn {
     sent: new SeqSet(),
     lead: true,
     haveLags: new HaveLags(),
+    secret: 0,
   };
 }
 
@@ -89,8 +90,8 @@ Deno.test("held blocks are released when their own hold ends: a long hold keeps 
 
 Deno.test("control messages are bounded: past maxControl waiting, new ones are dropped and counted", () => {
   const q = new UploadQueue(9, 100);
-  for (let i = 0; i < 250; i++) q.control(`x${i}`, { t: "drop", club: 0, dir: "up" });
+  for (let i = 0; i < 250; i++) q.control(`x${i}`, { t: "drop", club: 0, dir: "up", cookie: 0 });
   assertEquals([q.sizes().control, q.controlDropped], [100, 150]);
   assertEquals(q.nextControl()?.to, "x0", "the oldest are kept");
-  assert(q.control("y", { t: "drop", club: 0, dir: "up" }), "room again once one left");
+  assert(q.control("y", { t: "drop", club: 0, dir: "up", cookie: 0 }), "room again once one left");
 });

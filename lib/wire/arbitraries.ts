@@ -126,7 +126,7 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     cookie: arbUint(),
   }),
   rec({ t: fc.constant("accept" as const), club: arbClub, dir: arbDir, cookie: arbUint() }),
-  rec({ t: fc.constant("drop" as const), club: arbClub, dir: arbDir }),
+  rec({ t: fc.constant("drop" as const), club: arbClub, dir: arbDir, cookie: arbUint() }),
   rec({ t: fc.constant("want" as const), seqs: arbSeqs }),
 );
 

@@ -24,7 +24,7 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
 };
 
 /** Number of array elements of each type's datagram, indexed by type code. */
-const LENGTH = [8, 5, 6, 5, 12, 6, 6, 8, 6, 5, 4];
+export const TYPE_LENGTH: readonly number[] = [8, 5, 6, 5, 12, 6, 6, 8, 6, 6, 4];
 
 /**
  * Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array; with
@@ -80,7 +80,7 @@ export function layout(tag: number, msg: Msg, big = true): unknown[] {
     case "accept":
       return [v, tag, type, msg.club, dirCode(msg.dir), i(msg.cookie)];
     case "drop":
-      return [v, tag, type, msg.club, dirCode(msg.dir)];
+      return [v, tag, type, msg.club, dirCode(msg.dir), i(msg.cookie)];
     case "want":
       return [v, tag, type, big ? msg.seqs.map(int) : msg.seqs];
   }
@@ -99,9 +99,9 @@ export function fromWire(v: unknown): { tag: number; msg: Msg } {
   if (v.length < 3) fail(`datagram: expected at least 3 elements, got ${v.length}`);
   if (v[0] !== WIRE_VERSION) fail(`datagram: unsupported version ${describe(v[0])}`);
   const tag = uint(v[1], MAX_U32, "tag");
-  const code = uint(v[2], LENGTH.length - 1, "type");
-  if (v.length !== LENGTH[code]) {
-    fail(`datagram: type ${code} has ${LENGTH[code]} elements, got ${v.length}`);
+  const code = uint(v[2], TYPE_LENGTH.length - 1, "type");
+  if (v.length !== TYPE_LENGTH[code]) {
+    fail(`datagram: type ${code} has ${TYPE_LENGTH[code]} elements, got ${v.length}`);
   }
   const msg = unpack(code, v) as Msg;
   validateMsg(msg);
@@ -134,7 +134,7 @@ function unpack(code: number, v: readonly unknown[]): unknown {
     case 8:
       return { t: "accept", club: v[3], dir: dirOf(v[4]), cookie: v[5] };
     case 9:
-      return { t: "drop", club: v[3], dir: dirOf(v[4]) };
+      return { t: "drop", club: v[3], dir: dirOf(v[4]), cookie: v[5] };
     default:
       return { t: "want", seqs: v[3] };
   }

@@ -183,6 +183,12 @@ export interface DropMsg {
   readonly t: "drop";
   readonly club: number;
   readonly dir: Dir;
+  /**
+   * The connection's cookie: the one its accept carried (the responder's cookie for the
+   * initiator), which both ends know and nobody else does; 0 if the sender never learned it.
+   * A drop of an accepted connection without it is ignored: a spoofed one cannot close it.
+   */
+  readonly cookie: number;
 }
 
 /** Repair: "send me these blocks" (docs/protocol.md, "Loss repair"). */

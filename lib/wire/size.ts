@@ -63,7 +63,7 @@ export function wireSize(msg: Msg): number {
     case "accept":
       return fixed(F_ACCEPT) + u(msg.club) + u(msg.cookie);
     case "drop":
-      return fixed(F_DROP) + u(msg.club);
+      return fixed(F_DROP) + u(msg.club) + u(msg.cookie);
   }
 }
 
@@ -149,7 +149,7 @@ function shapeOf(kind: number, n: number): Msg {
     case F_ACCEPT:
       return { t: "accept", club: 0, dir: "up", cookie: 0 };
     default:
-      return { t: "drop", club: 0, dir: "up" };
+      return { t: "drop", club: 0, dir: "up", cookie: 0 };
   }
 }
 

@@ -74,7 +74,8 @@ export function validateMsg(msg: Msg): void {
       return void uint(msg.cookie, MAX_COOKIE, "accept.cookie");
     case "drop":
       club(msg.club);
-      return dir(msg.dir);
+      dir(msg.dir);
+      return void uint(msg.cookie, MAX_COOKIE, "drop.cookie");
     case "want":
       return seqs(msg.seqs, "want.seqs");
     default:

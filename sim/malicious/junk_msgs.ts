@@ -83,7 +83,7 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
     case "accept":
       return { t, club: club(cx), dir: dir(), cookie: nonce(rng) };
     case "drop":
-      return { t, club: club(cx), dir: dir() };
+      return { t, club: club(cx), dir: dir(), cookie: nonce(rng) };
     case "want":
       return { t, seqs: seqs(cx) };
   }

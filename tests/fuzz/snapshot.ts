@@ -114,7 +114,6 @@ export function snapshot(
         p.bitrate,
         p.firstSeq,
         p.liveSeen,
-        p.nonce,
         p.nextTick,
         p.queueDelayMs,
         p.lastShed,

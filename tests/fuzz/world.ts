@@ -190,7 +190,7 @@ function controlMessages(tag: number): Uint8Array[] {
     { t: "want", seqs: [3, 7, 11] },
     { t: "have", club: 0, seqs: [16, 20] },
     { t: "accept", club: 2, dir: "down", cookie: 0 },
-    { t: "drop", club: 0, dir: "up" },
+    { t: "drop", club: 0, dir: "up", cookie: 0 },
     {
       t: "connect",
       club: 1,

@@ -185,6 +185,9 @@ export async function floodBench(
     const flood = windowRates(lines, floodFrom, floodTo);
     const first = samples[0];
     const rssGrowth = rssEnd !== null ? round(rssEnd / 2 ** 20 - first.rssMiB, 1) : null;
+    const cpuPercent = cpuEnd !== null
+      ? round((cpuEnd - first.cpu) / ((floodTo - floodFrom) / 1000) * 100, 1)
+      : null;
     return {
       options: o,
       machine: machineInfo(),
@@ -194,8 +197,10 @@ export async function floodBench(
       relayedVsCalm: calm && flood && calm.relayedPerSecond > 0
         ? round(flood.relayedPerSecond / calm.relayedPerSecond, 3)
         : null,
-      cpuPercentInFlood: cpuEnd !== null
-        ? round((cpuEnd - first.cpu) / ((floodTo - floodFrom) / 1000) * 100, 1)
+      cpuPercentInFlood: cpuPercent,
+      // What the code sets, whatever share of the CPU the machine gave the peer.
+      cpuUsPerDatagramRead: cpuPercent !== null && flood && flood.datagramsInPerSecond > 0
+        ? round(cpuPercent * 1e4 / flood.datagramsInPerSecond, 1)
         : null,
       rssMiBOverTime: samples.map(({ s, rssMiB }) => [s, rssMiB]),
       rssGrowthMiB: rssGrowth,

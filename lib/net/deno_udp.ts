@@ -2,11 +2,14 @@
  * The Deno UDP adapter (Deno.listenDatagram; needs `--unstable-net`). Sends are fired
  * without awaiting each one (their failures are counted), and one receive loop hands every
  * datagram to the handler. Where FFI is permitted on Linux, the socket's buffers are raised
- * to 4 MB as node_udp.ts does (sock_buffer.ts); `recvBufferBytes` says what was granted.
+ * to 4 MB as node_udp.ts does (sock_buffer.ts); `recvBufferBytes` says what was granted; and
+ * after each datagram the loop reads whatever else waits in batches (recv_batch.ts), without
+ * an op per datagram.
  */
 import { ByteArena } from "../wire/arena.ts";
 import type { Addr } from "../wire/messages.ts";
 import { formatAddr, parseAddrCached } from "./addr.ts";
+import { BATCH, type BatchReceiver, openBatchReceiver } from "./recv_batch.ts";
 import { growDenoUdpBuffers } from "./sock_buffer.ts";
 import {
   type BindOptions,
@@ -20,6 +23,11 @@ import {
 const RECEIVE_BUFFER = 2048;
 /** Socket buffer asked for, as node_udp.ts's RECV_BUFFER_ASK: about 3,000 full datagrams. */
 const SOCKET_BUFFER_ASK = 4 * 1024 * 1024;
+/**
+ * Most datagrams read in batches before the loop awaits Deno's next receive, which lets
+ * timers and sends run in between.
+ */
+const BATCH_MAX = 256;
 
 /** True when this runtime can open a Deno UDP socket. */
 export function denoUdpAvailable(): boolean {
@@ -27,8 +35,14 @@ export function denoUdpAvailable(): boolean {
   return typeof d?.listenDatagram === "function";
 }
 
+/** Options of the Deno adapter. */
+export interface DenoUdpOptions extends BindOptions {
+  /** Read waiting datagrams in batches where it can (recv_batch.ts); default true. */
+  readonly batch?: boolean;
+}
+
 /** Binds a UDP socket with Deno.listenDatagram. Rejects if the address cannot be bound. */
-export function openDenoUdp(options: BindOptions = {}): Promise<Transport> {
+export function openDenoUdp(options: DenoUdpOptions = {}): Promise<Transport> {
   if (!denoUdpAvailable()) {
     throw new TypeError("Deno.listenDatagram is unavailable (run Deno with --unstable-net)");
   }
@@ -37,7 +51,7 @@ export function openDenoUdp(options: BindOptions = {}): Promise<Transport> {
     hostname: options.hostname ?? "0.0.0.0",
     port: options.port ?? 0,
   });
-  return Promise.resolve(new DenoUdp(conn));
+  return Promise.resolve(new DenoUdp(conn, options));
 }
 
 class DenoUdp implements Transport {
@@ -49,12 +63,19 @@ class DenoUdp implements Transport {
   #handler: ReceiveHandler | undefined;
   #closed = false;
   readonly #loop: Promise<void>;
+  /** Reads waiting datagrams in batches (undefined where it cannot: recv_batch.ts). */
+  readonly #batch: BatchReceiver | undefined;
+  readonly #arena = new ByteArena();
+  /** Datagrams read in batches (for tests and benchmarks). */
+  batched = 0;
 
-  constructor(conn: Deno.DatagramConn) {
+  constructor(conn: Deno.DatagramConn, options: DenoUdpOptions) {
     this.#conn = conn;
     const a = conn.addr as Deno.NetAddr;
     this.local = formatAddr(a.hostname, a.port);
-    this.recvBufferBytes = growDenoUdpBuffers(a.port, a.hostname.includes(":"), SOCKET_BUFFER_ASK);
+    const ipv6 = a.hostname.includes(":");
+    this.recvBufferBytes = growDenoUdpBuffers(a.port, ipv6, SOCKET_BUFFER_ASK);
+    this.#batch = options.batch === false ? undefined : openBatchReceiver(a.port, ipv6);
     this.#loop = this.#receiveLoop();
   }
 
@@ -87,7 +108,7 @@ class DenoUdp implements Transport {
     // allocates 64 KB per datagram, and the garbage collector then stalls the event loop
     // long enough for the socket buffer to overflow). Our datagrams are at most 1200 bytes;
     // anything cut short here fails to decode.
-    const arena = new ByteArena();
+    const arena = this.#arena;
     while (!this.#closed) {
       let got: [Uint8Array, Deno.Addr];
       try {
@@ -100,21 +121,41 @@ class DenoUdp implements Transport {
       }
       const [bytes, addr] = got; // a view of the room given
       arena.keep(bytes.length);
-      if (!this.#handler) {
-        this.stats.unhandled++;
-        continue;
-      }
       const a = addr as Deno.NetAddr;
-      this.stats.datagramsIn++;
-      this.stats.bytesIn += bytes.length;
-      try {
-        this.#handler(formatAddr(a.hostname, a.port), bytes);
-      } catch (e) {
-        // A handler bug must surface, but not kill the socket for every later datagram.
-        queueMicrotask(() => {
-          throw e;
-        });
-      }
+      this.#deliver(formatAddr(a.hostname, a.port), bytes);
+      if (this.#batch) this.#drain(this.#batch);
+    }
+  }
+
+  /** Reads what else waits, in batches, up to BATCH_MAX datagrams. */
+  #drain(batch: BatchReceiver): void {
+    const copy = (from: Addr, view: Uint8Array) => {
+      const bytes = this.#arena.take(view.length);
+      bytes.set(view);
+      this.batched++;
+      this.#deliver(from, bytes);
+    };
+    for (let read = 0; read < BATCH_MAX && !this.#closed;) {
+      const n = batch.read(copy);
+      read += n;
+      if (n < BATCH) return;
+    }
+  }
+
+  #deliver(from: Addr, bytes: Uint8Array): void {
+    if (!this.#handler) {
+      this.stats.unhandled++;
+      return;
+    }
+    this.stats.datagramsIn++;
+    this.stats.bytesIn += bytes.length;
+    try {
+      this.#handler(from, bytes);
+    } catch (e) {
+      // A handler bug must surface, but not kill the socket for every later datagram.
+      queueMicrotask(() => {
+        throw e;
+      });
     }
   }
 

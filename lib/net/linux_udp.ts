@@ -24,6 +24,17 @@ import type { Addr } from "../wire/messages.ts";
 import { denoFfi, openLibrary } from "./ffi.ts";
 import { sharedGrid, type WakeGrid } from "./wake_grid.ts";
 import {
+  BATCH,
+  H_NAMELEN,
+  IOVEC,
+  messageRing,
+  MMSGHDR,
+  MSG_DONTWAIT,
+  NAME,
+  RecvRing,
+  SLOT,
+} from "./mmsg.ts";
+import {
   AF_INET,
   AF_INET6,
   readSockaddr,
@@ -58,27 +69,11 @@ const SOCK_CLOEXEC = 0o2000000;
 const SOL_SOCKET = 1;
 const SO_SNDBUF = 7;
 const SO_RCVBUF = 8;
-const MSG_DONTWAIT = 0x40;
 const POLLIN = 1;
 const EINTR = 4;
 const EAGAIN = 11;
 const ENOBUFS = 105;
 
-// struct layouts of LP64 Linux: iovec {base, len}; msghdr {name, namelen, iov, iovlen,
-// control, controllen, flags}; mmsghdr {msghdr, msg_len}.
-const IOVEC = 16;
-const MMSGHDR = 64;
-const H_NAMELEN = 8;
-const H_IOV = 16;
-const H_IOVLEN = 24;
-const H_LEN = 56;
-/** Bytes of address room per message (a sockaddr_in6 is 28). */
-const NAME = 32;
-
-/** Datagrams per recvmmsg / sendmmsg call. */
-const BATCH = 64;
-/** Bytes read per datagram: more than any valid one (1200), as deno_udp.ts. */
-const SLOT = 2048;
 /** Datagrams waiting to be sent at most (beyond: counted as failed). */
 const SEND_QUEUE = 1024;
 /** Most datagrams handed to the handler per drain before the event loop gets a turn. */
@@ -132,35 +127,6 @@ function loadLibc(): { libc: Libc; errno: Deno.UnsafePointerView } | null {
 /** True when this runtime can open a {@link openLinuxUdp} socket. */
 export function linuxUdpAvailable(): boolean {
   return loadLibc() !== null;
-}
-
-/** The address of the bytes of `b` (an ArrayBuffer of its own: V8 never moves those). */
-function addressOf(b: Uint8Array): bigint {
-  const p = Deno.UnsafePointer.of(b as Uint8Array<ArrayBuffer>);
-  if (!p) throw new Error("no pointer");
-  return BigInt(Deno.UnsafePointer.value(p));
-}
-
-/**
- * `count` message headers, each naming its own address room and one buffer of `slot`
- * bytes, all in buffers of their own (kept alive by the returned object).
- */
-function messageRing(count: number, slot: number) {
-  const data = new Uint8Array(new ArrayBuffer(count * slot));
-  const names = new Uint8Array(new ArrayBuffer(count * NAME));
-  const iovs = new Uint8Array(new ArrayBuffer(count * IOVEC));
-  const hdrs = new Uint8Array(new ArrayBuffer(count * MMSGHDR));
-  const iv = new DataView(iovs.buffer), hv = new DataView(hdrs.buffer);
-  const dp = addressOf(data), np = addressOf(names), ip = addressOf(iovs);
-  for (let i = 0; i < count; i++) {
-    iv.setBigUint64(i * IOVEC, dp + BigInt(i * slot), true);
-    iv.setBigUint64(i * IOVEC + 8, BigInt(slot), true);
-    hv.setBigUint64(i * MMSGHDR, np + BigInt(i * NAME), true);
-    hv.setUint32(i * MMSGHDR + H_NAMELEN, NAME, true);
-    hv.setBigUint64(i * MMSGHDR + H_IOV, ip + BigInt(i * IOVEC), true);
-    hv.setBigUint64(i * MMSGHDR + H_IOVLEN, 1n, true);
-  }
-  return { data, names, iovs, hdrs, iv, hv, nv: new DataView(names.buffer) };
 }
 
 /**
@@ -218,11 +184,9 @@ class LinuxUdp implements Transport {
   readonly #family: number;
   readonly batchMs: number;
   readonly #grid: WakeGrid | undefined;
-  readonly #rx = messageRing(BATCH, SLOT);
+  readonly #rx = new RecvRing();
   readonly #tx = messageRing(SEND_QUEUE, SLOT);
   readonly #arena = new ByteArena();
-  /** Senders' addresses by IPv4 address and port (ip * 65536 + port). */
-  readonly #names = new Map<number, Addr>();
   /** Destinations' sockaddrs (length 0: not one this socket can reach). */
   readonly #dests = new Map<Addr, Uint8Array>();
   /** pollfd[2]: the socket, and the eventfd close() writes to. */
@@ -239,8 +203,6 @@ class LinuxUdp implements Transport {
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** A drain reading this many datagrams is followed at once by the next. */
   readonly #eager: number;
-  /** The number of messages the last recvmmsg filled (their name lengths need resetting). */
-  #lastRead = BATCH;
 
   constructor(
     c: { libc: Libc; errno: Deno.UnsafePointerView },
@@ -380,16 +342,11 @@ class LinuxUdp implements Transport {
     const rx = this.#rx, libc = this.#libc;
     let total = 0;
     while (total < DRAIN_MAX && !this.#closed) {
-      for (let i = 0; i < this.#lastRead; i++) {
-        rx.hv.setUint32(i * MMSGHDR + H_NAMELEN, NAME, true);
-      }
-      const n = libc.recvmmsg(this.#fd, rx.hdrs, BATCH, MSG_DONTWAIT, null);
+      const n = rx.read(libc.recvmmsg, this.#fd);
       if (n <= 0) {
-        this.#lastRead = 0;
         if (n < 0 && this.#errno.getInt32() === EINTR) continue;
         break; // EAGAIN: nothing more; anything else is transient for UDP
       }
-      this.#lastRead = n;
       for (let i = 0; i < n && !this.#closed; i++) this.#deliver(i);
       total += n;
       if (n < BATCH) break;
@@ -398,19 +355,18 @@ class LinuxUdp implements Transport {
   }
 
   #deliver(i: number): void {
-    const rx = this.#rx;
-    const len = rx.hv.getUint32(i * MMSGHDR + H_LEN, true);
     const handler = this.#handler;
     if (!handler) {
       this.stats.unhandled++;
       return;
     }
-    const from = this.#sender(i * NAME);
+    const from = this.#rx.sender(i);
     if (from === undefined) return;
     // The receiver keeps its bytes: copied out of the ring into an arena (no ArrayBuffer
     // per datagram, as deno_udp.ts).
+    const view = this.#rx.bytes(i), len = view.length;
     const bytes = this.#arena.take(len);
-    bytes.set(rx.data.subarray(i * SLOT, i * SLOT + len));
+    bytes.set(view);
     this.stats.datagramsIn++;
     this.stats.bytesIn += len;
     try {
@@ -421,20 +377,6 @@ class LinuxUdp implements Transport {
         throw e;
       });
     }
-  }
-
-  /** The sender's address string, built once per IPv4 address and port. */
-  #sender(off: number): Addr | undefined {
-    const nv = this.#rx.nv;
-    if (nv.getUint16(off, true) !== AF_INET) return readSockaddr(nv, off);
-    const key = nv.getUint32(off + 4, false) * 65536 + nv.getUint16(off + 2, false);
-    let a = this.#names.get(key);
-    if (a === undefined) {
-      a = readSockaddr(nv, off)!;
-      if (this.#names.size >= NAMES_MAX) this.#names.clear();
-      this.#names.set(key, a);
-    }
-    return a;
   }
 
   /** Sends what is queued, in calls of up to BATCH; keeps the rest when the socket is full. */

@@ -32,6 +32,22 @@ export function inodeForPort(procNetUdp: string, port: number): string | undefin
   return undefined;
 }
 
+/**
+ * The file descriptor of this process's UDP socket bound to local `port` (its inode in
+ * /proc/net/udp, then /proc/self/fd), or -1.
+ */
+export function denoUdpFd(d: typeof Deno, port: number, ipv6: boolean): number {
+  const inode = inodeForPort(d.readTextFileSync(ipv6 ? "/proc/net/udp6" : "/proc/net/udp"), port);
+  if (inode === undefined) return -1;
+  let fd = -1;
+  for (const e of d.readDirSync("/proc/self/fd")) {
+    try {
+      if (d.readLinkSync(`/proc/self/fd/${e.name}`) === `socket:[${inode}]`) fd = Number(e.name);
+    } catch { /* closed meanwhile */ }
+  }
+  return fd;
+}
+
 type Libc = {
   symbols: {
     setsockopt(fd: number, level: number, name: number, v: Uint8Array, len: number): number;
@@ -47,14 +63,7 @@ export function growDenoUdpBuffers(port: number, ipv6: boolean, bytes: number): 
   const d = denoFfi(["/proc"]);
   if (!d) return 0;
   try {
-    const inode = inodeForPort(d.readTextFileSync(ipv6 ? "/proc/net/udp6" : "/proc/net/udp"), port);
-    if (inode === undefined) return 0;
-    let fd = -1;
-    for (const e of d.readDirSync("/proc/self/fd")) {
-      try {
-        if (d.readLinkSync(`/proc/self/fd/${e.name}`) === `socket:[${inode}]`) fd = Number(e.name);
-      } catch { /* closed meanwhile */ }
-    }
+    const fd = denoUdpFd(d, port, ipv6);
     const c = fd >= 0
       ? openLibrary(d, "libc.so.6", {
         setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },

@@ -1,14 +1,16 @@
 /**
  * A look at a datagram's first bytes, before any decoding: a flood of junk costs a full CBOR
  * decode (and, mostly, a thrown error) per datagram, 20-60 µs each on the machines here,
- * while most junk shows at its first three bytes that it is no datagram of this channel.
+ * while most junk shows at its first four bytes that it is no datagram of this channel.
  */
+import { TYPE_LENGTH } from "./layout.ts";
 
 /**
- * The channel tag in the head `[array, 1, tag, ...]` of `bytes`, read without decoding the
- * rest; null when the bytes cannot be a datagram (decodeDatagram would refuse them);
- * undefined when the head is written in a form this does not read (a float or a CBOR tag
- * where an integer is expected, which the decoder tolerates): decode to know.
+ * The channel tag in the head `[array, 1, tag, type, ...]` of `bytes`, read without decoding
+ * the rest; null when the bytes cannot be a datagram (decodeDatagram would refuse them: not
+ * an array, another version, a type code that does not exist, or an array whose length is not
+ * that type's); undefined when the head is written in a form this does not read (a float or a
+ * CBOR tag where an integer is expected, which the decoder tolerates): decode to know.
  *
  * @example
  * ```ts
@@ -24,35 +26,46 @@ export function headTag(bytes: Uint8Array): number | null | undefined {
   const b0 = bytes[0];
   if (b0 === undefined) return null;
   // Major type 4 (array), 0x9c-0x9e reserved; major type 6 (a CBOR tag around it): unknown.
-  let at: number;
-  if (b0 >= 0x80 && b0 <= 0x97) at = 1;
-  else if (b0 === 0x98) at = 2;
-  else if (b0 === 0x99) at = 3;
-  else if (b0 === 0x9a) at = 5;
-  else if (b0 === 0x9b) at = 9;
-  else if (b0 === 0x9f) at = 1;
-  else return b0 >= 0xc0 && b0 <= 0xdb ? undefined : null;
-  const version = uintAt(bytes, at);
+  if (b0 < 0x80 || b0 > 0x9f) return b0 >= 0xc0 && b0 <= 0xdb ? undefined : null;
+  if (b0 >= 0x9c && b0 <= 0x9e) return null;
+  // The element count (none for an indefinite-length array, 0x9f).
+  const count = b0 === 0x9f ? { value: -1, next: 1 } : argument(bytes, 0);
+  if (count === null) return null;
+  const version = uintAt(bytes, count.next);
   if (version === null || version === undefined) return version;
   if (version.value !== 1) return null;
   const tag = uintAt(bytes, version.next);
   if (tag === null || tag === undefined) return tag;
-  return tag.value <= 0xffffffff ? tag.value : null;
+  if (tag.value > 0xffffffff) return null;
+  // Most junk that gets this far carries a type code that does not exist, or not its
+  // type's number of elements (mutated datagrams): refused here, not by a full decode.
+  const type = uintAt(bytes, tag.next);
+  if (type === null) return null;
+  if (type === undefined) return tag.value;
+  if (type.value >= TYPE_LENGTH.length) return null;
+  return count.value < 0 || count.value === TYPE_LENGTH[type.value] ? tag.value : null;
 }
 
 /** The unsigned integer at `at`, with where the next item starts; null/undefined as above. */
 function uintAt(b: Uint8Array, at: number): { value: number; next: number } | null | undefined {
   const h = b[at];
   if (h === undefined) return null;
-  if (h <= 0x17) return { value: h, next: at + 1 };
-  const width = h === 0x18 ? 1 : h === 0x19 ? 2 : h === 0x1a ? 4 : h === 0x1b ? 8 : 0;
-  if (width > 0) {
-    if (at + 1 + width > b.length) return null;
-    let v = 0;
-    for (let i = 1; i <= width; i++) v = v * 256 + b[at + i];
-    return { value: v, next: at + 1 + width };
-  }
+  if (h <= 0x1b) return argument(b, at);
   // Negative integers, byte and text strings, arrays, maps: never the integer wanted. Floats
   // (major type 7) and CBOR tags (6) may still decode to one.
   return h >= 0x20 && h <= 0xbf ? null : undefined;
+}
+
+/**
+ * The argument of the item at `at` (its low five bits, or the 1, 2, 4 or 8 bytes after
+ * them), with where the next item starts; null when cut short or not a definite argument.
+ */
+function argument(b: Uint8Array, at: number): { value: number; next: number } | null {
+  const info = b[at] & 0x1f;
+  if (info <= 0x17) return { value: info, next: at + 1 };
+  const width = info === 0x18 ? 1 : info === 0x19 ? 2 : info === 0x1a ? 4 : info === 0x1b ? 8 : 0;
+  if (width === 0 || at + 1 + width > b.length) return null;
+  let v = 0;
+  for (let i = 1; i <= width; i++) v = v * 256 + b[at + i];
+  return { value: v, next: at + 1 + width };
 }

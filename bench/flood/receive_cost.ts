@@ -1,0 +1,108 @@
+/**
+ * What a datagram of the junk flood costs the receiving peer, by stage, in one process: a
+ * Deno UDP socket on loopback (lib/net/deno_udp.ts) fed by flooder.ts (under Bun) at `--rate`
+ * datagrams a second for `--seconds`, with, in turn,
+ *
+ * - `socket`: a handler that only counts (the UDP receive loop alone),
+ * - `peer`: a real PeerCore (the programs' settings) in a NodeDriver, as the peer program
+ *   wires them (head check, decode, the core, replies),
+ *
+ * each with batch reads on and off (recv_batch.ts), alternating, `--rounds` times. Reported per
+ * variant: datagrams read per second and this process's CPU (utime + stime) per datagram read,
+ * the median of the rounds. The flood benchmark (flood_bench.ts) measures the whole program in a
+ * swarm; on a shared machine its delivered fraction follows the CPU share the peer gets, while
+ * this cost per datagram is what the code sets.
+ *
+ *     deno run -A --unstable-net bench/flood/receive_cost.ts [--rate 20000] [--seconds 8] [--rounds 3]
+ */
+import { parseArgs } from "node:util";
+import { standinPair } from "../../lib/auth/standin.ts";
+import { openDenoUdp } from "../../lib/net/deno_udp.ts";
+import { NodeDriver } from "../../lib/net/driver.ts";
+import { PROGRAM_CONFIG } from "../../lib/peer/config.ts";
+import { PeerCore } from "../../lib/peer/peer.ts";
+import { Rng } from "../../lib/rand.ts";
+import { spawnChild } from "../lib/child.ts";
+import { cpuSeconds, machineInfo } from "../lib/proc.ts";
+import { median, round } from "../lib/stats.ts";
+
+const TAG = 0x075bcd15;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One variant's round: datagrams read per second, CPU µs per datagram read. */
+async function round1(what: "socket" | "peer", batch: boolean, rate: number, seconds: number) {
+  const t = await openDenoUdp({ hostname: "127.0.0.1", port: 0, batch });
+  let driver: NodeDriver | undefined;
+  if (what === "socket") t.onReceive(() => {});
+  else {
+    const core = new PeerCore(Date.now(), {
+      self: t.local,
+      role: "peer",
+      clubs: 4,
+      myClubs: [0, 1],
+      suite: standinPair(42, 7).suite,
+      rng: new Rng(1),
+      config: PROGRAM_CONFIG,
+    });
+    driver = new NodeDriver(core, t, { tag: TAG });
+    driver.start();
+  }
+  const flooder = await spawnChild("bun", [
+    "run",
+    new URL("./flooder.ts", import.meta.url).pathname,
+    ...["--to", t.local, "--tag", String(TAG), "--clubs", "4", "--rate", String(rate)],
+  ]);
+  try {
+    await flooder.line("ready", 120_000);
+    await sleep(1000);
+    const c0 = cpuSeconds(Deno.pid)!, n0 = t.stats.datagramsIn, w0 = performance.now();
+    await sleep(seconds * 1000);
+    const c1 = cpuSeconds(Deno.pid)!, n1 = t.stats.datagramsIn, w1 = performance.now();
+    const n = n1 - n0;
+    return { readPerSecond: n / ((w1 - w0) / 1000), cpuUsPerDatagram: ((c1 - c0) / n) * 1e6 };
+  } finally {
+    await flooder.stop(10_000);
+    driver?.stop();
+    await t.close();
+  }
+}
+
+if (import.meta.main) {
+  const { values: v } = parseArgs({
+    args: Deno.args,
+    options: {
+      rate: { type: "string", default: "20000" },
+      seconds: { type: "string", default: "8" },
+      rounds: { type: "string", default: "3" },
+    },
+  });
+  const rate = Number(v.rate), seconds = Number(v.seconds), rounds = Number(v.rounds);
+  const variants = [
+    ["socket", true],
+    ["socket", false],
+    ["peer", true],
+    ["peer", false],
+  ] as const;
+  const got = new Map<string, { readPerSecond: number; cpuUsPerDatagram: number }[]>();
+  for (let r = 0; r < rounds; r++) {
+    for (const [what, batch] of variants) {
+      const name = `${what}${batch ? "" : " (no batch reads)"}`;
+      const x = await round1(what, batch, rate, seconds);
+      console.error(
+        `round ${r + 1}: ${name}: ${round(x.readPerSecond, 0)}/s, ${
+          round(x.cpuUsPerDatagram, 1)
+        } µs`,
+      );
+      got.set(name, [...(got.get(name) ?? []), x]);
+    }
+  }
+  const out: Record<string, unknown> = { rate, seconds, rounds, machine: machineInfo() };
+  for (const [name, xs] of got) {
+    out[name] = {
+      readPerSecond: round(median(xs.map((x) => x.readPerSecond)), 0),
+      cpuUsPerDatagram: round(median(xs.map((x) => x.cpuUsPerDatagram)), 1),
+    };
+  }
+  console.log(JSON.stringify(out));
+  Deno.exit(0);
+}

@@ -18,3 +18,23 @@ Deno.test("HaveLags: the hold follows a high rank of the recent lags, not the od
   assertEquals(h.holdMs, 60);
   assertThrows(() => new HaveLags(4, 4), RangeError);
 });
+
+Deno.test("HaveLags: the kept order gives the rank a sort of the last lags gives", () => {
+  // Reference: the last `size` lags (zeros before), sorted as a typed array sorts.
+  let x = 7;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  for (const [size, rank] of [[16, 13], [4, 0], [4, 3], [1, 0]]) {
+    const h = new HaveLags(size, rank, 30);
+    const last: number[] = new Array(size).fill(0);
+    for (let k = 0; k < 2000; k++) {
+      // Repeats, ties and the odd -0 and NaN, as well as ordinary lags.
+      const r = next() % 40;
+      const lag = r === 0 ? -0 : r === 1 ? NaN : r < 10 ? (next() % 5) * 10 : next() % 500;
+      h.add(lag);
+      last.push(lag);
+      last.shift();
+      const want = Float64Array.from(last).sort()[rank] + 30;
+      assertEquals(h.holdMs, want, `step ${k}`);
+    }
+  }
+});

@@ -21,6 +21,7 @@ import { AddrGuard } from "./addr_guard.ts";
 import { BanList } from "./ban_list.ts";
 import { BlockStore } from "./block_store.ts";
 import { DEFAULT_CONFIG, type PeerConfig } from "./config.ts";
+import { ConnTable } from "./conn_table.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import { Deque } from "./deque.ts";
 import { Directory } from "./directory.ts";
@@ -88,6 +89,21 @@ export const DEFAULT_PLAYBACK: PlaybackOptions = {
   qualityWindowMs: 10_000,
 };
 
+/**
+ * The merged config for `overrides`, one object per overrides object: a simulated swarm's
+ * thousands of peers share one (read on every event, it then stays in cache) instead of
+ * each holding a copy. Configs are never written after they are made.
+ */
+const CONFIGS = new WeakMap<Partial<PeerConfig>, PeerConfig>();
+let defaultConfig: PeerConfig | undefined;
+
+function configFor(overrides: Partial<PeerConfig> | undefined): PeerConfig {
+  if (overrides === undefined) return defaultConfig ??= { ...DEFAULT_CONFIG };
+  let cfg = CONFIGS.get(overrides);
+  if (cfg === undefined) CONFIGS.set(overrides, cfg = { ...DEFAULT_CONFIG, ...overrides });
+  return cfg;
+}
+
 /** One peer (or the source) of a clubcast swarm. */
 export class PeerCore implements ProtocolNode {
   readonly cfg: PeerConfig;
@@ -104,8 +120,10 @@ export class PeerCore implements ProtocolNode {
   readonly auth: BlockAuthenticator | undefined;
   readonly store: BlockStore;
   readonly seen: SeqRing;
-  readonly ups = new Map<string, UpConn>();
-  readonly downs = new Map<string, DownConn>();
+  /** `seen.has` as a function made once (the repair tracker asks it for every block). */
+  readonly isSeen = (seq: number): boolean => this.seen.has(seq);
+  readonly ups = new ConnTable<UpConn>();
+  readonly downs = new ConnTable<DownConn>();
   readonly queue: UploadQueue;
   readonly directory: Directory;
   readonly bans: BanList;
@@ -177,7 +195,7 @@ export class PeerCore implements ProtocolNode {
 
   /** A peer born at `now`. */
   constructor(now: number, init: PeerInit) {
-    this.cfg = { ...DEFAULT_CONFIG, ...init.config };
+    this.cfg = configFor(init.config);
     this.role = init.role;
     this.clubs = init.clubs;
     if (!Number.isInteger(init.clubs) || init.clubs < 2) throw new RangeError("need >= 2 clubs");
@@ -376,18 +394,15 @@ export class PeerCore implements ProtocolNode {
 
   /** A pong for `to`. */
   pong(to: Addr, nonce: number): Msg {
-    let upIn = 0, downIn = 0;
-    for (const u of this.ups.values()) if (u.inClub) upIn++;
-    for (const d of this.downs.values()) if (d.inClub) downIn++;
     return {
       t: "pong",
       nonce,
       you: to,
       clubs: this.role === "source" ? [] : [...this.myClubs],
       up: this.ups.size,
-      upIn,
+      upIn: this.ups.inClubCount,
       down: this.downs.size,
-      downIn,
+      downIn: this.downs.inClubCount,
       full: this.isFull(),
       cookie: this.guard.cookie(to),
     };
@@ -436,9 +451,7 @@ export class PeerCore implements ProtocolNode {
 
   /** True if this peer has a connection, either way, with `addr`. */
   connectedTo(addr: Addr): boolean {
-    for (const c of this.ups.values()) if (c.remote === addr) return true;
-    for (const c of this.downs.values()) if (c.remote === addr) return true;
-    return false;
+    return this.ups.ofRemote(addr).length > 0 || this.downs.ofRemote(addr).length > 0;
   }
 
   /** Tells the holder `seq` was asked of, if not `from`, that it need not send it. */
@@ -456,7 +469,7 @@ export class PeerCore implements ProtocolNode {
    * for. (That we sent it before does not count: a "want" says it was lost.)
    */
   spared(to: Addr, seq: number): boolean {
-    for (const u of this.ups.values()) if (u.remote === to && u.haves.has(seq)) return true;
+    for (const u of this.ups.ofRemote(to)) if (u.haves.has(seq)) return true;
     return false;
   }
 
@@ -467,7 +480,7 @@ export class PeerCore implements ProtocolNode {
     for (const seq of seqs.slice(0, 16)) {
       if (!this.store.has(seq) || !this.repairTokens.take(now)) continue;
       this.stats.repairServed++;
-      this.queue.block("repair", { conn: undefined, to: from, seq, at: now });
+      this.queue.block("repair", { conn: undefined, to: from, seq, at: now, catchUp: false });
     }
   }
 
@@ -530,7 +543,7 @@ export class PeerCore implements ProtocolNode {
       // out-of-club download, or the in-club lead, which pushes at once) means the club's
       // skipped numbers were lost, not reordered.
       const lost = !m.repair && (!down!.inClub || down!.lead) && down!.monitor.gapBefore;
-      this.repair.arrived(now, b.seq, (s) => this.seen.has(s), this.floor(), lost);
+      this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost);
     }
     if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {
       dropConn(this, now, down, verdict, true);

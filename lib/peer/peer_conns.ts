@@ -25,10 +25,10 @@ export function countIn(
   club: number,
   inClubOnly: boolean,
 ): number {
+  const conns = (dir === "up" ? p.ups : p.downs).ofClub(club);
+  if (!inClubOnly) return conns.length;
   let n = 0;
-  for (const c of (dir === "up" ? p.ups : p.downs).values()) {
-    if (c.club === club && (!inClubOnly || c.inClub)) n++;
-  }
+  for (const c of conns) if (c.inClub) n++;
   return n;
 }
 
@@ -196,7 +196,7 @@ function isMember(p: PeerCore, addr: Addr, club: number): boolean {
  */
 export function memberUps(p: PeerCore, club: number): number {
   let n = 0;
-  for (const u of p.ups.values()) if (u.club === club && memberUp(p, u)) n++;
+  for (const u of p.ups.ofClub(club)) if (memberUp(p, u)) n++;
   return n;
 }
 

@@ -6,8 +6,9 @@
  */
 import { decodeBitfield, makeBitfield } from "../bitfield/bitfield.ts";
 import { MAX_DATAGRAM } from "../wire/budget.ts";
-import type { Addr, Bitfield, Block, BlockMsg, Msg } from "../wire/messages.ts";
+import type { Addr, Bitfield, Block, BlockMsg, HaveMsg, Msg } from "../wire/messages.ts";
 import type { UpConn } from "./conns.ts";
+import type { BlockClass, QueuedBlock } from "./upload_queue.ts";
 import type { PeerCore } from "./peer.ts";
 
 const WRAP = 2 ** 32;
@@ -28,7 +29,8 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   const passes = everyClub ? 2 : 1;
   for (let k = 0; k < passes; k++) {
     const pass = k === 0;
-    for (const up of p.ups.values()) {
+    // The first pass takes the block's club's connections only: its own list, in table order.
+    for (const up of pass ? p.ups.ofClub(club) : p.ups.values()) {
       if ((up.club === club) !== pass || (!pass && !up.inClub)) continue;
       if (!up.open || !up.accepted || up.remote === from || queued?.has(up.remote)) continue;
       if (up.inClub && up.haves.has(block.seq)) continue;
@@ -44,7 +46,8 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
  * block on another club's mesh is a backup path: always held.
  */
 function enqueue(p: PeerCore, now: number, up: UpConn, block: Block, club: number): void {
-  const item = { conn: up, to: up.remote, seq: block.seq, at: now };
+  // Every queued block has the same fields (catchUp too), so the send path sees one shape.
+  const item = { conn: up, to: up.remote, seq: block.seq, at: now, catchUp: false };
   const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
   if (!push) p.queue.hold(item, holdFor(p, up));
   else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
@@ -81,9 +84,14 @@ export function noteHaveLag(p: PeerCore, now: number, up: UpConn, seq: number): 
  */
 export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): void {
   const club = seq % p.clubs;
-  for (const d of p.downs.values()) {
+  // The upstreams of the block's club all get the same message: one object, read-only.
+  let same: HaveMsg | undefined;
+  for (const d of auth ? p.downs.values() : p.downs.ofClub(club)) {
     if ((d.club === club || auth) && d.inClub && d.accepted && d.remote !== from) {
-      p.send(d.remote, { t: "have", club: d.club, seqs: [seq] });
+      const msg: HaveMsg = d.club === club
+        ? same ??= { t: "have", club, seqs: [seq] }
+        : { t: "have", club: d.club, seqs: [seq] };
+      p.send(d.remote, msg);
     }
   }
 }
@@ -100,7 +108,7 @@ export function haveBitfield(p: PeerCore, club: number): Bitfield | null {
   const base = floor + ((club - (floor % p.clubs)) % p.clubs + p.clubs) % p.clubs;
   if (base > p.store.top) return null;
   const bits = Math.min(MAX_BITFIELD_BITS, Math.floor((p.store.top - base) / p.clubs) + 1);
-  return makeBitfield((s) => p.seen.has(s), base, p.clubs, bits);
+  return makeBitfield(p.isSeen, base, p.clubs, bits);
 }
 
 /** Queues what a new downstream lacks: per its bitfield, or recent history. */
@@ -159,28 +167,9 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
   const ctl = p.queue.nextControl();
   if (ctl) return ctl;
   p.queue.release(now);
-  const next = p.queue.nextBlock((it, cls) => {
-    const block = p.store.get(it.seq);
-    if (!block) return false;
-    const c = it.conn;
-    if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
-      return false;
-    }
-    if (!c && p.spared(it.to, it.seq)) return false;
-    // Ages compare source times only: our clock and the source's need not agree.
-    if (it.catchUp) {
-      if (p.newestSrcTime() - block.srcTime > p.cfg.bulkMaxAgeMs) return false;
-    } else if (now - it.at > p.cfg.staleMs) {
-      p.stats.staleDropped++;
-      if (cls === "out") p.noteQueueDelay(now - it.at);
-      return false;
-    }
-    // A downstream that has not proven its address gets blocks only within 3x of what it
-    // sent (addr_guard.ts), each counted at the largest datagram.
-    return p.guard.isValid(it.to) || p.guard.allow(it.to, MAX_DATAGRAM);
-  });
-  if (!next) return undefined;
-  const [item, cls] = next;
+  const item = p.queue.nextBlock(worthSending, p, now);
+  if (!item) return undefined;
+  const cls = p.queue.lastClass;
   p.stats.sent[cls]++;
   const block = p.store.get(item.seq)!;
   const conn = item.conn;
@@ -200,4 +189,26 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     to: conn.remote,
     msg: { t: "block", club: conn.club, hop, n: conn.n, repair: false, block },
   };
+}
+
+/** Whether a queued block is still worth sending when its turn comes at `now`. */
+function worthSending(it: QueuedBlock, cls: BlockClass, p: PeerCore, now: number): boolean {
+  const block = p.store.get(it.seq);
+  if (!block) return false;
+  const c = it.conn;
+  if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
+    return false;
+  }
+  if (!c && p.spared(it.to, it.seq)) return false;
+  // Ages compare source times only: our clock and the source's need not agree.
+  if (it.catchUp) {
+    if (p.newestSrcTime() - block.srcTime > p.cfg.bulkMaxAgeMs) return false;
+  } else if (now - it.at > p.cfg.staleMs) {
+    p.stats.staleDropped++;
+    if (cls === "out") p.noteQueueDelay(now - it.at);
+    return false;
+  }
+  // A downstream that has not proven its address gets blocks only within 3x of what it
+  // sent (addr_guard.ts), each counted at the largest datagram.
+  return p.guard.isValid(it.to) || p.guard.allow(it.to, MAX_DATAGRAM);
 }

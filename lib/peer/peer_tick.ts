@@ -144,8 +144,8 @@ function chooseLeads(p: PeerCore, now: number): void {
   for (const club of p.myClubs) {
     let lead: DownConn | undefined, best: DownConn | undefined;
     let bestScore = -1;
-    for (const d of p.downs.values()) {
-      if (d.club !== club || !d.inClub || !d.accepted) continue;
+    for (const d of p.downs.ofClub(club)) {
+      if (!d.inClub || !d.accepted) continue;
       if (d.lead) lead = d;
       const score = d.useful - d.usefulMark + (d.remote === p.source ? 0.5 : 0);
       if (score > bestScore) [best, bestScore] = [d, score];
@@ -165,7 +165,7 @@ function chooseLeads(p: PeerCore, now: number): void {
       p.send(switchTo.remote, { t: "keepalive", club, lead: true, cookie: switchTo.cookie });
     }
     if (rescore) {
-      for (const d of p.downs.values()) if (d.club === club) d.usefulMark = d.useful;
+      for (const d of p.downs.ofClub(club)) d.usefulMark = d.useful;
     }
   }
 }
@@ -317,7 +317,7 @@ function askRepairs(p: PeerCore, now: number): void {
       p.entryMark.note(now, p.store.top);
       limit = Math.max(limit, p.entryMark.lagged(now));
     }
-    if (limit >= floor) p.repair.overdue(now, limit, (s) => p.seen.has(s), floor);
+    if (limit >= floor) p.repair.overdue(now, limit, p.isSeen, floor);
   }
   const due = p.repair.due(now, floor);
   if (due.length === 0) return;

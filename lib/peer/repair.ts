@@ -23,6 +23,9 @@ export interface RepairOptions {
 /** Seqs `overdue` looks at in one call at most (after a long pause, only the newest). */
 const MAX_SWEEP = 1024;
 
+/** What {@link RepairTracker.due} answers when it can skip its pass (every tick, mostly). */
+const NOTHING_DUE: readonly RepairDue[] = Object.freeze([]);
+
 /** See {@link RepairTracker.due}: far above the rounding of ms sums, far below a tick. */
 const SKIP_MARGIN_MS = 1e-3;
 
@@ -151,11 +154,11 @@ export class RepairTracker {
    * The sequence numbers to ask for at `now`, each marked as asked. Those below `floor`
    * (too late to play) are dropped.
    */
-  due(now: number, floor: number): RepairDue[] {
-    const out: RepairDue[] = [];
+  due(now: number, floor: number): readonly RepairDue[] {
     // Nothing due, expiring or below the floor: the pass below would change nothing. (The
     // margin keeps the skip on the safe side of rounding in the comparisons below.)
-    if (now < this.#nextAt - SKIP_MARGIN_MS && floor <= this.#lowSeq) return out;
+    if (now < this.#nextAt - SKIP_MARGIN_MS && floor <= this.#lowSeq) return NOTHING_DUE;
+    const out: RepairDue[] = [];
     const { graceMs, retryMs, maxTries } = this.#o;
     let nextAt = Infinity, lowSeq = Infinity;
     for (const [seq, m] of this.#missing) {

@@ -63,6 +63,8 @@ export class UploadQueue {
   readonly #maxControl: number;
   /** Control messages not queued because `maxControl` were waiting. */
   controlDropped = 0;
+  /** The class of the block {@link nextBlock} returned last. */
+  lastClass: BlockClass = "auth";
 
   /**
    * A queue that lets one out-of-club block through after `inRunMax` in-club ones and holds
@@ -182,12 +184,16 @@ export class UploadQueue {
   }
 
   /**
-   * The next block by priority, with its class; ones the caller judges not worth sending
-   * any more are skipped.
+   * The next block by priority (its class then in {@link lastClass}); ones the caller judges
+   * not worth sending any more are skipped. `keep` is handed `ctx` and `now` as they were
+   * given, so a caller can pass one function made once rather than a closure per call (this
+   * runs for every block sent).
    */
-  nextBlock(
-    keep: (item: QueuedBlock, cls: BlockClass) => boolean,
-  ): [QueuedBlock, BlockClass] | undefined {
+  nextBlock<C = undefined>(
+    keep: (item: QueuedBlock, cls: BlockClass, ctx: C, now: number) => boolean,
+    ctx?: C,
+    now = 0,
+  ): QueuedBlock | undefined {
     for (;;) {
       let item: QueuedBlock;
       let cls: BlockClass;
@@ -212,10 +218,11 @@ export class UploadQueue {
         item = this.#bulk.shift()!;
         cls = "bulk";
       } else return undefined;
-      if (!keep(item, cls)) continue;
+      if (!keep(item, cls, ctx as C, now)) continue;
       if (cls === "in") this.#inRun++;
       else if (cls === "out") this.#inRun = 0;
-      return [item, cls];
+      this.lastClass = cls;
+      return item;
     }
   }
 }

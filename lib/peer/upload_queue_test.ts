@@ -30,7 +30,7 @@ Deno.test("one out-of-club block goes after nine in-club blocks in a row", () =>
   for (let s = 100; s < 103; s++) q.block("out", { conn: cout, to: "out", seq: s, at: 0 });
   const order: number[] = [];
   for (let item = q.nextBlock(() => true); item; item = q.nextBlock(() => true)) {
-    order.push(item[0].seq);
+    order.push(item.seq);
   }
   assertEquals(order.slice(0, 11), [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 9]);
   assertEquals(order.indexOf(101), 19);
@@ -48,7 +48,7 @@ Deno.test("signature blocks first, then live, repairs, catch-up; control before 
   q.control("x", { t: "ping", nonce: 1, pad: 0 });
   assertEquals(q.nextControl()?.to, "x");
   const order = [];
-  for (let i = q.nextBlock(() => true); i; i = q.nextBlock(() => true)) order.push(i[0].seq);
+  for (let i = q.nextBlock(() => true); i; i = q.nextBlock(() => true)) order.push(i.seq);
   assertEquals(order, [3, 2, 4, 1]);
 });
 
@@ -58,7 +58,7 @@ Deno.test("blocks the caller rejects at send time are skipped", () => {
   for (let s = 0; s < 4; s++) q.block("in", { conn: c, to: "in", seq: s, at: 0 });
   const got = [];
   for (let i = q.nextBlock((x) => x.seq % 2 === 1); i; i = q.nextBlock((x) => x.seq % 2 === 1)) {
-    got.push(i[0].seq);
+    got.push(i.seq);
   }
   assertEquals(got, [1, 3]);
   assertEquals(q.empty, true);
@@ -75,7 +75,7 @@ Deno.test("held blocks are released when their own hold ends: a long hold keeps 
     q.release(now);
     const out: number[] = [];
     for (let item = q.nextBlock(() => true); item; item = q.nextBlock(() => true)) {
-      out.push(item[0].seq);
+      out.push(item.seq);
     }
     return out;
   };
@@ -94,4 +94,21 @@ Deno.test("control messages are bounded: past maxControl waiting, new ones are d
   assertEquals([q.sizes().control, q.controlDropped], [100, 150]);
   assertEquals(q.nextControl()?.to, "x0", "the oldest are kept");
   assert(q.control("y", { t: "drop", club: 0, dir: "up", cookie: 0 }), "room again once one left");
+});
+
+Deno.test("nextBlock hands the caller's context and time to its test, and says each block's class", () => {
+  const q = new UploadQueue();
+  const c = conn(true);
+  q.block("out", { conn: c, to: "o", seq: 1, at: 0 });
+  q.block("auth", { conn: c, to: "a", seq: 2, at: 0 });
+  const seen: [number, BlockClass, string, number][] = [];
+  const keep = (it: { seq: number }, cls: BlockClass, ctx: string, now: number) => {
+    seen.push([it.seq, cls, ctx, now]);
+    return true;
+  };
+  assertEquals(q.nextBlock(keep, "ctx", 42)?.seq, 2);
+  assertEquals(q.lastClass, "auth");
+  assertEquals(q.nextBlock(keep, "ctx", 43)?.seq, 1);
+  assertEquals(q.lastClass, "out");
+  assertEquals(seen, [[2, "auth", "ctx", 42], [1, "out", "ctx", 43]]);
 });

@@ -12,10 +12,10 @@
  * Every table is bounded: validated addresses and byte counts are forgotten oldest first (a
  * forgotten count starts again from zero on both sides, so the bound still holds).
  */
-import { blake2s } from "@noble/hashes/blake2.js";
 import type { Rng } from "../rand.ts";
 import type { Addr, Msg } from "../wire/messages.ts";
 import { wireSize } from "../wire/size.ts";
+import { KeyedBlake2s } from "./keyed_blake2s.ts";
 
 /** Options of an {@link AddrGuard}. */
 export interface AddrGuardOptions {
@@ -56,12 +56,15 @@ interface Count {
 const TAG_SLACK = 4;
 
 const encoder = new TextEncoder();
+/** Where #hash puts each digest (read at once, never kept). */
+const DIGEST = new Uint8Array(8);
 const MAX_COOKIES = 4096;
 
 /** Cookies, budgets and the validated set of one peer. */
 export class AddrGuard {
   readonly stats: AddrGuardStats = { validated: 0, capped: 0, cappedBytes: 0 };
-  readonly #key: Uint8Array;
+  /** Keyed BLAKE2s under this peer's secret key, 8 bytes out. */
+  readonly #hasher: KeyedBlake2s;
   readonly #opts: AddrGuardOptions;
   readonly #validated = new Set<Addr>();
   readonly #pending = new Map<Addr, Count>();
@@ -76,7 +79,7 @@ export class AddrGuard {
     const key = new Uint8Array(32);
     const view = new DataView(key.buffer);
     for (let i = 0; i < 32; i += 4) view.setUint32(i, rng.int(2 ** 32));
-    this.#key = key;
+    this.#hasher = new KeyedBlake2s(key, 8);
   }
 
   /** This peer's cookie for `addr`: an integer in 1 .. 2^53 - 1. */
@@ -197,7 +200,7 @@ export class AddrGuard {
     const input = new Uint8Array(data.length + 1);
     input[0] = domain;
     input.set(data, 1);
-    const h = blake2s(input, { key: this.#key, dkLen: 8 });
+    const h = this.#hasher.hash(input, DIGEST);
     const hi = ((h[0] << 16) | (h[1] << 8) | h[2]) & 0x1fffff;
     const lo = ((h[3] << 24) | (h[4] << 16) | (h[5] << 8) | h[6]) >>> 0;
     return hi * 2 ** 32 + lo || 1;

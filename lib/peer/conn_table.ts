@@ -9,6 +9,7 @@
  * The lists are the table's own: read them, but change the table only after the walk.
  */
 import type { Addr } from "../wire/messages.ts";
+import { connKey } from "./conns.ts";
 
 /** What the table indexes a connection by. */
 interface Indexed {
@@ -27,6 +28,11 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
   #byRemote = new Map<Addr, C[]>();
   #inClub = 0;
   /**
+   * True while every connection was set under its own key, `connKey(remote, club)`: then
+   * {@link find} may answer from the remote's list.
+   */
+  #ownKeys = true;
+  /**
    * False after a change the lists cannot follow in place (a key given another connection,
    * which keeps the key's place in the `Map`): they are rebuilt at the next question.
    */
@@ -41,6 +47,7 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
     const old = super.get(key);
     super.set(key, conn);
     if (old === conn) return this;
+    if (key !== connKey(conn.remote, conn.club)) this.#ownKeys = false;
     if (old !== undefined) this.#exact = false;
     else if (this.#exact) this.#add(conn);
     return this;
@@ -67,6 +74,18 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
     this.#byRemote.clear();
     this.#inClub = 0;
     this.#exact = true;
+    this.#ownKeys = true;
+  }
+
+  /**
+   * The connection with `remote` for `club`: `get(connKey(remote, club))`, answered from the
+   * remote's few connections (no key string looked up, no hash of it).
+   */
+  find(remote: Addr, club: number): C | undefined {
+    if (!this.#ownKeys || !listed(club)) return this.get(connKey(remote, club));
+    const list = this.ofRemote(remote);
+    for (let i = 0; i < list.length; i++) if (list[i].club === club) return list[i];
+    return undefined;
   }
 
   /** The connections of `club` (those whose `club === club`), in table order. */

@@ -57,3 +57,23 @@ Deno.test("ConnTable: a club number that is not a small integer still gets an ex
   assertEquals(t.inClubCount, 1);
   assertEquals(t.ofClub(7), []);
 });
+
+Deno.test("ConnTable.find answers as get(connKey(remote, club)) does, whatever the keys", () => {
+  const t = new ConnTable<Conn>();
+  const a1 = { remote: "a", club: 1, inClub: true, id: 1 };
+  const b1 = { remote: "b", club: 1, inClub: false, id: 2 };
+  t.set(connKey("a", 1), a1);
+  t.set(connKey("b", 1), b1);
+  assertEquals(t.find("a", 1), a1);
+  assertEquals(t.find("b", 1), b1);
+  assertEquals(t.find("a", 2), undefined);
+  assertEquals(t.find("c", 1), undefined);
+  t.delete(connKey("a", 1));
+  assertEquals(t.find("a", 1), undefined);
+  // A connection under some other key: find falls back to the key.
+  t.set("odd", { remote: "a", club: 1, inClub: true, id: 3 });
+  assertEquals(t.find("a", 1), undefined);
+  t.set(connKey("a", 1), a1);
+  assertEquals(t.find("a", 1), a1);
+  assertEquals(t.find("a", 2.5), undefined);
+});

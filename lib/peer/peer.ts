@@ -22,7 +22,7 @@ import { BanList } from "./ban_list.ts";
 import { BlockStore } from "./block_store.ts";
 import { DEFAULT_CONFIG, type PeerConfig } from "./config.ts";
 import { ConnTable } from "./conn_table.ts";
-import { connKey, type DownConn, type UpConn } from "./conns.ts";
+import type { DownConn, UpConn } from "./conns.ts";
 import { Deque } from "./deque.ts";
 import { Directory } from "./directory.ts";
 import type { PeerEvent } from "./events.ts";
@@ -272,7 +272,7 @@ export class PeerCore implements ProtocolNode {
       case "block":
         return this.#onBlock(now, from, msg);
       case "have": {
-        const up = this.ups.get(connKey(from, msg.club));
+        const up = this.ups.find(from, msg.club);
         if (!up) return;
         up.lastKeepalive = now;
         for (const s of msg.seqs) {
@@ -284,7 +284,7 @@ export class PeerCore implements ProtocolNode {
         return;
       }
       case "keepalive": {
-        const up = this.ups.get(connKey(from, msg.club));
+        const up = this.ups.find(from, msg.club);
         if (up) {
           up.lastKeepalive = now;
           up.lead = msg.lead;
@@ -469,7 +469,8 @@ export class PeerCore implements ProtocolNode {
    * for. (That we sent it before does not count: a "want" says it was lost.)
    */
   spared(to: Addr, seq: number): boolean {
-    for (const u of this.ups.ofRemote(to)) if (u.haves.has(seq)) return true;
+    const ups = this.ups.ofRemote(to);
+    for (let i = 0; i < ups.length; i++) if (ups[i].haves.has(seq)) return true;
     return false;
   }
 
@@ -488,7 +489,7 @@ export class PeerCore implements ProtocolNode {
     const b = m.block;
     this.stats.blocksIn++;
     if (this.role === "source") return;
-    const down = this.downs.get(connKey(from, m.club));
+    const down = this.downs.find(from, m.club);
     // Blocks come only over a connection: a live block on the download it belongs to, a
     // repair or catch-up from any peer we have a connection with (whom we asked). Anything
     // else, and anything from a banned peer, costs no verification, and bans nobody: a
@@ -522,13 +523,14 @@ export class PeerCore implements ProtocolNode {
     // honest one must still get its chance.
     if (!this.auth!.isVerified(b.seq)) {
       const r = this.auth!.offer(b, from);
+      // Indexed loops: for...of would allocate iterator results here, for every block.
       this.stats.forged += r.forgedFrom.length;
-      for (const f of r.forgedFrom) punish(this, now, f);
+      for (let i = 0; i < r.forgedFrom.length; i++) punish(this, now, r.forgedFrom[i]);
       if (r.verdict === "forged") {
         this.stats.forged++;
         punish(this, now, from);
       }
-      for (const blk of r.ready) this.#accept(now, blk, from);
+      for (let i = 0; i < r.ready.length; i++) this.#accept(now, r.ready[i], from);
     } else {
       // A copy of a block already verified needs no second check, only a comparison: one
       // that differs is a forgery, and its sender is banned like any forger.

@@ -28,7 +28,7 @@ export function countIn(
   const conns = (dir === "up" ? p.ups : p.downs).ofClub(club);
   if (!inClubOnly) return conns.length;
   let n = 0;
-  for (const c of conns) if (c.inClub) n++;
+  for (let i = 0; i < conns.length; i++) if (conns[i].inClub) n++;
   return n;
 }
 

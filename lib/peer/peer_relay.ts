@@ -23,20 +23,25 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   const everyClub = block.kind === "auth" && p.role === "peer" && p.cfg.authEveryMesh;
   if (!p.myClubs.has(club) && !everyClub) return;
   // A downstream in both of our clubs gets a signature block once [0049]: over the block's
-  // own club if possible, so the first pass takes those connections.
+  // own club if possible, so the first pass takes those connections (the club's own list,
+  // in table order; walked by index, as this runs for every block relayed).
   const queued = everyClub ? new Set<Addr>() : undefined;
-  // Passes counted, not an array of flags: this runs for every block relayed.
-  const passes = everyClub ? 2 : 1;
-  for (let k = 0; k < passes; k++) {
-    const pass = k === 0;
-    // The first pass takes the block's club's connections only: its own list, in table order.
-    for (const up of pass ? p.ups.ofClub(club) : p.ups.values()) {
-      if ((up.club === club) !== pass || (!pass && !up.inClub)) continue;
-      if (!up.open || !up.accepted || up.remote === from || queued?.has(up.remote)) continue;
-      if (up.inClub && up.haves.has(block.seq)) continue;
-      queued?.add(up.remote);
-      enqueue(p, now, up, block, club);
-    }
+  const own = p.ups.ofClub(club);
+  for (let i = 0; i < own.length; i++) {
+    const up = own[i];
+    if (!up.open || !up.accepted || up.remote === from || queued?.has(up.remote)) continue;
+    if (up.inClub && up.haves.has(block.seq)) continue;
+    queued?.add(up.remote);
+    enqueue(p, now, up, block, club);
+  }
+  if (!everyClub) return;
+  // Then the other clubs' in-club connections, in table order.
+  for (const up of p.ups.values()) {
+    if (up.club === club || !up.inClub) continue;
+    if (!up.open || !up.accepted || up.remote === from || queued!.has(up.remote)) continue;
+    if (up.haves.has(block.seq)) continue;
+    queued!.add(up.remote);
+    enqueue(p, now, up, block, club);
   }
 }
 
@@ -84,14 +89,21 @@ export function noteHaveLag(p: PeerCore, now: number, up: UpConn, seq: number): 
  */
 export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): void {
   const club = seq % p.clubs;
+  if (auth) {
+    for (const d of p.downs.values()) {
+      if (d.inClub && d.accepted && d.remote !== from) {
+        p.send(d.remote, { t: "have", club: d.club, seqs: [seq] });
+      }
+    }
+    return;
+  }
   // The upstreams of the block's club all get the same message: one object, read-only.
-  let same: HaveMsg | undefined;
-  for (const d of auth ? p.downs.values() : p.downs.ofClub(club)) {
-    if ((d.club === club || auth) && d.inClub && d.accepted && d.remote !== from) {
-      const msg: HaveMsg = d.club === club
-        ? same ??= { t: "have", club, seqs: [seq] }
-        : { t: "have", club: d.club, seqs: [seq] };
-      p.send(d.remote, msg);
+  const downs = p.downs.ofClub(club);
+  let msg: HaveMsg | undefined;
+  for (let i = 0; i < downs.length; i++) {
+    const d = downs[i];
+    if (d.inClub && d.accepted && d.remote !== from) {
+      p.send(d.remote, msg ??= { t: "have", club, seqs: [seq] });
     }
   }
 }

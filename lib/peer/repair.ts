@@ -30,6 +30,8 @@ const NOTHING_DUE: readonly RepairDue[] = Object.freeze([]);
 const SKIP_MARGIN_MS = 1e-3;
 
 interface Missing {
+  /** Its own seq (the map's key again: the pass over the map then reads values only). */
+  readonly seq: number;
   readonly since: number;
   /** The link it was due on showed a gap: lost there, so that link's sender holds it. */
   readonly lost: boolean;
@@ -113,7 +115,7 @@ export class RepairTracker {
       if (s < floor || held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const since = lost ? now - this.#o.graceMs : now;
-      this.#missing.set(s, { since, lost, askedAt: -Infinity, tries: 0 });
+      this.#missing.set(s, { seq: s, since, lost, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, since + this.#o.graceMs);
     }
@@ -132,7 +134,7 @@ export class RepairTracker {
       if (held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const since = now - this.#o.graceMs;
-      this.#missing.set(s, { since, lost: false, askedAt: -Infinity, tries: 0 });
+      this.#missing.set(s, { seq: s, since, lost: false, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, now);
     }
@@ -161,7 +163,8 @@ export class RepairTracker {
     const out: RepairDue[] = [];
     const { graceMs, retryMs, maxTries } = this.#o;
     let nextAt = Infinity, lowSeq = Infinity;
-    for (const [seq, m] of this.#missing) {
+    for (const m of this.#missing.values()) {
+      const seq = m.seq;
       if (seq < floor || m.tries >= maxTries) {
         if (m.tries >= maxTries && now - m.askedAt < retryMs) {
           nextAt = Math.min(nextAt, m.askedAt + retryMs);

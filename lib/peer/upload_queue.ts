@@ -47,8 +47,12 @@ export class UploadQueue {
   readonly #out = new Deque<QueuedBlock>();
   readonly #repair = new Deque<QueuedBlock>();
   readonly #bulk = new Deque<QueuedBlock>();
-  /** Held blocks, one lane per hold length (ms). */
-  readonly #lanes = new Map<number, Deque<QueuedBlock>>();
+  /**
+   * Held blocks, one lane per hold length (ms): the lengths and their lanes in parallel
+   * arrays, in the order the lengths first came (a handful; looked up for every hold).
+   */
+  readonly #holdLengths: number[] = [];
+  readonly #lanes: Deque<QueuedBlock>[] = [];
   #nHeld = 0;
   /** When the next held block is due, Infinity when none is held. */
   #heldUntil = Infinity;
@@ -121,9 +125,15 @@ export class UploadQueue {
    * shorter one queued behind it.
    */
   hold(item: QueuedBlock, holdMs: number): void {
-    let lane = this.#lanes.get(holdMs);
-    if (lane === undefined) this.#lanes.set(holdMs, lane = new Deque<QueuedBlock>());
-    lane.push(item);
+    const lengths = this.#holdLengths;
+    let k = 0;
+    while (k < lengths.length && !sameKey(lengths[k], holdMs)) k++;
+    if (k === lengths.length) {
+      k = this.#lanes.length;
+      this.#holdLengths.push(holdMs);
+      this.#lanes.push(new Deque<QueuedBlock>());
+    }
+    this.#lanes[k].push(item);
     if (item.at + holdMs < this.#heldUntil) this.#heldUntil = item.at + holdMs;
     this.#nHeld++;
   }
@@ -132,7 +142,8 @@ export class UploadQueue {
   release(now: number): void {
     if (!(this.#heldUntil <= now)) return;
     let next = Infinity;
-    for (const [holdMs, lane] of this.#lanes) {
+    for (let k = 0; k < this.#lanes.length; k++) {
+      const holdMs = this.#holdLengths[k], lane = this.#lanes[k];
       for (let h = lane.peek(); h && h.at + holdMs <= now; h = lane.peek()) {
         lane.shift();
         this.#nHeld--;
@@ -225,4 +236,9 @@ export class UploadQueue {
       return item;
     }
   }
+}
+
+/** Equal as keys of a Map are (NaN matches NaN), as the lanes were once looked up. */
+function sameKey(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
 }

@@ -205,13 +205,15 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
 
 /** Whether a queued block is still worth sending when its turn comes at `now`. */
 function worthSending(it: QueuedBlock, cls: BlockClass, p: PeerCore, now: number): boolean {
-  const block = p.store.get(it.seq);
-  if (!block) return false;
+  // The connection's own tests first (they drop most in-club blocks held for a "have"), the
+  // store after (all of these are free of side effects, so their order changes nothing).
   const c = it.conn;
   if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
     return false;
   }
   if (!c && p.spared(it.to, it.seq)) return false;
+  const block = p.store.get(it.seq);
+  if (!block) return false;
   // Ages compare source times only: our clock and the source's need not agree.
   if (it.catchUp) {
     if (p.newestSrcTime() - block.srcTime > p.cfg.bulkMaxAgeMs) return false;

@@ -481,7 +481,7 @@ export class PeerCore implements ProtocolNode {
     for (const seq of seqs.slice(0, 16)) {
       if (!this.store.has(seq) || !this.repairTokens.take(now)) continue;
       this.stats.repairServed++;
-      this.queue.block("repair", { conn: undefined, to: from, seq, at: now, catchUp: false });
+      this.queue.block("repair", undefined, from, seq, now);
     }
   }
 

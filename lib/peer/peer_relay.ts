@@ -51,11 +51,12 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
  * block on another club's mesh is a backup path: always held.
  */
 function enqueue(p: PeerCore, now: number, up: UpConn, block: Block, club: number): void {
-  // Every queued block has the same fields (catchUp too), so the send path sees one shape.
-  const item = { conn: up, to: up.remote, seq: block.seq, at: now, catchUp: false };
   const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
-  if (!push) p.queue.hold(item, holdFor(p, up));
-  else p.queue.block(block.kind === "auth" ? "auth" : up.inClub ? "in" : "out", item);
+  if (!push) p.queue.hold(up, up.remote, block.seq, now, holdFor(p, up));
+  else {
+    const cls = block.kind === "auth" ? "auth" : up.inClub ? "in" : "out";
+    p.queue.block(cls, up, up.remote, block.seq, now);
+  }
 }
 
 /** Hold lengths are rounded up to this, so the queue keeps few lanes (upload_queue.ts). */
@@ -152,7 +153,7 @@ export function catchUp(p: PeerCore, now: number, up: UpConn, have: Bitfield | n
 }
 
 function queueCatchUp(p: PeerCore, now: number, up: UpConn, seq: number, cls: "bulk" | "out") {
-  p.queue.block(cls, { conn: up, to: up.remote, seq, at: now, catchUp: true });
+  p.queue.block(cls, up, up.remote, seq, now, true);
 }
 
 /** Stream rate the pace assumes before the first signature block tells the real one. */

@@ -15,22 +15,27 @@
  * does not visit the per-class queues.
  */
 import type { Addr, Msg } from "../wire/messages.ts";
+import { BlockRing, type QueuedFields } from "./block_ring.ts";
 import type { UpConn } from "./conns.ts";
 import { Deque } from "./deque.ts";
 
 /** The class of a queued block. */
 export type BlockClass = "auth" | "in" | "out" | "repair" | "bulk";
 
-/** A block waiting to be sent. */
+/**
+ * A block taken from the queue ({@link UploadQueue.nextBlock}). The queue keeps its blocks
+ * field by field (block_ring.ts) and hands each out in one object of its own, rewritten by
+ * the next call: read it, do not keep it.
+ */
 export interface QueuedBlock {
   /** The connection it goes out on; none for a repair (it answers a "want"). */
   readonly conn: UpConn | undefined;
   readonly to: Addr;
   readonly seq: number;
   /** When it was queued; a held block's is moved on by its hold when it is released. */
-  at: number;
+  readonly at: number;
   /** Catch-up: sent outside the connection's live stream (no counter, no delay judgement). */
-  readonly catchUp?: boolean;
+  readonly catchUp: boolean;
 }
 
 /** A control message waiting. */
@@ -42,17 +47,19 @@ export interface QueuedControl {
 /** The send queue of one peer. */
 export class UploadQueue {
   readonly #control = new Deque<QueuedControl>();
-  readonly #auth = new Deque<QueuedBlock>();
-  readonly #in = new Deque<QueuedBlock>();
-  readonly #out = new Deque<QueuedBlock>();
-  readonly #repair = new Deque<QueuedBlock>();
-  readonly #bulk = new Deque<QueuedBlock>();
+  readonly #auth = new BlockRing();
+  readonly #in = new BlockRing();
+  readonly #out = new BlockRing();
+  readonly #repair = new BlockRing();
+  readonly #bulk = new BlockRing();
   /**
    * Held blocks, one lane per hold length (ms): the lengths and their lanes in parallel
    * arrays, in the order the lengths first came (a handful; looked up for every hold).
    */
   readonly #holdLengths: number[] = [];
-  readonly #lanes: Deque<QueuedBlock>[] = [];
+  readonly #lanes: BlockRing[] = [];
+  /** The block nextBlock hands out, rewritten each time. */
+  readonly #taken: QueuedFields = { conn: undefined, to: "", seq: 0, at: 0, catchUp: false };
   #nHeld = 0;
   /** When the next held block is due, Infinity when none is held. */
   #heldUntil = Infinity;
@@ -91,27 +98,37 @@ export class UploadQueue {
     return true;
   }
 
-  /** Queues a block for a connection. */
-  block(cls: BlockClass, item: QueuedBlock): void {
+  /**
+   * Queues block `seq` of class `cls` for `to`, on connection `conn` (none for a repair),
+   * queued at `at`; `catchUp` for history sent outside the connection's live stream.
+   */
+  block(
+    cls: BlockClass,
+    conn: UpConn | undefined,
+    to: Addr,
+    seq: number,
+    at: number,
+    catchUp = false,
+  ): void {
     switch (cls) {
       case "auth":
-        this.#auth.push(item);
+        this.#auth.push(conn, to, seq, at, catchUp);
         this.#nAuth++;
         return;
       case "in":
-        this.#in.push(item);
+        this.#in.push(conn, to, seq, at, catchUp);
         this.#nIn++;
         return;
       case "out":
-        this.#out.push(item);
+        this.#out.push(conn, to, seq, at, catchUp);
         this.#nOut++;
         return;
       case "repair":
-        this.#repair.push(item);
+        this.#repair.push(conn, to, seq, at, catchUp);
         this.#nRepair++;
         return;
       case "bulk":
-        this.#bulk.push(item);
+        this.#bulk.push(conn, to, seq, at, catchUp);
         this.#nBulk++;
         return;
     }
@@ -119,22 +136,21 @@ export class UploadQueue {
   }
 
   /**
-   * Holds an in-club block until `item.at + holdMs`; it then joins the in-club queue, its
-   * `at` moved on to that time (the queue takes the item over: the caller must not share it).
-   * Holds are kept in one first-in-first-out lane per length, so a long hold never keeps a
-   * shorter one queued behind it.
+   * Holds an in-club block (queued at `at`) until `at + holdMs`; it then joins the in-club
+   * queue, its time queued moved on to that time. Holds are kept in one first-in-first-out
+   * lane per length, so a long hold never keeps a shorter one queued behind it.
    */
-  hold(item: QueuedBlock, holdMs: number): void {
+  hold(conn: UpConn | undefined, to: Addr, seq: number, at: number, holdMs: number): void {
     const lengths = this.#holdLengths;
     let k = 0;
     while (k < lengths.length && !sameKey(lengths[k], holdMs)) k++;
     if (k === lengths.length) {
       k = this.#lanes.length;
       this.#holdLengths.push(holdMs);
-      this.#lanes.push(new Deque<QueuedBlock>());
+      this.#lanes.push(new BlockRing());
     }
-    this.#lanes[k].push(item);
-    if (item.at + holdMs < this.#heldUntil) this.#heldUntil = item.at + holdMs;
+    this.#lanes[k].push(conn, to, seq, at, false);
+    if (at + holdMs < this.#heldUntil) this.#heldUntil = at + holdMs;
     this.#nHeld++;
   }
 
@@ -144,17 +160,13 @@ export class UploadQueue {
     let next = Infinity;
     for (let k = 0; k < this.#lanes.length; k++) {
       const holdMs = this.#holdLengths[k], lane = this.#lanes[k];
-      for (let h = lane.peek(); h && h.at + holdMs <= now; h = lane.peek()) {
-        lane.shift();
+      // headAt() is NaN once the lane is empty, which ends the loop.
+      while (lane.headAt() + holdMs <= now) {
+        lane.moveHead(this.#in, holdMs);
         this.#nHeld--;
-        // The held item is the queue's own (hold() took it over), so it moves on in place
-        // rather than as a copy: one object less per held block.
-        h.at += holdMs;
-        this.#in.push(h);
         this.#nIn++;
       }
-      const head = lane.peek();
-      if (head) next = Math.min(next, head.at + holdMs);
+      if (lane.length > 0) next = Math.min(next, lane.headAt() + holdMs);
     }
     this.#heldUntil = next;
   }
@@ -195,8 +207,9 @@ export class UploadQueue {
   }
 
   /**
-   * The next block by priority (its class then in {@link lastClass}); ones the caller judges
-   * not worth sending any more are skipped. `keep` is handed `ctx` and `now` as they were
+   * The next block by priority (its class then in {@link lastClass}), in the queue's own
+   * object (rewritten by the next call); ones the caller judges not worth sending any more
+   * are skipped. `keep` is handed `ctx` and `now` as they were
    * given, so a caller can pass one function made once rather than a closure per call (this
    * runs for every block sent).
    */
@@ -205,28 +218,28 @@ export class UploadQueue {
     ctx?: C,
     now = 0,
   ): QueuedBlock | undefined {
+    const item = this.#taken;
     for (;;) {
-      let item: QueuedBlock;
       let cls: BlockClass;
       if (this.#nAuth > 0) {
         this.#nAuth--;
-        item = this.#auth.shift()!;
+        this.#auth.takeInto(item);
         cls = "auth";
       } else if (this.#nOut > 0 && (this.#nIn === 0 || this.#inRun >= this.#inRunMax)) {
         this.#nOut--;
-        item = this.#out.shift()!;
+        this.#out.takeInto(item);
         cls = "out";
       } else if (this.#nIn > 0) {
         this.#nIn--;
-        item = this.#in.shift()!;
+        this.#in.takeInto(item);
         cls = "in";
       } else if (this.#nRepair > 0) {
         this.#nRepair--;
-        item = this.#repair.shift()!;
+        this.#repair.takeInto(item);
         cls = "repair";
       } else if (this.#nBulk > 0) {
         this.#nBulk--;
-        item = this.#bulk.shift()!;
+        this.#bulk.takeInto(item);
         cls = "bulk";
       } else return undefined;
       if (!keep(item, cls, ctx as C, now)) continue;

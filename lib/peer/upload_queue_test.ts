@@ -26,8 +26,8 @@ function conn(inClub: boolean): UpConn {
 Deno.test("one out-of-club block goes after nine in-club blocks in a row", () => {
   const q = new UploadQueue(9);
   const cin = conn(true), cout = conn(false);
-  for (let s = 0; s < 20; s++) q.block("in", { conn: cin, to: "in", seq: s, at: 0 });
-  for (let s = 100; s < 103; s++) q.block("out", { conn: cout, to: "out", seq: s, at: 0 });
+  for (let s = 0; s < 20; s++) q.block("in", cin, "in", s, 0);
+  for (let s = 100; s < 103; s++) q.block("out", cout, "out", s, 0);
   const order: number[] = [];
   for (let item = q.nextBlock(() => true); item; item = q.nextBlock(() => true)) {
     order.push(item.seq);
@@ -40,7 +40,7 @@ Deno.test("one out-of-club block goes after nine in-club blocks in a row", () =>
 Deno.test("signature blocks first, then live, repairs, catch-up; control before all", () => {
   const q = new UploadQueue();
   const c = conn(true);
-  const put = (cls: BlockClass, seq: number) => q.block(cls, { conn: c, to: "in", seq, at: 0 });
+  const put = (cls: BlockClass, seq: number) => q.block(cls, c, "in", seq, 0);
   put("bulk", 1);
   put("repair", 4);
   put("in", 2);
@@ -55,7 +55,7 @@ Deno.test("signature blocks first, then live, repairs, catch-up; control before 
 Deno.test("blocks the caller rejects at send time are skipped", () => {
   const q = new UploadQueue();
   const c = conn(true);
-  for (let s = 0; s < 4; s++) q.block("in", { conn: c, to: "in", seq: s, at: 0 });
+  for (let s = 0; s < 4; s++) q.block("in", c, "in", s, 0);
   const got = [];
   for (let i = q.nextBlock((x) => x.seq % 2 === 1); i; i = q.nextBlock((x) => x.seq % 2 === 1)) {
     got.push(i.seq);
@@ -67,9 +67,9 @@ Deno.test("blocks the caller rejects at send time are skipped", () => {
 Deno.test("held blocks are released when their own hold ends: a long hold keeps no shorter one waiting", () => {
   const q = new UploadQueue(9);
   const c = conn(true);
-  q.hold({ conn: c, to: "in", seq: 1, at: 0 }, 400);
-  q.hold({ conn: c, to: "in", seq: 2, at: 10 }, 250);
-  q.hold({ conn: c, to: "in", seq: 3, at: 20 }, 250);
+  q.hold(c, "in", 1, 0, 400);
+  q.hold(c, "in", 2, 10, 250);
+  q.hold(c, "in", 3, 20, 250);
   assertEquals(q.heldUntil(), 260);
   const sent = (now: number) => {
     q.release(now);
@@ -99,8 +99,8 @@ Deno.test("control messages are bounded: past maxControl waiting, new ones are d
 Deno.test("nextBlock hands the caller's context and time to its test, and says each block's class", () => {
   const q = new UploadQueue();
   const c = conn(true);
-  q.block("out", { conn: c, to: "o", seq: 1, at: 0 });
-  q.block("auth", { conn: c, to: "a", seq: 2, at: 0 });
+  q.block("out", c, "o", 1, 0);
+  q.block("auth", c, "a", 2, 0);
   const seen: [number, BlockClass, string, number][] = [];
   const keep = (it: { seq: number }, cls: BlockClass, ctx: string, now: number) => {
     seen.push([it.seq, cls, ctx, now]);

@@ -7,7 +7,11 @@
  * end minus RSS right after the warm-up. Its stats lines give the rates it downloaded and
  * uploaded (its share) and the blocks it skipped.
  *
- *     deno run -A --unstable-kv bench/swarm/peer_cpu.ts [--seconds 60] [--kbps 4000]
+ * `--udp` sets CLUBCAST_UDP for the measured peer only (lib/net/udp.ts: "deno" for
+ * Deno.listenDatagram, "ffi" or "ffi:<ms>" for the Linux FFI socket); unset, it runs as the
+ * programs do by default.
+ *
+ *     deno run -A --unstable-kv bench/swarm/peer_cpu.ts [--seconds 60] [--kbps 4000] [--udp ffi]
  */
 import { parseArgs } from "node:util";
 import { cpuSeconds, rssBytes } from "../lib/proc.ts";
@@ -59,6 +63,8 @@ export interface PeerCpuOptions {
   readonly kbps: number;
   readonly clubs: number;
   readonly peers: number;
+  /** CLUBCAST_UDP for the measured peer (unset: the programs' default). */
+  readonly udp?: string;
 }
 
 /** Runs the swarm and measures one peer. */
@@ -71,6 +77,7 @@ export async function peerCpu(
     await new Promise((r) => setTimeout(r, 3000)); // the swarm forms
     const peer = new Deno.Command(Deno.execPath(), {
       args: programArgs("peer", [swarm.announceUrl, "--stats", "json"]),
+      env: o.udp === undefined ? undefined : { CLUBCAST_UDP: o.udp },
       stdout: "null",
       stderr: "piped",
     }).spawn();
@@ -127,6 +134,7 @@ if (import.meta.main) {
       kbps: { type: "string", default: "4000" },
       clubs: { type: "string", default: "4" },
       peers: { type: "string", default: "5" },
+      udp: { type: "string" },
     },
   });
   console.log(JSON.stringify(
@@ -136,6 +144,7 @@ if (import.meta.main) {
       kbps: Number(v.kbps),
       clubs: Number(v.clubs),
       peers: Number(v.peers),
+      udp: v.udp,
     }, (s) => console.error(s)),
   ));
 }

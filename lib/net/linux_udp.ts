@@ -60,7 +60,7 @@ export interface LinuxUdpOptions extends BindOptions {
 }
 
 /** The default `batchMs`. */
-export const DEFAULT_BATCH_MS = 5;
+export const DEFAULT_BATCH_MS = 20;
 
 // Linux's constants, the same on x86_64 and aarch64 (the only architectures taken).
 const SOCK_DGRAM = 2;
@@ -82,6 +82,15 @@ const DRAIN_MAX = 1024;
 const SOCKET_BUFFER_ASK = 4 * 1024 * 1024;
 /** Senders' addresses remembered as strings, at most (then forgotten). */
 const NAMES_MAX = 4096;
+
+/** bind()'s errors that a user can act on: code and words. */
+const BIND_ERRORS: Record<number, [string, string]> = {
+  13: ["EACCES", "permission denied"],
+  22: ["EINVAL", "invalid address"],
+  97: ["EAFNOSUPPORT", "address family not supported"],
+  98: ["EADDRINUSE", "address already in use"],
+  99: ["EADDRNOTAVAIL", "address not available on this machine"],
+};
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -151,10 +160,9 @@ export function openLinuxUdp(options: LinuxUdpOptions = {}): Promise<Transport> 
   if (libc.bind(fd, sa, saLen) !== 0) {
     const e = errno.getInt32();
     libc.close(fd);
-    const err = new Error(`bind ${bound} failed: errno ${e}`) as Error & { code?: string };
-    if (e === 98) err.code = "EADDRINUSE";
-    if (e === 99) err.code = "EADDRNOTAVAIL";
-    if (e === 13) err.code = "EACCES";
+    const [code, text] = BIND_ERRORS[e] ?? [`E${e}`, `errno ${e}`];
+    const err = new Error(`${text} (${code})`) as Error & { code?: string };
+    err.code = code;
     return Promise.reject(err);
   }
   const wake = libc.eventfd(0, SOCK_NONBLOCK | SOCK_CLOEXEC);

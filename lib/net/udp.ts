@@ -1,8 +1,12 @@
 /**
- * Opens the UDP transport of whichever runtime runs the program. Under Bun, node:dgram
- * (node_udp.ts), which can ask for a large receive buffer; under Deno, Deno.listenDatagram
- * (deno_udp.ts), since Deno's node:dgram is far too slow (measured: 5,000 datagrams took
- * 8 s on loopback, against 0.27 s); Bun.udpSocket where node:dgram fails to load.
+ * Opens the UDP transport of whichever runtime runs the program. Under Deno on Linux with FFI
+ * granted (the programs run with -A), the FFI socket (linux_udp.ts): it reads and writes in
+ * batches and wakes the process a few dozen times a second instead of for every datagram
+ * (bench/README.md: half the CPU of a peer at 4 Mbit/s). `CLUBCAST_UDP=deno` forces
+ * Deno.listenDatagram (deno_udp.ts), which is used anywhere else under Deno, since Deno's
+ * node:dgram is far too slow (measured: 5,000 datagrams took 8 s on loopback, against
+ * 0.27 s). Under Bun, node:dgram (node_udp.ts), which can ask for a large receive buffer;
+ * Bun.udpSocket where node:dgram fails to load.
  */
 import { bunUdpAvailable, openBunUdp } from "./bun_udp.ts";
 import { denoUdpAvailable, openDenoUdp } from "./deno_udp.ts";
@@ -43,16 +47,18 @@ export async function openUdp(options: BindOptions = {}): Promise<Transport> {
 export const UDP_ENV = "CLUBCAST_UDP";
 
 /**
- * What `CLUBCAST_UDP` asks for: "ffi" (the Linux FFI socket, linux_udp.ts, where it is
- * available), "ffi:<ms>" (the same, draining every <ms> while traffic flows), "deno"
- * (Deno.listenDatagram). Unset or anything else: "deno".
+ * What `CLUBCAST_UDP` asks for: "deno" (Deno.listenDatagram), "ffi:<ms>" (the Linux FFI
+ * socket draining every <ms> while traffic flows); anything else, or unset, the FFI socket
+ * with its default (linux_udp.ts's DEFAULT_BATCH_MS). The FFI socket only where it is
+ * available; Deno.listenDatagram elsewhere.
  */
 export function udpChoice(
   value: string | undefined,
 ): { adapter: "ffi" | "deno"; batchMs?: number } {
-  const m = /^ffi(?::(\d{1,3}))?$/.exec(value?.trim() ?? "");
-  if (!m) return { adapter: "deno" };
-  return m[1] === undefined ? { adapter: "ffi" } : { adapter: "ffi", batchMs: Number(m[1]) };
+  const v = value?.trim() ?? "";
+  if (v === "deno") return { adapter: "deno" };
+  const m = /^ffi:(\d{1,3})$/.exec(v);
+  return m ? { adapter: "ffi", batchMs: Number(m[1]) } : { adapter: "ffi" };
 }
 
 /** A generator seeded from the OS: the programs' randomness (the core only gets it passed in). */

@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../testing.ts";
 import { parseAddr } from "./addr.ts";
-import { openProgramUdp, udpChoice } from "./udp.ts";
+import { linuxUdpAvailable } from "./linux_udp.ts";
+import { openProgramUdp, openUdp, UDP_ENV, udpChoice } from "./udp.ts";
 
 Deno.test("openProgramUdp: binds, wraps in the impairment asked for, says why it cannot bind", async () => {
   const plain = await openProgramUdp({ bind: "127.0.0.1", port: 0 });
@@ -17,11 +18,30 @@ Deno.test("openProgramUdp: binds, wraps in the impairment asked for, says why it
   await impaired.close();
 });
 
-Deno.test("udpChoice reads CLUBCAST_UDP: ffi, ffi:<ms>, anything else the Deno socket", () => {
-  assertEquals(udpChoice("ffi"), { adapter: "ffi" });
+Deno.test("udpChoice reads CLUBCAST_UDP: deno, ffi:<ms>, anything else the FFI default", () => {
+  assertEquals(udpChoice("deno"), { adapter: "deno" });
+  assertEquals(udpChoice(" deno "), { adapter: "deno" });
   assertEquals(udpChoice(" ffi:20 "), { adapter: "ffi", batchMs: 20 });
   assertEquals(udpChoice("ffi:0"), { adapter: "ffi", batchMs: 0 });
-  for (const v of [undefined, "", "deno", "ffi:", "ffi:x", "ffi:1000", "FFI"]) {
-    assertEquals(udpChoice(v), { adapter: "deno" }, String(v));
+  for (const v of [undefined, "", "ffi", "ffi:", "ffi:x", "ffi:1000", "FFI", "denoo"]) {
+    assertEquals(udpChoice(v), { adapter: "ffi" }, String(v));
+  }
+});
+
+Deno.test("openUdp: the FFI socket by default where it is available, Deno's with CLUBCAST_UDP=deno", async () => {
+  const kind = async () => {
+    const t = await openUdp({ hostname: "127.0.0.1" });
+    await t.close();
+    return t.batchMs === undefined ? "deno" : "ffi";
+  };
+  const old = Deno.env.get(UDP_ENV);
+  try {
+    Deno.env.delete(UDP_ENV);
+    assertEquals(await kind(), linuxUdpAvailable() ? "ffi" : "deno");
+    Deno.env.set(UDP_ENV, "deno");
+    assertEquals(await kind(), "deno");
+  } finally {
+    if (old === undefined) Deno.env.delete(UDP_ENV);
+    else Deno.env.set(UDP_ENV, old);
   }
 });

@@ -348,6 +348,8 @@ export function render(
       maliciousPeers: Record<string, { peers: number; bannedPeers: number; bans: number }>;
     };
     const m = r.maliciousPeers ?? {};
+    // The same settings without malicious peers: the default mix is the hetero scenario's.
+    const base = get("clubs", "hetero");
     const banned = (k: string) =>
       m[k] ? `${m[k].bannedPeers} of ${m[k].peers} (${m[k].bans} bans)` : "–";
     md.push(
@@ -358,7 +360,9 @@ export function render(
       "",
       "| figure | value |",
       "|---|---|",
-      `| honest peers' delivery (issue 6: at least 0.99) | **${fmt(r.delivery, 6)}** |`,
+      `| honest peers' delivery (issue 6: at least 0.99) | **${fmt(r.delivery, 6)}**${
+        base ? ` (no malicious peers, the hetero row above: ${fmt(base.delivery, 6)})` : ""
+      } |`,
       `| forgedAccepted: forged blocks honest peers played or relayed (must be 0) | **${r.forgedAccepted}** (stored: ${
         r.forged?.storedByHonest ?? "–"
       }) |`,

@@ -45,3 +45,27 @@ Deno.test("openUdp: the FFI socket by default where it is available, Deno's with
     else Deno.env.set(UDP_ENV, old);
   }
 });
+
+Deno.test("openUdp without the FFI permission falls back to Deno.listenDatagram", async () => {
+  const udp = new URL("./udp.ts", import.meta.url).href;
+  const code = `import { openUdp } from "${udp}";
+const t = await openUdp({ hostname: "127.0.0.1" });
+console.log(t.batchMs === undefined ? "deno_udp" : "ffi");
+await t.close();`;
+  const run = async (perms: string[]) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...perms, "--unstable-net", "-"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      env: { CLUBCAST_UDP: "" },
+    }).spawn();
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(code));
+    await w.close();
+    const o = await child.output();
+    return new TextDecoder().decode(o.stdout).trim() + new TextDecoder().decode(o.stderr).trim();
+  };
+  assertEquals(await run(["--allow-net", "--allow-env", "--allow-read"]), "deno_udp");
+  assertEquals(await run(["-A"]), linuxUdpAvailable() ? "ffi" : "deno_udp");
+});

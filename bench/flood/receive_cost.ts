@@ -7,7 +7,9 @@
  * - `peer`: a real PeerCore (the programs' settings) in a NodeDriver, as the peer program
  *   wires them (head check, decode, the core, replies),
  *
- * each with batch reads on and off (recv_batch.ts), alternating, `--rounds` times. Reported per
+ * each on Deno's socket with batch reads on and off (deno_udp.ts, recv_batch.ts) and on the
+ * programs' socket (udp.ts's openUdp: linux_udp.ts's FFI socket where it works), alternating,
+ * `--rounds` times. Reported per
  * variant: datagrams read per second and this process's CPU (utime + stime) per datagram read,
  * the median of the rounds. The flood benchmark (flood_bench.ts) measures the whole program in a
  * swarm; on a shared machine its delivered fraction follows the CPU share the peer gets, while
@@ -18,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { standinPair } from "../../lib/auth/standin.ts";
 import { openDenoUdp } from "../../lib/net/deno_udp.ts";
+import { openUdp } from "../../lib/net/udp.ts";
 import { NodeDriver } from "../../lib/net/driver.ts";
 import { PROGRAM_CONFIG } from "../../lib/peer/config.ts";
 import { PeerCore } from "../../lib/peer/peer.ts";
@@ -29,9 +32,15 @@ import { median, round } from "../lib/stats.ts";
 const TAG = 0x075bcd15;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The sockets compared: Deno's with and without batch reads, and the programs'. */
+type Socket = "deno_udp" | "deno_udp without batch reads" | "the programs' (linux_udp)";
+
 /** One variant's round: datagrams read per second, CPU µs per datagram read. */
-async function round1(what: "socket" | "peer", batch: boolean, rate: number, seconds: number) {
-  const t = await openDenoUdp({ hostname: "127.0.0.1", port: 0, batch });
+async function round1(what: "socket" | "peer", socket: Socket, rate: number, seconds: number) {
+  const bind = { hostname: "127.0.0.1", port: 0 };
+  const t = socket === "the programs' (linux_udp)"
+    ? await openUdp(bind)
+    : await openDenoUdp({ ...bind, batch: socket === "deno_udp" });
   let driver: NodeDriver | undefined;
   if (what === "socket") t.onReceive(() => {});
   else {
@@ -77,17 +86,19 @@ if (import.meta.main) {
     },
   });
   const rate = Number(v.rate), seconds = Number(v.seconds), rounds = Number(v.rounds);
-  const variants = [
-    ["socket", true],
-    ["socket", false],
-    ["peer", true],
-    ["peer", false],
-  ] as const;
+  const sockets: Socket[] = [
+    "deno_udp",
+    "deno_udp without batch reads",
+    "the programs' (linux_udp)",
+  ];
+  const variants = (["socket", "peer"] as const).flatMap((w) =>
+    sockets.map((s) => [w, s] as const)
+  );
   const got = new Map<string, { readPerSecond: number; cpuUsPerDatagram: number }[]>();
   for (let r = 0; r < rounds; r++) {
-    for (const [what, batch] of variants) {
-      const name = `${what}${batch ? "" : " (no batch reads)"}`;
-      const x = await round1(what, batch, rate, seconds);
+    for (const [what, socket] of variants) {
+      const name = `${what} on ${socket}`;
+      const x = await round1(what, socket, rate, seconds);
       console.error(
         `round ${r + 1}: ${name}: ${round(x.readPerSecond, 0)}/s, ${
           round(x.cpuUsPerDatagram, 1)

@@ -45,6 +45,12 @@ export class EventQueue {
   #nFree = 0;
   #used = 0;
   #seq = 0;
+  /**
+   * The slot of the event {@link next} took last, freed by the following call: its payload
+   * is read from the slot ({@link b}) rather than copied into a field of this long-lived
+   * queue, which would cost a write barrier per event (the payload is a young object).
+   */
+  #taken = -1;
 
   /** The last event taken by {@link next}: its time, sequence number, kind, node, payload. */
   time = 0;
@@ -56,8 +62,6 @@ export class EventQueue {
   node = 0;
   /** See {@link time}. */
   a: unknown = undefined;
-  /** See {@link time}. */
-  b: unknown = undefined;
   /** See {@link time}; undefined when the event was scheduled without one. */
   size: number | undefined = undefined;
 
@@ -101,6 +105,7 @@ export class EventQueue {
    * `size` fields; false (and nothing changed) when the queue is empty.
    */
   next(): boolean {
+    this.#release();
     if (this.#n === 0) return false;
     const ht = this.#hTime, hq = this.#hSeq, hs = this.#hSlot;
     const top = hs[0];
@@ -110,10 +115,7 @@ export class EventQueue {
     this.node = this.#node[top];
     this.size = this.#hasSize[top] ? this.#size[top] : undefined;
     this.a = this.#a[top];
-    this.b = this.#b[top];
-    this.#a[top] = undefined;
-    this.#b[top] = undefined;
-    this.#free[this.#nFree++] = top;
+    this.#taken = top;
     const n = --this.#n;
     if (n > 0) {
       // Sift the last entry down from the root.
@@ -145,6 +147,21 @@ export class EventQueue {
       hs[i] = sl;
     }
     return true;
+  }
+
+  /** See {@link time}: the second payload of the event taken last. */
+  get b(): unknown {
+    return this.#taken < 0 ? undefined : this.#b[this.#taken];
+  }
+
+  /** Frees the slot of the event taken last (its payload is let go). */
+  #release(): void {
+    const t = this.#taken;
+    if (t < 0) return;
+    this.#a[t] = undefined;
+    this.#b[t] = undefined;
+    this.#free[this.#nFree++] = t;
+    this.#taken = -1;
   }
 
   /** Removes and returns the earliest event. */

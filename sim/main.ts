@@ -161,9 +161,7 @@ export function simulate(opts: SwarmOptions, labels: RunLabels = {}): Record<str
     duplicateRatio: round(c.redundantBlockBytes / Math.max(1, c.usefulBlockBytes)),
     controlOverhead: round(control / Math.max(1, block)),
     sourceUploadRatio: round(c.sourceSentBytes / Math.max(1, c.streamBytes)),
-    controlBytesByType: Object.fromEntries(
-      Object.entries(c.sentBytes).filter(([t]) => t !== "block"),
-    ),
+    controlBytesByType: { ...c.sentBytes },
     connectionDrops: r.drops,
     repairAsked: r.repairAsked,
     staleDropped: r.staleDropped,

@@ -13,9 +13,18 @@ export class HaveLags {
   /** The lag at the kept rank plus the margin, ms (0 until haves come). */
   holdMs = 0;
 
+  /** The rank of the lag the hold is set from (0-based, ascending). */
+  readonly rank: number = 0;
+  /** Added to that lag, ms. */
+  readonly marginMs: number = 0;
+
   /** Keeps `size` lags; the hold is the one at `rank` (0-based, ascending) plus `marginMs`. */
-  constructor(size = 16, readonly rank = 13, readonly marginMs = 30) {
+  constructor(size = 16, rank = 13, marginMs = 30) {
     if (!(rank >= 0 && rank < size)) throw new RangeError(`rank ${rank} of ${size}`);
+    // Plain fields rather than parameter properties: with those, the compiled class declares
+    // every field bare (undefined) first, and V8 would box each new holdMs.
+    this.rank = rank;
+    this.marginMs = marginMs;
     this.#lags = new Float64Array(size);
     this.#sorted = new Float64Array(size);
   }

@@ -110,6 +110,8 @@ export class PeerCore implements ProtocolNode {
   readonly role: "peer" | "source";
   readonly clubs: number;
   readonly myClubs: ReadonlySet<number>;
+  /** 1 at each of {@link myClubs} (a typed array: asked for every block, no hashing). */
+  readonly #mine: Uint8Array;
   readonly rng: Rng;
   /** The source's address, when known; the program moves it when the tracker does. */
   source: Addr | undefined;
@@ -143,7 +145,10 @@ export class PeerCore implements ProtocolNode {
   readonly entryMark: LagMark;
   /** Paced history for new downstreams (catch_up.ts), and when it was last fed. */
   readonly catchUps = new CatchUpFeed();
-  catchUpFedAt: number;
+  // Numeric fields that the constructor sets get a number here too: a field declared bare
+  // starts as undefined, and V8 then boxes every later store of a fraction (a new object and
+  // a write barrier each time; these are written on every event or tick).
+  catchUpFedAt = 0;
   readonly playback: Playback | undefined;
   readonly events = new Deque<PeerEvent>();
   readonly pings = new Map<number, Addr>();
@@ -170,7 +175,7 @@ export class PeerCore implements ProtocolNode {
     dropped: {},
   };
   /** The source's delay threshold and bitrate estimate, from its latest signature block. */
-  thresholdMs: number;
+  thresholdMs = 0;
   bitrate = 0;
   /** Lowest sequence number this peer still cares about (set by the first block). */
   firstSeq: number | undefined;
@@ -178,7 +183,7 @@ export class PeerCore implements ProtocolNode {
   liveSeen = false;
   /** When the latest such block came (-Infinity: none yet). */
   lastLiveAt = -Infinity;
-  nextTick: number;
+  nextTick = 0;
   /**
    * How long blocks for out-of-club downstreams wait in this peer's send queue, ms (moving
    * average). They are the first to wait when the upload is short (in-club blocks and
@@ -191,7 +196,7 @@ export class PeerCore implements ProtocolNode {
   readonly repairTokens: TokenBucket;
   withdrawn = false;
   /** When the node last ran (a message or a timeout), to see stalls (stall.ts). */
-  #ranAt: number;
+  #ranAt = 0;
 
   /** A peer born at `now`. */
   constructor(now: number, init: PeerInit) {
@@ -206,6 +211,8 @@ export class PeerCore implements ProtocolNode {
       if (!Number.isInteger(c) || c < 0 || c >= init.clubs) throw new RangeError(`bad club ${c}`);
     }
     this.myClubs = new Set(mine);
+    this.#mine = new Uint8Array(init.clubs);
+    for (const c of mine) this.#mine[c] = 1;
     this.rng = init.rng;
     this.self = init.self;
     this.source = init.source;
@@ -254,6 +261,11 @@ export class PeerCore implements ProtocolNode {
     const gap = now - this.#ranAt;
     if (gap > this.cfg.stallMs) forgiveStall(this, gap - this.cfg.tickMs);
     if (now > this.#ranAt) this.#ranAt = now;
+  }
+
+  /** True if `club` is one of this peer's clubs: `myClubs.has(club)`. */
+  isMine(club: number): boolean {
+    return typeof club === "number" && this.#mine[club] === 1;
   }
 
   /** Peers learned from the tracker (or any other introducer). */
@@ -456,6 +468,7 @@ export class PeerCore implements ProtocolNode {
 
   /** Tells the holder `seq` was asked of, if not `from`, that it need not send it. */
   #cancelAsk(seq: number, from: Addr): void {
+    if (this.askedOf.size === 0) return;
     const asked = this.askedOf.get(seq);
     if (asked === undefined) return;
     this.askedOf.delete(seq);
@@ -501,7 +514,7 @@ export class PeerCore implements ProtocolNode {
     }
     // A block travels on its own club's connections; a signature block may also come on any
     // in-club connection of this peer (peer_relay.ts).
-    if (b.seq % this.clubs !== m.club && !(b.kind === "auth" && this.myClubs.has(m.club))) {
+    if (b.seq % this.clubs !== m.club && !(b.kind === "auth" && this.isMine(m.club))) {
       this.stats.wrongClub++;
       return punish(this, now, from);
     }
@@ -513,7 +526,7 @@ export class PeerCore implements ProtocolNode {
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
       this.#cancelAsk(b.seq, from);
-      if (b.kind === "auth" || this.myClubs.has(m.club)) {
+      if (b.kind === "auth" || this.isMine(m.club)) {
         sendHave(this, b.seq, b.kind === "auth", from);
       }
     } else {

@@ -9,7 +9,7 @@ import { MAX_DATAGRAM } from "../wire/budget.ts";
 import type { Addr, Bitfield, Block, BlockMsg, HaveMsg, Msg } from "../wire/messages.ts";
 import type { UpConn } from "./conns.ts";
 import type { BlockClass, QueuedBlock } from "./upload_queue.ts";
-import type { PeerCore } from "./peer.ts";
+import type { PeerCore, PeerStats } from "./peer.ts";
 
 const WRAP = 2 ** 32;
 /** Longest bitfield sent, in bits (one bit per block of the club). */
@@ -21,7 +21,7 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   // A signature block travels every in-club mesh a peer is in, not only its own club's:
   // one lost signature would cost its whole batch, so each peer gets it over several paths.
   const everyClub = block.kind === "auth" && p.role === "peer" && p.cfg.authEveryMesh;
-  if (!p.myClubs.has(club) && !everyClub) return;
+  if (!p.isMine(club) && !everyClub) return;
   // A downstream in both of our clubs gets a signature block once [0049]: over the block's
   // own club if possible, so the first pass takes those connections (the club's own list,
   // in table order; walked by index, as this runs for every block relayed).
@@ -183,7 +183,7 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
   const item = p.queue.nextBlock(worthSending, p, now);
   if (!item) return undefined;
   const cls = p.queue.lastClass;
-  p.stats.sent[cls]++;
+  countSent(p.stats.sent, cls);
   const block = p.store.get(item.seq)!;
   const conn = item.conn;
   if (!conn || item.catchUp) {
@@ -202,6 +202,27 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     to: conn.remote,
     msg: { t: "block", club: conn.club, hop, n: conn.n, repair: false, block },
   };
+}
+
+/** Counts a block sent in its class (a switch: a keyed update by a varying name is slow). */
+function countSent(sent: PeerStats["sent"], cls: BlockClass): void {
+  switch (cls) {
+    case "auth":
+      sent.auth++;
+      return;
+    case "in":
+      sent.in++;
+      return;
+    case "out":
+      sent.out++;
+      return;
+    case "repair":
+      sent.repair++;
+      return;
+    case "bulk":
+      sent.bulk++;
+      return;
+  }
 }
 
 /** Whether a queued block is still worth sending when its turn comes at `now`. */

@@ -1,7 +1,9 @@
 /** A token bucket on an injected clock: `rate` tokens per second, at most `burst` saved. */
 export class TokenBucket {
-  #tokens: number;
-  #last: number;
+  // Numbers from the start, not bare declarations (undefined at first): V8 then keeps them
+  // unboxed, where each store of a fraction would allocate.
+  #tokens = 0;
+  #last = 0;
   readonly #rate: number;
   readonly #burst: number;
 

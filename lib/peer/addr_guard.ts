@@ -71,6 +71,12 @@ export class AddrGuard {
   /** Cookies computed lately (a hash each; keep-alives check them all the time). */
   readonly #cookies = new Map<Addr, number>();
   #nonces = 0;
+  /**
+   * Bumped whenever a validated address is forgotten (past `maxValidated`): a note taken at
+   * the current epoch that an address is validated is still true (peer.ts keeps one on each
+   * connection, which spares it this guard's lookup for every datagram).
+   */
+  #epoch = 0;
   #findNonces = 0;
 
   /** A guard whose 32-byte key is drawn from `rng`. */
@@ -125,8 +131,14 @@ export class AddrGuard {
     this.stats.validated++;
     if (this.#validated.size > this.#opts.maxValidated) {
       this.#validated.delete(this.#validated.values().next().value as Addr);
+      this.#epoch++;
     }
     return true;
+  }
+
+  /** See {@link validate}'s forgetting: changes whenever an address stops being validated. */
+  get epoch(): number {
+    return this.#epoch;
   }
 
   /**
@@ -138,11 +150,12 @@ export class AddrGuard {
     return this.validate(addr);
   }
 
-  /** Counts a datagram that came from `addr`. */
-  received(addr: Addr, msg: Msg): void {
-    if (this.#validated.has(addr)) return;
+  /** Counts a datagram that came from `addr`; true (nothing to count) if `addr` is validated. */
+  received(addr: Addr, msg: Msg): boolean {
+    if (this.#validated.has(addr)) return true;
     const c = this.#count(addr);
     c.recv += Math.max(0, wireSize(msg) - TAG_SLACK);
+    return false;
   }
 
   /**

@@ -85,3 +85,17 @@ Deno.test("the most recently heard of is forgotten last", () => {
   g.received("d", find); // b, the quietest, goes
   assertEquals(["a", "b", "c", "d"].map((x) => g.room(x) > 0), [true, false, true, true]);
 });
+
+Deno.test("the epoch changes exactly when a validated address is forgotten", () => {
+  const g = new AddrGuard(new Rng(2), { maxValidated: 3 });
+  const ping: Msg = { t: "ping", nonce: 1, pad: 0 };
+  assertEquals(g.received("a", ping), false, "not validated: counted");
+  const e0 = g.epoch;
+  for (const a of ["a", "b", "c"]) g.validate(a);
+  g.validate("a"); // proven again: moves to the back, nothing forgotten
+  assertEquals(g.epoch, e0);
+  assertEquals(g.received("a", ping), true, "validated: nothing counted");
+  g.validate("d"); // one too many: the oldest, "b", is forgotten
+  assertEquals(g.epoch, e0 + 1);
+  assertEquals([g.isValid("b"), g.isValid("a"), g.isValid("d")], [false, true, true]);
+});

@@ -25,7 +25,11 @@ const NONE: readonly never[] = Object.freeze([]);
 /** A connection table with per-club and per-remote lists. */
 export class ConnTable<C extends Indexed> extends Map<string, C> {
   #byClub: (C[] | undefined)[] = [];
-  #byRemote = new Map<Addr, C[]>();
+  /**
+   * Each remote's connections: the connection itself when it is the only one (the usual
+   * case: one fewer object to reach on every lookup), else a list of them.
+   */
+  #byRemote = new Map<Addr, C | C[]>();
   #inClub = 0;
   /**
    * True while every connection was set under its own key, `connKey(remote, club)`: then
@@ -60,9 +64,12 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
     if (this.#exact) {
       const ofClub = this.#clubList(old.club, false);
       if (ofClub !== undefined) remove(ofClub, old);
-      const list = this.#byRemote.get(old.remote)!;
-      remove(list, old);
-      if (list.length === 0) this.#byRemote.delete(old.remote);
+      const held = this.#byRemote.get(old.remote)!;
+      if (!Array.isArray(held)) this.#byRemote.delete(old.remote);
+      else {
+        remove(held, old);
+        if (held.length === 1) this.#byRemote.set(old.remote, held[0]);
+      }
       if (old.inClub) this.#inClub--;
     }
     return true;
@@ -83,9 +90,18 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
    */
   find(remote: Addr, club: number): C | undefined {
     if (!this.#ownKeys || !listed(club)) return this.get(connKey(remote, club));
-    const list = this.ofRemote(remote);
-    for (let i = 0; i < list.length; i++) if (list[i].club === club) return list[i];
+    if (!this.#exact) this.#rebuild();
+    const held = this.#byRemote.get(remote);
+    if (held === undefined) return undefined;
+    if (!Array.isArray(held)) return held.club === club ? held : undefined;
+    for (let i = 0; i < held.length; i++) if (held[i].club === club) return held[i];
     return undefined;
+  }
+
+  /** True if any connection is with `remote`. */
+  hasRemote(remote: Addr): boolean {
+    if (!this.#exact) this.#rebuild();
+    return this.#byRemote.has(remote);
   }
 
   /** The connections of `club` (those whose `club === club`), in table order. */
@@ -98,7 +114,8 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
   /** The connections with `remote` (one per club at most), in table order. */
   ofRemote(remote: Addr): readonly C[] {
     if (!this.#exact) this.#rebuild();
-    return this.#byRemote.get(remote) ?? NONE;
+    const held = this.#byRemote.get(remote);
+    return held === undefined ? NONE : Array.isArray(held) ? held : [held];
   }
 
   /** How many of the connections are in-club. */
@@ -109,9 +126,10 @@ export class ConnTable<C extends Indexed> extends Map<string, C> {
 
   #add(conn: C): void {
     this.#clubList(conn.club, true)?.push(conn);
-    const list = this.#byRemote.get(conn.remote);
-    if (list === undefined) this.#byRemote.set(conn.remote, [conn]);
-    else list.push(conn);
+    const held = this.#byRemote.get(conn.remote);
+    if (held === undefined) this.#byRemote.set(conn.remote, conn);
+    else if (Array.isArray(held)) held.push(conn);
+    else this.#byRemote.set(conn.remote, [held, conn]);
     if (conn.inClub) this.#inClub++;
   }
 

@@ -15,7 +15,11 @@ function assertLists(t: ConnTable<Conn>, clubs: number[], remotes: string[]): vo
   for (const club of clubs) {
     assertEquals(t.ofClub(club), all.filter((c) => c.club === club), `club ${club}`);
   }
-  for (const r of remotes) assertEquals(t.ofRemote(r), all.filter((c) => c.remote === r), r);
+  for (const r of remotes) {
+    assertEquals(t.ofRemote(r), all.filter((c) => c.remote === r), r);
+    assertEquals(t.hasRemote(r), all.some((c) => c.remote === r), r);
+    for (const club of clubs) assertEquals(t.find(r, club), t.get(connKey(r, club)));
+  }
   assertEquals(t.inClubCount, all.filter((c) => c.inClub).length);
 }
 

@@ -36,6 +36,11 @@ export interface UpConn {
   /** How long the downstream's "have"s take (in-club, not lead; peer_relay.ts `holdFor`). */
   readonly haveLags: HaveLags;
   /**
+   * The address guard's epoch when `remote` was last seen validated (-1: not yet): while the
+   * guard's epoch is the same, it still is (addr_guard.ts), and the guard need not be asked.
+   */
+  guardEpoch: number;
+  /**
    * The connection's cookie, which its "drop"s must carry (0 while unknown): the responder's
    * cookie for the initiator, which the accept carries. Only the two ends know it (peer_conns.ts,
    * `handleDrop`).
@@ -64,6 +69,11 @@ export interface DownConn {
   lead: boolean;
   /** The upstream's cookie for this peer, echoed in every keep-alive (0 while unknown). */
   cookie: number;
+  /**
+   * The address guard's epoch when `remote` was last seen validated (-1: not yet): while the
+   * guard's epoch is the same, it still is (addr_guard.ts), and the guard need not be asked.
+   */
+  guardEpoch: number;
   /**
    * The connection's cookie, which its "drop"s must carry (0 while unknown): the responder's
    * cookie for the initiator, which the accept carries. Only the two ends know it (peer_conns.ts,

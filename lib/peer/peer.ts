@@ -279,12 +279,19 @@ export class PeerCore implements ProtocolNode {
   handleMessage(now: number, from: Addr, msg: Msg): void {
     if (this.withdrawn || from === this.self) return;
     this.#run(now);
-    this.guard.received(from, msg);
+    // Blocks, haves and keep-alives come over a connection: looked up first, as its record
+    // may know that `from` is validated, which spares the guard's lookup (#received).
+    const conn = msg.t === "block"
+      ? this.role === "source" ? undefined : this.downs.find(from, msg.club)
+      : msg.t === "have" || msg.t === "keepalive"
+      ? this.ups.find(from, msg.club)
+      : undefined;
+    this.#received(from, msg, conn);
     switch (msg.t) {
       case "block":
-        return this.#onBlock(now, from, msg);
+        return this.#onBlock(now, from, msg, conn as DownConn | undefined);
       case "have": {
-        const up = this.ups.find(from, msg.club);
+        const up = conn as UpConn | undefined;
         if (!up) return;
         up.lastKeepalive = now;
         for (const s of msg.seqs) {
@@ -296,7 +303,7 @@ export class PeerCore implements ProtocolNode {
         return;
       }
       case "keepalive": {
-        const up = this.ups.find(from, msg.club);
+        const up = conn as UpConn | undefined;
         if (up) {
           up.lastKeepalive = now;
           up.lead = msg.lead;
@@ -463,7 +470,7 @@ export class PeerCore implements ProtocolNode {
 
   /** True if this peer has a connection, either way, with `addr`. */
   connectedTo(addr: Addr): boolean {
-    return this.ups.ofRemote(addr).length > 0 || this.downs.ofRemote(addr).length > 0;
+    return this.ups.hasRemote(addr) || this.downs.hasRemote(addr);
   }
 
   /** Tells the holder `seq` was asked of, if not `from`, that it need not send it. */
@@ -498,11 +505,20 @@ export class PeerCore implements ProtocolNode {
     }
   }
 
-  #onBlock(now: number, from: Addr, m: BlockMsg): void {
+  /** The guard's count of a datagram from `from`, spared when `conn` knows `from` is valid. */
+  #received(from: Addr, msg: Msg, conn: UpConn | DownConn | undefined): void {
+    const epoch = this.guard.epoch;
+    if (conn !== undefined && conn.remote === from && conn.guardEpoch === epoch) return;
+    if (this.guard.received(from, msg) && conn !== undefined && conn.remote === from) {
+      conn.guardEpoch = epoch;
+    }
+  }
+
+  /** A block from `from`; `down` is this peer's download of its club from `from`, if any. */
+  #onBlock(now: number, from: Addr, m: BlockMsg, down: DownConn | undefined): void {
     const b = m.block;
     this.stats.blocksIn++;
     if (this.role === "source") return;
-    const down = this.downs.find(from, m.club);
     // Blocks come only over a connection: a live block on the download it belongs to, a
     // repair or catch-up from any peer we have a connection with (whom we asked). Anything
     // else, and anything from a banned peer, costs no verification, and bans nobody: a

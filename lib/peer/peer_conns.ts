@@ -96,6 +96,7 @@ function newDown(
     usefulMark: 0,
     lead: false,
     cookie: 0,
+    guardEpoch: -1,
     secret: 0,
   };
 }
@@ -121,6 +122,7 @@ function newUp(
     sent: new SeqSet(),
     lead: true,
     haveLags: new HaveLags(),
+    guardEpoch: -1,
     secret: 0,
   };
 }

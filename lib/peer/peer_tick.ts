@@ -250,7 +250,7 @@ function want(p: PeerCore, now: number, club: number, dir: "up" | "down"): void 
     pingBatch: c.pingBatch,
     exclude: (a) =>
       a === p.self || a === p.publicAddr || a === p.source || p.bans.has(a) ||
-      table.has(connKey(a, club)),
+      table.find(a, club) !== undefined,
     // Downloads favour peers that keep many uploads [0033]; upload offers favour members
     // with room for another in-club download.
     weight: dir === "down"

@@ -176,3 +176,18 @@ Deno.test("what an unvalidated address is answered stays within 3x of what it se
   const [full] = drain(p, 40);
   assert(full.msg.t === "peers" && full.msg.peers.length === 6, "5 members and itself");
 });
+
+Deno.test("a connection's note that its remote is validated lapses when the guard forgets it", () => {
+  // "src" offers club 0 with our cookie: validated, and its blocks are counted by nobody.
+  const { p, src } = holder();
+  const { data } = new Feed().batch(24, 20);
+  src.send(p, 20, data[12]);
+  assertEquals(p.guard.room("src"), Infinity);
+  // 4,096 addresses proven after it: the guard forgets "src", the oldest.
+  for (let i = 0; i < 4096; i++) p.guard.validate(`other${i}`);
+  assertEquals(p.guard.isValid("src"), false);
+  assertEquals(p.guard.room("src"), 0);
+  // Its next block is counted again, whatever its download remembered.
+  src.send(p, 30, data[13]);
+  assert(p.guard.room("src") > 0, "the block's bytes were counted");
+});

@@ -19,6 +19,7 @@ function conn(inClub: boolean): UpConn {
     sent: new SeqSet(),
     lead: true,
     haveLags: new HaveLags(),
+    guardEpoch: -1,
     secret: 0,
   };
 }

@@ -38,8 +38,15 @@ export interface PeerConfig {
    */
   readonly idleOutBlocks: number;
   readonly idleOutMinMs: number;
-  /** A connection request unanswered this long has failed. */
+  /** A connection request unanswered this long has failed (connect_timeout.ts: the longest wait). */
   readonly connectTimeoutMs: number;
+  /**
+   * A download request unanswered for this multiple of the time accepts take has failed,
+   * though never before `connectTimeoutMinMs` (connect_timeout.ts); 0 waits
+   * `connectTimeoutMs` always.
+   */
+  readonly connectRttFactor: number;
+  readonly connectTimeoutMinMs: number;
   /** Pongs younger than this are used as they are [0038]. */
   readonly pingFreshMs: number;
   /** Do not ping or retry the same peer more often than this. */
@@ -143,6 +150,8 @@ export const DEFAULT_CONFIG: PeerConfig = {
   idleOutBlocks: 0,
   idleOutMinMs: 400,
   connectTimeoutMs: 1000,
+  connectRttFactor: 0,
+  connectTimeoutMinMs: 1000,
   pingFreshMs: 3000,
   retryMs: 2000,
   pingBatch: 8,
@@ -198,6 +207,8 @@ export const PROGRAM_CONFIG: Partial<PeerConfig> = {
   thinFromSource: true,
   idleOutBlocks: 12,
   connectTimeoutMs: 500,
+  connectRttFactor: 4,
+  connectTimeoutMinMs: 150,
   pingFreshMs: 1500,
   repairGraceMs: 300,
   repairRetryMs: 300,

@@ -11,6 +11,7 @@ import { BlockAuthenticator } from "../auth/authenticator.ts";
 import { sameBlock } from "../auth/shape.ts";
 import type { AuthSuite } from "../auth/suite.ts";
 import { CatchUpFeed } from "./catch_up.ts";
+import { ConnectTimeout } from "./connect_timeout.ts";
 import { forgiveStall } from "./stall.ts";
 import { Playback, type PlaybackOptions } from "../playback/playback.ts";
 import type { Rng } from "../rand.ts";
@@ -194,6 +195,8 @@ export class PeerCore implements ProtocolNode {
   lastLeadRound = -Infinity;
   /** Repairs this peer serves are rate-limited, so "want"s cannot eat its upload. */
   readonly repairTokens: TokenBucket;
+  /** How long a download request may go unanswered, from how long accepts took. */
+  readonly connectWait: ConnectTimeout;
   withdrawn = false;
   /** When the node last ran (a message or a timeout), to see stalls (stall.ts). */
   #ranAt = 0;
@@ -243,6 +246,11 @@ export class PeerCore implements ProtocolNode {
       ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })
       : undefined;
     this.thresholdMs = this.cfg.defaultThresholdMs;
+    this.connectWait = new ConnectTimeout(
+      this.cfg.connectRttFactor,
+      this.cfg.connectTimeoutMinMs,
+      this.cfg.connectTimeoutMs,
+    );
     this.repairTokens = new TokenBucket(
       this.cfg.repairServePerSec,
       this.cfg.repairServePerSec,

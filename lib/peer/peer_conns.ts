@@ -236,6 +236,7 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     if (!down || down.accepted) return;
     down.accepted = true;
     down.monitor.lastRecv = now;
+    p.connectWait.answered(now - down.since);
     // A cookie we did not send in the connect: the uploader waits for our echo, so echo now.
     const echo = m.cookie !== down.cookie && m.cookie !== 0;
     down.cookie = down.secret = m.cookie;

@@ -5,6 +5,7 @@
  */
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
+import type { PeerConfig } from "./config.ts";
 import { PeerCore } from "./peer.ts";
 import {
   connectFrom,
@@ -182,4 +183,26 @@ Deno.test("thin club of its own: a peer asks the source for an in-club download 
       assert(c?.msg.t === "connect" && c.msg.clubs.includes(0), "asked as a member");
     }
   }
+});
+
+Deno.test("thin club: a lost request is asked again after a multiple of the accepts' time", () => {
+  // Four clubs, none with members: all four are asked of the source at once. Three accepts
+  // come back 10 ms later; the fourth was lost (its connect or its accept).
+  const askAgain = (config: Partial<PeerConfig>) => {
+    const p = makePeer({ clubs: 4, myClubs: [0, 1], config: { thinFromSource: true, ...config } });
+    p.handleTimeout(0);
+    const asked = drain(p, 0).filter((o) => o.msg.t === "connect" && o.to === "src");
+    assertEquals(asked.length, 4);
+    for (const club of [0, 1, 2]) {
+      p.handleMessage(10, "src", { t: "accept", club, dir: "down", cookie: 0 });
+    }
+    for (let t = 50; t <= 2000; t += 50) {
+      p.handleTimeout(t);
+      if (downloads(drain(p, t), 3).includes("src")) return t;
+    }
+  };
+  const fixed = { connectTimeoutMs: 500, connectRttFactor: 0 };
+  assert(askAgain(fixed)! > 500, "the fixed wait");
+  // 4 x 10 ms is below the floor: asked again at the first round after 150 ms.
+  assertEquals(askAgain({ ...fixed, connectRttFactor: 4, connectTimeoutMinMs: 150 }), 200);
 });

@@ -39,8 +39,9 @@ function checkConnections(p: PeerCore, now: number): void {
     if (!d.accepted) {
       // An unanswered request to the source is not a refusal (only a "drop" is, peer_conns.ts):
       // its connect or accept was lost, and a thin club waits for it, so it is asked again
-      // at once rather than after `retryMs`.
-      if (now - d.since > c.connectTimeoutMs) {
+      // at once rather than after `retryMs`. How long "unanswered" is follows the time this
+      // peer's accepts took (connect_timeout.ts).
+      if (now - d.since > p.connectWait.waitMs) {
         p.downs.delete(connKey(d.remote, d.club));
         failed(p, now, d.remote);
       }

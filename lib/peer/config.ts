@@ -191,8 +191,9 @@ export const DEFAULT_CONFIG: PeerConfig = {
 /**
  * What the real programs (peer, source) change from the defaults: thin clubs come from the
  * source (a real channel often has a handful of viewers, fewer than two per club), and a
- * joiner's history leaves paced (catch_up.ts), because a socket's receive buffer holds only
- * some 90 datagrams and a dozen histories sent at once overflow it; a silent out-of-club
+ * joiner's history leaves paced (catch_up.ts), at six times the club's share of the stream,
+ * because a socket's receive buffer holds only some 90 datagrams and a dozen histories sent at
+ * once overflow it; a silent out-of-club
  * uploader is given up after 12 of its block intervals (about 650 ms at 2 Mbit/s and 12
  * clubs), so a peer that died is replaced before a 3 s play delay runs out; an upload whose
  * downstream's keep-alives (every 400 ms) stopped for 2 s is dropped: on a busy machine a
@@ -203,7 +204,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
  * keeps the defaults, with which its measured figures were taken.
  */
 export const PROGRAM_CONFIG: Partial<PeerConfig> = {
-  catchUpPace: 4,
+  catchUpPace: 6,
   thinFromSource: true,
   idleOutBlocks: 12,
   connectTimeoutMs: 500,

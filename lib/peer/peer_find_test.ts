@@ -134,7 +134,8 @@ Deno.test("[0033] in-club upload offers favour members reporting fewer in-club d
 });
 
 Deno.test("[0038] a pong older than the freshness window is refreshed by a new ping before choosing", () => {
-  const p = makePeer({ myClubs: [0, 1] });
+  // x sends nothing here: timeouts longer than the test keep its connections (and x unbanned).
+  const p = makePeer({ myClubs: [0, 1], config: { keepaliveTimeoutMs: 3500, idleInMs: 8000 } });
   p.addPeers([{ addr: "x", clubs: [2] }]);
   const load: Load = () => ({ clubs: [2, 0] });
   assertEquals(firstDownload(p, 2, load), "x");

@@ -6,7 +6,10 @@ const dropsTo = (out: Out[], to: string) =>
   out.some((o) => o.to === to && o.msg.t === "drop" && o.msg.club === 2);
 
 function setup(idleOutBlocks: number) {
-  const p = makePeer({ myClubs: [0, 1], config: { idleOutBlocks, idleOutMinMs: 400 } });
+  const p = makePeer({
+    myClubs: [0, 1],
+    config: { idleOutBlocks, idleOutMinMs: 400, idleInMs: 8000 },
+  });
   connectFrom(p, 0, "src", 0, "up", []);
   connectFrom(p, 0, "x", 2, "up", [2, 0]); // x uploads club 2, which p is not in
   drain(p, 0);

@@ -175,7 +175,8 @@ Deno.test("lead upstreams: a downstream whose haves come late gets longer holds,
 });
 
 Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switches to one that clearly delivers first", () => {
-  const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000 } });
+  // (Keep-alives every second: the ones at 2 s carry the lead flag that the test reads.)
+  const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000, keepaliveMs: 1000 } });
   connectFrom(p, 0, "a", 0, "up", [0, 2]);
   connectFrom(p, 0, "b", 0, "up", [0, 2]);
   drain(p, 0);

@@ -132,6 +132,16 @@ export interface PeerConfig {
    * is a stall of its process, not silence of its peers (stall.ts).
    */
   readonly stallMs: number;
+  /**
+   * Delivery checks (audit.ts): every `auditEveryMs` the source asks each member it pushes a
+   * club to for one block of the club it sent it at least `auditAgeMs` before; a member that
+   * leaves `auditMisses` checks in a row unanswered for `auditTimeoutMs` each is dropped and
+   * banned (one that answers with a forgery at once, as any forger). 0 turns the checks off.
+   */
+  readonly auditEveryMs: number;
+  readonly auditAgeMs: number;
+  readonly auditTimeoutMs: number;
+  readonly auditMisses: number;
 }
 
 /** The defaults. */
@@ -190,6 +200,10 @@ export const DEFAULT_CONFIG: PeerConfig = {
   holdMaxMs: 350,
   leadEveryMs: 2000,
   stallMs: 250,
+  auditEveryMs: 1000,
+  auditAgeMs: 1000,
+  auditTimeoutMs: 1500,
+  auditMisses: 3,
 };
 
 /**

@@ -46,6 +46,15 @@ export interface UpConn {
    * `handleDrop`).
    */
   secret: number;
+  /**
+   * The seq this node last asked its downstream for to check that it delivers (audit.ts), -1
+   * while no check is out.
+   */
+  auditSeq: number;
+  /** When the last check was sent (or, before the first, when the connection was made). */
+  auditAt: number;
+  /** Checks in a row the downstream left unanswered. */
+  auditMissed: number;
 }
 
 /** This peer receives `club`'s blocks from `remote`. */

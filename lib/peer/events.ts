@@ -15,7 +15,8 @@ export type CloseReason =
   | "forged"
   | "withdraw"
   | "refused"
-  | "unproven";
+  | "unproven"
+  | "unserved";
 
 /** An event of the peer core. */
 export type PeerEvent =

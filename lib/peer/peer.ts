@@ -8,6 +8,7 @@
  * peer_conns.ts, housekeeping in peer_tick.ts, relaying in peer_relay.ts.
  */
 import { BlockAuthenticator } from "../auth/authenticator.ts";
+import { onAnswer } from "./audit.ts";
 import { sameBlock } from "../auth/shape.ts";
 import type { AuthSuite } from "../auth/suite.ts";
 import { CatchUpFeed } from "./catch_up.ts";
@@ -105,6 +106,13 @@ function configFor(overrides: Partial<PeerConfig> | undefined): PeerConfig {
   return cfg;
 }
 
+/**
+ * The source's delivery checks (audit.ts) a peer answers per second at most: the source asks
+ * once per `auditEveryMs` for each club it pushes to the peer (two at most), and a spoofer
+ * naming the source gets no more out of it.
+ */
+const CHECKS_PER_SEC = 4;
+
 /** One peer (or the source) of a clubcast swarm. */
 export class PeerCore implements ProtocolNode {
   readonly cfg: PeerConfig;
@@ -197,6 +205,8 @@ export class PeerCore implements ProtocolNode {
   readonly repairTokens: TokenBucket;
   /** How long a download request may go unanswered, from how long accepts took. */
   readonly connectWait: ConnectTimeout;
+  /** The source's delivery checks answered (audit.ts), apart from the repairs. */
+  readonly checkTokens: TokenBucket;
   withdrawn = false;
   /** When the node last ran (a message or a timeout), to see stalls (stall.ts). */
   #ranAt = 0;
@@ -256,6 +266,7 @@ export class PeerCore implements ProtocolNode {
       this.cfg.repairServePerSec,
       now,
     );
+    this.checkTokens = new TokenBucket(CHECKS_PER_SEC, CHECKS_PER_SEC, now);
     this.nextTick = now;
     this.#ranAt = now;
     this.catchUpFedAt = now;
@@ -506,10 +517,18 @@ export class PeerCore implements ProtocolNode {
     // Only peers we have a connection with get repairs: their address is proven, so a
     // spoofed "want" cannot turn us into an amplifier.
     if (!this.connectedTo(from)) return;
+    // The source asks only to check that this peer delivers what it is sent (audit.ts), a
+    // block a second or so per club: its checks have a budget of their own and go with the
+    // in-club blocks, not after everyone's repairs (whose budget a busy member spends, and
+    // which wait behind every other block until they are stale), or an honest but busy
+    // member would fail them.
+    const check = from === this.source;
+    const tokens = check ? this.checkTokens : this.repairTokens;
+    const cls = check ? "in" : "repair";
     for (const seq of seqs.slice(0, 16)) {
-      if (!this.store.has(seq) || !this.repairTokens.take(now)) continue;
+      if (!this.store.has(seq) || !tokens.take(now)) continue;
       this.stats.repairServed++;
-      this.queue.block("repair", undefined, from, seq, now);
+      this.queue.block(cls, undefined, from, seq, now);
     }
   }
 
@@ -526,7 +545,8 @@ export class PeerCore implements ProtocolNode {
   #onBlock(now: number, from: Addr, m: BlockMsg, down: DownConn | undefined): void {
     const b = m.block;
     this.stats.blocksIn++;
-    if (this.role === "source") return;
+    // At the source, a block is a downstream's answer to a delivery check (audit.ts).
+    if (this.role === "source") return onAnswer(this, now, from, m);
     // Blocks come only over a connection: a live block on the download it belongs to, a
     // repair or catch-up from any peer we have a connection with (whom we asked). Anything
     // else, and anything from a banned peer, costs no verification, and bans nobody: a

@@ -124,6 +124,9 @@ function newUp(
     haveLags: new HaveLags(),
     guardEpoch: -1,
     secret: 0,
+    auditSeq: -1,
+    auditAt: now,
+    auditMissed: 0,
   };
 }
 
@@ -183,7 +186,7 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
  * An upload to a member of its club: one the remote asked for as a member, or, for the
  * source's own offers (which it makes as to a non-member), one to a known member.
  */
-function memberUp(p: PeerCore, u: UpConn): boolean {
+export function memberUp(p: PeerCore, u: UpConn): boolean {
   return u.inClub || isMember(p, u.remote, u.club);
 }
 

@@ -4,6 +4,7 @@
  * [0056]-[0058] play out), repair requests, playback.
  */
 import { choosePeer } from "../peer/choose.ts";
+import { audit } from "./audit.ts";
 import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
@@ -15,6 +16,7 @@ import { feedCatchUps } from "./peer_relay.ts";
 export function tick(p: PeerCore, now: number): void {
   p.bans.tick(now);
   checkConnections(p, now);
+  audit(p, now);
   shedLoad(p, now);
   chooseLeads(p, now);
   fillConnections(p, now);

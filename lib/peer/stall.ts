@@ -10,8 +10,8 @@ import type { PeerCore } from "./peer.ts";
 
 /**
  * Moves forward, by `ms`, every timestamp a silence or a timeout is measured from: each
- * download's last arrival and each upload's last keep-alive, a pending connection
- * request's start, and an unanswered ping.
+ * download's last arrival, each upload's last keep-alive and delivery check (audit.ts), a
+ * pending connection request's start, and an unanswered ping.
  */
 export function forgiveStall(p: PeerCore, ms: number): void {
   if (!(ms > 0)) return;
@@ -21,6 +21,7 @@ export function forgiveStall(p: PeerCore, ms: number): void {
   }
   for (const u of p.ups.values()) {
     u.lastKeepalive += ms;
+    u.auditAt += ms;
     if (!u.accepted) u.since += ms;
   }
   for (const k of p.directory.all()) if (k.pingAt > k.pongAt) k.pingAt += ms;

@@ -21,6 +21,9 @@ function conn(inClub: boolean): UpConn {
     haveLags: new HaveLags(),
     guardEpoch: -1,
     secret: 0,
+    auditSeq: -1,
+    auditAt: 0,
+    auditMissed: 0,
   };
 }
 

@@ -91,6 +91,14 @@ export interface PeerConfig {
   readonly repairRetryMs: number;
   readonly repairMaxTries: number;
   /**
+   * Holes in a club's numbers that a signature block shows are asked this much later than
+   * others while a download brings that club's blocks in order and live (peer.ts): signature
+   * blocks run ahead of data blocks, which are then late, not lost. 0: no difference.
+   */
+  readonly authHoleLateMs: number;
+  /** A download brings its club's blocks live while it delivered one within this, ms. */
+  readonly inOrderLiveMs: number;
+  /**
    * An absent block older than the newest block this peer held this long ago is asked for
    * (repair.ts, `overdue`): a dead or stalled link shows no hole in its club's numbers.
    * 0 turns the sweep off.
@@ -186,6 +194,8 @@ export const DEFAULT_CONFIG: PeerConfig = {
   repairGraceMs: 500,
   repairRetryMs: 700,
   repairMaxTries: 5,
+  authHoleLateMs: 150,
+  inOrderLiveMs: 500,
   repairOverdueMs: 1100,
   entryOverdueMs: 400,
   repairServePerSec: 40,

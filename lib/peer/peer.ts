@@ -602,11 +602,34 @@ export class PeerCore implements ProtocolNode {
       // out-of-club download, or the in-club lead, which pushes at once) means the club's
       // skipped numbers were lost, not reordered.
       const lost = !m.repair && (!down!.inClub || down!.lead) && down!.monitor.gapBefore;
-      this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost);
+      // A signature block runs ahead of its club's data blocks: it goes first in every send
+      // queue and also comes over the other club's mesh, and an uploader relays the data
+      // only once it has the signature too. While a download brings the club's blocks in
+      // order, the holes it shows are late blocks, asked for later than other holes (most
+      // came 500-800 ms after it, just after the ask: a duplicate each).
+      const late = b.kind === "auth" && this.#inOrderLink(b.seq % this.clubs, now)
+        ? this.cfg.authHoleLateMs
+        : 0;
+      this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost, late);
     }
     if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {
       dropConn(this, now, down, verdict, true);
     }
+  }
+
+  /**
+   * True when a download brings `club`'s blocks in order and live: an open out-of-club one,
+   * or the club's in-club lead (which pushes every block at once), that delivered within
+   * `inOrderLiveMs`.
+   */
+  #inOrderLink(club: number, now: number): boolean {
+    const downs = this.downs.ofClub(club);
+    for (let i = 0; i < downs.length; i++) {
+      const d = downs[i];
+      if (!d.open || !d.accepted || (d.inClub && !d.lead)) continue;
+      if (now - d.monitor.lastRecv <= this.cfg.inOrderLiveMs) return true;
+    }
+    return false;
   }
 
   /**

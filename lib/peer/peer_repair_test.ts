@@ -253,3 +253,56 @@ Deno.test("a block lost on the in-club lead's link is asked of the lead at once;
     }
   }
 });
+
+/**
+ * A peer in clubs 0 and 1 (of 3) fed club 0 by the source; with `link`, x uploads club 2 to
+ * it (out of club) and sends 2 and then the signature block 11 (club 2), which went ahead of
+ * 5 and 8 in x's queue; without, 11 comes over the peer's own club's mesh. 5 and 8 never
+ * come. Returns when each seq was first asked for.
+ */
+function authShowsHoles(link: boolean): Map<number, number> {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  if (link) connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  drain(p, 0);
+  const src = new Upstream("src", 0), x = new Upstream("x", 2);
+  const { data, auth } = new Feed().batch(11, 0);
+  deliver(p, 10, data.filter((b) => b.seq % 3 === 0), [src]);
+  if (link) {
+    x.send(p, 10, data[2]);
+    x.send(p, 10, auth);
+  } else {
+    // Block 2 came as a repair (its club's top is then 2), the signature over the mesh.
+    p.handleMessage(10, "src", { t: "block", club: 2, hop: 0, n: 0, repair: true, block: data[2] });
+    src.send(p, 10, auth);
+  }
+  const asked = new Map<number, number>();
+  for (let t = 50; t < 1500; t += 10) {
+    p.handleTimeout(t);
+    for (const w of wants(drain(p, t))) {
+      for (const s of w.split(">")[0].split(",").map(Number)) if (!asked.has(s)) asked.set(s, t);
+    }
+  }
+  return asked;
+}
+
+Deno.test("holes a signature block shows are asked later while a link brings their club in order", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  const { repairGraceMs: grace, authHoleLateMs: late } = p.cfg;
+  assert(late > 0);
+  const asked = authShowsHoles(true);
+  for (const s of [5, 8]) {
+    const at = asked.get(s);
+    assert(at !== undefined && at >= 10 + grace + late, `${s} asked at ${at}`);
+    assert(at < 10 + grace + late + 100, `${s} asked at ${at}`);
+  }
+});
+
+Deno.test("with no link into their club, holes a signature block shows wait only the grace", () => {
+  const grace = makePeer({ myClubs: [0, 1] }).cfg.repairGraceMs;
+  const asked = authShowsHoles(false);
+  for (const s of [5, 8]) {
+    const at = asked.get(s);
+    assert(at !== undefined && at >= 10 + grace && at < 10 + grace + 100, `${s} asked at ${at}`);
+  }
+});

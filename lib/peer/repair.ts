@@ -92,7 +92,8 @@ export class RepairTracker {
    * already has. Blocks below `floor` are no longer wanted. `lost` says the connection's
    * counter showed a gap right before this block on a link that carries every block of the
    * club (out-of-club): the club's absent numbers were lost, not reordered, so they are
-   * asked for at once, without the grace.
+   * asked for at once, without the grace. A block that may run ahead of its club's others
+   * (a signature block) shows the absent ones `lateMs` later than others do.
    */
   arrived(
     now: number,
@@ -100,6 +101,7 @@ export class RepairTracker {
     held: (seq: number) => boolean,
     floor: number,
     lost = false,
+    lateMs = 0,
   ): void {
     if (this.#isMissing.has(seq)) this.#forget(seq);
     const club = seq % this.#o.clubs;
@@ -114,7 +116,7 @@ export class RepairTracker {
     for (let s = from; s < seq; s += this.#o.clubs) {
       if (s < floor || held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
-      const since = lost ? now - this.#o.graceMs : now;
+      const since = lost ? now - this.#o.graceMs : now + lateMs;
       this.#missing.set(s, { seq: s, since, lost, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, since + this.#o.graceMs);

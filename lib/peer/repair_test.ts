@@ -17,6 +17,21 @@ Deno.test("a gap in one club's numbers becomes a want after the grace", () => {
   assertEquals(r.due(300, 0).map((d) => [d.seq, d.tries]), [[9, 1]]);
 });
 
+Deno.test("holes shown by a block that runs ahead of its club are asked lateMs later", () => {
+  const r = new RepairTracker(opts);
+  const held = (s: number) => s === 1;
+  r.arrived(0, 1, held, 0);
+  r.arrived(10, 13, held, 0, false, 300); // 5 and 9 of club 1 are missing, asked late
+  assertEquals(r.missing, 2);
+  assertEquals(r.due(60, 0), [], "not after the grace alone");
+  assertEquals(r.due(355, 0), []);
+  assertEquals(r.due(360, 0).map((d) => d.seq), [5, 9]);
+  const lost = new RepairTracker(opts);
+  lost.arrived(0, 1, held, 0);
+  lost.arrived(10, 13, held, 0, true, 300);
+  assertEquals(lost.due(10, 0).map((d) => d.seq), [5, 9], "a loss is asked at once all the same");
+});
+
 Deno.test("gives up after maxTries and below the playable floor", () => {
   const r = new RepairTracker(opts);
   r.arrived(0, 0, () => false, 0);

@@ -76,6 +76,11 @@ export interface DownConn {
   usefulMark: number;
   /** This in-club upstream is our lead (its copies arrive first). */
   lead: boolean;
+  /**
+   * The newest block of this peer's history (sent outside the counter, oldest first) that
+   * came on it unasked, -1 before any: a number skipped after it was lost (peer.ts).
+   */
+  historyTop: number;
   /** The upstream's cookie for this peer, echoed in every keep-alive (0 while unknown). */
   cookie: number;
   /**

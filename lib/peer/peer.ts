@@ -43,7 +43,7 @@ import {
   punish,
 } from "./peer_conns.ts";
 import { nextDatagram, noteHaveLag, relay, sendHave } from "./peer_relay.ts";
-import { tick } from "./peer_tick.ts";
+import { askRepairs, tick } from "./peer_tick.ts";
 
 /** What a peer core needs at birth. */
 export interface PeerInit {
@@ -569,6 +569,7 @@ export class PeerCore implements ProtocolNode {
       this.seen.add(b.seq);
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
+      if (m.repair && down !== undefined) this.#historyArrived(now, down, b.seq);
       this.#cancelAsk(b.seq, from);
       if (b.kind === "auth" || this.isMine(m.club)) {
         sendHave(this, b.seq, b.kind === "auth", from);
@@ -588,6 +589,7 @@ export class PeerCore implements ProtocolNode {
         punish(this, now, from);
       }
       for (let i = 0; i < r.ready.length; i++) this.#accept(now, r.ready[i], from);
+      if (r.ready.length > 0) this.#settleEntry(now);
     } else {
       // A copy of a block already verified needs no second check, only a comparison: one
       // that differs is a forgery, and its sender is banned like any forger.
@@ -615,6 +617,30 @@ export class PeerCore implements ProtocolNode {
     if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {
       dropConn(this, now, down, verdict, true);
     }
+  }
+
+  /**
+   * A joiner's history comes on each new download oldest first, outside the counter, after
+   * the first live blocks, so a lost block of it shows no gap anywhere else and waited for
+   * the entry sweep (`entryOverdueMs`) while playback waited for the second after a keyframe
+   * to be whole. Numbers skipped between two unasked history blocks of one download were
+   * lost (or the sender lacks them): they are asked for at once, of the sender first.
+   */
+  #historyArrived(now: number, down: DownConn, seq: number): void {
+    if (!this.playback?.awaitingEntry || this.askedOf.has(seq)) return;
+    // The floor follows the history down as it comes, not only as it verifies (#accept): a
+    // batch verifies when its signature block comes, later, on another club's link, and a
+    // hole below the floor would not be asked for. No further down than a store holds.
+    const first = this.firstSeq;
+    if (first !== undefined && seq < first && seq >= first - this.cfg.storeSeqs) {
+      this.firstSeq = seq;
+    }
+    // Asked for now, not at the next housekeeping round: the start waits for them.
+    if (
+      down.historyTop >= 0 && seq > down.historyTop &&
+      this.repair.lostBetween(now, down.historyTop, seq, this.isSeen, this.floor()) > 0
+    ) askRepairs(this, now);
+    if (seq > down.historyTop) down.historyTop = seq;
   }
 
   /**
@@ -676,5 +702,23 @@ export class PeerCore implements ProtocolNode {
       this.playback?.add(now, block.seq, block.srcTime, block.payload, this.liveSeen);
     }
     relay(this, now, block, from);
+  }
+
+  /**
+   * While playback waits for an entry point, lets it look for one among the blocks just
+   * verified: its start brings the first bytes, out now, not at the next housekeeping round
+   * (up to `tickMs` later).
+   */
+  #settleEntry(now: number): void {
+    const pb = this.playback;
+    if (!pb?.awaitingEntry) return;
+    pb.settle();
+    if (pb.started) this.advancePlayback(now);
+  }
+
+  /** Takes playback's events due by `now` into the event queue. */
+  advancePlayback(now: number): void {
+    if (!this.playback) return;
+    for (const event of this.playback.advance(now)) this.events.push({ type: "playback", event });
   }
 }

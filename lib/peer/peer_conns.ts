@@ -95,6 +95,7 @@ function newDown(
     useful: 0,
     usefulMark: 0,
     lead: false,
+    historyTop: -1,
     cookie: 0,
     guardEpoch: -1,
     secret: 0,

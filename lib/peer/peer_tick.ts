@@ -22,9 +22,7 @@ export function tick(p: PeerCore, now: number): void {
   fillConnections(p, now);
   askRepairs(p, now);
   feedCatchUps(p, now);
-  if (p.playback) {
-    for (const event of p.playback.advance(now)) p.events.push({ type: "playback", event });
-  }
+  p.advancePlayback(now);
   prune(p);
 }
 
@@ -307,7 +305,7 @@ function find(p: PeerCore, now: number, club: number): void {
  * upstreams, which hold every block they were sent and answer fast; the block's own club's
  * uploaders come next.
  */
-function askRepairs(p: PeerCore, now: number): void {
+export function askRepairs(p: PeerCore, now: number): void {
   if (p.role === "source") return;
   const floor = p.floor();
   if (p.cfg.repairOverdueMs > 0 && p.store.top >= 0) {

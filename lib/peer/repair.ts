@@ -112,15 +112,47 @@ export class RepairTracker {
     if (seq <= top) return;
     this.#top[club] = seq;
     if (top === -Infinity) return;
-    const from = Math.max(top + this.#o.clubs, floor - ((floor - club) % this.#o.clubs));
-    for (let s = from; s < seq; s += this.#o.clubs) {
+    this.#between(now, top, seq, held, floor, lost, lateMs);
+  }
+
+  /**
+   * Marks the absent numbers of `seq`'s club strictly between `after` and `seq` as lost and
+   * due at once: for a stream that brings a club's blocks in order outside any counter (a
+   * joiner's history, oldest first), where a skipped number can only have been lost.
+   * Returns how many it marked.
+   */
+  lostBetween(
+    now: number,
+    after: number,
+    seq: number,
+    held: (seq: number) => boolean,
+    floor: number,
+  ): number {
+    return this.#between(now, after, seq, held, floor, true, 0);
+  }
+
+  #between(
+    now: number,
+    after: number,
+    seq: number,
+    held: (seq: number) => boolean,
+    floor: number,
+    lost: boolean,
+    lateMs: number,
+  ): number {
+    const clubs = this.#o.clubs, club = seq % clubs;
+    let marked = 0;
+    const from = Math.max(after + clubs, floor - ((floor - club) % clubs));
+    for (let s = from; s < seq; s += clubs) {
       if (s < floor || held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const since = lost ? now - this.#o.graceMs : now + lateMs;
       this.#missing.set(s, { seq: s, since, lost, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, since + this.#o.graceMs);
+      marked++;
     }
+    return marked;
   }
 
   /**

@@ -86,6 +86,17 @@ Deno.test("a counter gap on a link that carries every block makes the hole due a
   assertEquals(r.due(10, 0).map((d) => d.seq), [5]);
 });
 
+Deno.test("lostBetween: a club's absent numbers between two in-order blocks are due at once", () => {
+  const r = new RepairTracker(opts);
+  r.arrived(0, 40, () => false, 0); // the live top is far above the history
+  r.lostBetween(5, 4, 16, (s) => s === 8, 0); // 8 held, 12 lost
+  assertEquals(r.due(5, 0).map((d) => d.seq), [12]);
+  assertEquals(r.due(5, 0).map((d) => d.seq), [], "asked once, then after the retry wait");
+  r.lostBetween(6, 16, 20, () => false, 0); // next in order: nothing skipped
+  r.lostBetween(7, 20, 36, () => false, 29); // 24 and 28 below the floor: not wanted
+  assertEquals(r.due(7, 29).map((d) => d.seq), [32]);
+});
+
 /** The tracker as first written (a Map walked on every `due`): the answers to match. */
 class ModelTracker {
   readonly top = new Map<number, number>();

@@ -81,8 +81,6 @@ export type { QualityCounts } from "./quality.ts";
 
 /** How many past seqs `has()` remembers the fate of. */
 export const HISTORY_SEQS = 4096;
-/** Shortest interval between two scans of the buffer for an entry point, ms. */
-export const ENTRY_SCAN_MS = 10;
 /** Blocks further than this past the cursor are refused (they would only pile up). */
 export const MAX_AHEAD_SEQS = 65536;
 
@@ -116,8 +114,8 @@ export class Playback {
   #maxSeq = -1;
   /** When the first block was buffered (for `entryWaitMs`). */
   #firstAddAt: number | undefined;
-  /** When the buffer was last scanned for an entry point. */
-  #entryScanAt = -Infinity;
+  /** The time of an add not yet followed by a scan for an entry point (NaN: none). */
+  #entryOwed = NaN;
   /** A live (not history or repair) block came: the clock offset is credible. */
   #liveSeen = false;
   #delay: PlayDelay | undefined;
@@ -201,6 +199,7 @@ export class Playback {
     if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`bad seq ${seq}`);
     if (!Number.isFinite(srcTime)) throw new RangeError(`bad srcTime ${srcTime}`);
     if (!(payload instanceof Uint8Array)) throw new TypeError("payload must be a Uint8Array");
+    if (now > this.#entryOwed) this.settle();
     this.#run(now);
     this.#learnOffset(now - srcTime, now);
     if (live) this.#liveSeen = true;
@@ -217,9 +216,7 @@ export class Playback {
       const spans = this.#maxSrc - this.#minSrc >= this.#o.startBufferMs;
       if (this.#o.entry === undefined) {
         if (spans) this.#start(now);
-      } else if (spans && !(this.#liveSeen && this.#tryEntry(now))) {
-        if (now - this.#firstAddAt >= (this.#o.entryWaitMs ?? 0)) this.#start(now);
-      }
+      } else if (spans) this.#entryOwed = now;
     }
     return true;
   }
@@ -244,6 +241,7 @@ export class Playback {
 
   /** Everything due up to `now`, in order (including events held since an `add`). */
   advance(now: number): PlaybackEvent[] {
+    this.settle();
     this.#run(now);
     const out = this.#pending;
     this.#pending = [];
@@ -255,7 +253,7 @@ export class Playback {
    * told of), or undefined if only an arrival can change anything.
    */
   nextDeadline(): number | undefined {
-    if (this.#pending.length > 0) return this.#clock;
+    if (this.#pending.length > 0 || this.#entryOwed >= 0) return this.#clock;
     if (!this.#delay) return undefined;
     let c = this.#cursor;
     while (this.#slots.state(c) === MARK) c++;
@@ -301,13 +299,18 @@ export class Playback {
   }
 
   /**
-   * {@link #entryStart}, at most once per {@link ENTRY_SCAN_MS} of local time: it scans the
-   * whole buffer, and a joiner's history arrives as hundreds of adds within milliseconds.
+   * Makes the start at an entry point that the adds since the last call may have made
+   * possible, as of the latest of them. The scan reads the whole buffer, and blocks come in
+   * bursts at one time (a batch verifies when its signature block comes, a joiner's history
+   * as hundreds of adds): so it runs once per burst, not per add: here, called by `advance`,
+   * by the first add at a later time, and by a caller that wants the start now.
    */
-  #tryEntry(now: number): boolean {
-    if (now - this.#entryScanAt < ENTRY_SCAN_MS) return false;
-    this.#entryScanAt = now;
-    return this.#entryStart(now);
+  settle(): void {
+    const at = this.#entryOwed;
+    if (!(at >= 0)) return;
+    this.#entryOwed = NaN;
+    if (this.started || (this.#liveSeen && this.#entryStart(at))) return;
+    if (at - this.#firstAddAt! >= (this.#o.entryWaitMs ?? 0)) this.#start(at);
   }
 
   /**

@@ -613,6 +613,9 @@ export class PeerCore implements ProtocolNode {
         ? this.cfg.authHoleLateMs
         : 0;
       this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost, late);
+      // A joiner's start waits for its holes: those due now are asked for now, not at the
+      // next housekeeping round (up to `tickMs` later).
+      if (this.playback?.awaitingEntry && this.repair.nextDueAt <= now) askRepairs(this, now);
     }
     if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {
       dropConn(this, now, down, verdict, true);
@@ -635,11 +638,9 @@ export class PeerCore implements ProtocolNode {
     if (first !== undefined && seq < first && seq >= first - this.cfg.storeSeqs) {
       this.firstSeq = seq;
     }
-    // Asked for now, not at the next housekeeping round: the start waits for them.
-    if (
-      down.historyTop >= 0 && seq > down.historyTop &&
-      this.repair.lostBetween(now, down.historyTop, seq, this.isSeen, this.floor()) > 0
-    ) askRepairs(this, now);
+    if (down.historyTop >= 0 && seq > down.historyTop) {
+      this.repair.lostBetween(now, down.historyTop, seq, this.isSeen, this.floor());
+    }
     if (seq > down.historyTop) down.historyTop = seq;
   }
 

@@ -6,6 +6,8 @@
 import { assert, assertEquals } from "../testing.ts";
 import { PeerCore } from "./peer.ts";
 import { Rng } from "../rand.ts";
+import type { Block, BlockMsg } from "../wire/messages.ts";
+import type { PeerConfig } from "./config.ts";
 import {
   connectFrom,
   deliver,
@@ -152,7 +154,13 @@ Deno.test("a holder drops a queued repair once the asker says it has the block",
   assertEquals(repairs(drain(p, 12)), [0, 6]);
 });
 
-Deno.test("a joiner waiting for an entry point asks at once for a hole in its history, and starts when it comes", () => {
+/**
+ * A joiner in clubs 0 and 1 (of 3), waiting for an entry point, with one upstream per club;
+ * it gets a live batch, then each link's history (an older batch), oldest first, without the
+ * `missing` blocks. Returns the first block of the history after which it asked for each
+ * missing one (by "want", as that block came).
+ */
+function joinerWithHistory(missing: number[], config: Partial<PeerConfig> = {}, acceptMs = -1) {
   const p = new PeerCore(0, {
     self: "me",
     role: "peer",
@@ -161,7 +169,7 @@ Deno.test("a joiner waiting for an entry point asks at once for a hole in its hi
     rng: new Rng(1),
     suite: SUITE,
     source: "src",
-    config: { thinFromSource: false, stallMs: Infinity },
+    config: { thinFromSource: false, stallMs: Infinity, ...config },
     // Block 0 is the only keyframe: the start must be at 0, with the second after it whole.
     playback: { entry: (a) => a[0] === 0, entryWaitMs: 60_000 },
   });
@@ -169,56 +177,69 @@ Deno.test("a joiner waiting for an entry point asks at once for a hole in its hi
   connectFrom(p, 0, "y", 1, "up", [1, 0]);
   connectFrom(p, 0, "x", 2, "up", [2, 0]);
   drain(p, 0);
+  if (acceptMs >= 0) p.connectWait.answered(acceptMs); // as its own requests' accepts took
   const links = [new Upstream("src", 0), new Upstream("y", 1), new Upstream("x", 2)];
   const feed = new Feed();
   const old = feed.batch(12, 0), live = feed.batch(12, 1200);
-  // The live stream comes first; then each link's history, oldest first, without blocks 5
-  // and 11 (x's last).
   deliver(p, 10, [...live.data, live.auth], links);
   drain(p, 10);
-  let asked: number | undefined;
+  const askedAfter = new Map<number, number>();
   for (const b of [...old.data, old.auth]) {
-    if (b.seq === 5 || b.seq === 11) continue;
+    if (missing.includes(b.seq)) continue;
     const link = links[b.seq % 3];
-    p.handleMessage(20, link.addr, {
-      t: "block",
-      club: link.club,
-      hop: 0,
-      n: 0,
-      repair: true,
-      block: b,
-    });
-    // x's history went 2, 8: 5 was lost, and is asked for as 8 comes, not at the next round
-    // nor after the entry sweep's wait (`entryOverdueMs`, 400 ms) or the grace.
-    const wanted = drain(p, 20).some((o) => o.msg.t === "want" && o.msg.seqs.includes(5));
-    if (wanted) asked ??= b.seq;
+    p.handleMessage(20, link.addr, history(link.club, b));
+    for (const o of drain(p, 20)) {
+      if (o.msg.t !== "want") continue;
+      for (const s of o.msg.seqs) if (!askedAfter.has(s)) askedAfter.set(s, b.seq);
+    }
   }
-  assertEquals(asked, 8, "5 asked for when 8 came");
-  // No later block shows 11 missing: the entry sweep asks for it, below the first block.
-  let sweptAt: number | undefined;
-  for (let t = 50; t <= 1000 && sweptAt === undefined; t += 50) {
+  return { p, old, askedAfter };
+}
+
+/** A block sent outside the counter: history, catch-up or repair. */
+function history(club: number, block: Block): BlockMsg {
+  return { t: "block", club, hop: 0, n: 0, repair: true, block };
+}
+
+/** The first housekeeping round, from `from` on every 50 ms, at which `p` asks for `seq`. */
+function askedAt(p: PeerCore, seq: number, from: number): number | undefined {
+  for (let t = from; t <= from + 1000; t += 50) {
     p.handleTimeout(t);
-    if (drain(p, t).some((o) => o.msg.t === "want" && o.msg.seqs.includes(11))) sweptAt = t;
+    if (drain(p, t).some((o) => o.msg.t === "want" && o.msg.seqs.includes(seq))) return t;
   }
+  return undefined;
+}
+
+Deno.test("a joiner waiting for an entry point asks at once for a hole in its history, and starts when it comes", () => {
+  // x's history goes 2, 8: 5 was lost, and is asked for as 8 comes, not at the next round
+  // nor after the entry sweep's wait (`entryOverdueMs`, 400 ms) or the grace. 11, x's last,
+  // shows no later block: the entry sweep asks for it, below the first block that came.
+  const { p, old, askedAfter } = joinerWithHistory([5, 11]);
+  assertEquals(askedAfter.get(5), 8, "5 asked for when 8 came");
+  const sweptAt = askedAt(p, 11, 50);
   assert(sweptAt! <= 20 + p.cfg.entryOverdueMs + 100, `asked for 11 at ${sweptAt}`);
-  const repair = (seq: number) => ({
-    t: "block",
-    club: 2,
-    hop: 0,
-    n: 0,
-    repair: true,
-    block: old.data[seq],
-  } as const);
-  p.handleMessage(sweptAt!, "x", repair(11));
+  p.handleMessage(sweptAt!, "x", history(2, old.data[11]));
   assert(p.playback!.awaitingEntry, "no start without block 5");
   while (p.pollEvent());
-  p.handleMessage(sweptAt!, "x", repair(5));
+  p.handleMessage(sweptAt!, "x", history(2, old.data[5]));
   // The start comes with the block that completes it, not at the next round.
   const starts: number[] = [];
   for (let e = p.pollEvent(); e; e = p.pollEvent()) {
     if (e.type === "playback" && e.event.type === "start") starts.push(e.event.seq);
   }
   assertEquals(starts, [0], "it starts at the keyframe, in its history");
+});
+
+Deno.test("a joiner asks again for a lost repair after the time its accepts took, not the usual wait", () => {
+  const config = { repairRetryMs: 300, connectRttFactor: 4, connectTimeoutMinMs: 100 };
+  // Accepts took 10 ms: the wait is its floor, 100 ms.
+  const { p, askedAfter } = joinerWithHistory([5], config, 10);
+  assertEquals(askedAfter.get(5), 8);
+  const again = askedAt(p, 5, 50);
+  assert(again! >= 20 + 100 && again! <= 20 + 150, `asked again at ${again}`);
+  // Without an estimate from accepts (factor 0), the usual wait.
+  const late = joinerWithHistory([5], { ...config, connectRttFactor: 0 }, 10);
+  assertEquals(askedAt(late.p, 5, 50), 350);
 });
 
 /**

@@ -320,7 +320,13 @@ export function askRepairs(p: PeerCore, now: number): void {
     }
     if (limit >= floor) p.repair.overdue(now, limit, p.isSeen, floor);
   }
-  const due = p.repair.due(now, floor);
+  // A joiner waits for its history's holes before it starts: a lost ask or answer is asked
+  // again as soon as an answer would have come (as a lost connection request is), not after
+  // the usual wait.
+  const retryMs = p.playback?.awaitingEntry
+    ? Math.min(p.cfg.repairRetryMs, p.connectWait.waitMs)
+    : p.cfg.repairRetryMs;
+  const due = p.repair.due(now, floor, retryMs);
   if (due.length === 0) return;
   const byHolder = new Map<Addr, number[]>();
   const any: DownConn[] = [];

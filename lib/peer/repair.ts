@@ -77,6 +77,11 @@ export class RepairTracker {
     this.#top = new Float64Array(o.clubs).fill(-Infinity);
   }
 
+  /** No missing seq is due before this time (a lower bound: one may be due later). */
+  get nextDueAt(): number {
+    return this.#nextAt;
+  }
+
   /** Sequence numbers currently missing. */
   get missing(): number {
     return this.#missing.size;
@@ -119,7 +124,6 @@ export class RepairTracker {
    * Marks the absent numbers of `seq`'s club strictly between `after` and `seq` as lost and
    * due at once: for a stream that brings a club's blocks in order outside any counter (a
    * joiner's history, oldest first), where a skipped number can only have been lost.
-   * Returns how many it marked.
    */
   lostBetween(
     now: number,
@@ -127,8 +131,8 @@ export class RepairTracker {
     seq: number,
     held: (seq: number) => boolean,
     floor: number,
-  ): number {
-    return this.#between(now, after, seq, held, floor, true, 0);
+  ): void {
+    this.#between(now, after, seq, held, floor, true, 0);
   }
 
   #between(
@@ -139,9 +143,8 @@ export class RepairTracker {
     floor: number,
     lost: boolean,
     lateMs: number,
-  ): number {
+  ): void {
     const clubs = this.#o.clubs, club = seq % clubs;
-    let marked = 0;
     const from = Math.max(after + clubs, floor - ((floor - club) % clubs));
     for (let s = from; s < seq; s += clubs) {
       if (s < floor || held(s) || this.#isMissing.has(s)) continue;
@@ -150,9 +153,7 @@ export class RepairTracker {
       this.#missing.set(s, { seq: s, since, lost, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, since + this.#o.graceMs);
-      marked++;
     }
-    return marked;
   }
 
   /**
@@ -188,14 +189,16 @@ export class RepairTracker {
 
   /**
    * The sequence numbers to ask for at `now`, each marked as asked. Those below `floor`
-   * (too late to play) are dropped.
+   * (too late to play) are dropped. `retryMs` defaults to the option; a shorter one than the
+   * last call's takes effect from the next pass that runs (the bounds that let a call skip
+   * its pass were set with the last one).
    */
-  due(now: number, floor: number): readonly RepairDue[] {
+  due(now: number, floor: number, retryMs = this.#o.retryMs): readonly RepairDue[] {
     // Nothing due, expiring or below the floor: the pass below would change nothing. (The
     // margin keeps the skip on the safe side of rounding in the comparisons below.)
     if (now < this.#nextAt - SKIP_MARGIN_MS && floor <= this.#lowSeq) return NOTHING_DUE;
     const out: RepairDue[] = [];
-    const { graceMs, retryMs, maxTries } = this.#o;
+    const { graceMs, maxTries } = this.#o;
     let nextAt = Infinity, lowSeq = Infinity;
     for (const m of this.#missing.values()) {
       const seq = m.seq;

@@ -41,7 +41,11 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
 }
 
 type Sha256Lib = {
-  symbols: { SHA256(data: Uint8Array, len: number | bigint, out: Uint8Array): unknown };
+  symbols: {
+    SHA256_Init(ctx: Uint8Array): number;
+    SHA256_Update(ctx: Uint8Array, data: Uint8Array, len: bigint): number;
+    SHA256_Final(out: Uint8Array, ctx: Uint8Array): number;
+  };
 };
 
 /** Writes the sha256 of the first `length` bytes of `data` (all by default) into `out`. */
@@ -50,23 +54,36 @@ export type Sha256Into = (data: Uint8Array, out: Uint8Array, length?: number) =>
 let sha256Fn: Sha256Into | null | undefined;
 
 /**
- * libcrypto's one-call SHA256 (OpenSSL 3: SHA-NI where the CPU has it), writing the 32-byte
- * digest into `out`; undefined where it cannot be loaded. Under Deno, node:crypto's sha256
- * costs 5-10 µs of JavaScript stream machinery per call whatever the length
- * (bench/README.md); this costs about 1 µs for a block.
+ * libcrypto's sha256 (SHA-NI where the CPU has it), writing the 32-byte digest into `out`;
+ * undefined where it cannot be loaded. Under Deno, node:crypto's sha256 costs 5-10 µs of
+ * JavaScript stream machinery per call whatever the length (bench/README.md); this costs
+ * about 0.9 µs for a block and 0.3 for a Merkle node.
+ *
+ * Why SHA256_Init/Update/Final on a context of our own and not the one-shot SHA256(): in
+ * OpenSSL 3 the one-shot looks the algorithm up in its provider tables on every call (about
+ * 0.5 µs), and a "pointer" result costs an object per call. Why the length as a BigInt: with
+ * a 64-bit parameter Deno's FFI takes V8's fast call path only for a BigInt (20 ns a call
+ * here), and converts a number on the slow path (230 ns).
  */
 export function libcryptoSha256(): Sha256Into | undefined {
   if (sha256Fn !== undefined) return sha256Fn ?? undefined;
   sha256Fn = null;
   const d = denoFfi();
   const lib = d && openLibrary(d, "libcrypto.so.3", {
-    SHA256: { parameters: ["buffer", "usize", "buffer"], result: "pointer" },
+    SHA256_Init: { parameters: ["buffer"], result: "i32" },
+    SHA256_Update: { parameters: ["buffer", "buffer", "usize"], result: "i32" },
+    SHA256_Final: { parameters: ["buffer", "buffer"], result: "i32" },
   }) as Sha256Lib | null;
   if (lib) {
+    const { SHA256_Init, SHA256_Update, SHA256_Final } = lib.symbols;
+    // SHA256_CTX is 112 bytes; room to spare.
+    const ctx = new Uint8Array(256);
     const f: Sha256Into = (data, out, length = data.length) => {
       if (out.length < 32) throw new RangeError("sha256 needs 32 bytes of output");
       if (!(length >= 0 && length <= data.length)) throw new RangeError("sha256: bad length");
-      lib.symbols.SHA256(data, length, out);
+      SHA256_Init(ctx);
+      SHA256_Update(ctx, data, BigInt(length));
+      SHA256_Final(out, ctx);
     };
     // The empty string's digest: a library that answers otherwise is not used.
     const out = new Uint8Array(32);

@@ -136,6 +136,12 @@ export interface PeerConfig {
   /** How often a peer re-chooses its lead in-club upstream per club. */
   readonly leadEveryMs: number;
   /**
+   * A non-lead's copy that comes less than this after the first copy counts as the first
+   * arrival when leads are chosen (peer.ts, `#nearCopy`): the non-lead held it at least
+   * `holdMs`, so it had the block before the first copy's sender sent it. 0 turns it off.
+   */
+  readonly leadNearMs: number;
+  /**
    * A gap longer than this between two runs of the node (it runs at least every `tickMs`)
    * is a stall of its process, not silence of its peers (stall.ts).
    */
@@ -209,6 +215,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   holdMs: 250,
   holdMaxMs: 350,
   leadEveryMs: 2000,
+  leadNearMs: 150,
   stallMs: 250,
   auditEveryMs: 1000,
   auditAgeMs: 1000,

@@ -113,6 +113,13 @@ function configFor(overrides: Partial<PeerConfig> | undefined): PeerConfig {
  */
 const CHECKS_PER_SEC = 4;
 
+/**
+ * First copies a peer remembers (`#nearCopy`), less one: a power of two less one. Only those
+ * that came over an in-club download are noted, a sixth of the stream, and are read for
+ * `leadNearMs` after: 256 are a few seconds' worth at any usual rate, in 6 KB a peer.
+ */
+const FIRSTS_MASK = 255;
+
 /** One peer (or the source) of a clubcast swarm. */
 export class PeerCore implements ProtocolNode {
   readonly cfg: PeerConfig;
@@ -492,6 +499,31 @@ export class PeerCore implements ProtocolNode {
     return this.ups.hasRemote(addr) || this.downs.hasRemote(addr);
   }
 
+  /**
+   * The latest first copies that came live over an in-club download: their seq, when they
+   * came and the download they came on, at `seq & FIRSTS_MASK` (`#nearCopy`).
+   */
+  readonly #firstSeq = new Float64Array(FIRSTS_MASK + 1).fill(-1);
+  readonly #firstAt = new Float64Array(FIRSTS_MASK + 1);
+  readonly #firstFrom: (DownConn | undefined)[] = new Array(FIRSTS_MASK + 1).fill(undefined);
+
+  /**
+   * A non-lead in-club upstream's copy of `seq` came after the first one. It held the block
+   * at least `holdMs` before sending it, so a copy that comes less than `leadNearMs` after
+   * the first one was in its hands before the first one's sender sent it: pushed, it would
+   * have come first. The first arrival is scored to it instead (peer_tick.ts, chooseLeads),
+   * so that an upstream nearer the source becomes the lead.
+   */
+  #nearCopy(now: number, seq: number, down: DownConn): void {
+    const i = seq & FIRSTS_MASK;
+    if (this.#firstSeq[i] !== seq || now - this.#firstAt[i] >= this.cfg.leadNearMs) return;
+    const was = this.#firstFrom[i];
+    if (was === undefined || was === down || was.club !== down.club) return;
+    was.useful--;
+    down.useful++;
+    this.#firstFrom[i] = down;
+  }
+
   /** Tells the holder `seq` was asked of, if not `from`, that it need not send it. */
   #cancelAsk(seq: number, from: Addr): void {
     if (this.askedOf.size === 0) return;
@@ -567,6 +599,12 @@ export class PeerCore implements ProtocolNode {
     const first = !this.seen.has(b.seq);
     if (first) {
       this.seen.add(b.seq);
+      if (down !== undefined && down.inClub && !m.repair && this.cfg.leadNearMs > 0) {
+        const i = b.seq & FIRSTS_MASK;
+        this.#firstSeq[i] = b.seq;
+        this.#firstAt[i] = now;
+        this.#firstFrom[i] = down;
+      }
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
       if (m.repair && down !== undefined) this.#historyArrived(now, down, b.seq);
@@ -576,6 +614,9 @@ export class PeerCore implements ProtocolNode {
       }
     } else {
       this.stats.duplicates++;
+      if (down !== undefined && !m.repair && down.inClub && !down.lead && b.kind === "data") {
+        if (this.cfg.leadNearMs > 0) this.#nearCopy(now, b.seq, down);
+      }
     }
     // Every copy is offered until the seq verifies: if a forger's copy came first, the
     // honest one must still get its chance.

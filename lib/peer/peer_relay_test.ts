@@ -203,6 +203,40 @@ Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switc
   assertEquals(leads(drain(p, 2000)).sort(), [`${lead}:false`, `${other}:true`].sort());
 });
 
+Deno.test("lead upstreams: a non-lead whose held copies come soon after the lead's becomes the lead (leadNearMs)", () => {
+  // The non-lead holds each block at least holdMs (250 ms) before it sends it: a copy of it
+  // 100 ms after the lead's was in its hands 150 ms before the lead's came, so it is nearer.
+  const run = (leadNearMs: number) => {
+    const config = { leadEveryMs: 2000, keepaliveMs: 1000, leadNearMs } as const;
+    const p = makePeer({ myClubs: [0, 1], config });
+    connectFrom(p, 0, "a", 0, "up", [0, 2]);
+    connectFrom(p, 0, "b", 0, "up", [0, 2]);
+    drain(p, 0);
+    const leads = (out: readonly Out[]) =>
+      out.flatMap(({ to, msg }) =>
+        msg.t === "keepalive" && msg.club === 0 ? [`${to}:${msg.lead}`] : []
+      );
+    p.handleTimeout(0);
+    const first = leads(drain(p, 0));
+    const [lead, other] = first[0] === "a:true" ? ["a", "b"] : ["b", "a"];
+    const block = new Feed().batch(1, 0).data[0];
+    const up = { [lead]: new Upstream(lead, 0), [other]: new Upstream(other, 0) };
+    for (let i = 0; i < 20; i++) {
+      const b = { ...block, seq: 3 * (i + 1), srcTime: 100 + 50 * i };
+      up[lead].send(p, 110 + 50 * i, b);
+      up[other].send(p, 210 + 50 * i, b);
+      p.handleTimeout(110 + 50 * i);
+    }
+    drain(p, 1300);
+    p.handleTimeout(2000);
+    return { lead, other, sent: leads(drain(p, 2000)).sort() };
+  };
+  const off = run(0);
+  assertEquals(off.sent, [], "first arrivals alone keep the lead");
+  const on = run(150);
+  assertEquals(on.sent, [`${on.lead}:false`, `${on.other}:true`].sort());
+});
+
 Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it lacks", () => {
   const { p, src } = peerWithSource();
   const feed = new Feed();

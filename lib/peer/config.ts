@@ -215,7 +215,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   holdMs: 250,
   holdMaxMs: 350,
   leadEveryMs: 2000,
-  leadNearMs: 150,
+  leadNearMs: 200,
   stallMs: 250,
   auditEveryMs: 1000,
   auditAgeMs: 1000,

@@ -614,9 +614,8 @@ export class PeerCore implements ProtocolNode {
       }
     } else {
       this.stats.duplicates++;
-      if (down !== undefined && !m.repair && down.inClub && !down.lead && b.kind === "data") {
-        if (this.cfg.leadNearMs > 0) this.#nearCopy(now, b.seq, down);
-      }
+      const near = this.cfg.leadNearMs > 0 && b.kind === "data" && !m.repair;
+      if (near && down !== undefined && down.inClub && !down.lead) this.#nearCopy(now, b.seq, down);
     }
     // Every copy is offered until the seq verifies: if a forger's copy came first, the
     // honest one must still get its chance.

@@ -7,6 +7,7 @@
 import { makeBitfield } from "../bitfield/bitfield.ts";
 import { assert, assertEquals } from "../testing.ts";
 import type { PeerCore } from "./peer.ts";
+import type { PeerConfig } from "./config.ts";
 import { connectFrom, deliver, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 /** The blocks in `out`, as "seq>to". */
@@ -174,9 +175,17 @@ Deno.test("lead upstreams: a downstream whose haves come late gets longer holds,
   assertEquals(blocks(drain(p, t + holdMaxMs)), ["24>d"], "but not past holdMaxMs");
 });
 
-Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switches to one that clearly delivers first", () => {
-  // (Keep-alives every second: the ones at 2 s carry the lead flag that the test reads.)
-  const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000, keepaliveMs: 1000 } });
+/**
+ * A peer with two in-club upstreams of club 0, a and b. It names one its lead at 0; then
+ * twenty blocks come from both, 50 ms apart, the lead's copy `leadLagMs` and the other's
+ * `otherLagMs` after each block's turn. Returns who led, and the lead flags the keep-alives
+ * at 2 s carry (keep-alives every second, so the ones at 2 s follow the choice made then).
+ */
+function leadRace(config: Partial<PeerConfig>, leadLagMs: number, otherLagMs: number) {
+  const p = makePeer({
+    myClubs: [0, 1],
+    config: { leadEveryMs: 2000, keepaliveMs: 1000, ...config },
+  });
   connectFrom(p, 0, "a", 0, "up", [0, 2]);
   connectFrom(p, 0, "b", 0, "up", [0, 2]);
   drain(p, 0);
@@ -186,54 +195,35 @@ Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switc
     );
   p.handleTimeout(0);
   const first = leads(drain(p, 0));
-  assertEquals(first.length, 1);
   const [lead, other] = first[0] === "a:true" ? ["a", "b"] : ["b", "a"];
-  assertEquals(first, [`${lead}:true`]);
-  // The other upstream's copies now arrive first, twenty times over.
   const block = new Feed().batch(1, 0).data[0];
+  const sends = [[lead, leadLagMs], [other, otherLagMs]] as const;
+  const order = leadLagMs <= otherLagMs ? sends : [sends[1], sends[0]];
   const up = { [lead]: new Upstream(lead, 0), [other]: new Upstream(other, 0) };
   for (let i = 0; i < 20; i++) {
     const b = { ...block, seq: 3 * (i + 1), srcTime: 100 + 50 * i };
-    up[other].send(p, 110 + 50 * i, b);
-    up[lead].send(p, 130 + 50 * i, b);
+    for (const [who, lag] of order) up[who].send(p, 100 + lag + 50 * i, b);
     p.handleTimeout(110 + 50 * i);
   }
-  drain(p, 1200);
+  drain(p, 1300);
   p.handleTimeout(2000);
-  assertEquals(leads(drain(p, 2000)).sort(), [`${lead}:false`, `${other}:true`].sort());
+  return { first, lead, other, sent: leads(drain(p, 2000)).sort() };
+}
+
+Deno.test("lead upstreams: a peer names one in-club upstream its lead, and switches to one that clearly delivers first", () => {
+  // The other upstream's copies arrive first, twenty times over.
+  const { first, lead, other, sent } = leadRace({}, 30, 10);
+  assertEquals(first.length, 1);
+  assertEquals(first, [`${lead}:true`]);
+  assertEquals(sent, [`${lead}:false`, `${other}:true`].sort());
 });
 
 Deno.test("lead upstreams: a non-lead whose held copies come soon after the lead's becomes the lead (leadNearMs)", () => {
   // The non-lead holds each block at least holdMs (250 ms) before it sends it: a copy of it
   // 100 ms after the lead's was in its hands 150 ms before the lead's came, so it is nearer.
-  const run = (leadNearMs: number) => {
-    const config = { leadEveryMs: 2000, keepaliveMs: 1000, leadNearMs } as const;
-    const p = makePeer({ myClubs: [0, 1], config });
-    connectFrom(p, 0, "a", 0, "up", [0, 2]);
-    connectFrom(p, 0, "b", 0, "up", [0, 2]);
-    drain(p, 0);
-    const leads = (out: readonly Out[]) =>
-      out.flatMap(({ to, msg }) =>
-        msg.t === "keepalive" && msg.club === 0 ? [`${to}:${msg.lead}`] : []
-      );
-    p.handleTimeout(0);
-    const first = leads(drain(p, 0));
-    const [lead, other] = first[0] === "a:true" ? ["a", "b"] : ["b", "a"];
-    const block = new Feed().batch(1, 0).data[0];
-    const up = { [lead]: new Upstream(lead, 0), [other]: new Upstream(other, 0) };
-    for (let i = 0; i < 20; i++) {
-      const b = { ...block, seq: 3 * (i + 1), srcTime: 100 + 50 * i };
-      up[lead].send(p, 110 + 50 * i, b);
-      up[other].send(p, 210 + 50 * i, b);
-      p.handleTimeout(110 + 50 * i);
-    }
-    drain(p, 1300);
-    p.handleTimeout(2000);
-    return { lead, other, sent: leads(drain(p, 2000)).sort() };
-  };
-  const off = run(0);
+  const off = leadRace({ leadNearMs: 0 }, 10, 110);
   assertEquals(off.sent, [], "first arrivals alone keep the lead");
-  const on = run(150);
+  const on = leadRace({ leadNearMs: 150 }, 10, 110);
   assertEquals(on.sent, [`${on.lead}:false`, `${on.other}:true`].sort());
 });
 

@@ -62,3 +62,27 @@ Deno.test("next() exposes the event in fields, reuses slots, and keeps payloads"
   assertEquals(q.length, 0);
   assertEquals(q.peekTime(), Infinity);
 });
+
+Deno.test("a slot gives back its kind, a large node and a size of 0 as pushed", () => {
+  const q = new EventQueue();
+  q.push(1, 15, 123_456_789, undefined, undefined, 0);
+  q.push(2, 0, 0, "x");
+  assertEquals(q.next(), true);
+  assertEquals([q.kind, q.node, q.size], [15, 123_456_789, 0]);
+  assertEquals(q.next(), true);
+  assertEquals([q.kind, q.node, q.size, q.a], [0, 0, undefined, "x"]);
+});
+
+Deno.test("a kind that does not fit beside the node is refused", () => {
+  const q = new EventQueue();
+  for (const bad of [-1, 16, 1.5, NaN]) {
+    let threw = false;
+    try {
+      q.push(0, bad, 1);
+    } catch (e) {
+      threw = e instanceof RangeError;
+    }
+    assertEquals(threw, true, `kind ${bad}`);
+  }
+  assertEquals(q.length, 0);
+});

@@ -186,7 +186,11 @@ export class BlockAuthenticator {
     this.#flags[this.#claim(a.seq)] = VERIFIED | AUTH;
     const ready: Block[] = [a];
     const liars = new Set<Addr>();
-    for (const c of this.#take(a.seq)) liars.add(c.from); // data cannot sit at an auth seq
+    // Data cannot sit at an auth seq: whoever sent some lied. (Indexed loops over what #take
+    // hands back, a list or the frozen empty one: for...of allocated an iterator result per
+    // step here, for every signature block of every peer.)
+    const atAuth = this.#take(a.seq);
+    for (let c = 0; c < atAuth.length; c++) liars.add(atAuth[c].from);
     const floor = this.#top - this.#window;
     for (let j = 0; j < a.count; j++) {
       const s = a.seq - a.count + j;
@@ -195,7 +199,9 @@ export class BlockAuthenticator {
       if (this.#flags[k] & AUTH) continue; // the source never reuses a seq; keep the first
       this.#leaves[k] ??= a.leaves[j];
       const leaf = this.#leaves[k]!;
-      for (const c of this.#take(s)) {
+      const cands = this.#take(s);
+      for (let ci = 0; ci < cands.length; ci++) {
+        const c = cands[ci];
         if (!bytesEqual(this.#suite.leaf(c.block), leaf)) liars.add(c.from);
         else if (!(this.#flags[k] & VERIFIED)) {
           this.#flags[k] |= VERIFIED;

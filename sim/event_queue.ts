@@ -23,8 +23,12 @@ export interface SimEvent {
 }
 
 const START = 1024;
+/** Bits of a slot's packed number that hold the event's kind; the node takes the rest. */
+const KIND_BITS = 4;
 /** Event kinds are integers below this (they share a slot's number with the node). */
-export const KINDS = 16;
+export const KINDS = 1 << KIND_BITS;
+/** Nodes are integers below this: the packed number stays a non-negative int32. */
+export const MAX_NODES = 2 ** (31 - KIND_BITS);
 
 /** A deterministic priority queue of {@link SimEvent}s. */
 export class EventQueue {
@@ -38,7 +42,7 @@ export class EventQueue {
   // Per slot: the payload fields, each slot's together. A slot is read back long after it
   // was written (when its event comes due), from memory no longer in cache: one slot's
   // fields in one or two cache lines, not six arrays' worth, spare a miss per field.
-  /** Slot s: `node * KINDS + kind` at 2s, the size at 2s + 1 (NaN for none). */
+  /** Slot s: `node << KIND_BITS | kind` at 2s, the size at 2s + 1 (NaN for none). */
   #fields = new Float64Array(2 * START);
   /** Slot s: payload `a` at 2s, `b` at 2s + 1. */
   #ab: unknown[] = new Array(2 * START).fill(undefined);
@@ -73,16 +77,20 @@ export class EventQueue {
   }
 
   /**
-   * Schedules an event: `kind` an integer in [0, {@link KINDS}), `node` a non-negative integer
-   * (they share one number of the slot), `size` any number.
+   * Schedules an event: `kind` an integer in [0, {@link KINDS}), `node` one in
+   * [0, {@link MAX_NODES}) (they share one number of the slot), `size` any number.
    */
   push(time: number, kind: number, node: number, a?: unknown, b?: unknown, size?: number): void {
-    if (!(kind >= 0 && kind < KINDS && Number.isInteger(kind))) {
-      throw new RangeError(`event kind ${kind} is not an integer in [0, ${KINDS})`);
+    const packed = (node << KIND_BITS) | kind;
+    // One test for both: the packed number gives them back only if they fit.
+    if (packed < 0 || (packed >> KIND_BITS) !== node || (packed & (KINDS - 1)) !== kind) {
+      throw new RangeError(
+        `event kind ${kind} or node ${node} is not an integer in [0, ${KINDS}) or [0, ${MAX_NODES})`,
+      );
     }
     const s = this.#slot();
     const seq = this.#seq++;
-    this.#fields[2 * s] = node * KINDS + kind;
+    this.#fields[2 * s] = packed;
     this.#fields[2 * s + 1] = size === undefined ? NaN : size;
     this.#ab[2 * s] = a;
     this.#ab[2 * s + 1] = b;
@@ -114,9 +122,10 @@ export class EventQueue {
     const top = hs[0];
     this.time = ht[0];
     this.seq = hq[0];
-    const kn = this.#fields[2 * top], size = this.#fields[2 * top + 1];
-    this.kind = kn % KINDS;
-    this.node = (kn - this.kind) / KINDS;
+    // Integer ops on the packed number (a double % or / costs a library call).
+    const kn = this.#fields[2 * top] | 0, size = this.#fields[2 * top + 1];
+    this.kind = kn & (KINDS - 1);
+    this.node = kn >>> KIND_BITS;
     this.size = size === size ? size : undefined;
     this.a = this.#ab[2 * top];
     this.#taken = top;

@@ -1,6 +1,6 @@
 import { assertEquals } from "../lib/testing.ts";
 import { Rng } from "../lib/rand.ts";
-import { EventQueue } from "./event_queue.ts";
+import { EventQueue, MAX_NODES } from "./event_queue.ts";
 
 Deno.test("pops by time, ties in insertion order", () => {
   const q = new EventQueue();
@@ -85,4 +85,20 @@ Deno.test("a kind that does not fit beside the node is refused", () => {
     assertEquals(threw, true, `kind ${bad}`);
   }
   assertEquals(q.length, 0);
+});
+
+Deno.test("a node that does not fit beside the kind is refused", () => {
+  const q = new EventQueue();
+  for (const bad of [-1, MAX_NODES, 2.5, NaN]) {
+    let threw = false;
+    try {
+      q.push(0, 1, bad);
+    } catch (e) {
+      threw = e instanceof RangeError;
+    }
+    assertEquals(threw, true, `node ${bad}`);
+  }
+  q.push(0, 1, MAX_NODES - 1);
+  q.next();
+  assertEquals([q.kind, q.node], [1, MAX_NODES - 1]);
 });

@@ -59,6 +59,8 @@ const randomId = () =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** No live block for this long is a stalled stream (see the status tick). */
 const STALL_MS = 1000;
+/** The socket drains less often from this long after the first byte or a stall on. */
+const STEADY_AFTER_MS = 5000;
 
 /** Runs a peer; resolves with the exit code. */
 export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
@@ -151,12 +153,15 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
 
   let played = 0, skipped = 0, bytesOut = 0, forged = 0;
   let firstByteMs: number | undefined;
+  /** From when the socket may drain less often (see the status tick). */
+  let steadyFrom = Infinity;
   const gate = new TsGate();
   let lastWrite = 0, tsAligned = false;
   const emit = (now: number, bytes: Uint8Array) => {
     if (firstByteMs === undefined) {
       firstByteMs = now - io.startedAt;
       tsAligned = bytes[0] === 0x47;
+      steadyFrom = now + STEADY_AFTER_MS;
     }
     bytesOut += bytes.length;
     tsAligned &&= bytes.length % TS_PACKET === 0;
@@ -288,7 +293,14 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     // The stream stalled (no live block for a while): ask the tracker now rather than at the
     // next interval, for fresh peers and for the source's address (a restarted source may
     // have had to take another port); less often while the stall lasts.
-    if (driver.now() - core.lastLiveAt < STALL_MS) stallWait = STALL_MS;
+    const live = driver.now() - core.lastLiveAt < STALL_MS;
+    // The socket drains every 20 ms while the peer joins, for a quick first byte and while its
+    // history's holes are repaired, and every 40 ms once it has played for a few seconds, which
+    // costs it a sixth less CPU (bench/README.md, run G); back to 20 while the stream stalls and
+    // for a few seconds after, as new upstreams send their histories (linux_udp.ts).
+    if (!live && firstByteMs !== undefined) steadyFrom = driver.now() + STEADY_AFTER_MS;
+    transport.setSteady?.(driver.now() >= steadyFrom);
+    if (live) stallWait = STALL_MS;
     else if (driver.now() - lastAnnounceAt >= stallWait) {
       stallWait = Math.min(2 * stallWait, interval * 1000);
       void announce();

@@ -111,6 +111,9 @@ export function impair(inner: Transport, imp: Impairment, rng: Rng): ImpairedTra
     onReceive(handler: ReceiveHandler): void {
       inner.onReceive(handler);
     },
+    setSteady(steady: boolean): void {
+      inner.setSteady?.(steady);
+    },
     async close(): Promise<void> {
       closed = true;
       for (const id of timers) clearTimeout(id);

@@ -7,7 +7,8 @@
  * machine an empty Deno timer firing costs 50-120 µs of CPU, and Deno.listenDatagram wakes
  * the process for every datagram or two, since its socket sits in the runtime's epoll and
  * every arrival wakes it). This socket is not in the runtime's epoll. While datagrams flow
- * it is drained every `batchMs` by a timer, all that arrived in one recvmmsg call per 64,
+ * it is drained at every point of a grid `batchMs` apart (`steadyBatchMs` once the program
+ * says it is steady: a peer that plays), all that arrived in one recvmmsg call per 64,
  * and everything sent in one turn of the event loop leaves in one sendmmsg call. When a
  * drain finds nothing the socket is idle: a worker thread waits in poll() (an FFI call
  * marked nonblocking, one promise per idle spell) and the first datagram after it is read
@@ -57,10 +58,21 @@ export interface LinuxUdpOptions extends BindOptions {
    * {@link DEFAULT_BATCH_MS}); 0 drains on every turn of the event loop (a timer of 0).
    */
   readonly batchMs?: number;
+  /**
+   * Most ms a datagram waits while the socket is steady (`setSteady(true)`: a peer that plays,
+   * peer/session.ts); default {@link DEFAULT_STEADY_BATCH_MS}, at least `batchMs`.
+   */
+  readonly steadyBatchMs?: number;
 }
 
 /** The default `batchMs`. */
 export const DEFAULT_BATCH_MS = 20;
+/**
+ * The default `steadyBatchMs`. A drain at every point of a 40 ms grid, with the driver's timer
+ * on the same points, costs a peer at 4 Mbit/s 0.6 points of a core less than the drains of a
+ * 20 ms grid did before run G (bench/README.md), which came every 40 ms too (see `#tick`).
+ */
+export const DEFAULT_STEADY_BATCH_MS = 40;
 
 // Linux's constants, the same on x86_64 and aarch64 (the only architectures taken).
 const SOCK_DGRAM = 2;
@@ -173,9 +185,9 @@ export function openLinuxUdp(options: LinuxUdpOptions = {}): Promise<Transport> 
   const len = new Uint32Array([SOCKADDR_IN6]);
   libc.getsockname(fd, sa, new Uint8Array(len.buffer));
   const local = readSockaddr(new DataView(sa.buffer), 0)!;
-  return Promise.resolve(
-    new LinuxUdp(c, fd, wake, family, local, options.batchMs ?? DEFAULT_BATCH_MS),
-  );
+  const batchMs = options.batchMs ?? DEFAULT_BATCH_MS;
+  const steadyMs = Math.max(batchMs, options.steadyBatchMs ?? DEFAULT_STEADY_BATCH_MS);
+  return Promise.resolve(new LinuxUdp(c, fd, wake, family, local, batchMs, steadyMs));
 }
 
 class LinuxUdp implements Transport {
@@ -191,6 +203,8 @@ class LinuxUdp implements Transport {
   readonly #wake: number;
   readonly #family: number;
   readonly batchMs: number;
+  /** `batchMs` while steady (`setSteady`). */
+  readonly #steadyMs: number;
   readonly #grid: WakeGrid | undefined;
   readonly #rx = new RecvRing();
   readonly #tx = messageRing(SEND_QUEUE, SLOT);
@@ -219,6 +233,7 @@ class LinuxUdp implements Transport {
     family: number,
     local: Addr,
     batchMs: number,
+    steadyMs: number,
   ) {
     this.#libc = c.libc;
     this.#errno = c.errno;
@@ -227,6 +242,7 @@ class LinuxUdp implements Transport {
     this.#family = family;
     this.local = local;
     this.batchMs = Math.max(0, Math.round(batchMs));
+    this.#steadyMs = Math.max(this.batchMs, Math.round(steadyMs));
     // Drains on the grid the driver's timer uses too (wake_grid.ts): one wake-up for both.
     this.#grid = this.batchMs > 0 ? sharedGrid(this.batchMs) : undefined;
     const v = new Uint8Array(new Int32Array([SOCKET_BUFFER_ASK]).buffer);
@@ -291,6 +307,15 @@ class LinuxUdp implements Transport {
     this.#handler = handler;
   }
 
+  /**
+   * Steady: drains every `steadyBatchMs` instead of `batchMs` from the next drain on. The
+   * grid's spacing changes with it, so the driver's timer and the stdout sink, on the same
+   * grid (wake_grid.ts), keep waking the process together with the drains.
+   */
+  setSteady(steady: boolean): void {
+    this.#grid?.setSpacing(steady ? this.#steadyMs : this.batchMs);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#flush();
@@ -322,7 +347,10 @@ class LinuxUdp implements Transport {
     });
   }
 
-  /** Drains the socket; waits `batchMs` before the next drain, or goes idle after an empty one. */
+  /**
+   * Drains the socket; drains again at the next grid point (`batchMs` later), or goes idle
+   * after an empty drain.
+   */
   #tick(): void {
     this.#cancelDrain = undefined;
     if (this.#closed) return;
@@ -332,7 +360,11 @@ class LinuxUdp implements Transport {
     if (got === 0) return this.#idle();
     // Much at once: the socket's buffer could fill before the next grid point (with
     // Linux's default buffer, 208 KB, about 90 full datagrams): drain again at once.
-    this.#drainIn(got >= this.#eager ? 0 : this.batchMs);
+    // Otherwise at the next grid point: asked for at least 1 ms from now, not `batchMs` from
+    // now, which from a few ms past this point (the drain's own work) skipped the next one:
+    // until run G (bench/README.md) a drain came every 40 ms at a `batchMs` of 20, and the
+    // driver's timer woke the process at the points in between.
+    this.#drainIn(got >= this.#eager || !this.#grid ? 0 : 1);
   }
 
   /** Drains again in `ms` (on the grid when there is one). */

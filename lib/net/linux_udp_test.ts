@@ -53,6 +53,46 @@ Deno.test({
   },
 });
 
+/** Gaps between the times datagrams were handed over, one time per drain (ms). */
+function drainGaps(times: number[]): number[] {
+  const drains = times.filter((t, i) => i === 0 || t - times[i - 1] > 3);
+  return drains.slice(1).map((t, i) => t - drains[i]).sort((x, y) => x - y);
+}
+
+Deno.test({
+  name: "linux udp: a drain at every grid point, of the steady grid once steady",
+  ignore: !available,
+  async fn() {
+    const a = await openLinuxUdp(LOOP);
+    // Spacings no other test uses: the process's grids are shared by spacing.
+    const b = await openLinuxUdp({ ...LOOP, batchMs: 13, steadyBatchMs: 52 });
+    const times: number[] = [];
+    b.onReceive(() => times.push(performance.now()));
+    const flow = async (ms: number) => {
+      for (const end = performance.now() + ms; performance.now() < end;) {
+        a.send(b.local, new Uint8Array([1]));
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    try {
+      await flow(400);
+      const quick = drainGaps(times.splice(0));
+      b.setSteady!(true);
+      await flow(700);
+      const steady = drainGaps(times.splice(0));
+      // Every point of the 13 ms grid (a drain asked for 13 ms after the last one's work came
+      // at every other point: 26 ms); then every point of the 52 ms grid.
+      const mid = (g: number[]) => g[g.length >> 1];
+      assert(mid(quick) < 20, `gaps ${quick}`);
+      assert(mid(steady) >= 45 && mid(steady) < 70, `gaps ${steady}`);
+    } finally {
+      b.setSteady!(false);
+      await a.close();
+      await b.close();
+    }
+  },
+});
+
 Deno.test({
   name: "linux udp: datagrams longer than a ring slot go out whole; oversized ones are counted",
   ignore: !available,

@@ -25,7 +25,11 @@ export async function openUdp(options: BindOptions = {}): Promise<Transport> {
   const choice = udpChoice(env(UDP_ENV));
   if (choice.adapter === "ffi" && linuxUdpAvailable()) {
     try {
-      return await openLinuxUdp({ ...options, batchMs: choice.batchMs });
+      return await openLinuxUdp({
+        ...options,
+        batchMs: choice.batchMs,
+        steadyBatchMs: choice.batchMs,
+      });
     } catch (e) {
       if ((e as { code?: string })?.code?.startsWith("E")) throw e; // EADDRINUSE and the like
       // anything else (a host name to bind, say): the runtime's own socket
@@ -48,9 +52,10 @@ export const UDP_ENV = "CLUBCAST_UDP";
 
 /**
  * What `CLUBCAST_UDP` asks for: "deno" (Deno.listenDatagram), "ffi:<ms>" (the Linux FFI
- * socket draining every <ms> while traffic flows); anything else, or unset, the FFI socket
- * with its default (linux_udp.ts's DEFAULT_BATCH_MS). The FFI socket only where it is
- * available; Deno.listenDatagram elsewhere.
+ * socket draining every <ms> while traffic flows, steady or not); anything else, or unset,
+ * the FFI socket with its defaults (linux_udp.ts's DEFAULT_BATCH_MS, and
+ * DEFAULT_STEADY_BATCH_MS while a peer plays). The FFI socket only where it is available;
+ * Deno.listenDatagram elsewhere.
  */
 export function udpChoice(
   value: string | undefined,

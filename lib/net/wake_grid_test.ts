@@ -3,7 +3,7 @@ import { wallClock } from "./clock.ts";
 import { sharedGrid, WakeGrid } from "./wake_grid.ts";
 
 Deno.test("WakeGrid runs callbacks at a grid point, never early, together in one timer", async () => {
-  const grid = new WakeGrid(40);
+  const grid = new WakeGrid(40, 0);
   const asked = wallClock();
   const ran: { name: string; at: number }[] = [];
   grid.schedule(() => ran.push({ name: "a", at: wallClock() }), 5);
@@ -16,6 +16,29 @@ Deno.test("WakeGrid runs callbacks at a grid point, never early, together in one
   assertEquals(grid.pending, 0);
   assertEquals(grid.ceil(81), 120);
   assertEquals(grid.ceil(80), 80);
+});
+
+Deno.test("WakeGrid: points lie at its phase; a new spacing keeps the phase and what waits", async () => {
+  const grid = new WakeGrid(20, 7);
+  assertEquals([grid.ceil(0), grid.ceil(7), grid.ceil(8), grid.ceil(27), grid.ceil(28)], [
+    7,
+    7,
+    27,
+    27,
+    47,
+  ]);
+  let ran = 0;
+  grid.schedule(() => ran++, 1); // within 20 ms
+  grid.setSpacing(40);
+  assertEquals(grid.gridMs, 40);
+  assertEquals([grid.ceil(8), grid.ceil(47), grid.ceil(48)], [47, 47, 87]);
+  await new Promise((r) => setTimeout(r, 30));
+  assertEquals(ran, 1, "scheduled before the change: at its old point");
+  // Random phases lie within the spacing, in whole ms.
+  for (let i = 0; i < 50; i++) {
+    const p = new WakeGrid(20).phaseMs;
+    assert(Number.isInteger(p) && p >= 0 && p < 20, `phase ${p}`);
+  }
 });
 
 Deno.test("WakeGrid: a cancelled callback does not run; a throwing one does not stop the rest", async () => {

@@ -180,7 +180,10 @@ export const DEFAULT_CONFIG: PeerConfig = {
   connectTimeoutMs: 1000,
   connectRttFactor: 0,
   connectTimeoutMinMs: 1000,
-  pingFreshMs: 3000,
+  // A candidate's load is judged from a pong at most 1 s old: while a swarm forms, uploaders
+  // fill within a second or two, and a 3 s old pong sent most requests to peers full by then
+  // (refused, a round trip lost each; docs/simulator.md, "Fresher pongs").
+  pingFreshMs: 1000,
   retryMs: 2000,
   pingBatch: 8,
   findEveryMs: 1000,

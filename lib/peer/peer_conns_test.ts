@@ -156,7 +156,8 @@ Deno.test("[0057] [0058] an in-club drop is replaced only when fewer than two re
     const none = nextConnect(p, 50, 1000, 0, dir, load);
     assertEquals(none.out, [], `two ${dir} connections left: no replacement`);
     dropFrom(p, 1000, "b", 0, theirs);
-    const one = nextConnect(p, 1050, 2000, 0, dir, load);
+    // Pongs of the first window are stale by now (pingFreshMs) and re-pinged after retryMs.
+    const one = nextConnect(p, 1050, 3500, 0, dir, load);
     assertEquals(one.out.length, 1, `one ${dir} connection left: a replacement`);
     assert(one.out[0].to !== "c", "not the one still connected");
   }

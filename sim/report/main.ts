@@ -114,11 +114,14 @@ async function main(args: string[]): Promise<void> {
   const p = parseReportArgs(args);
   if (p === "help") return console.log(HELP);
   const dir = dirOf(p.out), runsFile = `${dir}/results/runs.jsonl`;
+  // What the report writes (as git names them: `deno task` runs at the repository's top), so
+  // that writing them does not mark the runs as made with uncommitted changes.
+  const outputs = [p.out, `${dir === "." ? "" : `${dir}/`}results/`];
   let header: Header, results: RunResult[];
   if (p.renderOnly) ({ header, results } = readRuns(runsFile));
   else {
     results = [];
-    header = { o: p.o, machine: await describeMachine() };
+    header = { o: p.o, machine: await describeMachine(outputs) };
     if (p.resume) {
       const before = readRuns(runsFile);
       if (JSON.stringify(before.header.o) !== JSON.stringify(p.o)) {
@@ -133,7 +136,7 @@ async function main(args: string[]): Promise<void> {
     for (const [i, run] of runs.entries()) {
       if (results.some((r) => sameRun(r.run, run))) continue;
       const t = performance.now();
-      const r = await runSim(run);
+      const r = await runSim(run, outputs);
       results.push(r);
       Deno.writeTextFileSync(runsFile, JSON.stringify(r) + "\n", { append: true });
       console.error(

@@ -9,7 +9,7 @@ import {
   SECURITY_END,
   SECURITY_START,
 } from "./render.ts";
-import type { Machine, RunResult } from "./run.ts";
+import { changedOutside, type Machine, type RunResult } from "./run.ts";
 
 const machine: Machine = {
   commit: "abc1234",
@@ -172,4 +172,17 @@ Deno.test("recovery is the time after the failure from which every second is at 
     series: { fromSecond: 10, delivery: never, survivorDelivery: never },
   });
   assertEquals(recovery(r2.report as never, o), undefined);
+});
+
+Deno.test("the report's own files do not count as uncommitted changes, others do", () => {
+  const outputs = ["docs/results.md", "docs/results/"];
+  assertEquals(changedOutside(" M docs/results/runs.jsonl\n M docs/results.md\n", outputs), []);
+  assertEquals(
+    changedOutside(
+      " M docs/results/runs.jsonl\nM  sim/swarm.ts\nR  a.ts -> docs/results.mdx\n",
+      outputs,
+    ),
+    ["sim/swarm.ts", "docs/results.mdx"],
+  );
+  assertEquals(changedOutside("", outputs), []);
 });

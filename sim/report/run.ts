@@ -15,8 +15,12 @@ export interface RunResult {
   readonly commit?: string;
 }
 
-/** Runs the simulator with `run.args`; throws with its stderr if it fails. */
-export async function runSim(run: Run): Promise<RunResult> {
+/**
+ * Runs the simulator with `run.args`; throws with its stderr if it fails. `outputs` are the
+ * report's own files (results.md, docs/results/), which it rewrites as it goes: a change to
+ * them does not make the run's commit "+".
+ */
+export async function runSim(run: Run, outputs: readonly string[] = []): Promise<RunResult> {
   const args = ["run", "-A", "sim/main.ts", ...run.args, "--json", "--series"];
   const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
     .output();
@@ -25,8 +29,8 @@ export async function runSim(run: Run): Promise<RunResult> {
     throw new Error(`sim ${run.args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
   }
   const report = JSON.parse(text.slice(text.lastIndexOf("\n") + 1));
-  const dirty = (await git("status", "--porcelain", "--untracked-files=no")).length > 0;
-  const commit = `${await git("rev-parse", "--short", "HEAD")}${dirty ? "+" : ""}`;
+  const { commit: head, dirty } = await checkout(outputs);
+  const commit = `${head}${dirty ? "+" : ""}`;
   return {
     run,
     command: `deno run -A sim/main.ts ${run.args.join(" ")} --json --series`,
@@ -49,21 +53,38 @@ export interface Machine {
   readonly date: string;
 }
 
-async function git(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
-  return new TextDecoder().decode(out.stdout).trim();
+/**
+ * The paths of `git status --porcelain` lines (relative to the repository's top) that are
+ * neither one of `outputs` nor inside one ending in "/".
+ */
+export function changedOutside(status: string, outputs: readonly string[]): string[] {
+  return status.split("\n").filter((l) => l.trim()).map((l) => l.slice(3).split(" -> ").at(-1)!)
+    .filter((p) => !outputs.some((o) => (o.endsWith("/") ? p.startsWith(o) : p === o)));
 }
 
-/** The checkout's commit and the machine's particulars. */
-export async function describeMachine(): Promise<Machine> {
+/** The checkout's short commit, and whether a tracked file other than `outputs` is changed. */
+async function checkout(outputs: readonly string[]): Promise<{ commit: string; dirty: boolean }> {
+  const status = await git("status", "--porcelain", "--untracked-files=no");
+  return {
+    commit: (await git("rev-parse", "--short", "HEAD")).trim(),
+    dirty: changedOutside(status, outputs).length > 0,
+  };
+}
+
+/** What git prints, untrimmed (a status line may start with a space). */
+async function git(...args: string[]): Promise<string> {
+  const out = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** The checkout's commit (`outputs` as for runSim) and the machine's particulars. */
+export async function describeMachine(outputs: readonly string[] = []): Promise<Machine> {
   let cpu = "unknown";
   try {
     cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
   } catch { /* not Linux */ }
-  const status = await git("status", "--porcelain", "--untracked-files=no");
   return {
-    commit: await git("rev-parse", "--short", "HEAD"),
-    dirty: status.length > 0,
+    ...await checkout(outputs),
     cpu,
     cores: navigator.hardwareConcurrency,
     memGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),

@@ -181,8 +181,8 @@ export const DEFAULT_CONFIG: PeerConfig = {
   connectRttFactor: 0,
   connectTimeoutMinMs: 1000,
   // A candidate's load is judged from a pong at most 1 s old: while a swarm forms, uploaders
-  // fill within a second or two, and a 3 s old pong sent most requests to peers full by then
-  // (refused, a round trip lost each; docs/simulator.md, "Fresher pongs").
+  // fill within a second or two, and with 3 s old pongs requests kept going to peers full by
+  // then (refused, a round trip lost each; docs/simulator.md, "Fresher pongs").
   pingFreshMs: 1000,
   retryMs: 2000,
   pingBatch: 8,

@@ -26,6 +26,8 @@ Heavy: run it niced (nice -n 19 deno task report) on a shared machine.
   --out FILE       the markdown (default docs/results.md; charts and runs beside it)
   --render-only    make the markdown and charts again from the runs already recorded
   --resume         keep the runs already recorded (same settings) and run the rest
+                   (delete runs from runs.jsonl to make them again; the report
+                   names each commit its runs were made at)
   -h, --help       this help
 `;
 

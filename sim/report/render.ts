@@ -91,6 +91,8 @@ export function render(
       'are those of docs/simulator.md, "Scenarios".',
     "",
   );
+  const mixed = commitsNote(results, m.commit);
+  if (mixed) md.push(mixed, "");
 
   // What issue 5 asks to see side by side.
   md.push("## What issue 5 asks", "", "| claim | measured | |", "|---|---|---|");
@@ -409,4 +411,30 @@ export function recovery(r: Report, o: ReportOptions): number | undefined {
     else if (from === undefined) from = i;
   }
   return from === undefined ? undefined : from - at;
+}
+
+/**
+ * A sentence naming the commits the runs were made at, when some differ from the report's
+ * own (runs kept by `--resume` and others made again later); undefined when they all match.
+ * Each run's commit is in runs.jsonl; this says so where a reader starts.
+ */
+export function commitsNote(
+  results: readonly RunResult[],
+  reportCommit: string,
+): string | undefined {
+  const byCommit = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const c = r.commit ?? reportCommit;
+    const list = byCommit.get(c);
+    if (list) list.push(r);
+    else byCommit.set(c, [r]);
+  }
+  if (byCommit.size < 2 && (byCommit.size === 0 || byCommit.has(reportCommit))) return undefined;
+  const parts = [...byCommit].map(([c, rs]) => {
+    const designs = [...new Set(rs.map((r) => r.run.design))].join(", ");
+    return `\`${c}\` (${rs.length} runs: ${designs})`;
+  });
+  return `The runs were not all made at the commit above: ${parts.join("; ")}. A run's ` +
+    "figures are those of the code at its commit (runs.jsonl gives each run's commit beside " +
+    "its JSON).";
 }

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertThrows } from "../../lib/testing.ts";
 import { parseReportArgs } from "./main.ts";
 import { planRuns, REPORT_DEFAULTS, type Run } from "./matrix.ts";
 import {
+  commitsNote,
   NOTES_END,
   NOTES_START,
   recovery,
@@ -185,4 +186,22 @@ Deno.test("the report's own files do not count as uncommitted changes, others do
     ["sim/swarm.ts", "docs/results.mdx"],
   );
   assertEquals(changedOutside("", outputs), []);
+});
+
+Deno.test("a report whose runs were made at several commits says which runs are which", () => {
+  const o = { ...REPORT_DEFAULTS, sizes: [] };
+  const runs = planRuns(o);
+  const same = runs.map((run) => ({ ...fake(run), commit: "abc1234" }));
+  assertEquals(commitsNote(same, "abc1234"), undefined);
+  const md0 = render(o, same, machine, 600).markdown;
+  assert(!md0.includes("not all made at the commit above"));
+  const mixed = runs.map((run) => ({
+    ...fake(run),
+    commit: run.design === "clubs" ? "fed9876" : "abc1234",
+  }));
+  const clubs = runs.filter((r) => r.design === "clubs").length;
+  const md = render(o, mixed, machine, 600).markdown;
+  assert(md.includes("not all made at the commit above"));
+  assert(md.includes(`\`fed9876\` (${clubs} runs: clubs)`), "the re-made runs are named");
+  assert(md.includes(`\`abc1234\` (${runs.length - clubs} runs: flood, pull, tree)`));
 });

@@ -10,9 +10,9 @@
  * |     4 | count (u32, data blocks covered, 1..32)      |
  * |     8 | bitrate (u64, bits per second)               |
  * |     4 | threshold (u32, ms)                          |
- * |    32 | root (sha256 Merkle root of the leaves)      |
+ * |    16 | root (Merkle root of the leaves, merkle.ts)  |
  *
- * 85 bytes in all. Signing the header with the root means a relay cannot change the
+ * 69 bytes in all. Signing the header with the root means a relay cannot change the
  * bitrate or threshold the source announced, nor move a batch to other seqs.
  */
 import type { AuthBlock } from "../wire/messages.ts";
@@ -40,19 +40,19 @@ export function checkHeader(h: BatchHeader): void {
 
 /**
  * The message signed for a batch (layout in the module comment). Throws RangeError if a
- * field does not fit or the root is not 32 bytes.
+ * field does not fit or the root is not HASH_BYTES (16) long.
  *
  * @example
  * ```ts
  * import { batchMessage } from "./batch_sig.ts";
  * const h = { seq: 12, srcTime: 5, count: 12, bitrate: 2_000_000, threshold: 300 };
- * if (batchMessage(9, h, new Uint8Array(32)).length !== 85) throw new Error();
+ * if (batchMessage(9, h, new Uint8Array(16)).length !== 69) throw new Error();
  * ```
  */
 export function batchMessage(tag: number, h: BatchHeader, root: Uint8Array): Uint8Array {
   if (!isU32(tag)) throw new RangeError(`bad channel tag ${tag}`);
   checkHeader(h);
-  if (root.length !== HASH_BYTES) throw new RangeError("the root is 32 bytes");
+  if (root.length !== HASH_BYTES) throw new RangeError(`the root is ${HASH_BYTES} bytes`);
   const out = new Uint8Array(BATCH_MESSAGE_BYTES);
   const view = new DataView(out.buffer);
   out.set(DOMAIN, 0);

@@ -8,12 +8,12 @@ const header: BatchHeader = {
   bitrate: 3_000_000,
   threshold: 250,
 };
-const root = new Uint8Array(32).map((_, i) => i + 100);
+const root = new Uint8Array(16).map((_, i) => i + 100);
 
 Deno.test("batchMessage lays out the fields fixed-width, big-endian", () => {
   const m = batchMessage(0xa1b2c3d4, header, root);
-  assertEquals(m.length, 85);
-  assertEquals(BATCH_MESSAGE_BYTES, 85);
+  assertEquals(m.length, 69);
+  assertEquals(BATCH_MESSAGE_BYTES, 69);
   assertEquals(new TextDecoder().decode(m.subarray(0, 17)), "clubcast/batch/v1");
   assertEquals([...m.subarray(17, 21)], [0xa1, 0xb2, 0xc3, 0xd4]);
   assertEquals([...m.subarray(21, 29)], [0, 0, 1, 0, 0, 0, 0, 12]);
@@ -34,7 +34,7 @@ Deno.test("batchMessage changes with every field", () => {
     assertNotEquals(batchMessage(1, { ...header, ...change }, root), base);
   }
   assertNotEquals(batchMessage(2, header, root), base);
-  assertNotEquals(batchMessage(1, header, new Uint8Array(32)), base);
+  assertNotEquals(batchMessage(1, header, new Uint8Array(16)), base);
 });
 
 Deno.test("batchMessage refuses fields that do not fit", () => {
@@ -48,6 +48,8 @@ Deno.test("batchMessage refuses fields that do not fit", () => {
     { srcTime: -1 },
   ];
   for (const b of bad) assertThrows(() => batchMessage(1, { ...header, ...b }, root), RangeError);
-  assertThrows(() => batchMessage(1, header, new Uint8Array(31)), RangeError);
+  assertThrows(() => batchMessage(1, header, new Uint8Array(15)), RangeError);
+  // A root of wire version 1's width (a whole sha256 digest) is refused, not truncated.
+  assertThrows(() => batchMessage(1, header, new Uint8Array(32)), RangeError);
   assertThrows(() => batchMessage(-1, header, root), RangeError);
 });

@@ -11,7 +11,7 @@ const block = (seq: number, srcTime: number, payload: number[]): DataBlock => ({
   payload: new Uint8Array(payload),
 });
 
-Deno.test("leafHash hashes exactly 0x00, the domain, tag, seq, srcTime and payload", () => {
+Deno.test("leafHash is the first 16 bytes of sha256 of 0x00, the domain, tag, seq, srcTime, payload", () => {
   const seq = 2 ** 32 + 5; // exercises both halves of the u64
   const bytes = [
     0x00,
@@ -21,7 +21,10 @@ Deno.test("leafHash hashes exactly 0x00, the domain, tag, seq, srcTime and paylo
     ...[0, 0, 0, 0, 0, 0, 0x01, 0x00],
     ...[9, 8, 7],
   ];
-  assertEquals(leafHash(0x01020304, block(seq, 256, [9, 8, 7])), sha256(new Uint8Array(bytes)));
+  const leaf = leafHash(0x01020304, block(seq, 256, [9, 8, 7]));
+  // The digest's first 16 bytes, in a buffer of their own (not a view of the 32).
+  assertEquals(leaf, sha256(new Uint8Array(bytes)).subarray(0, 16));
+  assertEquals([leaf.length, leaf.buffer.byteLength], [16, 16]);
 });
 
 Deno.test("leafHash changes with every field", () => {
@@ -41,8 +44,9 @@ Deno.test("leafHash refuses numbers that do not fit", () => {
   assertThrows(() => leafHash(0, block(0, 2 ** 53, [])), RangeError);
 });
 
-const leaf = (n: number) => new Uint8Array(32).fill(n);
-const node = (l: Uint8Array, r: Uint8Array) => sha256(new Uint8Array([0x01, ...l, ...r]));
+const leaf = (n: number) => new Uint8Array(16).fill(n);
+const node = (l: Uint8Array, r: Uint8Array) =>
+  sha256(new Uint8Array([0x01, ...l, ...r])).subarray(0, 16);
 
 Deno.test("merkleRoot: one leaf is the root, pairs hash with 0x01, odd nodes are promoted", () => {
   const [a, b, c, d, e] = [1, 2, 3, 4, 5].map(leaf);
@@ -57,4 +61,25 @@ Deno.test("merkleRoot depends on order and refuses an empty batch", () => {
   const [a, b, c] = [1, 2, 3].map(leaf);
   assertNotEquals(merkleRoot([a, b, c]), merkleRoot([b, a, c]));
   assertThrows(() => merkleRoot([]), RangeError);
+});
+
+Deno.test("merkleRoot refuses a leaf of another width, even a lone one", () => {
+  const [a, b] = [1, 2].map(leaf);
+  for (const bad of [new Uint8Array(32), new Uint8Array(15), new Uint8Array(17)]) {
+    assertThrows(() => merkleRoot([bad]), RangeError);
+    assertThrows(() => merkleRoot([a, b, bad]), RangeError);
+  }
+  assertEquals(merkleRoot([a, b]).length, 16);
+});
+
+Deno.test("merkleRoot: changing any bit of any truncated leaf changes the root", () => {
+  const leaves = Array.from({ length: 12 }, (_, i) => leafHash(5, block(i, i, [i, 1, 2])));
+  const root = merkleRoot(leaves);
+  for (let i = 0; i < leaves.length; i++) {
+    for (let bit = 0; bit < 16 * 8; bit += 13) {
+      const tampered = leaves.map((l) => l.slice());
+      tampered[i][bit >> 3] ^= 1 << (bit & 7);
+      assertNotEquals(merkleRoot(tampered), root, `leaf ${i} bit ${bit}`);
+    }
+  }
 });

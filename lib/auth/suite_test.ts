@@ -29,6 +29,7 @@ Deno.test("ed25519: a sealed batch verifies, with the header and leaves it was g
   assertEquals([auth.seq, auth.count, auth.bitrate, auth.threshold], [36, 12, 2_500_000, 300]);
   assertEquals(auth.leaves[3], leafHash(channelTag(publicKey), data(27)));
   assertEquals(auth.sig.length, 64);
+  assertEquals(auth.leaves.map((l) => l.length), new Array(12).fill(16));
   assert(suite.verifyAuth(batch(0, 1)));
   assert(suite.verifyAuth(batch(100, 32)));
 });
@@ -73,6 +74,9 @@ Deno.test("ed25519: malformed auth blocks are rejected without throwing", () => 
     { ...auth, seq: 2 },
     { ...auth, bitrate: 0.5 },
     { ...auth, leaves: "x" as unknown as Uint8Array[] },
+    // Leaves of wire version 1's width: the signed 16 bytes, padded to 32.
+    { ...auth, leaves: auth.leaves.map((l) => Uint8Array.of(...l, ...new Uint8Array(16))) },
+    { ...auth, leaves: [auth.leaves[0], auth.leaves[1], Uint8Array.of(...auth.leaves[2], 0)] },
   ];
   for (const b of bad) assertEquals(suite.verifyAuth(b as AuthBlock), false);
 });

@@ -16,7 +16,7 @@
 import { Buffer } from "node:buffer";
 import * as nodeCrypto from "node:crypto";
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
-import { type NodeHash, nodeHash, putU64 } from "../auth/merkle.ts";
+import { HASH_BYTES, type NodeHash, nodeHash, putU64 } from "../auth/merkle.ts";
 import { isU32, isU64, sameBlock } from "../auth/shape.ts";
 import { ByteArena } from "../wire/arena.ts";
 import { BLOCK_PAYLOAD } from "../wire/budget.ts";
@@ -145,7 +145,8 @@ const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: "bu
   .hash;
 
 /**
- * lib/auth/merkle.ts's leafHash, byte for byte, computed natively: with libcrypto's sha256
+ * lib/auth/merkle.ts's leafHash (sha256 truncated to HASH_BYTES), byte for byte, computed
+ * natively: with libcrypto's sha256
  * where Deno may load it (about 1 µs a block), else node:crypto's (3-5 µs under Bun, 5-10
  * under Deno) against 12-40 µs for @noble/hashes (bench/README.md). Throws RangeError as
  * leafHash does on a tag, seq or srcTime that does not fit its field.
@@ -157,7 +158,8 @@ export function nativeLeafHash(tag: number, block: DataBlock): Uint8Array {
 }
 
 /** The inner node's input: 0x01 || left || right. */
-const nodeInput = new Uint8Array(65);
+const NODE_INPUT = 1 + 2 * HASH_BYTES;
+const nodeInput = new Uint8Array(NODE_INPUT);
 nodeInput[0] = 0x01;
 
 /**
@@ -165,22 +167,26 @@ nodeInput[0] = 0x01;
  * inner nodes, which @noble/hashes took 20-40 µs to hash under Deno.
  */
 export const nativeNodeHash: NodeHash = (left, right) => {
-  if (left.length !== 32 || right.length !== 32) return nodeHash(left, right);
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) return nodeHash(left, right);
   nodeInput.set(left, 1);
-  nodeInput.set(right, 33);
-  if (ffiSha256) return ffiDigest(nodeInput, 65);
+  nodeInput.set(right, 1 + HASH_BYTES);
+  if (ffiSha256) return ffiDigest(nodeInput, NODE_INPUT);
   const d = oneShot ? oneShot("sha256", nodeInput, "buffer") : createHash("sha256")
     .update(nodeInput).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return new Uint8Array(d.buffer, d.byteOffset, HASH_BYTES);
 };
 
+/** Where libcrypto writes a whole digest, before its first HASH_BYTES are kept. */
+const digest = new Uint8Array(32);
+
 /**
- * libcrypto's sha256 of the first `length` bytes of `input` into 32 fresh bytes (of an
- * arena: no ArrayBuffer each, nor a view of the input).
+ * libcrypto's sha256 of the first `length` bytes of `input`, truncated to HASH_BYTES fresh
+ * bytes (of an arena: no ArrayBuffer each, nor a view of the input).
  */
 function ffiDigest(input: Uint8Array, length: number): Uint8Array {
-  const out = leafArena.take(32);
-  ffiSha256!(input, out, length);
+  ffiSha256!(input, digest, length);
+  const out = leafArena.take(HASH_BYTES);
+  for (let i = 0; i < HASH_BYTES; i++) out[i] = digest[i];
   return out;
 }
 
@@ -195,7 +201,7 @@ export function nodeLeafHash(
     : oneShot
     ? oneShot("sha256", leafInput.subarray(0, laid), "buffer")
     : createHash("sha256").update(leafInput.subarray(0, laid)).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return new Uint8Array(d.buffer, d.byteOffset, HASH_BYTES);
 }
 
 /**

@@ -90,12 +90,18 @@ Deno.test("native leaves equal lib/auth's; the native suite verifies and refuses
   }
   // Compared after all were made: no leaf shares the bytes of the next one's work.
   for (const [native, noble] of leaves) assertEquals(native, noble);
+  assertEquals(new Set(leaves.map(([l]) => l.length)), new Set([16]));
   const { merkleRoot } = await import("../auth/merkle.ts");
   const { nativeNodeHash } = await import("./native_verify.ts");
   for (let n = 1; n <= 13; n++) {
     const some = leaves.slice(0, n).map(([l]) => l);
     assertEquals(merkleRoot(some, nativeNodeHash), merkleRoot(some));
   }
+  // An inner node is the first 16 bytes of sha256(0x01 || left || right), natively too.
+  const { sha256 } = await import("@noble/hashes/sha2.js");
+  const [l0, l1] = [leaves[0][0], leaves[2][0]];
+  const node = nativeNodeHash(l0, l1);
+  assertEquals(node, sha256(Uint8Array.of(1, ...l0, ...l1)).subarray(0, 16));
   let threw = false;
   try {
     nativeLeafHash(tag, { kind: "data", seq: -1, srcTime: 0, payload });

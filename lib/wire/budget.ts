@@ -5,8 +5,12 @@
  * budget_test.ts, which encodes the worst case.
  */
 
-/** The wire format version, the first element of every datagram. */
-export const WIRE_VERSION = 1;
+/**
+ * The wire format version, the first element of every datagram. Version 2 (session 9) cut
+ * leaf hashes from 32 bytes to 16 ({@link LEAF_BYTES}); a version 1 peer and a version 2
+ * peer refuse each other's datagrams at the frame instead of misreading auth blocks.
+ */
+export const WIRE_VERSION = 2;
 
 /** Largest datagram on the wire, bytes (QUIC's safe UDP payload size). */
 export const MAX_DATAGRAM = 1200;
@@ -25,8 +29,11 @@ export const MAX_BATCH = 32;
  */
 export const BLOCK_PAYLOAD = 6 * TS_PACKET;
 
-/** Length of one sha256 leaf hash in an AuthBlock, bytes. */
-export const LEAF_BYTES = 32;
+/**
+ * Length of one leaf hash in an AuthBlock, bytes: sha256 truncated to its first 16 bytes
+ * (lib/auth/merkle.ts; why 128 bits are enough: docs/security.md, "Truncated hashes").
+ */
+export const LEAF_BYTES = 16;
 
 /** Length of an ed25519 signature, bytes. */
 export const SIG_BYTES = 64;

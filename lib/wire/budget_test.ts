@@ -1,6 +1,13 @@
 import { assert, assertEquals } from "../testing.ts";
 import { encodeDatagram } from "./codec.ts";
-import { BLOCK_PAYLOAD, MAX_BATCH, MAX_DATAGRAM, MAX_U32, TS_PACKET } from "./budget.ts";
+import {
+  BLOCK_PAYLOAD,
+  LEAF_BYTES,
+  MAX_BATCH,
+  MAX_DATAGRAM,
+  MAX_U32,
+  TS_PACKET,
+} from "./budget.ts";
 import type { Block, Msg } from "./messages.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -38,10 +45,11 @@ Deno.test("a worst-case auth block with MAX_BATCH leaves fits", () => {
       count: MAX_BATCH,
       bitrate: MAX,
       threshold: MAX,
-      leaves: Array.from({ length: MAX_BATCH }, () => new Uint8Array(32)),
+      leaves: Array.from({ length: MAX_BATCH }, () => new Uint8Array(LEAF_BYTES)),
       sig: new Uint8Array(64),
     }),
   ).length;
-  assertEquals(size, 1155); // as documented in docs/protocol.md
+  assertEquals(LEAF_BYTES, 16);
+  assertEquals(size, 643); // as documented in docs/protocol.md
   assert(size <= MAX_DATAGRAM);
 });

@@ -4,8 +4,10 @@ import { assert, assertEquals, assertThrows } from "../testing.ts";
 import { decodeDatagram, encodeDatagram } from "./codec.ts";
 import { arbMsg, arbTag } from "./arbitraries.ts";
 import type { Msg } from "./messages.ts";
+import { WIRE_VERSION } from "./budget.ts";
 
 const TAG = 0xdeadbeef;
+const V = WIRE_VERSION;
 // Hand-built datagrams, bypassing our encoder's checks, to test what the decoder refuses.
 const rawEncoder = new Encoder({ useRecords: false, tagUint8Array: false });
 const raw = (v: unknown) => new Uint8Array(rawEncoder.encode(v));
@@ -80,14 +82,14 @@ Deno.test("a payload is a view of its datagram; leaves, signature and bitfield a
     // integer goes (cbor-x's): both give the payload as a view.
     const msg = data(new Uint8Array([1, 2, 3]));
     const bytes = viaCborX
-      ? raw([1, TAG, 0, 0, 0, 0, false, [0, 5.0000001e9, 1, new Uint8Array([1, 2, 3])]])
+      ? raw([V, TAG, 0, 0, 0, 0, false, [0, 5.0000001e9, 1, new Uint8Array([1, 2, 3])]])
       : encodeDatagram(TAG, msg);
     const r = decodeDatagram(bytes);
     assert(r.ok && r.msg.t === "block" && r.msg.block.kind === "data", String(viaCborX));
     assertEquals(Array.from(r.msg.block.payload), [1, 2, 3]);
     assert(inside(r.msg.block.payload, bytes), "the payload is not copied");
   }
-  const leaves = [new Uint8Array(32).fill(1)];
+  const leaves = [new Uint8Array(16).fill(1)];
   const sig = new Uint8Array(64).fill(2);
   const block = {
     kind: "auth",
@@ -120,12 +122,12 @@ Deno.test("a payload is a view of its datagram; leaves, signature and bitfield a
   assert(!inside(c.msg.have.bits, connect));
 });
 
-Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {
+Deno.test("the frame is [2, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {
   assertEquals(
     Array.from(encodeDatagram(1, { t: "accept", club: 2, dir: "down", cookie: 5 })),
-    [0x86, 1, 1, 8, 2, 1, 5],
+    [0x86, 2, 1, 8, 2, 1, 5],
   );
-  const leaves = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+  const leaves = [new Uint8Array(16).fill(1), new Uint8Array(16).fill(2)];
   const auth: Msg = {
     t: "block",
     club: 0,
@@ -144,10 +146,10 @@ Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one by
     },
   };
   const b = encodeDatagram(1, auth);
-  // 88 01 01 00 00 00 00 f5 | 88 01 07 08 02 09 0a 58 40 <64 leaf bytes> 58 40 <sig>
+  // 88 02 01 00 00 00 00 f5 | 88 01 07 08 02 09 0a 58 20 <32 leaf bytes> 58 40 <sig>
   assertEquals(Array.from(b.subarray(0, 17)), [
     0x88,
-    1,
+    2,
     1,
     0,
     0,
@@ -162,30 +164,31 @@ Deno.test("the frame is [1, tag, type, ...] with dir as 0/1 and leaves as one by
     9,
     10,
     0x58,
-    64,
+    32,
   ]);
-  assertEquals(b.length, 17 + 64 + 2 + 64);
+  assertEquals(Array.from(b.subarray(17, 17 + 32)), [...leaves[0], ...leaves[1]]);
+  assertEquals(b.length, 17 + 32 + 2 + 64);
 });
 
 Deno.test("integers above 2^32 are CBOR unsigned integers, not floats", () => {
   const b = encodeDatagram(1, { t: "ping", nonce: 2 ** 40, pad: 0 });
-  assertEquals(Array.from(b), [0x85, 1, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0, 0x40]);
+  assertEquals(Array.from(b), [0x85, 2, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0, 0x40]);
   // A float-encoded integral value is tolerated; a fraction is not.
   const none = new Uint8Array(0);
-  assertEquals(decodeDatagram(raw([1, 1, 3, 2 ** 40, none])), {
+  assertEquals(decodeDatagram(raw([V, 1, 3, 2 ** 40, none])), {
     ok: true,
     tag: 1,
     msg: { t: "ping", nonce: 2 ** 40, pad: 0 },
   });
-  refused(raw([1, 1, 3, 1.5, none]), /ping\.nonce/);
+  refused(raw([V, 1, 3, 1.5, none]), /ping\.nonce/);
 });
 
 Deno.test("a ping's padding is zero bytes, at most MAX_PAD of them", () => {
-  const r = decodeDatagram(raw([1, 1, 3, 7, new Uint8Array(5)]));
+  const r = decodeDatagram(raw([V, 1, 3, 7, new Uint8Array(5)]));
   assertEquals(r, { ok: true, tag: 1, msg: { t: "ping", nonce: 7, pad: 5 } });
-  refused(raw([1, 1, 3, 7, new Uint8Array([0, 1])]), /ping\.pad: expected zero bytes/);
-  refused(raw([1, 1, 3, 7, new Uint8Array(65)]), /ping\.pad/);
-  refused(raw([1, 1, 3, 7, 3]), /ping\.pad/);
+  refused(raw([V, 1, 3, 7, new Uint8Array([0, 1])]), /ping\.pad: expected zero bytes/);
+  refused(raw([V, 1, 3, 7, new Uint8Array(65)]), /ping\.pad/);
+  refused(raw([V, 1, 3, 7, 3]), /ping\.pad/);
 });
 
 Deno.test("the decoder refuses malformed frames", () => {
@@ -201,20 +204,23 @@ Deno.test("the decoder refuses malformed frames", () => {
     /^cbor:/,
   );
   refused(raw({ a: 1 }), /CBOR array/);
-  refused(raw([1, 1]), /at least 3/);
-  refused(raw([2, 1, 2, 0]), /unsupported version 2/);
-  refused(raw([1, 2 ** 32, 2, 0]), /tag/);
-  refused(raw([1, -1, 2, 0]), /tag/);
-  refused(raw([1, 1, 11, 0]), /type/);
-  refused(raw([1, 1, 2, 0, false]), /type 2 has 6 elements/);
-  refused(raw([1, 1, 2, "0", false, 0]), /club/);
-  refused(raw([1, 1, 2, 0, false, -1]), /keepalive\.cookie/);
+  refused(raw([V, 1]), /at least 3/);
+  assertEquals(V, 2);
+  refused(raw([3, 1, 2, 0]), /unsupported version 3/);
+  // A well-formed datagram of wire version 1 (32-byte leaves) is refused at the frame.
+  refused(raw([1, 1, 2, 0, false, 0]), /unsupported version 1/);
+  refused(raw([V, 2 ** 32, 2, 0]), /tag/);
+  refused(raw([V, -1, 2, 0]), /tag/);
+  refused(raw([V, 1, 11, 0]), /type/);
+  refused(raw([V, 1, 2, 0, false]), /type 2 has 6 elements/);
+  refused(raw([V, 1, 2, "0", false, 0]), /club/);
+  refused(raw([V, 1, 2, 0, false, -1]), /keepalive\.cookie/);
 });
 
 Deno.test("the decoder refuses out-of-range fields", () => {
   const block = (b: unknown[], club = 0, hop = 0, n = 0, repair: unknown = false) =>
-    raw([1, 1, 0, club, hop, n, repair, b]);
-  const leaves = (k: number) => new Uint8Array(32 * k);
+    raw([V, 1, 0, club, hop, n, repair, b]);
+  const leaves = (k: number) => new Uint8Array(16 * k);
   refused(block([0, 1, 2, new Uint8Array(4)], 65536), /club/);
   refused(block([0, 1, 2, new Uint8Array(4)], 0, 2 ** 32), /hop/);
   refused(block([0, 1, 2, new Uint8Array(4)], 0, 0, 2 ** 32), /block\.n/);
@@ -228,22 +234,28 @@ Deno.test("the decoder refuses out-of-range fields", () => {
   refused(block([1, 1, 2, 2, 0, 0, leaves(1), new Uint8Array(64)]), /1 leaves for count 2/);
   refused(block([1, 1, 2, 0, 0, 0, leaves(0), new Uint8Array(64)]), /count/);
   refused(block([1, 1, 2, 33, 0, 0, leaves(33), new Uint8Array(64)]), /leaves|count/);
-  refused(block([1, 1, 2, 1, 0, 0, new Uint8Array(31), new Uint8Array(64)]), /multiple of 32/);
+  refused(block([1, 1, 2, 1, 0, 0, new Uint8Array(15), new Uint8Array(64)]), /multiple of 16/);
+  refused(block([1, 1, 2, 1, 0, 0, new Uint8Array(17), new Uint8Array(64)]), /multiple of 16/);
+  // One leaf of wire version 1's 32 bytes reads as two 16-byte leaves: refused.
+  refused(
+    block([1, 1, 2, 1, 0, 0, new Uint8Array(32), new Uint8Array(64)]),
+    /2 leaves for count 1/,
+  );
   refused(block([1, 1, 2, 1, 0, 0, leaves(1), new Uint8Array(63)]), /sig/);
-  refused(raw([1, 1, 1, 0, new Array(65).fill(1)]), /have\.seqs: at most 64/);
-  refused(raw([1, 1, 10, new Array(65).fill(1)]), /want\.seqs: at most 64/);
-  refused(raw([1, 1, 6, 0, 0, ["a".repeat(65)]]), /peer: at most 64 UTF-8 bytes/);
-  refused(raw([1, 1, 6, 0, 0, ["é".repeat(33)]]), /peer: at most 64 UTF-8 bytes/);
-  refused(raw([1, 1, 6, 0, 0, new Array(65).fill("a")]), /peers\.peers: at most 64/);
-  refused(raw([1, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0, false, 0]), /pong\.clubs/);
-  refused(raw([1, 1, 4, 0, "x", [], 0, 0, 0, 0, false, 2 ** 53]), /pong\.cookie/);
-  refused(raw([1, 1, 8, 0, 2, 0]), /dir/);
-  refused(raw([1, 1, 8, 0, 1, -1]), /accept\.cookie/);
-  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(513)], 0]), /bitfield\.bits/);
-  refused(raw([1, 1, 7, 0, 1, [], [0, new Uint8Array(0)], 0]), /bitfield\.bits/);
-  refused(raw([1, 1, 7, 0, 1, [], [0], 0]), /bitfield/);
-  refused(raw([1, 1, 7, 0, 1, [70000], null, 0]), /club/);
-  refused(raw([1, 1, 7, 0, 1, [], null, "1"]), /connect\.cookie/);
+  refused(raw([V, 1, 1, 0, new Array(65).fill(1)]), /have\.seqs: at most 64/);
+  refused(raw([V, 1, 10, new Array(65).fill(1)]), /want\.seqs: at most 64/);
+  refused(raw([V, 1, 6, 0, 0, ["a".repeat(65)]]), /peer: at most 64 UTF-8 bytes/);
+  refused(raw([V, 1, 6, 0, 0, ["é".repeat(33)]]), /peer: at most 64 UTF-8 bytes/);
+  refused(raw([V, 1, 6, 0, 0, new Array(65).fill("a")]), /peers\.peers: at most 64/);
+  refused(raw([V, 1, 4, 0, "x", new Array(65).fill(1), 0, 0, 0, 0, false, 0]), /pong\.clubs/);
+  refused(raw([V, 1, 4, 0, "x", [], 0, 0, 0, 0, false, 2 ** 53]), /pong\.cookie/);
+  refused(raw([V, 1, 8, 0, 2, 0]), /dir/);
+  refused(raw([V, 1, 8, 0, 1, -1]), /accept\.cookie/);
+  refused(raw([V, 1, 7, 0, 1, [], [0, new Uint8Array(513)], 0]), /bitfield\.bits/);
+  refused(raw([V, 1, 7, 0, 1, [], [0, new Uint8Array(0)], 0]), /bitfield\.bits/);
+  refused(raw([V, 1, 7, 0, 1, [], [0], 0]), /bitfield/);
+  refused(raw([V, 1, 7, 0, 1, [70000], null, 0]), /club/);
+  refused(raw([V, 1, 7, 0, 1, [], null, "1"]), /connect\.cookie/);
 });
 
 Deno.test("the encoder throws RangeError on invalid fields and oversize datagrams", () => {
@@ -255,6 +267,26 @@ Deno.test("the encoder throws RangeError on invalid fields and oversize datagram
   assertThrows(() => encodeDatagram(1, data(new Uint8Array(1129))), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "want", seqs: [0.5] }), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "ping" } as unknown as Msg), RangeError);
+  // A leaf of wire version 1's width (a whole sha256 digest) is not sent.
+  const auth = (leaf: Uint8Array): Msg => ({
+    t: "block",
+    club: 0,
+    hop: 0,
+    n: 0,
+    repair: false,
+    block: {
+      kind: "auth",
+      seq: 1,
+      srcTime: 0,
+      count: 1,
+      bitrate: 0,
+      threshold: 0,
+      leaves: [leaf],
+      sig: new Uint8Array(64),
+    },
+  });
+  encodeDatagram(1, auth(new Uint8Array(16)));
+  assertThrows(() => encodeDatagram(1, auth(new Uint8Array(32))), RangeError);
   assertThrows(() => encodeDatagram(1, { t: "nope" } as unknown as Msg), RangeError);
   // 64 addresses of 64 bytes pass every field limit but not the datagram budget.
   const peers = new Array(64).fill("a".repeat(64));
@@ -280,7 +312,7 @@ Deno.test("arbitrary CBOR values inside a valid frame never throw", () => {
     fc.property(fc.integer({ min: 0, max: 11 }), fc.array(field, { maxLength: 10 }), (t, fs) => {
       let bytes: Uint8Array;
       try {
-        bytes = raw([1, 1, t, ...fs]);
+        bytes = raw([V, 1, t, ...fs]);
       } catch {
         return; // not encodable as CBOR at all
       }
@@ -306,7 +338,7 @@ Deno.test("cbor-x extension tags are refused and leave the decoder sound", () =>
   for (const h of hostile) {
     assert(!decodeDatagram(new Uint8Array(h)).ok, `accepted ${h}`);
     // cbor-x unwraps a few tags (28, 259) around plain values; the value is still checked.
-    const r = decodeDatagram(new Uint8Array([0x84, 1, 1, 3, ...h]));
+    const r = decodeDatagram(new Uint8Array([0x84, V, 1, 3, ...h]));
     assert(!r.ok || (r.msg.t === "ping" && r.msg.nonce === 1), `accepted ping ${h}`);
     assertEquals(decodeDatagram(good), { ok: true, tag: TAG, msg: data() });
   }
@@ -317,10 +349,10 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
     Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
   const T = 0xdeadbeef;
   const examples: [Msg, string][] = [
-    [{ t: "ping", nonce: 7, pad: 3 }, "85 01 1a deadbeef 03 07 43 000000"],
-    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 01 1a deadbeef 08 19012c 00 09"],
-    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 01 1a deadbeef 02 02 f5 1903e8"],
-    [{ t: "have", club: 2, seqs: [18, 1000] }, "85 01 1a deadbeef 01 02 82 12 1903e8"],
+    [{ t: "ping", nonce: 7, pad: 3 }, "85 02 1a deadbeef 03 07 43 000000"],
+    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 02 1a deadbeef 08 19012c 00 09"],
+    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 02 1a deadbeef 02 02 f5 1903e8"],
+    [{ t: "have", club: 2, seqs: [18, 1000] }, "85 02 1a deadbeef 01 02 82 12 1903e8"],
     [
       {
         t: "pong",
@@ -334,7 +366,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         full: true,
         cookie: 2 ** 40,
       },
-      "8c 01 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
+      "8c 02 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
       " 1b 0000010000000000",
     ],
     [
@@ -346,7 +378,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         repair: false,
         block: { kind: "data", seq: 1002, srcTime: 1700000000000, payload: hex("47010203") },
       },
-      "88 01 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
+      "88 02 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
     ],
     [
       {
@@ -357,7 +389,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         have: { base: 10, bits: hex("2740") },
         cookie: 0,
       },
-      "88 01 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
+      "88 02 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
     ],
   ];
   for (const [msg, bytes] of examples) {

@@ -3,10 +3,11 @@
  * decode (and, mostly, a thrown error) per datagram, 20-60 µs each on the machines here,
  * while most junk shows at its first four bytes that it is no datagram of this channel.
  */
+import { WIRE_VERSION } from "./budget.ts";
 import { TYPE_LENGTH } from "./layout.ts";
 
 /**
- * The channel tag in the head `[array, 1, tag, type, ...]` of `bytes`, read without decoding
+ * The channel tag in the head `[array, WIRE_VERSION, tag, type, ...]` of `bytes`, read without decoding
  * the rest; null when the bytes cannot be a datagram (decodeDatagram would refuse them: not
  * an array, another version, a type code that does not exist, or an array whose length is not
  * that type's); undefined when the head is written in a form this does not read (a float or a
@@ -33,7 +34,7 @@ export function headTag(bytes: Uint8Array): number | null | undefined {
   if (count === null) return null;
   const version = uintAt(bytes, count.next);
   if (version === null || version === undefined) return version;
-  if (version.value !== 1) return null;
+  if (version.value !== WIRE_VERSION) return null;
   const tag = uintAt(bytes, version.next);
   if (tag === null || tag === undefined) return tag;
   if (tag.value > 0xffffffff) return null;

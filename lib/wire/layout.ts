@@ -150,9 +150,11 @@ function blockOf(v: unknown): Block {
   if (a[0] !== 1 || a.length !== 8) fail("block: expected [0, seq, srcTime, payload] or auth");
   const [, seq, srcTime, count, bitrate, threshold, leafBytes, sig] = a;
   if (!(leafBytes instanceof Uint8Array) || leafBytes.length > MAX_BATCH * LEAF_BYTES) {
-    fail("auth.leaves: expected at most 32 * 32 bytes");
+    fail(`auth.leaves: expected at most ${MAX_BATCH} * ${LEAF_BYTES} bytes`);
   }
-  if (leafBytes.length % LEAF_BYTES !== 0) fail("auth.leaves: not a multiple of 32 bytes");
+  if (leafBytes.length % LEAF_BYTES !== 0) {
+    fail(`auth.leaves: not a multiple of ${LEAF_BYTES} bytes`);
+  }
   const all = new Uint8Array(leafBytes);
   const leaves: Uint8Array[] = [];
   for (let i = 0; i < all.length; i += LEAF_BYTES) leaves.push(all.subarray(i, i + LEAF_BYTES));

@@ -17,7 +17,7 @@ import { utf8Length } from "./fields.ts";
  *
  * It reads only the shape of payloads and auth blocks, so simulated messages may carry a
  * shared dummy payload of the right length and stand-in leaves and signature: an auth
- * block always counts `count` 32-byte leaves and a 64-byte signature. It does not check
+ * block always counts `count` leaves of LEAF_BYTES (16) and a 64-byte signature. It does not check
  * the message; invalid messages get a size all the same.
  *
  * @example

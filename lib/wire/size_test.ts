@@ -39,7 +39,7 @@ Deno.test("wireSize reads only the shape of payloads and auth blocks", () => {
       count: 12,
       bitrate: 2_000_000,
       threshold: 300,
-      leaves: Array.from({ length: 12 }, () => new Uint8Array(32).fill(9)),
+      leaves: Array.from({ length: 12 }, () => new Uint8Array(16).fill(9)),
       sig: new Uint8Array(64).fill(1),
     },
   };

@@ -7,6 +7,7 @@
  */
 import { Decoder, Encoder } from "cbor-x";
 import type { Rng } from "../../lib/rand.ts";
+import { WIRE_VERSION } from "../../lib/wire/budget.ts";
 
 /** How a datagram was made. */
 export type Origin = "random" | "frame" | "mutated";
@@ -69,11 +70,15 @@ export function randomBytes(rng: Rng): Fuzzed {
   return { bytes: bytesOf(rng, n), origin: "random", ops: [`random ${n}`] };
 }
 
-/** A random frame `[1, tag, type, ...fields]`: well-formed CBOR, random content. */
+/** A random frame `[WIRE_VERSION, tag, type, ...fields]`: well-formed CBOR, random content. */
 export function randomFrame(rng: Rng, tag: number): Fuzzed {
   const type = rng.int(12);
   const n = rng.int(9);
-  const frame = [rng.chance(0.95) ? 1 : rng.int(3), rng.chance(0.9) ? tag : rng.int(2 ** 32), type];
+  const frame = [
+    rng.chance(0.95) ? WIRE_VERSION : rng.int(3),
+    rng.chance(0.9) ? tag : rng.int(2 ** 32),
+    type,
+  ];
   for (let i = 0; i < n; i++) frame.push(randomValue(rng) as number);
   return {
     bytes: encode(frame) ?? new Uint8Array(0),

@@ -397,3 +397,41 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
     assertEquals(decodeDatagram(hex(bytes)), { ok: true, tag: T, msg });
   }
 });
+
+Deno.test("the auth block example in docs/protocol.md: its leaf and bytes as documented", async () => {
+  const { leafHash } = await import("../auth/merkle.ts");
+  const hex = (s: string) =>
+    Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
+  const data = {
+    kind: "data" as const,
+    seq: 1002,
+    srcTime: 1700000000000,
+    payload: hex("47010203"),
+  };
+  const leaf = leafHash(0xdeadbeef, data);
+  assertEquals(leaf, hex("eea055ab576b1b6603861921b3fa4dd0"));
+  const sig = new Uint8Array(64).map((_, i) => i);
+  const msg: Msg = {
+    t: "block",
+    club: 2,
+    hop: 123456789,
+    n: 41,
+    repair: false,
+    block: {
+      kind: "auth",
+      seq: 1003,
+      srcTime: 1700000000000,
+      count: 1,
+      bitrate: 2000000,
+      threshold: 300,
+      leaves: [leaf],
+      sig,
+    },
+  };
+  const doc = "88 02 1a deadbeef 00 02 1a075bcd15 1829 f4" +
+    " 88 01 1903eb 1b0000018bcfe56800 01 1a001e8480 19012c" +
+    " 50 eea055ab576b1b6603861921b3fa4dd0 58 40";
+  const bytes = new Uint8Array([...hex(doc), ...sig]);
+  assertEquals(encodeDatagram(0xdeadbeef, msg), bytes);
+  assertEquals(decodeDatagram(bytes), { ok: true, tag: 0xdeadbeef, msg });
+});

@@ -11,12 +11,16 @@ import type { Addr } from "../wire/messages.ts";
 export interface BanListOptions {
   readonly rollMs: number;
   readonly releaseChance: number;
+  /** The release chance of a ban on evidence (see {@link BanList.ban}); `releaseChance` if absent. */
+  readonly provenReleaseChance?: number;
   readonly max: number;
 }
 
 /** A bounded ban list with random release. */
 export class BanList {
   #banned = new Map<Addr, number>();
+  /** The banned peers that were banned on evidence. */
+  readonly #proven = new Set<Addr>();
   #nextRoll: number | undefined;
   readonly #opts: BanListOptions;
   readonly #rng: Rng;
@@ -27,13 +31,20 @@ export class BanList {
     this.#rng = rng;
   }
 
-  /** Bans `addr` from `now` on. */
-  ban(now: number, addr: Addr): void {
+  /**
+   * Bans `addr` from `now` on. `proven`: on evidence of malice, not of slowness (a forged
+   * block; an uploader that took a connection and sent nothing on it), released with
+   * `provenReleaseChance` per roll instead: the die is for peers that were slow once.
+   */
+  ban(now: number, addr: Addr, proven = false): void {
     this.#banned.delete(addr);
     this.#banned.set(addr, now);
+    if (proven) this.#proven.add(addr);
+    else this.#proven.delete(addr);
     if (this.#banned.size > this.#opts.max) {
       const oldest = this.#banned.keys().next().value as Addr;
       this.#banned.delete(oldest);
+      this.#proven.delete(oldest);
     }
     this.#nextRoll ??= now + this.#opts.rollMs;
   }
@@ -53,8 +64,13 @@ export class BanList {
   tick(now: number): void {
     if (this.#nextRoll === undefined || now < this.#nextRoll) return;
     this.#nextRoll = this.#banned.size > 0 ? now + this.#opts.rollMs : undefined;
+    const { releaseChance, provenReleaseChance = releaseChance } = this.#opts;
     for (const addr of [...this.#banned.keys()]) {
-      if (this.#rng.chance(this.#opts.releaseChance)) this.#banned.delete(addr);
+      const proven = this.#proven.has(addr);
+      if (this.#rng.chance(proven ? provenReleaseChance : releaseChance)) {
+        this.#banned.delete(addr);
+        if (proven) this.#proven.delete(addr);
+      }
     }
   }
 }

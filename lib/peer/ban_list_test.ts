@@ -32,3 +32,23 @@ Deno.test("the list is bounded and forgets the oldest", () => {
   assertEquals(bans.size, 3);
   assert(!bans.has("a") && bans.has("d"));
 });
+
+Deno.test("a ban on evidence is released with its own chance, a slow peer's with the die", () => {
+  const bans = new BanList({ ...opts, releaseChance: 1, provenReleaseChance: 0 }, new Rng(1));
+  bans.ban(0, "forger", true);
+  bans.ban(0, "slow");
+  bans.tick(5000);
+  assert(bans.has("forger"), "kept: its release chance is 0");
+  assert(!bans.has("slow"), "released: its release chance is 1");
+  // Banned again for slowness only, it goes with the die.
+  bans.ban(5000, "forger");
+  bans.tick(10_000);
+  assert(!bans.has("forger"));
+});
+
+Deno.test("without provenReleaseChance, every ban is released with releaseChance", () => {
+  const bans = new BanList({ ...opts, releaseChance: 1 }, new Rng(1));
+  bans.ban(0, "forger", true);
+  bans.tick(5000);
+  assert(!bans.has("forger"));
+});

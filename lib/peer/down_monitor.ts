@@ -51,6 +51,8 @@ export class DownMonitor {
   #recentPos = 0;
   /** Datagrams lost on this connection so far. */
   lost = 0;
+  /** Live blocks received on this connection so far. */
+  blocks = 0;
   /** True when datagrams were lost just before the latest one. */
   gapBefore = false;
   readonly #opts: DownMonitorOptions;
@@ -74,6 +76,7 @@ export class DownMonitor {
    */
   onBlock(now: number, srcTime: number, n: number, thresholdMs: number): DownVerdict {
     this.lastRecv = now;
+    this.blocks++;
     this.gapBefore = this.#lastN >= 0 && n > this.#lastN + 1;
     const delay = now - srcTime;
     if (this.#base === undefined || delay < this.#base) this.#base = delay;

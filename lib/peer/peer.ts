@@ -247,6 +247,7 @@ export class PeerCore implements ProtocolNode {
     this.bans = new BanList({
       rollMs: this.cfg.banRollMs,
       releaseChance: this.cfg.banReleaseChance,
+      provenReleaseChance: this.cfg.banProvenReleaseChance,
       max: this.cfg.banMax,
     }, this.rng.fork());
     this.repair = new RepairTracker({

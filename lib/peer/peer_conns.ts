@@ -358,10 +358,11 @@ export function dropConn(
   conn: UpConn | DownConn,
   why: CloseReason,
   ban: boolean,
+  proven = false,
 ): void {
   close(p, conn, why);
   p.send(conn.remote, { t: "drop", club: conn.club, dir: conn.kind, cookie: conn.secret });
-  if (ban && conn.remote !== p.source) p.bans.ban(now, conn.remote);
+  if (ban && conn.remote !== p.source) p.bans.ban(now, conn.remote, proven);
 }
 
 /**
@@ -372,7 +373,11 @@ export function dropConn(
 export function punish(p: PeerCore, now: number, addr: Addr): void {
   p.events.push({ type: "forged", from: addr });
   if (addr === p.source) return;
-  p.bans.ban(now, addr);
-  for (const d of [...p.downs.values()]) if (d.remote === addr) dropConn(p, now, d, "forged", true);
-  for (const u of [...p.ups.values()]) if (u.remote === addr) dropConn(p, now, u, "forged", true);
+  p.bans.ban(now, addr, true);
+  for (const d of [...p.downs.values()]) {
+    if (d.remote === addr) dropConn(p, now, d, "forged", true, true);
+  }
+  for (const u of [...p.ups.values()]) {
+    if (u.remote === addr) dropConn(p, now, u, "forged", true, true);
+  }
 }

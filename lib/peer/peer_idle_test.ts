@@ -89,3 +89,25 @@ Deno.test("idle download from the source: given up only after idleOutMs, and nev
   assert(dropsTo(drain(p, 1600), "src"), "dropped after idleOutMs");
   assert(!p.bans.has("src"), "the source is never banned");
 });
+
+Deno.test("idle out-of-club uploader that sent no block since its accept: banned as on evidence", () => {
+  // Slow peers' bans are released at every roll here, bans on evidence never.
+  const config = { banReleaseChance: 1, banProvenReleaseChance: 0, banRollMs: 5000 };
+  for (const sentOne of [false, true]) {
+    const p = makePeer({ myClubs: [0, 1], config });
+    connectFrom(p, 0, "src", 0, "up", []);
+    connectFrom(p, 0, "x", 2, "up", [2, 0]); // x uploads club 2, which p is not in
+    drain(p, 0);
+    const feed = new Feed(), src = new Upstream("src", 0), x = new Upstream("x", 2);
+    for (let t = 10; t <= 1810; t += 300) {
+      const { data, auth } = feed.batch(12, t);
+      deliver(p, t, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+      if (sentOne && t === 10) x.send(p, t, data[2]);
+      p.handleTimeout(t);
+      drain(p, t);
+    }
+    assert(p.bans.has("x"), "dropped as idle and banned");
+    p.handleTimeout(7000); // the ban list's first roll, 5 s after the ban
+    assert(p.bans.has("x") === !sentOne, sentOne ? "a slow peer: released" : "kept banned");
+  }
+});

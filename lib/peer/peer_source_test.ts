@@ -1,5 +1,6 @@
 /**
- * The source node [0029], [0043]: two upload connections per club, each block to the two
+ * The source node [0029], [0043]: `sourcePerClub` upload connections per club (the patent's
+ * embodiment has two; the default is three, docs/security.md), each block to that many
  * peers of its club, nothing received ever relayed. And playback on top of the swarm
  * [0060]: a peer starts after about a second of data and plays in order.
  */
@@ -15,15 +16,17 @@ function newSource(): SourceNode {
   return new SourceNode(0, { ...init, align: 1, thresholdMs: 800 });
 }
 
-Deno.test("[0029] [0043] the source keeps two uploads per club and sends each block to the two peers of its club", () => {
+Deno.test("[0029] [0043] the source keeps sourcePerClub uploads per club and sends each block to that many peers of its club", () => {
   const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 2 });
+  const per = source.core.cfg.sourcePerClub;
+  assertEquals(per, 3, "the default");
   const made = new Map<number, number>();
   source.onBlock = (b) => made.set(b.seq, b.srcTime);
   stream(net, source, 3000);
   const clubsOf = new Map(peers.map((p) => [p.self, p.myClubs]));
   for (let club = 0; club < 4; club++) {
     const ups = [...source.core.ups.values()].filter((u) => u.club === club && u.accepted);
-    assertEquals(ups.length, 2, `club ${club}`);
+    assertEquals(ups.length, per, `club ${club}`);
     for (const u of ups) assert(clubsOf.get(u.remote)!.has(club), `${u.remote} in ${club}`);
   }
   const to = new Map<number, Addr[]>();
@@ -34,23 +37,24 @@ Deno.test("[0029] [0043] the source keeps two uploads per club and sends each bl
   }
   let checked = 0;
   for (const [seq, at] of made) {
-    if (at < 1000 || at > 2800) continue; // the two uploads of every club are up by 1 s
+    if (at < 1000 || at > 2800) continue; // every club's uploads are up by 1 s
     const list = to.get(seq) ?? [];
-    assertEquals(new Set(list).size, 2, `block ${seq} to ${list}`);
-    assertEquals(list.length, 2);
+    assertEquals(new Set(list).size, per, `block ${seq} to ${list}`);
+    assertEquals(list.length, per);
     for (const a of list) assert(clubsOf.get(a)!.has(seq % 4), `${seq} to ${a}, not in its club`);
     checked++;
   }
   assert(checked > 50);
 });
 
-Deno.test("[0029] the source takes two downloaders per club and refuses a third, and never downloads", () => {
+Deno.test("[0029] the source takes sourcePerClub downloaders per club and refuses one more, and never downloads", () => {
   const s = newSource();
-  for (const a of ["a", "b", "c"]) connectFrom(s.core, 0, a, 0, "down", [0, 1]);
+  assertEquals(s.core.cfg.sourcePerClub, 3);
+  for (const a of ["a", "b", "c", "x"]) connectFrom(s.core, 0, a, 0, "down", [0, 1]);
   connectFrom(s.core, 0, "d", 1, "down", [1, 2]);
   connectFrom(s.core, 0, "e", 2, "up", [2, 0]);
   const out = drain(s, 0).map((o) => `${o.msg.t}>${o.to}`);
-  assertEquals(out, ["accept>a", "accept>b", "drop>c", "accept>d", "drop>e"]);
+  assertEquals(out, ["accept>a", "accept>b", "accept>c", "drop>x", "accept>d", "drop>e"]);
 });
 
 Deno.test("[0043] the source never relays a block it receives", () => {

@@ -52,7 +52,9 @@ function checkConnections(p: PeerCore, now: number): void {
     const fromSource = d.remote === p.source;
     const limit = d.inClub ? c.idleInMs : fromSource ? c.idleOutMs : idleOutMs(p);
     if (d.monitor.idle(now, limit) && !streamStopped(p, now, limit)) {
-      dropConn(p, now, d, "idle", !fromSource);
+      // An out-of-club uploader sends every block of its club: one that took the connection
+      // and sent none is banned as on evidence (a freerider's way), not as a slow peer.
+      dropConn(p, now, d, "idle", !fromSource, !d.inClub && d.monitor.blocks === 0);
       continue;
     }
     if (now - d.lastKeepaliveSent >= c.keepaliveMs) {

@@ -171,7 +171,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   // A third push per club: while one of a club's seeds is malicious and the delivery checks
   // have not found it out yet (about 5 s), the club still has two honest feeds. In the
   // report's malicious run the forming swarm's skipped blocks fell by a third or more
-  // (docs/security.md, "Sticky bans and a third seed"); the source uploads 3.2 instead of
+  // (docs/security.md, "Bans on evidence and a third seed"); the source uploads 3.2 instead of
   // 2.1 times the stream.
   sourcePerClub: 3,
   maxUploads: 48,
@@ -252,7 +252,10 @@ export const DEFAULT_CONFIG: PeerConfig = {
  * (docs/running.md, "First bytes"). Keep-alives (every 400 ms, 2 s timeout) are the defaults'
  * since they were found to help the simulator's swarms too: on a busy machine a starved
  * process's keep-alives come in bursts, and at 1.2 s a starved source dropped dozens of live
- * downstreams at once. The simulator runs the defaults.
+ * downstreams at once. The source pushes each club to two members, not three (a third would
+ * add half to the source program's upload, and in a small swarm take half of a six-member
+ * club's in-club download slots), and every ban is released alike, as before bans on evidence
+ * were told apart: neither was measured on the programs. The simulator runs the defaults.
  */
 export const PROGRAM_CONFIG: Partial<PeerConfig> = {
   catchUpPace: 6,

@@ -69,7 +69,8 @@ Deno.test("the source drops and bans a member that leaves its checks unanswered,
   // Three checks unanswered, the first after auditEveryMs: gone within a few seconds.
   assert(droppedAt !== undefined, "the silent member was dropped");
   assert(droppedAt >= c.auditEveryMs + c.auditMisses * c.auditTimeoutMs - 100, `at ${droppedAt}`);
-  assert(droppedAt <= 7000, `at ${droppedAt}`);
+  // The checks' own wait (800 ms by default; 1.5 s would take until 5.5 s).
+  assert(droppedAt <= 4000, `at ${droppedAt}`);
   const closed = events.find((e) => e.type === "conn" && !e.open && e.remote === "silent");
   assertEquals(closed?.type === "conn" && closed.reason, "unserved");
   assert(s.core.bans.has("silent"), "and banned");

@@ -169,7 +169,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   inClubMin: 2,
   inClubMax: 3,
   // A third push per club: while one of a club's seeds is malicious and the delivery checks
-  // have not found it out yet (about 5 s), the club still has two honest feeds. In the
+  // have not found it out yet (3.5 s or so), the club still has two honest feeds. In the
   // report's malicious run the forming swarm's skipped blocks fell by a third or more
   // (docs/security.md, "Bans on evidence and a third seed"); the source uploads 3.2 instead of
   // 2.1 times the stream.

@@ -54,11 +54,7 @@ function nextConnect(p: PeerCore, t: number, end: number, club: number, dir: Dir
 }
 
 Deno.test("[0026]-[0028] each peer is in two clubs, keeps 2-3 in-club links each way per club and one download into every other club", () => {
-  // Two pushes per club, the patent's embodiment [0029] (and the programs'): with the default
-  // three, half of a six-member club's in-club download slots go to the source, and a member
-  // may be left with one in-club upload.
-  const sourceConfig = { sourcePerClub: 2 };
-  const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 5, sourceConfig });
+  const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 5 });
   stream(net, source, 5000);
   for (const p of peers) {
     assertEquals(p.myClubs.size, 2);

@@ -1,6 +1,6 @@
 /**
  * The source node [0029], [0043]: `sourcePerClub` upload connections per club (the patent's
- * embodiment has two; the default is three, docs/security.md), each block to that many
+ * embodiment has two, as the default does), each block to that many
  * peers of its club, nothing received ever relayed. And playback on top of the swarm
  * [0060]: a peer starts after about a second of data and plays in order.
  */
@@ -19,7 +19,7 @@ function newSource(): SourceNode {
 Deno.test("[0029] [0043] the source keeps sourcePerClub uploads per club and sends each block to that many peers of its club", () => {
   const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 2 });
   const per = source.core.cfg.sourcePerClub;
-  assertEquals(per, 3, "the default");
+  assertEquals(per, 2, "the default");
   const made = new Map<number, number>();
   source.onBlock = (b) => made.set(b.seq, b.srcTime);
   stream(net, source, 3000);
@@ -49,12 +49,12 @@ Deno.test("[0029] [0043] the source keeps sourcePerClub uploads per club and sen
 
 Deno.test("[0029] the source takes sourcePerClub downloaders per club and refuses one more, and never downloads", () => {
   const s = newSource();
-  assertEquals(s.core.cfg.sourcePerClub, 3);
-  for (const a of ["a", "b", "c", "x"]) connectFrom(s.core, 0, a, 0, "down", [0, 1]);
+  assertEquals(s.core.cfg.sourcePerClub, 2);
+  for (const a of ["a", "b", "x"]) connectFrom(s.core, 0, a, 0, "down", [0, 1]);
   connectFrom(s.core, 0, "d", 1, "down", [1, 2]);
   connectFrom(s.core, 0, "e", 2, "up", [2, 0]);
   const out = drain(s, 0).map((o) => `${o.msg.t}>${o.to}`);
-  assertEquals(out, ["accept>a", "accept>b", "accept>c", "drop>x", "accept>d", "drop>e"]);
+  assertEquals(out, ["accept>a", "accept>b", "drop>x", "accept>d", "drop>e"]);
 });
 
 Deno.test("[0043] the source never relays a block it receives", () => {

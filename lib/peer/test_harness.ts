@@ -62,23 +62,11 @@ export class TestNet {
 
 /** A source "src" and `peers` peers "p1".."pN" (clubs dealt by the tracker's deck). */
 export function makeSwarm(
-  o: {
-    peers: number;
-    clubs: number;
-    seed: number;
-    config?: Partial<PeerConfig>;
-    sourceConfig?: Partial<PeerConfig>;
-  },
+  o: { peers: number; clubs: number; seed: number; config?: Partial<PeerConfig> },
 ) {
   const rng = new Rng(o.seed), net = new TestNet();
   const signs = { signer: SIGNER, suite: SUITE, align: 1, thresholdMs: 800 };
-  const source = new SourceNode(0, {
-    self: "src",
-    clubs: o.clubs,
-    rng: rng.fork(),
-    config: o.sourceConfig,
-    ...signs,
-  });
+  const source = new SourceNode(0, { self: "src", clubs: o.clubs, rng: rng.fork(), ...signs });
   const deck = new ClubDeck(o.clubs, rng.fork());
   const peers: PeerCore[] = [];
   for (let i = 1; i <= o.peers; i++) {

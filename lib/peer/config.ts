@@ -171,7 +171,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   // Two pushes per club: the source uploads about 2.1 copies of the stream (issue 2's bar is
   // 2.2, and "about two copies whatever the audience" is what a broadcaster is promised). A
   // third push helped the report's malicious run while the delivery checks had not yet found a
-  // freerider seed, at 3.2 copies: not worth its cost (docs/security.md, "Bans on evidence").
+  // freerider seed, at 3.2 copies: not worth its cost (docs/security.md, "Bans on evidence and a third seed").
   sourcePerClub: 2,
   maxUploads: 48,
   maxUnproven: 64,

@@ -18,9 +18,8 @@ export interface BanListOptions {
 
 /** A bounded ban list with random release. */
 export class BanList {
+  /** Each banned peer's chance of release per roll, oldest ban first. */
   #banned = new Map<Addr, number>();
-  /** The banned peers that were banned on evidence. */
-  readonly #proven = new Set<Addr>();
   #nextRoll: number | undefined;
   readonly #opts: BanListOptions;
   readonly #rng: Rng;
@@ -37,14 +36,11 @@ export class BanList {
    * `provenReleaseChance` per roll instead: the die is for peers that were slow once.
    */
   ban(now: number, addr: Addr, proven = false): void {
+    const { releaseChance, provenReleaseChance = releaseChance } = this.#opts;
     this.#banned.delete(addr);
-    this.#banned.set(addr, now);
-    if (proven) this.#proven.add(addr);
-    else this.#proven.delete(addr);
+    this.#banned.set(addr, proven ? provenReleaseChance : releaseChance);
     if (this.#banned.size > this.#opts.max) {
-      const oldest = this.#banned.keys().next().value as Addr;
-      this.#banned.delete(oldest);
-      this.#proven.delete(oldest);
+      this.#banned.delete(this.#banned.keys().next().value as Addr);
     }
     this.#nextRoll ??= now + this.#opts.rollMs;
   }
@@ -64,13 +60,8 @@ export class BanList {
   tick(now: number): void {
     if (this.#nextRoll === undefined || now < this.#nextRoll) return;
     this.#nextRoll = this.#banned.size > 0 ? now + this.#opts.rollMs : undefined;
-    const { releaseChance, provenReleaseChance = releaseChance } = this.#opts;
-    for (const addr of [...this.#banned.keys()]) {
-      const proven = this.#proven.has(addr);
-      if (this.#rng.chance(proven ? provenReleaseChance : releaseChance)) {
-        this.#banned.delete(addr);
-        if (proven) this.#proven.delete(addr);
-      }
+    for (const [addr, chance] of [...this.#banned]) {
+      if (this.#rng.chance(chance)) this.#banned.delete(addr);
     }
   }
 }

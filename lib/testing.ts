@@ -23,3 +23,11 @@ export function assertNotEquals<T>(actual: T, expected: T, message?: string): vo
 export function assertThrows(fn: () => unknown, cls?: new (...a: never[]) => Error): void {
   nodeAssert.throws(fn, cls as never);
 }
+
+/** Fails unless the promise `fn` returns rejects (with an error of the given class). */
+export async function assertRejects(
+  fn: () => Promise<unknown>,
+  cls?: new (...a: never[]) => Error,
+): Promise<void> {
+  await nodeAssert.rejects(fn, cls as never);
+}

@@ -81,6 +81,24 @@ export class EventQueue {
    * [0, {@link MAX_NODES}) (they share one number of the slot), `size` any number.
    */
   push(time: number, kind: number, node: number, a?: unknown, b?: unknown, size?: number): void {
+    this.pushTie(time, this.#seq++, kind, node, a, b, size);
+  }
+
+  /**
+   * Schedules an event as {@link push} does, ordered among events of the same time by `tie`
+   * (any number; an event pushed with {@link push} gets the count of pushes so far) instead
+   * of by when it was pushed: a simulator split into partitions orders each partition's
+   * events as one queue would, whatever order they were pushed in.
+   */
+  pushTie(
+    time: number,
+    tie: number,
+    kind: number,
+    node: number,
+    a?: unknown,
+    b?: unknown,
+    size?: number,
+  ): void {
     const packed = (node << KIND_BITS) | kind;
     // One test for both: the packed number gives them back only if they fit.
     if (packed < 0 || (packed >> KIND_BITS) !== node || (packed & (KINDS - 1)) !== kind) {
@@ -89,7 +107,7 @@ export class EventQueue {
       );
     }
     const s = this.#slot();
-    const seq = this.#seq++;
+    const seq = tie;
     this.#fields[2 * s] = packed;
     this.#fields[2 * s + 1] = size === undefined ? NaN : size;
     this.#ab[2 * s] = a;

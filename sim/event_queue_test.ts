@@ -102,3 +102,14 @@ Deno.test("a node that does not fit beside the kind is refused", () => {
   q.next();
   assertEquals([q.kind, q.node], [1, MAX_NODES - 1]);
 });
+
+Deno.test("events pushed with a tie number are ordered by it at equal times", () => {
+  const q = new EventQueue();
+  q.pushTie(5, 30, 0, 1);
+  q.pushTie(5, -2, 0, 2);
+  q.pushTie(1, 99, 0, 3);
+  q.pushTie(5, 4, 0, 4);
+  const order = [];
+  for (let e = q.pop(); e; e = q.pop()) order.push(e.node);
+  assertEquals(order, [3, 2, 4, 1]);
+});

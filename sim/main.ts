@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_SWARM, runSwarm, type SwarmOptions, type SwarmResult } from "./swarm.ts";
 import { round } from "./metrics.ts";
+import { runSwarmInWorkers } from "./parallel.ts";
 import { MALICIOUS_KINDS } from "./malicious/node.ts";
 import { parseKinds } from "./malicious/pick.ts";
 import { designNamed, DESIGNS } from "./designs/all.ts";
@@ -39,6 +40,9 @@ ${SCENARIOS.map((x) => `                     ${x.name.padEnd(10)} ${x.about}`).j
   --malicious-kinds K,...
                    the kinds dealt over the malicious peers in turn: ${MALICIOUS_KINDS.join(", ")}
                    (default all)
+  --workers W      run the swarm in W worker threads, a share of the peers each (default:
+                   2 on a machine with 2 cores or more, else 1; runs with --malicious use 1).
+                   The figures are the same for any W; only the wall time changes
   --json           print one JSON object as the last line instead of a table
   -h, --help       this help
 `;
@@ -48,6 +52,8 @@ export interface SimArgs {
   readonly opts: SwarmOptions;
   readonly json: boolean;
   readonly labels: RunLabels;
+  /** Worker threads to run in (1: this thread). */
+  readonly workers: number;
 }
 
 /** What the report says of a run beyond its options. */
@@ -77,6 +83,7 @@ export function parseSimArgs(args: string[]): SimArgs | "help" {
       network: { type: "string" },
       scenario: { type: "string" },
       series: { type: "boolean", default: false },
+      workers: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -119,14 +126,50 @@ export function parseSimArgs(args: string[]): SimArgs | "help" {
     }
     opts = { ...opts, malicious, maliciousKinds: kinds ? parseKinds(kinds) : MALICIOUS_KINDS };
   } else if (kinds !== undefined) throw new Error("--malicious-kinds needs --malicious");
-  return { opts, json: values.json, labels: { scenario: scenario?.name, series: values.series } };
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const workers = malicious > 0
+    ? 1
+    : num("workers", values.workers, Math.min(2, cores), (x) => int(x) && x >= 1 && x <= 64);
+  if (malicious > 0 && values.workers !== undefined && values.workers !== "1") {
+    throw new Error("--workers: a run with --malicious runs in one thread");
+  }
+  return {
+    opts,
+    json: values.json,
+    labels: { scenario: scenario?.name, series: values.series },
+    workers,
+  };
 }
 
-/** Runs the simulation and builds the report object. */
+/** Runs the simulation in this thread and builds the report object. */
 export function simulate(opts: SwarmOptions, labels: RunLabels = {}): Record<string, unknown> {
   const t0 = performance.now();
   const r = runSwarm(opts);
-  const wallSeconds = (performance.now() - t0) / 1000;
+  return reportOf(opts, labels, r, (performance.now() - t0) / 1000);
+}
+
+/**
+ * Runs the simulation in `workers` worker threads (parallel.ts; 1: in this thread) and
+ * builds the report object: the same as {@link simulate}'s but for the wall time.
+ */
+export async function simulateInWorkers(
+  opts: SwarmOptions,
+  labels: RunLabels,
+  workers: number,
+): Promise<Record<string, unknown>> {
+  if (workers <= 1) return simulate(opts, labels);
+  const t0 = performance.now();
+  const r = await runSwarmInWorkers(opts, workers);
+  return reportOf(opts, labels, r, (performance.now() - t0) / 1000);
+}
+
+/** The report object of run `r`. */
+function reportOf(
+  opts: SwarmOptions,
+  labels: RunLabels,
+  r: SwarmResult,
+  wallSeconds: number,
+): Record<string, unknown> {
   const c = r.counters;
   const { block, control } = c.split();
   const afterFailure = opts.recoveryFromMs === undefined ? {} : {
@@ -264,7 +307,7 @@ if (import.meta.main) {
   if (parsed === "help") {
     console.log(HELP);
   } else {
-    const report = simulate(parsed.opts, parsed.labels);
+    const report = await simulateInWorkers(parsed.opts, parsed.labels, parsed.workers);
     console.log(parsed.json ? JSON.stringify(report) : table(report));
   }
 }

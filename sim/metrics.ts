@@ -22,6 +22,18 @@ export class MsHistogram {
     if (ms > this.max) this.max = ms;
   }
 
+  /** The histogram as plain data. */
+  snapshot(): { buckets: Float64Array; count: number; max: number } {
+    return { buckets: this.#buckets, count: this.count, max: this.max };
+  }
+
+  /** Adds another histogram's values (a snapshot of one with the same range). */
+  absorb(o: { buckets: Float64Array; count: number; max: number }): void {
+    for (let i = 0; i < this.#buckets.length; i++) this.#buckets[i] += o.buckets[i];
+    this.count += o.count;
+    this.max = Math.max(this.max, o.max);
+  }
+
   /** The value at quantile q (0..1), ms; 0 when empty. */
   quantile(q: number): number {
     if (this.count === 0) return 0;
@@ -56,6 +68,19 @@ export class DeliverySeries {
     }
     (played ? this.played : this.skipped)[s]++;
     if (survivor) (played ? this.survivorPlayed : this.survivorSkipped)[s]++;
+  }
+
+  /** Adds another series' counts (one of its snapshots: the same fields, as plain data). */
+  absorb(
+    o: Pick<DeliverySeries, "played" | "skipped" | "survivorPlayed" | "survivorSkipped">,
+  ): void {
+    const add = (into: number[], from: readonly number[]) => {
+      for (let s = 0; s < from.length; s++) into[s] = (into[s] ?? 0) + from[s];
+    };
+    add(this.played, o.played);
+    add(this.skipped, o.skipped);
+    add(this.survivorPlayed, o.survivorPlayed);
+    add(this.survivorSkipped, o.survivorSkipped);
   }
 
   /** Delivery per second, played / (played + skipped); null for a second with no event. */
@@ -95,6 +120,44 @@ export class RunCounters {
     if (type === "block") this.blockBytes += bytes;
     else this.sentBytes[type] = (this.sentBytes[type] ?? 0) + bytes;
     if (fromSource) this.sourceSentBytes += bytes;
+  }
+
+  /** The counters as plain data (they cross from a worker). */
+  snapshot() {
+    const { latency, startup, series, sentBytes, ...plain } = this;
+    return {
+      ...plain,
+      sentBytes: { ...sentBytes },
+      latency: latency.snapshot(),
+      startup: startup.snapshot(),
+      series: {
+        played: series.played,
+        skipped: series.skipped,
+        survivorPlayed: series.survivorPlayed,
+        survivorSkipped: series.survivorSkipped,
+      },
+    };
+  }
+
+  /** Adds another run part's counters (a snapshot) to these. */
+  absorb(o: ReturnType<RunCounters["snapshot"]>): void {
+    for (const [type, bytes] of Object.entries(o.sentBytes)) {
+      this.sentBytes[type] = (this.sentBytes[type] ?? 0) + bytes;
+    }
+    this.blockBytes += o.blockBytes;
+    this.sourceSentBytes += o.sourceSentBytes;
+    this.streamBytes += o.streamBytes;
+    this.usefulBlockBytes += o.usefulBlockBytes;
+    this.redundantBlockBytes += o.redundantBlockBytes;
+    this.played += o.played;
+    this.skipped += o.skipped;
+    this.datagramsLost += o.datagramsLost;
+    this.events += o.events;
+    this.afterPlayed += o.afterPlayed;
+    this.afterSkipped += o.afterSkipped;
+    this.latency.absorb(o.latency);
+    this.startup.absorb(o.startup);
+    this.series.absorb(o.series);
   }
 
   /** Block bytes and everything else sent. */

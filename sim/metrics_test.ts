@@ -30,3 +30,22 @@ Deno.test("the delivery series counts each second of playhead time, survivors ap
   assertEquals(s.delivery(), [0.5, null, 0.5]);
   assertEquals(s.delivery(true), [1, null, 0]);
 });
+
+Deno.test("counters of two parts of a run add up to the whole", () => {
+  const whole = new RunCounters(), a = new RunCounters(), b = new RunCounters();
+  for (const [c, ms, at] of [[a, 10, 100], [b, 30, 1500], [a, 20, 2500]] as const) {
+    for (const x of [c, whole]) {
+      x.latency.add(ms);
+      x.series.add(at, ms < 25, true);
+      x.sent("have", ms, false);
+      x.played++;
+    }
+  }
+  b.sent("pong", 5, false);
+  whole.sent("pong", 5, false);
+  const sum = new RunCounters();
+  sum.absorb(a.snapshot());
+  sum.absorb(b.snapshot());
+  assertEquals(sum.snapshot(), whole.snapshot());
+  assertEquals(sum.latency.quantile(0.5), 20);
+});

@@ -6,7 +6,7 @@
  * Latency is uniform per pair (issue 2's default network) unless nodes are placed on the
  * map (regions.ts, `--network regions`): then it follows their distance and access links.
  */
-import type { Rng } from "../lib/rand.ts";
+import { Rng } from "../lib/rand.ts";
 import { type Place, placeLatency } from "./regions.ts";
 
 /** A time-bounded rule on links from nodes in `from` to nodes in `to` (undefined = all). */
@@ -33,7 +33,13 @@ export interface NetworkOptions {
 /** Latency, loss, capacity and rules of the simulated network. */
 export class Network {
   readonly #o: NetworkOptions;
-  readonly #rng: Rng;
+  /** Seeds each sender's stream of losses. */
+  readonly #lossSeed: number;
+  /**
+   * Each sender's losses come from a stream of its own, so they are the same whichever
+   * other nodes send in between (and in whichever partition: partition.ts).
+   */
+  readonly #losses: (Rng | undefined)[] = [];
   readonly #capacity: number[] = [];
   readonly #places: (Place | undefined)[] = [];
   readonly rules: NetRule[] = [];
@@ -41,7 +47,7 @@ export class Network {
   /** A network drawing its losses from `rng`. */
   constructor(o: NetworkOptions, rng: Rng) {
     this.#o = o;
-    this.#rng = rng;
+    this.#lossSeed = rng.int(2 ** 32);
   }
 
   /** Sets node `node`'s upload capacity, bits per second. */
@@ -102,7 +108,25 @@ export class Network {
       if (r.action === "drop") return undefined;
       t += r.ms ?? 0;
     }
-    if (this.#o.loss > 0 && this.#rng.chance(this.#o.loss)) return undefined;
+    if (this.#o.loss > 0 && this.#lossesOf(a).chance(this.#o.loss)) return undefined;
     return t;
+  }
+
+  /**
+   * A bound no one-way latency goes below, ms: the least of the uniform range, or twice the
+   * shortest access delay of any placed node (regions.ts adds distance to both ends' access).
+   */
+  lowerBoundMs(): number {
+    let least = Infinity;
+    for (const p of this.#places) if (p !== undefined) least = Math.min(least, p.accessMs);
+    return Math.min(this.#o.minLatencyMs, 2 * least);
+  }
+
+  #lossesOf(a: number): Rng {
+    let r = this.#losses[a];
+    if (r === undefined) {
+      r = this.#losses[a] = new Rng((Math.imul(a + 1, 0x9e3779b1) ^ this.#lossSeed) >>> 0);
+    }
+    return r;
   }
 }

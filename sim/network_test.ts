@@ -53,3 +53,27 @@ Deno.test("placed nodes get the latency of their places, the others keep the uni
   assert(n.latency(1, 2) > 150, "Frankfurt to Sydney is further than the uniform range");
   assertEquals(n.latency(2, 1), n.latency(1, 2));
 });
+
+Deno.test("each sender's losses are its own: other senders' traffic does not move them", () => {
+  const fates = (others: number) => {
+    const n = new Network({ ...opts, loss: 0.3 }, new Rng(4));
+    const out = [];
+    for (let i = 0; i < 200; i++) {
+      for (let k = 0; k < others; k++) n.arrival(0, 5, 6);
+      out.push(n.arrival(0, 1, 2) === undefined);
+    }
+    return out;
+  };
+  assertEquals(fates(3), fates(0));
+});
+
+Deno.test("no latency is below the lower bound the windows of a split run rely on", () => {
+  const uniform = new Network(opts, new Rng(1));
+  assertEquals(uniform.lowerBoundMs(), 20);
+  const map = new Network(opts, new Rng(1));
+  const geo = new Rng(8);
+  for (let i = 0; i < 60; i++) map.place(i, placeNode(geo, [0.5, 1.5, 3][i % 3]));
+  const bound = map.lowerBoundMs();
+  assert(bound > 5 && bound < 20, `${bound}`);
+  for (let a = 0; a < 60; a++) for (let b = a + 1; b < 60; b++) assert(map.latency(a, b) >= bound);
+});

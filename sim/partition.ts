@@ -32,7 +32,7 @@ import { Forgeries } from "./malicious/forge.ts";
 import { MALICIOUS_KINDS, type MaliciousKind, type MaliciousNode } from "./malicious/node.ts";
 import { makeMalicious, pickMalicious } from "./malicious/pick.ts";
 import { MaliceTally } from "./malicious/tally.ts";
-import type { SwarmOptions } from "./swarm.ts";
+import type { RunFigures, SwarmOptions } from "./swarm.ts";
 import type { TrackerReply, TrackerRequest } from "./tracker_desk.ts";
 
 const DELIVER = 0, LINK = 1, TIMER = 2, JOIN = 3, JOINED = 4, INPUT = 5, ANNOUNCE = 6;
@@ -79,15 +79,9 @@ export interface WindowOutput {
 }
 
 /** What a partition measured, as plain data (it crosses from a worker). */
-export interface PartitionSummary {
+export type PartitionSummary = Omit<RunFigures, "counters"> & {
   readonly counters: ReturnType<RunCounters["snapshot"]>;
-  readonly clubSizes: number[];
-  readonly peersJoined: number;
-  readonly drops: Record<string, number>;
-  readonly repairAsked: number;
-  readonly duplicatesReceived: number;
-  readonly staleDropped: number;
-}
+};
 
 /** The settings every partition derives alike from the seed. */
 export interface SwarmPlan {

@@ -182,8 +182,8 @@ export function windowMs(lowerBoundMs: number, trackerRttMs: number): number {
   return w;
 }
 
-/** The figures of a run's partitions, added up. */
-export function mergeSummaries(summaries: readonly PartitionSummary[]): Pick<
+/** What a run measured, summed over its partitions (the rest of a result is for inspection). */
+export type RunFigures = Pick<
   SwarmResult,
   | "counters"
   | "clubSizes"
@@ -192,7 +192,10 @@ export function mergeSummaries(summaries: readonly PartitionSummary[]): Pick<
   | "repairAsked"
   | "duplicatesReceived"
   | "staleDropped"
-> {
+>;
+
+/** The figures of a run's partitions, added up. */
+export function mergeSummaries(summaries: readonly PartitionSummary[]): RunFigures {
   const counters = new RunCounters();
   const clubSizes = summaries[0].clubSizes.map(() => 0);
   const drops: Record<string, number> = {};

@@ -159,6 +159,8 @@ export class PeerCore implements ProtocolNode {
   readonly topMark: LagMark;
   /** The same at `entryOverdueMs`, swept while playback waits for an entry point. */
   readonly entryMark: LagMark;
+  /** The same at `orphanOverdueMs`, swept for clubs no download brings (peer_tick.ts). */
+  readonly orphanMark: LagMark;
   /** Paced history for new downstreams (catch_up.ts), and when it was last fed. */
   readonly catchUps = new CatchUpFeed();
   // Numeric fields that the constructor sets get a number here too: a field declared bare
@@ -259,6 +261,7 @@ export class PeerCore implements ProtocolNode {
     });
     this.topMark = new LagMark(this.cfg.repairOverdueMs);
     this.entryMark = new LagMark(this.cfg.entryOverdueMs);
+    this.orphanMark = new LagMark(this.cfg.orphanOverdueMs);
     this.guard = new AddrGuard(this.rng, { factor: this.cfg.amplification });
     this.playback = init.role === "peer"
       ? new Playback({ ...DEFAULT_PLAYBACK, ...init.playback })

@@ -335,3 +335,43 @@ Deno.test("with no link into their club, holes a signature block shows wait only
     assert(at !== undefined && at >= 10 + grace && at < 10 + grace + 100, `${s} asked at ${at}`);
   }
 });
+
+/**
+ * A peer in clubs 0 and 1 (of 3) fed a batch every 100 ms, club 2 by x until `silentAt`;
+ * returns how long after its source time the first club-2 block x did not send was asked for
+ * (undefined: none was).
+ */
+function orphanAsk(config: Partial<PeerConfig>, silentAt: number): number | undefined {
+  const p = makePeer({ myClubs: [0, 1], config });
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "y", 1, "up", []);
+  connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  drain(p, 0);
+  const links = [new Upstream("src", 0), new Upstream("y", 1), new Upstream("x", 2)];
+  const feed = new Feed();
+  const made = new Map<number, number>();
+  for (let t = 0; t <= 4000; t += 50) {
+    if (t % 100 === 0) {
+      const { data, auth } = feed.batch(3, t);
+      for (const b of [...data, auth]) made.set(b.seq, t);
+      deliver(p, t, [...data, auth].filter((b) => t < silentAt || b.seq % 3 !== 2), links);
+    }
+    p.handleTimeout(t);
+    for (const { msg } of drain(p, t)) {
+      if (msg.t !== "want") continue;
+      const seq = Math.min(...msg.seqs.filter((s) => s % 3 === 2 && made.get(s)! >= silentAt));
+      if (Number.isFinite(seq)) return t - made.get(seq)!;
+    }
+  }
+  return undefined;
+}
+
+Deno.test("a club no download brings is swept sooner than the others (orphanOverdueMs)", () => {
+  const { orphanOverdueMs, orphanIdleMs, repairOverdueMs } = makePeer({ myClubs: [0] }).cfg;
+  assert(orphanOverdueMs > 0 && orphanOverdueMs + orphanIdleMs <= repairOverdueMs);
+  const on = orphanAsk({}, 1000), off = orphanAsk({ orphanOverdueMs: 0 }, 1000);
+  assert(on !== undefined && on >= orphanOverdueMs, `asked ${on} ms after it was made`);
+  assert(on < repairOverdueMs, `asked ${on} ms after it was made, not sooner than the sweep`);
+  assert(off !== undefined && off >= repairOverdueMs, `without it asked ${off} ms after`);
+  assertEquals(orphanAsk({}, Infinity), undefined, "x delivers: nothing of club 2 asked");
+});

@@ -321,6 +321,7 @@ export function askRepairs(p: PeerCore, now: number): void {
       limit = Math.max(limit, p.entryMark.lagged(now));
     }
     if (limit >= floor) p.repair.overdue(now, limit, p.isSeen, floor);
+    if (p.cfg.orphanOverdueMs > 0) sweepOrphans(p, now, floor);
   }
   // A joiner waits for its history's holes before it starts: a lost ask or answer is asked
   // again as soon as an answer would have come (as a lost connection request is), not after
@@ -375,6 +376,25 @@ export function askRepairs(p: PeerCore, now: number): void {
   for (const [to, seqs] of byHolder) {
     p.stats.repairAsked += seqs.length;
     p.send(to, { t: "want", seqs });
+  }
+}
+
+/**
+ * Sweeps the clubs no download brings (PeerConfig.orphanOverdueMs): another club with no
+ * accepted download, or whose downloads were silent for `orphanIdleMs`.
+ */
+function sweepOrphans(p: PeerCore, now: number, floor: number): void {
+  p.orphanMark.note(now, p.store.top);
+  const limit = p.orphanMark.lagged(now);
+  if (limit < floor) return;
+  const fed = new Uint8Array(p.clubs);
+  for (const d of p.downs.values()) {
+    if (d.accepted && !d.monitor.idle(now, p.cfg.orphanIdleMs)) fed[d.club] = 1;
+  }
+  for (let club = 0; club < p.clubs; club++) {
+    if (fed[club] === 0 && !p.myClubs.has(club)) {
+      p.repair.overdueClub(now, limit, club, p.isSeen, floor);
+    }
   }
 }
 

@@ -67,6 +67,8 @@ export class RepairTracker {
   #lowSeq = Infinity;
   /** Highest seq `overdue` has looked at. */
   #swept = -1;
+  /** Highest seq of each club `overdueClub` has looked at. */
+  readonly #sweptClub: Float64Array;
   readonly #o: RepairOptions;
   /** Sequence numbers given up on. */
   abandoned = 0;
@@ -75,6 +77,7 @@ export class RepairTracker {
   constructor(o: RepairOptions) {
     this.#o = o;
     this.#top = new Float64Array(o.clubs).fill(-Infinity);
+    this.#sweptClub = new Float64Array(o.clubs).fill(-1);
   }
 
   /** No missing seq is due before this time (a lower bound: one may be due later). */
@@ -174,6 +177,37 @@ export class RepairTracker {
       this.#noteDue(s, now);
     }
     if (limit > this.#swept) this.#swept = limit;
+  }
+
+  /**
+   * As {@link overdue}, for the seqs of one club only, with the caller's shorter lag: a club
+   * no connection brings (orphaned) is late sooner than one whose link may just be slow.
+   */
+  overdueClub(
+    now: number,
+    limit: number,
+    club: number,
+    held: (seq: number) => boolean,
+    floor: number,
+  ): void {
+    const clubs = this.#o.clubs;
+    if (!(club >= 0 && club < clubs)) return;
+    let s = Math.max(floor, this.#sweptClub[club] + 1, this.#swept + 1, limit - MAX_SWEEP);
+    s += (club - (s % clubs) + clubs) % clubs;
+    for (; s <= limit; s += clubs) {
+      if (held(s) || this.#isMissing.has(s)) continue;
+      if (this.#missing.size >= this.#o.maxMissing) break;
+      this.#missing.set(s, {
+        seq: s,
+        since: now - this.#o.graceMs,
+        lost: false,
+        askedAt: -Infinity,
+        tries: 0,
+      });
+      this.#isMissing.add(s);
+      this.#noteDue(s, now);
+    }
+    if (limit > this.#sweptClub[club]) this.#sweptClub[club] = limit;
   }
 
   #forget(seq: number): void {

@@ -72,6 +72,23 @@ Deno.test("overdue: absent seqs up to the limit, of any club, are due at once, a
   assertEquals(r.isMissing(3), false, "a block that came is no longer missing");
 });
 
+Deno.test("overdueClub: one club's absent seqs up to the limit are due at once, each once", () => {
+  const r = new RepairTracker(opts);
+  const held = new Set([0, 4]);
+  r.overdueClub(100, 13, 1, (s) => held.has(s), 2);
+  assertEquals(r.due(100, 2).map((d) => [d.seq, d.lost]), [[5, false], [9, false], [13, false]]);
+  r.overdueClub(120, 13, 1, (s) => held.has(s), 2);
+  assertEquals(r.missing, 3, "swept already: nothing new");
+  r.overdueClub(130, 13, 0, (s) => held.has(s), 2);
+  assertEquals(r.due(130, 2).map((d) => d.seq), [8, 12], "club 0 from the floor on, 4 held");
+  r.overdue(140, 13, (s) => held.has(s), 2);
+  assertEquals(r.due(140, 2).map((d) => d.seq), [2, 3, 6, 7, 10, 11], "the others' clubs");
+  r.overdueClub(150, 17, 1, (s) => held.has(s), 2);
+  assertEquals(r.due(150, 2).map((d) => d.seq), [17], "above what any sweep saw");
+  r.overdueClub(160, 5, 9, () => false, 0);
+  assertEquals(r.missing, 12, "a club out of range is ignored");
+});
+
 Deno.test("overdue: a peer that fell far behind sweeps only the newest seqs", () => {
   const r = new RepairTracker({ ...opts, maxMissing: 5000 });
   r.overdue(0, 100_000, () => false, 0);

@@ -10,6 +10,12 @@ export interface PeerConfig {
   readonly inClubMax: number;
   /** Upload connections the source keeps in each club [0029]. */
   readonly sourcePerClub: number;
+  /**
+   * The source offers a club to one member more while one of the members it pushes the club
+   * to has sent no keep-alive for this long, and drops the newest member once all are heard
+   * again (peer_tick.ts, `sourceMembers`). 0 turns it off.
+   */
+  readonly sourceSpareSilentMs: number;
   /** Upper bound on upload connections (resource bound, not a protocol target). */
   readonly maxUploads: number;
   /**
@@ -181,6 +187,10 @@ export const DEFAULT_CONFIG: PeerConfig = {
   // third push helped the report's malicious run while the delivery checks had not yet found a
   // freerider seed, at 3.2 copies: not worth its cost (docs/security.md, "Bans on evidence and a third seed").
   sourcePerClub: 2,
+  // A member silent for 1 s (keep-alives come every 400 ms) may have died: with a spare
+  // meanwhile, the survivors of a 30 % mass failure were back at 0.99 a second sooner
+  // (docs/simulator.md, "A spare member while one is silent"); steady runs never trigger it.
+  sourceSpareSilentMs: 1000,
   maxUploads: 48,
   maxUnproven: 64,
   amplification: 3,

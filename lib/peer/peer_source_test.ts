@@ -111,3 +111,25 @@ Deno.test("[0060] a peer starts playback once it holds about a second of data an
     assert(plays > 20, `${p.self} played ${plays}`);
   }
 });
+
+Deno.test("the source offers a club to a spare member while one of its members is silent, and drops the spare once all are heard", () => {
+  const { net, source, peers } = makeSwarm({ peers: 12, clubs: 4, seed: 2 });
+  const silentMs = source.core.cfg.sourceSpareSilentMs;
+  assert(silentMs > 0 && silentMs < source.core.cfg.keepaliveTimeoutMs);
+  stream(net, source, 3000);
+  const members = () =>
+    [...source.core.ups.values()].filter((u) => u.club === 0 && u.accepted).map((u) => u.remote);
+  const [quiet, other] = members();
+  assertEquals(members().length, 2);
+  // `quiet` falls silent: nothing from it reaches anyone for 1.5 s (less than the keep-alive
+  // timeout, so the source has not dropped it), then it is heard again.
+  net.drop = (d) => d.from === quiet && net.now < 4500;
+  stream(net, source, 3000 + silentMs + 400);
+  const during = members();
+  assertEquals(during.length, 3, `a spare offered and taken: ${during}`);
+  assert(during.includes(quiet) && during.includes(other));
+  const spare = during.find((a) => a !== quiet && a !== other)!;
+  assert(peers.find((p) => p.self === spare)!.myClubs.has(0), "the spare is a member of the club");
+  stream(net, source, 5500);
+  assertEquals(members().sort(), [other, quiet].sort(), "the newest, the spare, dropped");
+});

@@ -9,7 +9,7 @@ import type { Addr } from "../wire/messages.ts";
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { KnownPeer } from "./directory.ts";
 import type { PeerCore } from "./peer.ts";
-import { countIn, dropConn, memberUps, offerUpload, requestDownload } from "./peer_conns.ts";
+import { countIn, dropConn, memberUp, offerUpload, requestDownload } from "./peer_conns.ts";
 import { feedCatchUps } from "./peer_relay.ts";
 
 /** One housekeeping round at `now`. */
@@ -177,9 +177,7 @@ function chooseLeads(p: PeerCore, now: number): void {
 export function fillConnections(p: PeerCore, now: number): void {
   const c = p.cfg;
   if (p.role === "source") {
-    for (let club = 0; club < p.clubs; club++) {
-      if (memberUps(p, club) < c.sourcePerClub) want(p, now, club, "up");
-    }
+    for (let club = 0; club < p.clubs; club++) sourceMembers(p, now, club);
     return;
   }
   for (let club = 0; club < p.clubs; club++) {
@@ -194,6 +192,32 @@ export function fillConnections(p: PeerCore, now: number): void {
     } else if (countIn(p, "down", club, false) === 0) {
       if (!downloadFromSource(p, now, club)) want(p, now, club, "down");
     } else if (c.thinFromSource) leaveSource(p, now, club);
+  }
+}
+
+/**
+ * The source keeps `sourcePerClub` members of each club that it heard from lately
+ * (PeerConfig.sourceSpareSilentMs): a member silent that long may have died, and the club
+ * would have one feed, or none, until its keep-alive timeout, so one more member is offered
+ * the club meanwhile. Once every member is heard again the newest goes: `sourcePerClub`
+ * copies again.
+ */
+function sourceMembers(p: PeerCore, now: number, club: number): void {
+  const c = p.cfg;
+  let all = 0, heard = 0, pending = 0;
+  let newest: UpConn | undefined;
+  for (const u of p.ups.ofClub(club)) {
+    if (!memberUp(p, u)) continue;
+    all++;
+    if (!u.accepted) pending++;
+    const silent = u.accepted && c.sourceSpareSilentMs > 0 &&
+      now - u.lastKeepalive > c.sourceSpareSilentMs;
+    if (!silent) heard++;
+    if (u.accepted && (!newest || u.since > newest.since)) newest = u;
+  }
+  if (heard < c.sourcePerClub) want(p, now, club, "up");
+  else if (all > c.sourcePerClub && heard === all && pending === 0 && newest) {
+    dropConn(p, now, newest, "surplus", false);
   }
 }
 

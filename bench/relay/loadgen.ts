@@ -51,6 +51,8 @@ const { values: v } = parseArgs({
     repeat: { type: "string", default: "1" },
     /** Datagrams per second of a warm-up trial before the ramp (a new peer's code is cold). */
     warmup: { type: "string", default: "1000" },
+    /** Data blocks per signed batch (the source closes its batches at 12, the wire allows 32). */
+    "sig-batch": { type: "string", default: "12" },
   },
 });
 const TRIAL_MS = Number(v["trial-ms"]);
@@ -62,7 +64,11 @@ const BATCH = 64;
 
 const key = newStreamKey();
 const CLUBS = [0, 1];
-const stream = new ClubStream({ key, clubs: CLUBS.length, batch: 12 });
+const SIG_BATCH = Number(v["sig-batch"]);
+if (!Number.isInteger(SIG_BATCH) || SIG_BATCH < 1 || SIG_BATCH > 32) {
+  throw new RangeError(`--sig-batch must be 1..32, got ${v["sig-batch"]}`);
+}
+const stream = new ClubStream({ key, clubs: CLUBS.length, batch: SIG_BATCH });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Receiver state: counting window and connection flags. */

@@ -7,7 +7,7 @@
  * second in any 2 s trial (ramp.ts). The peer is wired as peer/session.ts wires it (natively
  * checked signatures and natively hashed leaves where the runtime has them).
  *
- *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun]
+ *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun] [--sig-batch N]
  */
 import { parseArgs } from "node:util";
 import { ratio } from "../lib/stats.ts";
@@ -91,11 +91,13 @@ if (import.meta.main) {
       json: { type: "boolean", default: false },
       adapters: { type: "string", default: "deno,node,bun" },
       "trial-ms": { type: "string", default: "2000" },
+      // Data blocks per signed batch in the offered stream (the source's 12 by default).
+      "sig-batch": { type: "string", default: "12" },
     },
   });
   const r = await relayBench(
     values.adapters.split(","),
-    ["--trial-ms", values["trial-ms"]],
+    ["--trial-ms", values["trial-ms"], "--sig-batch", values["sig-batch"]],
     (s) => console.error(s),
   );
   console.log(JSON.stringify(r, null, values.json ? undefined : 2));

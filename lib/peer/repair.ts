@@ -168,14 +168,7 @@ export class RepairTracker {
   overdue(now: number, limit: number, held: (seq: number) => boolean, floor: number): void {
     let s = Math.max(floor, this.#swept + 1);
     if (limit - s > MAX_SWEEP) s = limit - MAX_SWEEP;
-    for (; s <= limit; s++) {
-      if (held(s) || this.#isMissing.has(s)) continue;
-      if (this.#missing.size >= this.#o.maxMissing) break;
-      const since = now - this.#o.graceMs;
-      this.#missing.set(s, { seq: s, since, lost: false, askedAt: -Infinity, tries: 0 });
-      this.#isMissing.add(s);
-      this.#noteDue(s, now);
-    }
+    this.#sweep(now, s, limit, 1, held);
     if (limit > this.#swept) this.#swept = limit;
   }
 
@@ -194,20 +187,20 @@ export class RepairTracker {
     if (!(club >= 0 && club < clubs)) return;
     let s = Math.max(floor, this.#sweptClub[club] + 1, this.#swept + 1, limit - MAX_SWEEP);
     s += (club - (s % clubs) + clubs) % clubs;
-    for (; s <= limit; s += clubs) {
+    this.#sweep(now, s, limit, clubs, held);
+    if (limit > this.#sweptClub[club]) this.#sweptClub[club] = limit;
+  }
+
+  /** Marks the absent seqs `from`, `from + step`, ... up to `limit` missing and due now. */
+  #sweep(now: number, from: number, limit: number, step: number, held: (seq: number) => boolean) {
+    const since = now - this.#o.graceMs;
+    for (let s = from; s <= limit; s += step) {
       if (held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
-      this.#missing.set(s, {
-        seq: s,
-        since: now - this.#o.graceMs,
-        lost: false,
-        askedAt: -Infinity,
-        tries: 0,
-      });
+      this.#missing.set(s, { seq: s, since, lost: false, askedAt: -Infinity, tries: 0 });
       this.#isMissing.add(s);
       this.#noteDue(s, now);
     }
-    if (limit > this.#sweptClub[club]) this.#sweptClub[club] = limit;
   }
 
   #forget(seq: number): void {

@@ -124,6 +124,19 @@ export class Playback {
   #floor = -Infinity;
   /** Freeze mode: the playhead is stalled on the cursor since `#delay.since`. */
   #frozen = false;
+  /**
+   * The last search for the next buffered seq (#nextHeld): it looked after `#scanFrom` up to
+   * `#scanTo` (the newest seq then) and found `#scanFound` (undefined: none). Kept right as
+   * blocks come and go, so the next search starts where this one stopped: a long run of
+   * missing seqs ahead of the cursor is walked once, not again for every block that
+   * arrives behind it (which, at tens of thousands of blocks a second after a burst of
+   * loss, took most of a relay's CPU: bench/README.md, run J). NaN: no search to reuse.
+   */
+  #scanFrom = NaN;
+  #scanTo = -1;
+  #scanFound: number | undefined;
+  /** Seqs looked at by #nextHeld, all told (diagnostics, and the test of the above). */
+  scanSteps = 0;
 
   /** Checks the options (RangeError on nonsense) and starts empty. */
   constructor(opts: PlaybackOptions) {
@@ -209,6 +222,9 @@ export class Playback {
     }
     this.#slots.hold(seq, srcTime, now, payload);
     if (seq > this.#maxSeq) this.#maxSeq = seq;
+    // Blocks held after the last search's start: the first of them is the next one.
+    const found = this.#scanFound;
+    if (seq > this.#scanFrom && (found === undefined || seq < found)) this.#scanFound = seq;
     if (!this.started) {
       this.#firstAddAt ??= now;
       this.#minSrc = Math.min(this.#minSrc, srcTime);
@@ -355,6 +371,7 @@ export class Playback {
     const target = this.#o.targetDelayMs;
     for (const s of this.#slots.seqs(HELD)) if (s < seq) this.#slots.clear(s);
     for (const s of this.#slots.seqs(MARK)) if (s < seq) this.#slots.clear(s);
+    this.#scanFrom = NaN;
     this.#cursor = seq;
     this.#delay = new PlayDelay(
       { target, tolerance: this.#o.toleranceMs, step: this.#o.rateStep },
@@ -373,8 +390,27 @@ export class Playback {
   /** The smallest buffered seq after `c`. */
   #nextHeld(c: number): number | undefined {
     if (this.#slots.held === 0) return undefined;
-    for (let s = c + 1; s <= this.#maxSeq; s++) if (this.#slots.state(s) === HELD) return s;
-    return undefined;
+    let from = c + 1;
+    // The last search still holds while it started at or before `c` and what it found (if
+    // anything) is still buffered and after `c`: nothing between was buffered then, and
+    // every block buffered since has been accounted in `add`.
+    if (this.#scanFrom <= c) {
+      const found = this.#scanFound;
+      if (found === undefined) from = Math.max(from, this.#scanTo + 1);
+      else if (found > c && this.#slots.state(found) === HELD) return found;
+    }
+    let next: number | undefined;
+    for (let s = from; s <= this.#maxSeq; s++) {
+      this.scanSteps++;
+      if (this.#slots.state(s) === HELD) {
+        next = s;
+        break;
+      }
+    }
+    this.#scanFrom = c;
+    this.#scanTo = this.#maxSeq;
+    this.#scanFound = next;
+    return next;
   }
 
   /** Processes everything due up to `now`, in time order, into `#pending`. */

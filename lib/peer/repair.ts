@@ -152,10 +152,7 @@ export class RepairTracker {
     for (let s = from; s < seq; s += clubs) {
       if (s < floor || held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
-      const since = lost ? now - this.#o.graceMs : now + lateMs;
-      this.#missing.set(s, { seq: s, since, lost, askedAt: -Infinity, tries: 0 });
-      this.#isMissing.add(s);
-      this.#noteDue(s, since + this.#o.graceMs);
+      this.#mark(s, lost ? now - this.#o.graceMs : now + lateMs, lost);
     }
   }
 
@@ -197,10 +194,15 @@ export class RepairTracker {
     for (let s = from; s <= limit; s += step) {
       if (held(s) || this.#isMissing.has(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
-      this.#missing.set(s, { seq: s, since, lost: false, askedAt: -Infinity, tries: 0 });
-      this.#isMissing.add(s);
-      this.#noteDue(s, now);
+      this.#mark(s, since, false);
     }
+  }
+
+  /** Marks `seq` missing since `since` (due a grace later). */
+  #mark(seq: number, since: number, lost: boolean): void {
+    this.#missing.set(seq, { seq, since, lost, askedAt: -Infinity, tries: 0 });
+    this.#isMissing.add(seq);
+    this.#noteDue(seq, since + this.#o.graceMs);
   }
 
   #forget(seq: number): void {

@@ -125,15 +125,13 @@ export class Playback {
   /** Freeze mode: the playhead is stalled on the cursor since `#delay.since`. */
   #frozen = false;
   /**
-   * The last search for the next buffered seq (#nextHeld): it looked after `#scanFrom` up to
-   * `#scanTo` (the newest seq then) and found `#scanFound` (undefined: none). Kept right as
-   * blocks come and go, so the next search starts where this one stopped: a long run of
-   * missing seqs ahead of the cursor is walked once, not again for every block that
-   * arrives behind it (which, at tens of thousands of blocks a second after a burst of
-   * loss, took most of a relay's CPU: bench/README.md, run J). NaN: no search to reuse.
+   * The last search for the next buffered seq (#nextHeld): the smallest seq buffered after
+   * `#scanFrom` (undefined: none), kept right by `add` as blocks come, so a long run of
+   * missing seqs ahead of the cursor is walked once, not again for every block that arrives
+   * behind it (which, at tens of thousands of blocks a second after a burst of loss, took
+   * most of a relay's CPU: bench/README.md, run J). NaN: no search to reuse.
    */
   #scanFrom = NaN;
-  #scanTo = -1;
   #scanFound: number | undefined;
   /** Seqs looked at by #nextHeld, all told (diagnostics, and the test of the above). */
   scanSteps = 0;
@@ -390,17 +388,16 @@ export class Playback {
   /** The smallest buffered seq after `c`. */
   #nextHeld(c: number): number | undefined {
     if (this.#slots.held === 0) return undefined;
-    let from = c + 1;
-    // The last search still holds while it started at or before `c` and what it found (if
-    // anything) is still buffered and after `c`: nothing between was buffered then, and
-    // every block buffered since has been accounted in `add`.
+    // The last search still holds while it started at or before `c` and what it found is
+    // still buffered and after `c` (or it found nothing): nothing between was buffered then,
+    // and every block buffered since went through `add`.
     if (this.#scanFrom <= c) {
       const found = this.#scanFound;
-      if (found === undefined) from = Math.max(from, this.#scanTo + 1);
-      else if (found > c && this.#slots.state(found) === HELD) return found;
+      if (found === undefined) return undefined;
+      if (found > c && this.#slots.state(found) === HELD) return found;
     }
     let next: number | undefined;
-    for (let s = from; s <= this.#maxSeq; s++) {
+    for (let s = c + 1; s <= this.#maxSeq; s++) {
       this.scanSteps++;
       if (this.#slots.state(s) === HELD) {
         next = s;
@@ -408,7 +405,6 @@ export class Playback {
       }
     }
     this.#scanFrom = c;
-    this.#scanTo = this.#maxSeq;
     this.#scanFound = next;
     return next;
   }

@@ -45,7 +45,7 @@ export interface ClubStreamOptions {
   readonly key: StreamKey;
   /** Clubs of the swarm (seq % clubs is a block's club). */
   readonly clubs: number;
-  /** Data blocks per batch (the source's default is 12). */
+  /** Data blocks per batch (the source's at these rates: DEFAULT_BATCH_COUNT). */
   readonly batch: number;
 }
 

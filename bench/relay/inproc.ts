@@ -4,9 +4,10 @@
  * signature check and leaves), in clubs 0 and 1 of a 2-club channel, on a transport that
  * only counts what it is given. The channel's source (the upstream) and one in-club
  * downstream open their connections as loadgen.ts's do; then real signed block datagrams
- * (blocks.ts, batches of 12), made before the clock starts, are handed in one by one at
- * their planned times on a virtual clock, and every one is relayed. Figures: CPU time of this
- * process per datagram in (all threads, user + system: process.cpuUsage), and wall time.
+ * (blocks.ts, batches of DEFAULT_BATCH_COUNT as the source makes them at these rates), made
+ * before the clock starts, are handed in one by one at their planned times on a virtual
+ * clock, and every one is relayed. Figures: CPU time of this process per datagram in (all
+ * threads, user + system: process.cpuUsage), and wall time.
  * The socket path is what the relay benchmark's echo loop measures; this is the rest, and
  * on a shared machine CPU time is steadier than any rate.
  *
@@ -24,6 +25,7 @@ import { Rng } from "../../lib/rand.ts";
 import { encodeDatagram } from "../../lib/wire/codec.ts";
 import type { Msg } from "../../lib/wire/messages.ts";
 import { median, round } from "../lib/stats.ts";
+import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ClubStream, newStreamKey } from "./blocks.ts";
 
 /** One round's figures. */
@@ -41,7 +43,7 @@ const RATE = 10_000;
 /** Relays `datagrams` blocks through a fresh peer; returns its cost per datagram. */
 export async function inprocRound(datagrams: number): Promise<InprocRound> {
   const key = newStreamKey();
-  const stream = new ClubStream({ key, clubs: 2, batch: 12 });
+  const stream = new ClubStream({ key, clubs: 2, batch: DEFAULT_BATCH_COUNT });
   const t0 = 1_700_000_000_000;
   const trial = stream.trial(RATE, datagrams * 1000 / RATE, t0);
   // Bytes of their own for each datagram, as every transport hands them over.

@@ -18,6 +18,7 @@ import { pingPad } from "../../lib/wire/size.ts";
 import { parseAddr } from "../../lib/net/addr.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { round } from "../lib/stats.ts";
+import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
 import { peak, perCpuSecond, rampRates, saturated, type TrialResult } from "./ramp.ts";
 
@@ -51,8 +52,11 @@ const { values: v } = parseArgs({
     repeat: { type: "string", default: "1" },
     /** Datagrams per second of a warm-up trial before the ramp (a new peer's code is cold). */
     warmup: { type: "string", default: "1000" },
-    /** Data blocks per signed batch (the source closes its batches at 12, the wire allows 32). */
-    "sig-batch": { type: "string", default: "12" },
+    /**
+     * Data blocks per signed batch: by default what the source makes at these rates (its
+     * batches fill to DEFAULT_BATCH_COUNT long before their 50 ms wait ends).
+     */
+    "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
   },
 });
 const TRIAL_MS = Number(v["trial-ms"]);

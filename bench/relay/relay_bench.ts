@@ -10,6 +10,7 @@
  *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun] [--sig-batch N]
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ratio } from "../lib/stats.ts";
 import { canPin, spawnChild } from "../lib/child.ts";
 
@@ -91,8 +92,9 @@ if (import.meta.main) {
       json: { type: "boolean", default: false },
       adapters: { type: "string", default: "deno,node,bun" },
       "trial-ms": { type: "string", default: "2000" },
-      // Data blocks per signed batch in the offered stream (the source's 12 by default).
-      "sig-batch": { type: "string", default: "12" },
+      // Data blocks per signed batch in the offered stream (by default the source's, which
+      // at these rates fill to DEFAULT_BATCH_COUNT).
+      "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
     },
   });
   const r = await relayBench(

@@ -5,7 +5,7 @@ import { type AuthSuite, type BatchSigner, ed25519Signer, ed25519Suite } from ".
 import { Rng } from "../rand.ts";
 import { assert, assertEquals, assertThrows } from "../testing.ts";
 import type { AuthBlock, Block, DataBlock } from "../wire/messages.ts";
-import { Batcher } from "./batcher.ts";
+import { Batcher, DEFAULT_BATCH_COUNT } from "./batcher.ts";
 
 const { suite, signer } = standinPair(9, 1);
 const payload = (n: number) => new Uint8Array(100).fill(n & 0xff);
@@ -27,7 +27,7 @@ function checkRanges(blocks: Block[], leaf: (b: DataBlock) => Uint8Array) {
 }
 
 Deno.test("seqs are consecutive and each auth block follows its 12 data blocks", () => {
-  const b = new Batcher({ signer, suite, firstSeq: 100 });
+  const b = new Batcher({ signer, suite, firstSeq: 100, maxCount: 12 });
   const out: Block[] = [];
   for (let i = 0; i < 30; i++) out.push(...b.addPayload(i, payload(i), 1e6, 200));
   assertEquals(out.length, 32);
@@ -39,6 +39,16 @@ Deno.test("seqs are consecutive and each auth block follows its 12 data blocks",
   const auth = out[12] as AuthBlock;
   assertEquals([auth.srcTime, auth.bitrate, auth.threshold], [11, 1e6, 200]);
   assertEquals((out[13] as DataBlock).payload, payload(12));
+});
+
+Deno.test("by default a batch closes at 32 data blocks", () => {
+  const b = new Batcher({ signer, suite });
+  const out: Block[] = [];
+  for (let i = 0; i < 40; i++) out.push(...b.addPayload(i, payload(i), 9e6, 200));
+  assertEquals(DEFAULT_BATCH_COUNT, 32);
+  assertEquals(out.filter((x) => x.kind === "auth").map((x) => x.seq), [32]);
+  assertEquals((out[32] as AuthBlock).count, 32);
+  checkRanges(out, suite.leaf);
 });
 
 Deno.test("a batch closes 50 ms after its first block, by poll or by the next payload", () => {
@@ -63,6 +73,19 @@ Deno.test("a batch closes 50 ms after its first block, by poll or by the next pa
   assertEquals(b.close(132, 0, 0), []);
 });
 
+Deno.test("a batch closes with its block when the next is due only after its deadline", () => {
+  // 100-byte payloads at 80 kbit/s: one every 10 ms.
+  const run = (bitrate: number) => {
+    const b = new Batcher({ signer, suite });
+    return [0, 10, 20, 30, 41].map((t, i) => kinds(b.addPayload(t, payload(i), bitrate, 0)));
+  };
+  assertEquals(run(80_000), ["d0", "d1", "d2", "d3", "d4 a5"], "41 + 10 passes 50");
+  assertEquals(run(0), ["d0", "d1", "d2", "d3", "d4"], "no estimate: the deadline decides");
+  const b = new Batcher({ signer, suite });
+  b.addPayload(0, payload(0), 80_000, 0);
+  assertEquals(kinds(b.addPayload(40, payload(1), 80_000, 0)), "d1", "the next may come at 50");
+});
+
 Deno.test("a refused header leaves the batch open and the seq unused", () => {
   const b = new Batcher({ signer, suite, maxCount: 2 });
   b.addPayload(0, payload(0), 0, 0);
@@ -79,13 +102,16 @@ Deno.test("misuse is refused", () => {
   assertThrows(() => new Batcher({ signer, suite }).addPayload(-1, payload(0), 0, 0), RangeError);
 });
 
-/** Drives a batcher like a source loop: random gaps, polling exactly at each deadline. */
+/**
+ * Drives a batcher like a source loop, polling exactly at each deadline: a fast stream for
+ * the first half (gaps of 0-1 ms, so batches fill), random gaps after it.
+ */
 function run(s: AuthSuite, sign: BatchSigner, rng: Rng, n: number): Block[] {
   const b = new Batcher({ signer: sign, suite: s });
   const out: Block[] = [];
   let now = 0;
   for (let i = 0; i < n; i++) {
-    now += rng.pick([0, 1, 3, 8, 30, 70]);
+    now += i < n / 2 ? rng.pick([0, 1]) : rng.pick([0, 1, 3, 8, 30, 70]);
     for (let due = b.nextDeadline(); due !== undefined && due <= now; due = b.nextDeadline()) {
       out.push(...b.poll(due, 2e6, 300));
     }
@@ -115,11 +141,13 @@ for (
     for (const blk of blocks) {
       if (blk.kind === "auth") {
         const opened = (blocks[blk.seq - blk.count] as DataBlock).srcTime;
-        assert(blk.count <= 12 && blk.srcTime - opened <= 50, `batch at ${blk.seq}`);
+        const full = blk.count <= DEFAULT_BATCH_COUNT;
+        assert(full && blk.srcTime - opened <= 50, `batch at ${blk.seq}`);
         counts.push(blk.count);
       }
     }
-    assert(counts.includes(12) && counts.some((c) => c < 12), "closed both ways");
+    assert(counts.includes(DEFAULT_BATCH_COUNT), "closed full");
+    assert(counts.some((c) => c < DEFAULT_BATCH_COUNT), "closed by time");
     const a = new BlockAuthenticator(kit.suite);
     let ready = 0;
     for (const blk of rng.shuffle([...blocks])) ready += a.offer(blk, "source").ready.length;

@@ -24,6 +24,7 @@ export interface BlockMakerInit {
   readonly cutWaitMs?: number;
   /** Longest a batch stays open, ms. */
   readonly batchWaitMs?: number;
+  /** Most data blocks per batch (default: the batcher's, `DEFAULT_BATCH_COUNT`). */
   readonly batchCount?: number;
   /** The first sequence number (default 0). */
   readonly firstSeq?: number;
@@ -48,7 +49,7 @@ export class BlockMaker {
     this.#batcher = new Batcher({
       signer: init.signer,
       suite: init.suite,
-      maxCount: init.batchCount ?? 12,
+      maxCount: init.batchCount,
       firstSeq: init.firstSeq,
       maxWaitMs: init.batchWaitMs ?? 50,
     });

@@ -8,7 +8,7 @@ import { BlockMaker } from "./block_maker.ts";
 const { suite, signer } = standinPair(3, 7);
 
 Deno.test("stream bytes become full blocks, signed in batches of 12, that a receiver verifies", () => {
-  const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800 });
+  const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800, batchCount: 12 });
   const out: Block[] = [];
   // 30 blocks' worth of bytes, one block every 2 ms (about 4.5 Mbit/s): batches fill up
   // before their 50 ms deadline.
@@ -21,6 +21,22 @@ Deno.test("stream bytes become full blocks, signed in batches of 12, that a rece
   const ready: number[] = [];
   for (const b of out) ready.push(...v.offer(b, "src").ready.map((r) => r.seq));
   assertEquals(ready.length, 26, "both closed batches verify");
+});
+
+Deno.test("by default a fast stream's batches hold 32 blocks, a slower one's 50 ms", () => {
+  const sizes = (gapMs: number) => {
+    const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800 });
+    const counts: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      for (const b of m.input(i * gapMs, new Uint8Array(BLOCK_PAYLOAD))) {
+        if (b.kind === "auth") counts.push(b.count);
+      }
+    }
+    return counts;
+  };
+  assertEquals(sizes(1), [32, 32, 32], "9 Mbit/s: full batches");
+  // 2 Mbit/s: a block every 4.5 ms, so 12 in the 50 ms (what the cap of 12 gave before).
+  assert(sizes(4.512).every((c) => c === 12), "2 Mbit/s: the wait closes them");
 });
 
 Deno.test("signature blocks carry the measured bitrate once a second of input has passed", () => {

@@ -25,7 +25,7 @@ export function peerSpec(self: string, uploadMult = 2): PeerSpec {
 
 /** One batch from the source's block maker: 12 data blocks and their signature (seqs 0-12). */
 export function oneBatch(): Block[] {
-  const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800 });
+  const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800, batchCount: 12 });
   const out: Block[] = [];
   for (let i = 0; i < 12; i++) out.push(...m.input(i, new Uint8Array(BLOCK_PAYLOAD)));
   return out;

@@ -1,10 +1,12 @@
 import { assert, assertEquals } from "../../lib/testing.ts";
+import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { inprocRound } from "./inproc.ts";
 
 Deno.test("the in-process relay bench relays every block it hands in, and times it", async () => {
-  const r = await inprocRound(264); // 8 batches of 32 data blocks and their signatures
-  assertEquals(r.datagrams, 264);
+  const n = 20 * (DEFAULT_BATCH_COUNT + 1); // 20 batches of data blocks and their signatures
+  const r = await inprocRound(n);
+  assertEquals(r.datagrams, n);
   // One out per block in: the peer has one downstream per club, which takes every block.
-  assertEquals(r.sent, 264);
+  assertEquals(r.sent, n);
   assert(r.cpuUsPerDatagram > 0 && r.wallUsPerDatagram > 0);
 });

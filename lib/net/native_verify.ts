@@ -173,7 +173,7 @@ export const nativeNodeHash: NodeHash = (left, right) => {
   if (ffiSha256) return ffiDigest(nodeInput, NODE_INPUT);
   const d = oneShot ? oneShot("sha256", nodeInput, "buffer") : createHash("sha256")
     .update(nodeInput).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, HASH_BYTES);
+  return truncated(d);
 };
 
 /** Where libcrypto writes a whole digest, before its first HASH_BYTES are kept. */
@@ -185,8 +185,18 @@ const digest = new Uint8Array(32);
  */
 function ffiDigest(input: Uint8Array, length: number): Uint8Array {
   ffiSha256!(input, digest, length);
+  return truncated(digest);
+}
+
+/**
+ * The first HASH_BYTES of digest `d`, copied into the arena. Not a view of `d.buffer`: under
+ * Bun (JavaScriptCore) a small typed array has no ArrayBuffer until `.buffer` is read, and
+ * that read makes one and copies into it (`get buffer` took 11 % of a relaying peer's profile,
+ * bench/README.md, run L).
+ */
+function truncated(d: Uint8Array): Uint8Array {
   const out = leafArena.take(HASH_BYTES);
-  for (let i = 0; i < HASH_BYTES; i++) out[i] = digest[i];
+  for (let i = 0; i < HASH_BYTES; i++) out[i] = d[i];
   return out;
 }
 
@@ -201,7 +211,7 @@ export function nodeLeafHash(
     : oneShot
     ? oneShot("sha256", leafInput.subarray(0, laid), "buffer")
     : createHash("sha256").update(leafInput.subarray(0, laid)).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, HASH_BYTES);
+  return truncated(d);
 }
 
 /**

@@ -29,14 +29,13 @@ export interface BatcherOptions {
 }
 
 /**
- * Data blocks per batch by default: the most the wire allows. The patent's example is 12
- * [0041]; clubcast closes a batch at 32 blocks or at `maxWaitMs`, whichever comes first.
- * Up to about 2.1 Mbit/s (12 blocks of 1128 bytes in 50 ms) the wait closes every batch at 12
- * blocks or fewer either way; above it, every receiver checks one signature per 32 blocks instead of per 12 (the relay
- * benchmark's blocks per CPU-second rose 41 %, bench/README.md run I), for at most 50 ms of
- * signing delay at the source, as at low bitrates.
+ * Data blocks per batch by default, the patent's example [0041]: at 12 clubs, one block of
+ * each club. Batches of 32 (the most the wire allows) cut a relay's CPU per block (the relay
+ * benchmark's blocks per CPU-second rose 41-58 %, bench/README.md runs I and L), but in run L
+ * the benchmark's peer at 4 Mbit/s skipped blocks in 3 of 8 runs against 0 of 7 at 12, which
+ * is not understood yet; so 12 stays.
  */
-export const DEFAULT_BATCH_COUNT = 32;
+export const DEFAULT_BATCH_COUNT = 12;
 
 /** Assigns seqs to payloads and emits an auth block after each batch. */
 export class Batcher {

@@ -41,14 +41,17 @@ Deno.test("seqs are consecutive and each auth block follows its 12 data blocks",
   assertEquals((out[13] as DataBlock).payload, payload(12));
 });
 
-Deno.test("by default a batch closes at 32 data blocks", () => {
-  const b = new Batcher({ signer, suite });
-  const out: Block[] = [];
-  for (let i = 0; i < 40; i++) out.push(...b.addPayload(i, payload(i), 9e6, 200));
-  assertEquals(DEFAULT_BATCH_COUNT, 32);
-  assertEquals(out.filter((x) => x.kind === "auth").map((x) => x.seq), [32]);
-  assertEquals((out[32] as AuthBlock).count, 32);
-  checkRanges(out, suite.leaf);
+Deno.test("a batch closes at its count: 12 by default, up to 32", () => {
+  for (const maxCount of [undefined, 32]) {
+    const b = new Batcher({ signer, suite, maxCount });
+    const out: Block[] = [];
+    for (let i = 0; i < 40; i++) out.push(...b.addPayload(i * 0.5, payload(i), 9e6, 200));
+    const n = maxCount ?? DEFAULT_BATCH_COUNT;
+    assertEquals(out.find((x) => x.kind === "auth")?.seq, n);
+    assertEquals((out[n] as AuthBlock).count, n);
+    checkRanges(out, suite.leaf);
+  }
+  assertEquals(DEFAULT_BATCH_COUNT, 12);
 });
 
 Deno.test("a batch closes 50 ms after its first block, by poll or by the next payload", () => {

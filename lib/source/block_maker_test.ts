@@ -23,9 +23,9 @@ Deno.test("stream bytes become full blocks, signed in batches of 12, that a rece
   assertEquals(ready.length, 26, "both closed batches verify");
 });
 
-Deno.test("by default a fast stream's batches hold 32 blocks, a slower one's 50 ms", () => {
-  const sizes = (gapMs: number) => {
-    const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800 });
+Deno.test("a fast stream's batches fill to their count, a slower one's close at 50 ms", () => {
+  const sizes = (gapMs: number, batchCount?: number) => {
+    const m = new BlockMaker({ signer, suite, align: 1, thresholdMs: 800, batchCount });
     const counts: number[] = [];
     for (let i = 0; i < 100; i++) {
       for (const b of m.input(i * gapMs, new Uint8Array(BLOCK_PAYLOAD))) {
@@ -34,9 +34,10 @@ Deno.test("by default a fast stream's batches hold 32 blocks, a slower one's 50 
     }
     return counts;
   };
-  assertEquals(sizes(1), [32, 32, 32], "9 Mbit/s: full batches");
-  // 2 Mbit/s: a block every 4.5 ms, so 12 in the 50 ms (what the cap of 12 gave before).
-  assert(sizes(4.512).every((c) => c === 12), "2 Mbit/s: the wait closes them");
+  assertEquals(sizes(1, 32), [32, 32, 32], "9 Mbit/s: full batches of 32");
+  // A block every 2.5 ms (3.6 Mbit/s): 20 in the 50 ms.
+  assertEquals(sizes(2.5, 32).slice(0, 4), [20, 20, 20, 20], "the wait closes them");
+  assert(sizes(2.5).every((c) => c === 12), "by default the count of 12 comes first");
 });
 
 Deno.test("signature blocks carry the measured bitrate once a second of input has passed", () => {

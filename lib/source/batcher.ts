@@ -31,9 +31,9 @@ export interface BatcherOptions {
 /**
  * Data blocks per batch by default, the patent's example [0041]: at 12 clubs, one block of
  * each club. Batches of 32 (the most the wire allows) cut a relay's CPU per block (the relay
- * benchmark's blocks per CPU-second rose 41-58 %, bench/README.md runs I and L), but in run L
- * the benchmark's peer at 4 Mbit/s skipped blocks in 3 of 8 runs against 0 of 7 at 12, which
- * is not understood yet; so 12 stays.
+ * benchmark's blocks per CPU-second rose 41-58 %, bench/README.md runs I and L), but the
+ * benchmark's small swarm at 4 Mbit/s skipped blocks in 6 runs of 14 with them against 1 of 9
+ * at 12, for reasons not yet understood; so 12 stays.
  */
 export const DEFAULT_BATCH_COUNT = 12;
 

@@ -32,8 +32,8 @@ export interface BatcherOptions {
  * Data blocks per batch by default, the patent's example [0041]: at 12 clubs, one block of
  * each club. Batches of 32 (the most the wire allows) cut a relay's CPU per block (the relay
  * benchmark's blocks per CPU-second rose 41-58 %, bench/README.md runs I and L), but the
- * benchmark's small swarm at 4 Mbit/s skipped blocks in 6 runs of 14 with them against 1 of 9
- * at 12, for reasons not yet understood; so 12 stays.
+ * benchmark's small swarm at 4 Mbit/s skipped blocks in 6 runs of 14 with them against 2 of 10
+ * at 12; until that swarm's skips are understood, 12 stays.
  */
 export const DEFAULT_BATCH_COUNT = 12;
 

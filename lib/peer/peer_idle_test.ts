@@ -111,3 +111,29 @@ Deno.test("idle out-of-club uploader that sent no block since its accept: banned
     assert(p.bans.has("x") === !sentOne, sentOne ? "a slow peer: released" : "kept banned");
   }
 });
+
+Deno.test("[0053] a silent in-club backup heard on another connection is kept, an unheard one dropped", () => {
+  // Where "have"s travel faster than a hold (one host), a non-lead in-club upstream never
+  // sends a block: its silence is not death while it is heard on another connection.
+  const p = makePeer({ myClubs: [0, 1], config: { idleInMs: 2500 } });
+  connectFrom(p, 0, "src", 0, "up", []); // the source pushes club 0: it becomes the lead
+  connectFrom(p, 0, "backup", 0, "up", [0, 1]);
+  connectFrom(p, 0, "ghost", 0, "up", [0, 2]);
+  connectFrom(p, 0, "backup", 0, "down", [0, 1]); // backup downloads club 0 from p too
+  drain(p, 0);
+  const feed = new Feed(), src = new Upstream("src", 0);
+  for (let t = 10; t <= 3500; t += 50) {
+    if ((t - 10) % 100 === 0) {
+      const { data, auth } = feed.batch(12, t);
+      deliver(p, t, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+    }
+    if (t % 1000 === 10) {
+      p.handleMessage(t, "backup", { t: "keepalive", club: 0, lead: false, cookie: 0 });
+    }
+    p.handleTimeout(t);
+    drain(p, t);
+  }
+  assert(p.downs.has("0|backup"), "the backup, heard on its own download, is kept");
+  assert(!p.downs.has("0|ghost"), "the one never heard is dropped as idle");
+  assert(p.downs.has("0|src"));
+});

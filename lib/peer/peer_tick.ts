@@ -51,7 +51,7 @@ function checkConnections(p: PeerCore, now: number): void {
     // banned: nobody else has its blocks first.
     const fromSource = d.remote === p.source;
     const limit = d.inClub ? c.idleInMs : fromSource ? c.idleOutMs : idleOutMs(p);
-    if (d.monitor.idle(now, limit) && !streamStopped(p, now, limit)) {
+    if (d.monitor.idle(now, limit) && !streamStopped(p, now, limit) && !sparedBackup(p, now, d)) {
       // An out-of-club uploader sends every block of its club: one that took the connection
       // and sent none is banned as on evidence (a freerider's way), not as a slow peer.
       dropConn(p, now, d, "idle", !fromSource, !d.inClub && d.monitor.blocks === 0);
@@ -71,7 +71,7 @@ function checkConnections(p: PeerCore, now: number): void {
       continue;
     }
     if (now - u.lastKeepalive > c.keepaliveTimeoutMs) {
-      dropConn(p, now, u, "keepalive", p.role === "peer" && !heardLately(p, now, u));
+      dropConn(p, now, u, "keepalive", p.role === "peer" && !heardLately(p, now, u.remote, u));
     }
   }
 }
@@ -82,19 +82,39 @@ function checkConnections(p: PeerCore, now: number): void {
  * and it is not banned [0054]. The source bans nobody for silence: a peer it refused for a
  * lost "drop" could not take a thin club from it (peer_tick.ts, downloadFromSource).
  */
-function heardLately(p: PeerCore, now: number, u: UpConn): boolean {
+function heardLately(
+  p: PeerCore,
+  now: number,
+  remote: Addr,
+  except: UpConn | DownConn,
+): boolean {
   const c = p.cfg;
   for (const o of p.ups.values()) {
-    if (o !== u && o.remote === u.remote && now - o.lastKeepalive <= c.keepaliveTimeoutMs) {
+    if (o !== except && o.remote === remote && now - o.lastKeepalive <= c.keepaliveTimeoutMs) {
       return true;
     }
   }
   for (const d of p.downs.values()) {
-    if (d.remote === u.remote && d.accepted && now - d.monitor.lastRecv <= c.keepaliveTimeoutMs) {
+    if (
+      d !== except && d.remote === remote && d.accepted &&
+      now - d.monitor.lastRecv <= c.keepaliveTimeoutMs
+    ) {
       return true;
     }
   }
   return false;
+}
+
+/**
+ * True for an in-club download that is not this peer's lead and whose remote was heard
+ * lately on another connection: it is silent because this peer's "have"s came before each
+ * of its held copies (it is a live backup), not because it died. Where "have"s travel
+ * faster than a hold (a small swarm on one host), such an upstream never sends a block, and
+ * dropping it as idle every 2.5 s churned the whole swarm's in-club connections
+ * (bench/README.md, run L).
+ */
+function sparedBackup(p: PeerCore, now: number, d: DownConn): boolean {
+  return d.inClub && !d.lead && d.remote !== p.source && heardLately(p, now, d.remote, d);
 }
 
 /**

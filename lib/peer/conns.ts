@@ -29,6 +29,8 @@ export interface UpConn {
    * `Set` would in a fraction of the memory.
    */
   readonly haves: SeqSet;
+  /** When the downstream last said "have" (-Infinity: never): it is being fed. */
+  lastHaveAt: number;
   /** Sequence numbers already sent on this connection, pruned to a window (a SeqSet too). */
   readonly sent: SeqSet;
   /** The downstream named us its lead in-club upstream (push at once), or not (hold). */

@@ -324,6 +324,7 @@ export class PeerCore implements ProtocolNode {
         const up = conn as UpConn | undefined;
         if (!up) return;
         up.lastKeepalive = now;
+        if (msg.seqs.length > 0) up.lastHaveAt = now;
         for (const s of msg.seqs) {
           // Only seqs this peer could hold: haves of far ones would grow the set without bound.
           if (s < this.store.floor || s > this.store.top + this.cfg.storeSeqs) continue;

@@ -120,6 +120,7 @@ function newUp(
     n: 0,
     lastKeepalive: now,
     haves: new SeqSet(),
+    lastHaveAt: -Infinity,
     sent: new SeqSet(),
     lead: true,
     haveLags: new HaveLags(),

@@ -112,9 +112,27 @@ Deno.test("idle out-of-club uploader that sent no block since its accept: banned
   }
 });
 
-Deno.test("[0053] a silent in-club backup heard on another connection is kept, an unheard one dropped", () => {
-  // Where "have"s travel faster than a hold (one host), a non-lead in-club upstream never
-  // sends a block: its silence is not death while it is heard on another connection.
+Deno.test("[0053] a silent in-club backup that says have is kept, one that says nothing dropped", () => {
+  const { p, run } = backupSetup();
+  run(10, 3500, true);
+  assert(p.downs.has("0|backup"), "the backup, which says it holds the club's blocks, is kept");
+  assert(!p.downs.has("0|ghost"), "the one that says nothing is dropped as idle");
+  assert(p.downs.has("0|src"));
+});
+
+Deno.test("[0053] a silent in-club backup is judged as usual once its lead is silent too", () => {
+  // After a failure upstream a live but starved backup is of no use either.
+  const { p, run } = backupSetup();
+  run(10, 3500, true);
+  run(3510, 6500, false); // the lead stops delivering; backup still says "have"
+  assert(!p.downs.has("0|backup"), "dropped as idle once the lead no longer feeds the club");
+});
+
+/**
+ * Where "have"s travel faster than a hold (one host), a non-lead in-club upstream never
+ * sends a block: its silence is not death while it says it holds the club's blocks.
+ */
+function backupSetup() {
   const p = makePeer({ myClubs: [0, 1], config: { idleInMs: 2500 } });
   connectFrom(p, 0, "src", 0, "up", []); // the source pushes club 0: it becomes the lead
   connectFrom(p, 0, "backup", 0, "up", [0, 1]);
@@ -122,18 +140,20 @@ Deno.test("[0053] a silent in-club backup heard on another connection is kept, a
   connectFrom(p, 0, "backup", 0, "down", [0, 1]); // backup downloads club 0 from p too
   drain(p, 0);
   const feed = new Feed(), src = new Upstream("src", 0);
-  for (let t = 10; t <= 3500; t += 50) {
-    if ((t - 10) % 100 === 0) {
-      const { data, auth } = feed.batch(12, t);
-      deliver(p, t, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+  /** Ticks every 50 ms from `from` to `to`; the lead delivers every 100 ms if `feeds`. */
+  const run = (from: number, to: number, feeds: boolean) => {
+    for (let t = from; t <= to; t += 50) {
+      if (feeds && (t - 10) % 100 === 0) {
+        const { data, auth } = feed.batch(12, t);
+        deliver(p, t, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+      }
+      // backup holds the club's blocks: its "have"s on its download from p say so.
+      if (t % 100 === 60) {
+        p.handleMessage(t, "backup", { t: "have", club: 0, seqs: [Math.max(0, feed.next - 13)] });
+      }
+      p.handleTimeout(t);
+      drain(p, t);
     }
-    if (t % 1000 === 10) {
-      p.handleMessage(t, "backup", { t: "keepalive", club: 0, lead: false, cookie: 0 });
-    }
-    p.handleTimeout(t);
-    drain(p, t);
-  }
-  assert(p.downs.has("0|backup"), "the backup, heard on its own download, is kept");
-  assert(!p.downs.has("0|ghost"), "the one never heard is dropped as idle");
-  assert(p.downs.has("0|src"));
-});
+  };
+  return { p, run };
+}

@@ -71,7 +71,7 @@ function checkConnections(p: PeerCore, now: number): void {
       continue;
     }
     if (now - u.lastKeepalive > c.keepaliveTimeoutMs) {
-      dropConn(p, now, u, "keepalive", p.role === "peer" && !heardLately(p, now, u.remote, u));
+      dropConn(p, now, u, "keepalive", p.role === "peer" && !heardLately(p, now, u));
     }
   }
 }
@@ -82,23 +82,15 @@ function checkConnections(p: PeerCore, now: number): void {
  * and it is not banned [0054]. The source bans nobody for silence: a peer it refused for a
  * lost "drop" could not take a thin club from it (peer_tick.ts, downloadFromSource).
  */
-function heardLately(
-  p: PeerCore,
-  now: number,
-  remote: Addr,
-  except: UpConn | DownConn,
-): boolean {
+function heardLately(p: PeerCore, now: number, u: UpConn): boolean {
   const c = p.cfg;
   for (const o of p.ups.values()) {
-    if (o !== except && o.remote === remote && now - o.lastKeepalive <= c.keepaliveTimeoutMs) {
+    if (o !== u && o.remote === u.remote && now - o.lastKeepalive <= c.keepaliveTimeoutMs) {
       return true;
     }
   }
   for (const d of p.downs.values()) {
-    if (
-      d !== except && d.remote === remote && d.accepted &&
-      now - d.monitor.lastRecv <= c.keepaliveTimeoutMs
-    ) {
+    if (d.remote === u.remote && d.accepted && now - d.monitor.lastRecv <= c.keepaliveTimeoutMs) {
       return true;
     }
   }
@@ -106,15 +98,25 @@ function heardLately(
 }
 
 /**
- * True for an in-club download that is not this peer's lead and whose remote was heard
- * lately on another connection: it is silent because this peer's "have"s came before each
- * of its held copies (it is a live backup), not because it died. Where "have"s travel
- * faster than a hold (a small swarm on one host), such an upstream never sends a block, and
- * dropping it as idle every 2.5 s churned the whole swarm's in-club connections
- * (bench/README.md, run L).
+ * True for an in-club download that is not this peer's lead, while the lead delivers, and
+ * whose remote said "have" lately on its own download of the club from this peer: it holds
+ * the club's blocks and is silent because this peer's "have"s came before each of its held
+ * copies (a live backup), not because it died or starves. Where "have"s travel faster than a
+ * hold (a small swarm on one host), such an upstream never sends a block, and dropping it as
+ * idle every 2.5 s churned the whole swarm's in-club connections (bench/README.md, run L).
+ * A backup that says nothing, or once the lead is silent too (`inOrderLiveMs`), is judged as
+ * usual: a live upstream starved by a dead one is of no use either (docs/simulator.md, "Mass
+ * failure").
  */
 function sparedBackup(p: PeerCore, now: number, d: DownConn): boolean {
-  return d.inClub && !d.lead && d.remote !== p.source && heardLately(p, now, d.remote, d);
+  if (!d.inClub || d.lead || d.remote === p.source) return false;
+  const live = p.cfg.inOrderLiveMs;
+  const back = p.ups.get(connKey(d.remote, d.club));
+  if (!back || !back.accepted || now - back.lastHaveAt > live) return false;
+  for (const o of p.downs.values()) {
+    if (o.club === d.club && o.lead && o.accepted && now - o.monitor.lastRecv <= live) return true;
+  }
+  return false;
 }
 
 /**

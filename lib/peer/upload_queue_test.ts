@@ -16,6 +16,7 @@ function conn(inClub: boolean): UpConn {
     n: 0,
     lastKeepalive: 0,
     haves: new SeqSet(),
+    lastHaveAt: -Infinity,
     sent: new SeqSet(),
     lead: true,
     haveLags: new HaveLags(),

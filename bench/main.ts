@@ -83,13 +83,19 @@ if (only.has("crypto")) {
   out.crypto = { deno: await cryptoMicro(), bun: await runJson("bun", "./relay/crypto_micro.ts") };
 }
 if (only.has("relay")) {
-  // Under Deno the programs use the FFI socket where it works (lib/net/udp.ts): the relay is
-  // measured on it and on deno_udp; the limit stays the bare echo loop on the runtime's own
-  // socket (deno_udp), as the issue defines it, and the FFI socket's echo is measured too.
+  // On Linux the programs use the FFI socket, under Deno where FFI is granted and under Bun
+  // (lib/net/udp.ts): the relay is measured on it and on the runtime's own socket; the limit
+  // stays the bare echo loop on the runtime's own socket (deno_udp; node_udp under Bun), as
+  // the issue defines it, and the FFI socket's echo is measured too.
   const ffi = linuxUdpAvailable();
-  log(`relay vs echo (deno_udp,${ffi ? " linux_udp (FFI)," : ""} node_udp under bun, bun_udp)...`);
+  const bunFfi = Deno.build.os === "linux";
+  log(
+    `relay vs echo (deno_udp,${ffi ? " linux_udp (FFI)," : ""} node_udp under bun,${
+      bunFfi ? " linux_udp (FFI) under bun," : ""
+    } bun_udp)...`,
+  );
   const r = await relayBench(
-    ffi ? ["deno", "ffi", "node", "bun"] : ["deno", "node", "bun"],
+    ["deno", ...(ffi ? ["ffi"] : []), "node", ...(bunFfi ? ["bunffi"] : []), "bun"],
     [],
     log,
   ) as Record<
@@ -98,13 +104,24 @@ if (only.has("relay")) {
   >;
   out.relay = r;
   const programs = ffi ? r.ffi : r.deno;
-  out.relayVsEcho = { deno: ratio(programs.relayPps, r.deno.echoPps), bun: r.node.relayVsEcho };
+  const bunPrograms = bunFfi ? r.bunffi : r.node;
+  out.relayVsEcho = {
+    deno: ratio(programs.relayPps, r.deno.echoPps),
+    bun: ratio(bunPrograms.relayPps, r.node.echoPps),
+  };
   out.relayVsEchoDeno = {
     // the programs' socket's relay / the deno_udp echo: relayVsEcho.deno
     programs: ffi ? "linux_udp" : "deno_udp",
     denoUdp: r.deno.relayVsEcho,
     ffi: ffi ? r.ffi.relayVsEcho : null,
     ffiEchoVsDenoEcho: ffi ? ratio(r.ffi.echoPps, r.deno.echoPps) : null,
+  };
+  out.relayVsEchoBun = {
+    // the programs' socket's relay / the node_udp echo: relayVsEcho.bun
+    programs: bunFfi ? "linux_udp" : "node_udp",
+    nodeUdp: r.node.relayVsEcho,
+    ffi: bunFfi ? r.bunffi.relayVsEcho : null,
+    ffiEchoVsNodeEcho: bunFfi ? ratio(r.bunffi.echoPps, r.node.echoPps) : null,
   };
   out.relayVsEchoBunUdp = r.bun.relayVsEcho;
   const nl = r as unknown as Record<string, { relayVsEchoPerCpu: number | null }>;
@@ -124,6 +141,7 @@ if (only.has("relay")) {
     deno: nl.deno.relayVsEchoPerCpu,
     ffi: nl.ffi?.relayVsEchoPerCpu ?? null,
     bun: nl.node.relayVsEchoPerCpu,
+    bunFfi: nl.bunffi?.relayVsEchoPerCpu ?? null,
     bunUdp: nl.bun.relayVsEchoPerCpu,
   };
 }

@@ -7,6 +7,9 @@
  * second in any 2 s trial (ramp.ts). The peer is wired as peer/session.ts wires it (natively
  * checked signatures and natively hashed leaves where the runtime has them).
  *
+ * Adapters: deno (deno_udp), ffi (linux_udp under Deno), node (node_udp under Bun), bunffi
+ * (linux_udp under Bun), bun (bun_udp).
+ *
  *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun] [--sig-batch N]
  */
 import { parseArgs } from "node:util";
@@ -27,6 +30,7 @@ const TARGETS: Record<string, Target> = {
   deno: { name: "deno (deno_udp)", runtime: "deno", adapter: "deno" },
   ffi: { name: "deno (linux_udp, FFI)", runtime: "deno", adapter: "ffi" },
   node: { name: "bun (node_udp)", runtime: "bun", adapter: "node" },
+  bunffi: { name: "bun (linux_udp, FFI)", runtime: "bun", adapter: "ffi" },
   bun: { name: "bun (bun_udp)", runtime: "bun", adapter: "bun" },
 };
 

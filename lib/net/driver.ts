@@ -7,6 +7,7 @@
  */
 import type { PeerEvent } from "../peer/events.ts";
 import type { ProtocolNode } from "../peer/node.ts";
+import { MAX_DATAGRAM } from "../wire/budget.ts";
 import { decodeDatagram, encodeDatagram } from "../wire/codec.ts";
 import { headTag } from "../wire/head.ts";
 import type { Addr, Msg } from "../wire/messages.ts";
@@ -94,6 +95,8 @@ export class NodeDriver {
   #tokensAt = 0;
   readonly #bytesPerMs: number;
   readonly #burst: number;
+  /** Where datagrams are encoded for a transport that `copiesOnSend` (else undefined). */
+  readonly #scratch: Uint8Array | undefined;
 
   /** A driver; nothing happens until `start()`. */
   constructor(node: ProtocolNode, transport: Transport, options: DriverOptions) {
@@ -108,6 +111,7 @@ export class NodeDriver {
     this.#burst = Math.max(12 * (1200 + 28), this.#bytesPerMs * 20);
     this.#tokens = this.#burst;
     this.#grid = transport.batchMs ? sharedGrid(transport.batchMs) : undefined;
+    this.#scratch = transport.copiesOnSend ? new Uint8Array(MAX_DATAGRAM) : undefined;
   }
 
   /** The driver's clock. */
@@ -242,7 +246,7 @@ export class NodeDriver {
       if (!out) break;
       let bytes: Uint8Array;
       try {
-        bytes = encodeDatagram(this.#o.tag, out.msg);
+        bytes = encodeDatagram(this.#o.tag, out.msg, this.#scratch);
       } catch (e) {
         this.stats.encodeFailed++;
         this.#o.onError?.(e);

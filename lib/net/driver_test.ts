@@ -6,6 +6,7 @@ import type { Addr, Msg } from "../wire/messages.ts";
 import { waitFor } from "./conformance.ts";
 import { NodeDriver } from "./driver.ts";
 import { MemoryNetwork } from "./memory.ts";
+import type { Transport } from "./transport.ts";
 import { sharedGrid } from "./wake_grid.ts";
 
 const TAG = 0x01020304;
@@ -81,6 +82,41 @@ Deno.test("driver: decodes, hands the node the sender, sends its answers, passes
   assertEquals(driver.stats.sent, 1);
   driver.stop();
   await driver.transport.close();
+  await probe.close();
+});
+
+Deno.test("driver: on a transport that copies on send, every datagram is encoded in one buffer", async () => {
+  const net = new MemoryNetwork();
+  const inner = await net.open();
+  const buffers = new Set<ArrayBufferLike>();
+  const copying: Transport = {
+    local: inner.local,
+    stats: inner.stats,
+    copiesOnSend: true,
+    send: (to, bytes) => {
+      buffers.add(bytes.buffer);
+      inner.send(to, bytes.slice()); // done with `bytes` before returning, as it says
+    },
+    onReceive: (h) => inner.onReceive(h),
+    close: () => inner.close(),
+  };
+  const node = new EchoNode();
+  const driver = new NodeDriver(node, copying, { tag: TAG });
+  const probe = await net.open();
+  const replies: Uint8Array[] = [];
+  probe.onReceive((_f, b) => replies.push(b));
+  driver.start();
+  for (const nonce of [1, 2, 3]) {
+    probe.send(copying.local, encodeDatagram(TAG, { t: "ping", nonce, pad: 0 }));
+  }
+  await waitFor(() => replies.length === 3);
+  const nonces = replies.map((b) => decodeDatagram(b)).map((r) =>
+    r.ok && r.msg.t === "pong" && r.msg.nonce
+  );
+  assertEquals(nonces, [1, 2, 3]);
+  assertEquals(buffers.size, 1);
+  driver.stop();
+  await copying.close();
   await probe.close();
 });
 

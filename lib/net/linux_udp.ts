@@ -1,6 +1,7 @@
 /**
- * A UDP transport of its own for Deno on Linux: a non-blocking socket driven through FFI to
- * libc, read in batches with recvmmsg and written in batches with sendmmsg.
+ * A UDP transport of its own for Linux, under Deno or Bun: a non-blocking socket driven
+ * through FFI to libc (libc.ts), read in batches with recvmmsg and written in batches with
+ * sendmmsg.
  *
  * Why: at a peer's rates (about a thousand datagrams a second) what a datagram costs is
  * mostly the process waking up for it, not the datagram (bench/README.md: on the benchmark
@@ -13,16 +14,17 @@
  * drain finds nothing the socket is idle: a worker thread waits in poll() (an FFI call
  * marked nonblocking, one promise per idle spell) and the first datagram after it is read
  * at once. So a datagram waits at most `batchMs` in the socket while traffic flows; an
- * isolated one (a ping, a first request) not at all.
+ * isolated one (a ping, a first request) not at all under Deno, up to `batchMs` under Bun,
+ * which has no FFI calls off its main thread (the idle socket is drained on the grid).
  *
  * Only numeric addresses: a send to a host name is counted as failed (the programs only
  * send to the addresses the tracker and their peers gave, which are numeric). Used where
- * `linuxUdpAvailable()` holds (Deno on x86_64 or aarch64 Linux with FFI granted); udp.ts
- * picks it, deno_udp.ts everywhere else.
+ * `linuxUdpAvailable()` holds (x86_64 or aarch64 Linux, under Deno with FFI granted or
+ * under Bun); udp.ts picks it, the runtime's own socket everywhere else.
  */
 import { ByteArena } from "../wire/arena.ts";
 import type { Addr } from "../wire/messages.ts";
-import { denoFfi, openLibrary } from "./ffi.ts";
+import { type Libc, type LibcBinding, loadLibc } from "./libc.ts";
 import { sharedGrid, type WakeGrid } from "./wake_grid.ts";
 import {
   BATCH,
@@ -104,47 +106,6 @@ const BIND_ERRORS: Record<number, [string, string]> = {
   99: ["EADDRNOTAVAIL", "address not available on this machine"],
 };
 
-const SYMBOLS = {
-  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
-  sendmmsg: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
-  sendto: {
-    parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"],
-    result: "isize",
-  },
-  close: { parameters: ["i32"], result: "i32" },
-  eventfd: { parameters: ["u32", "i32"], result: "i32" },
-  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  __errno_location: { parameters: [], result: "pointer" },
-  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
-} as const;
-
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
-
-let libcCache: { libc: Libc; errno: Deno.UnsafePointerView } | null | undefined;
-
-/** libc's symbols and this thread's errno, or null where they cannot be had. */
-function loadLibc(): { libc: Libc; errno: Deno.UnsafePointerView } | null {
-  if (libcCache !== undefined) return libcCache;
-  libcCache = null;
-  const d = denoFfi();
-  if (!d || (d.build.arch !== "x86_64" && d.build.arch !== "aarch64")) return null;
-  const lib = openLibrary(d, "libc.so.6", SYMBOLS);
-  if (!lib) return null;
-  try {
-    const p = lib.symbols.__errno_location();
-    if (!p) return null;
-    libcCache = { libc: lib.symbols, errno: new d.UnsafePointerView(p) };
-  } catch {
-    libcCache = null;
-  }
-  return libcCache;
-}
-
 /** True when this runtime can open a {@link openLinuxUdp} socket. */
 export function linuxUdpAvailable(): boolean {
   return loadLibc() !== null;
@@ -156,7 +117,9 @@ export function linuxUdpAvailable(): boolean {
  */
 export function openLinuxUdp(options: LinuxUdpOptions = {}): Promise<Transport> {
   const c = loadLibc();
-  if (!c) throw new TypeError("the Linux FFI UDP transport needs Deno on Linux with FFI");
+  if (!c) {
+    throw new TypeError("the Linux FFI UDP transport needs Linux, and Bun or Deno with FFI");
+  }
   const host = options.hostname ?? "0.0.0.0";
   const family = host.includes(":") ? AF_INET6 : AF_INET;
   const port = options.port ?? 0;
@@ -168,9 +131,9 @@ export function openLinuxUdp(options: LinuxUdpOptions = {}): Promise<Transport> 
   if (saLen === 0) return Promise.reject(new TypeError(`not a numeric address to bind: ${bound}`));
   const { libc, errno } = c;
   const fd = libc.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Promise.reject(new Error(`socket() failed: errno ${errno.getInt32()}`));
+  if (fd < 0) return Promise.reject(new Error(`socket() failed: errno ${errno()}`));
   if (libc.bind(fd, sa, saLen) !== 0) {
-    const e = errno.getInt32();
+    const e = errno();
     libc.close(fd);
     const [code, text] = BIND_ERRORS[e] ?? [`E${e}`, `errno ${e}`];
     const err = new Error(`${text} (${code})`) as Error & { code?: string };
@@ -180,7 +143,7 @@ export function openLinuxUdp(options: LinuxUdpOptions = {}): Promise<Transport> 
   const wake = libc.eventfd(0, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (wake < 0) {
     libc.close(fd);
-    return Promise.reject(new Error(`eventfd() failed: errno ${errno.getInt32()}`));
+    return Promise.reject(new Error(`eventfd() failed: errno ${errno()}`));
   }
   const len = new Uint32Array([SOCKADDR_IN6]);
   libc.getsockname(fd, sa, new Uint8Array(len.buffer));
@@ -195,10 +158,13 @@ class LinuxUdp implements Transport {
   readonly stats: TransportStats = newStats();
   /** Bytes of socket receive buffer granted. */
   readonly recvBufferBytes: number;
+  /** `send` copies the bytes into its ring (or sends them) before it returns. */
+  readonly copiesOnSend = true;
   /** Times the process woke to drain the socket (timer or poll), for the benchmarks. */
   drains = 0;
   readonly #libc: Libc;
-  readonly #errno: Deno.UnsafePointerView;
+  readonly #errno: () => number;
+  readonly #pollOffThread: LibcBinding["pollOffThread"];
   readonly #fd: number;
   readonly #wake: number;
   readonly #family: number;
@@ -206,8 +172,8 @@ class LinuxUdp implements Transport {
   /** `batchMs` while steady (`setSteady`). */
   readonly #steadyMs: number;
   readonly #grid: WakeGrid | undefined;
-  readonly #rx = new RecvRing();
-  readonly #tx = messageRing(SEND_QUEUE, SLOT);
+  readonly #rx: RecvRing;
+  readonly #tx: ReturnType<typeof messageRing>;
   readonly #arena = new ByteArena();
   /** Destinations' sockaddrs (length 0: not one this socket can reach). */
   readonly #dests = new Map<Addr, Uint8Array>();
@@ -227,7 +193,7 @@ class LinuxUdp implements Transport {
   readonly #eager: number;
 
   constructor(
-    c: { libc: Libc; errno: Deno.UnsafePointerView },
+    c: LibcBinding,
     fd: number,
     wake: number,
     family: number,
@@ -237,6 +203,9 @@ class LinuxUdp implements Transport {
   ) {
     this.#libc = c.libc;
     this.#errno = c.errno;
+    this.#pollOffThread = c.pollOffThread;
+    this.#rx = new RecvRing(c.addressOf);
+    this.#tx = messageRing(SEND_QUEUE, SLOT, c.addressOf);
     this.#fd = fd;
     this.#wake = wake;
     this.#family = family;
@@ -323,17 +292,23 @@ class LinuxUdp implements Transport {
     this.#cancelDrain?.();
     if (this.#retry !== undefined) clearTimeout(this.#retry);
     this.#cancelDrain = this.#retry = undefined;
-    // Wake the worker thread out of poll() before the descriptors go.
+    // Wake the worker thread out of poll() (if one waits there) before the descriptors go.
     this.#libc.write(this.#wake, new Uint8Array(new BigUint64Array([1n]).buffer), 8n);
     await this.#polling;
     this.#libc.close(this.#fd);
     this.#libc.close(this.#wake);
   }
 
-  /** Waits, on a worker thread, for the socket to become readable. */
+  /**
+   * Waits, on a worker thread, for the socket to become readable. Where the runtime cannot
+   * call poll() off its main thread (Bun), the idle socket is drained at the next grid point
+   * instead: an isolated datagram then waits up to `batchMs` (25-50 wake-ups a second while
+   * nothing comes, shared with the driver's timer on the same points).
+   */
   #idle(): void {
     if (this.#closed) return;
-    const p = this.#libc.poll(this.#pollfds, 2n, -1);
+    if (!this.#pollOffThread) return this.#drainIn(1);
+    const p = this.#pollOffThread(this.#pollfds, 2n, -1);
     this.#polling = p;
     p.then((r) => {
       this.#polling = undefined;
@@ -384,7 +359,7 @@ class LinuxUdp implements Transport {
     while (total < DRAIN_MAX && !this.#closed) {
       const n = rx.read(libc.recvmmsg, this.#fd);
       if (n <= 0) {
-        if (n < 0 && this.#errno.getInt32() === EINTR) continue;
+        if (n < 0 && this.#errno() === EINTR) continue;
         break; // EAGAIN: nothing more; anything else is transient for UDP
       }
       for (let i = 0; i < n && !this.#closed; i++) this.#deliver(i);
@@ -431,7 +406,7 @@ class LinuxUdp implements Transport {
         this.#txStart += r;
         continue;
       }
-      const e = this.#errno.getInt32();
+      const e = this.#errno();
       if (e === EINTR) continue;
       if (e === EAGAIN || e === ENOBUFS) {
         // The socket's send buffer is full: try again in a moment, in order.

@@ -28,12 +28,8 @@ export const MSG_DONTWAIT = 0x40;
 /** Senders' addresses remembered as strings, at most (then forgotten). */
 const NAMES_MAX = 4096;
 
-/** The address of the bytes of `b` (an ArrayBuffer of its own: V8 never moves those). */
-function addressOf(b: Uint8Array): bigint {
-  const p = Deno.UnsafePointer.of(b as Uint8Array<ArrayBuffer>);
-  if (!p) throw new Error("no pointer");
-  return BigInt(Deno.UnsafePointer.value(p));
-}
+/** The address of the first byte of a buffer of its own (libc.ts, `addressOf`). */
+export type AddressOf = (b: Uint8Array) => bigint;
 
 /** A ring of message headers (see {@link messageRing}). */
 export type MessageRing = ReturnType<typeof messageRing>;
@@ -42,7 +38,7 @@ export type MessageRing = ReturnType<typeof messageRing>;
  * `count` message headers, each naming its own address room and one buffer of `slot`
  * bytes, all in buffers of their own (kept alive by the returned object).
  */
-export function messageRing(count: number, slot: number) {
+export function messageRing(count: number, slot: number, addressOf: AddressOf) {
   const data = new Uint8Array(new ArrayBuffer(count * slot));
   const names = new Uint8Array(new ArrayBuffer(count * NAME));
   const iovs = new Uint8Array(new ArrayBuffer(count * IOVEC));
@@ -71,11 +67,16 @@ export type Recvmmsg = (
 
 /** {@link BATCH} datagrams read per call, and their senders' addresses. */
 export class RecvRing {
-  readonly #rx = messageRing(BATCH, SLOT);
+  readonly #rx: MessageRing;
   /** Senders' addresses by IPv4 address and port (ip * 65536 + port). */
   readonly #names = new Map<number, Addr>();
   /** The number of messages the last call filled (their name lengths need resetting). */
   #lastRead = 0;
+
+  /** A ring whose buffers' addresses come from `addressOf` (the runtime's FFI, libc.ts). */
+  constructor(addressOf: AddressOf) {
+    this.#rx = messageRing(BATCH, SLOT, addressOf);
+  }
 
   /** One non-blocking recvmmsg on `fd`: the number of datagrams read, or -1 (see errno). */
   read(recvmmsg: Recvmmsg, fd: number): number {

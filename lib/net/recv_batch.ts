@@ -13,8 +13,9 @@
  * The message ring is linux_udp.ts's (mmsg.ts); the socket is Deno's.
  */
 import type { Addr } from "../wire/messages.ts";
-import { denoFfi, openLibrary } from "./ffi.ts";
-import { BATCH, type Recvmmsg, RecvRing } from "./mmsg.ts";
+import { denoFfi } from "./ffi.ts";
+import { loadLibc } from "./libc.ts";
+import { type AddressOf, BATCH, type Recvmmsg, RecvRing } from "./mmsg.ts";
 import { denoUdpFd } from "./sock_buffer.ts";
 
 export { BATCH };
@@ -26,11 +27,12 @@ export type BatchHandler = (addr: Addr, bytes: Uint8Array) => void;
 export class BatchReceiver {
   readonly #recvmmsg: Recvmmsg;
   readonly #fd: number;
-  readonly #ring = new RecvRing();
+  readonly #ring: RecvRing;
 
-  constructor(recvmmsg: Recvmmsg, fd: number) {
+  constructor(recvmmsg: Recvmmsg, fd: number, addressOf: AddressOf) {
     this.#recvmmsg = recvmmsg;
     this.#fd = fd;
+    this.#ring = new RecvRing(addressOf);
   }
 
   /**
@@ -54,14 +56,11 @@ export class BatchReceiver {
  */
 export function openBatchReceiver(port: number, ipv6: boolean): BatchReceiver | undefined {
   const d = denoFfi(["/proc"]);
-  if (!d || ipv6 || (d.build.arch !== "x86_64" && d.build.arch !== "aarch64")) return undefined;
+  const c = d && !ipv6 ? loadLibc() : null;
+  if (!d || !c) return undefined;
   try {
     const fd = denoUdpFd(d, port, false);
-    if (fd < 0) return undefined;
-    const lib = openLibrary(d, "libc.so.6", {
-      recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
-    });
-    return lib ? new BatchReceiver(lib.symbols.recvmmsg as Recvmmsg, fd) : undefined;
+    return fd < 0 ? undefined : new BatchReceiver(c.libc.recvmmsg, fd, c.addressOf);
   } catch {
     return undefined;
   }

@@ -42,9 +42,16 @@ export interface Transport {
    */
   setSteady?(steady: boolean): void;
   /**
+   * True for a transport whose `send` is done with `bytes` when it returns (linux_udp.ts
+   * copies them into its send ring): the caller may then reuse one buffer for every
+   * datagram instead of a fresh range each (lib/wire/codec.ts `encodeDatagram`'s `into`).
+   */
+  readonly copiesOnSend?: boolean;
+  /**
    * Sends one datagram, best effort. Never throws for network reasons (a bad address or a
    * send error is counted in `stats.sendFailed`); throws TypeError once closed. The
-   * transport may hold on to `bytes` until they leave: the caller must not modify them.
+   * transport may hold on to `bytes` until they leave: the caller must not modify them
+   * (unless `copiesOnSend`).
    */
   send(to: Addr, bytes: Uint8Array): void;
   /** Sets the one receive handler (replacing any earlier one). */

@@ -1,12 +1,14 @@
 /**
- * Opens the UDP transport of whichever runtime runs the program. Under Deno on Linux with FFI
- * granted (the programs run with -A), the FFI socket (linux_udp.ts): it reads and writes in
- * batches and wakes the process a few dozen times a second instead of for every datagram
- * (bench/README.md: half the CPU of a peer at 4 Mbit/s). `CLUBCAST_UDP=deno` forces
- * Deno.listenDatagram (deno_udp.ts), which is used anywhere else under Deno, since Deno's
- * node:dgram is far too slow (measured: 5,000 datagrams took 8 s on loopback, against
- * 0.27 s). Under Bun, node:dgram (node_udp.ts), which can ask for a large receive buffer;
- * Bun.udpSocket where node:dgram fails to load.
+ * Opens the UDP transport of whichever runtime runs the program. On Linux, where the runtime
+ * has FFI (Deno with FFI granted, as the programs run with -A; Bun always), the FFI socket
+ * (linux_udp.ts): it reads and writes in batches and wakes the process a few dozen times a
+ * second instead of for every datagram (bench/README.md: half the CPU of a Deno peer at 4
+ * Mbit/s; under Bun a relaying peer made 1.3-1.7x the blocks per CPU-second of node:dgram's).
+ * `CLUBCAST_UDP=deno` (or `node`) forces the runtime's own socket, which is used anywhere
+ * else: Deno.listenDatagram (deno_udp.ts) under Deno, since Deno's node:dgram is far too
+ * slow (measured: 5,000 datagrams took 8 s on loopback, against 0.27 s); under Bun
+ * node:dgram (node_udp.ts), which can ask for a large receive buffer, and Bun.udpSocket
+ * where node:dgram fails to load.
  */
 import { bunUdpAvailable, openBunUdp } from "./bun_udp.ts";
 import { denoUdpAvailable, openDenoUdp } from "./deno_udp.ts";
@@ -47,21 +49,21 @@ export async function openUdp(options: BindOptions = {}): Promise<Transport> {
   }
 }
 
-/** The environment variable that picks the UDP adapter under Deno (see {@link udpChoice}). */
+/** The environment variable that picks the UDP adapter (see {@link udpChoice}). */
 export const UDP_ENV = "CLUBCAST_UDP";
 
 /**
- * What `CLUBCAST_UDP` asks for: "deno" (Deno.listenDatagram), "ffi:<ms>" (the Linux FFI
- * socket draining every <ms> while traffic flows, steady or not); anything else, or unset,
- * the FFI socket with its defaults (linux_udp.ts's DEFAULT_BATCH_MS, and
- * DEFAULT_STEADY_BATCH_MS while a peer plays). The FFI socket only where it is available;
- * Deno.listenDatagram elsewhere.
+ * What `CLUBCAST_UDP` asks for: "deno" or "node" (the runtime's own socket:
+ * Deno.listenDatagram, or node:dgram under Bun), "ffi:<ms>" (the Linux FFI socket draining
+ * every <ms> while traffic flows, steady or not); anything else, or unset, the FFI socket
+ * with its defaults (linux_udp.ts's DEFAULT_BATCH_MS, and DEFAULT_STEADY_BATCH_MS while a
+ * peer plays). The FFI socket only where it is available; the runtime's own elsewhere.
  */
 export function udpChoice(
   value: string | undefined,
-): { adapter: "ffi" | "deno"; batchMs?: number } {
+): { adapter: "ffi" | "own"; batchMs?: number } {
   const v = value?.trim() ?? "";
-  if (v === "deno") return { adapter: "deno" };
+  if (v === "deno" || v === "node") return { adapter: "own" };
   const m = /^ffi:(\d{1,3})$/.exec(v);
   return m ? { adapter: "ffi", batchMs: Number(m[1]) } : { adapter: "ffi" };
 }

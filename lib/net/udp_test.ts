@@ -18,9 +18,10 @@ Deno.test("openProgramUdp: binds, wraps in the impairment asked for, says why it
   await impaired.close();
 });
 
-Deno.test("udpChoice reads CLUBCAST_UDP: deno, ffi:<ms>, anything else the FFI default", () => {
-  assertEquals(udpChoice("deno"), { adapter: "deno" });
-  assertEquals(udpChoice(" deno "), { adapter: "deno" });
+Deno.test("udpChoice reads CLUBCAST_UDP: deno or node, ffi:<ms>, anything else the FFI default", () => {
+  assertEquals(udpChoice("deno"), { adapter: "own" });
+  assertEquals(udpChoice(" deno "), { adapter: "own" });
+  assertEquals(udpChoice("node"), { adapter: "own" });
   assertEquals(udpChoice(" ffi:20 "), { adapter: "ffi", batchMs: 20 });
   assertEquals(udpChoice("ffi:0"), { adapter: "ffi", batchMs: 0 });
   for (const v of [undefined, "", "ffi", "ffi:", "ffi:x", "ffi:1000", "FFI", "denoo"]) {

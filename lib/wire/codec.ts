@@ -30,13 +30,21 @@ export type DecodeResult =
  * key, big-endian; see channelTag). Throws RangeError if a field breaks a wire limit or the
  * datagram would exceed MAX_DATAGRAM: both are the caller's bugs, never the network's.
  * The bytes are the caller's (often a view of a buffer shared with other datagrams, whose
- * ranges are never handed out twice: lib/wire/arena.ts).
+ * ranges are never handed out twice: lib/wire/arena.ts). With `into` (at least MAX_DATAGRAM
+ * bytes) they are written there instead, and returned as a view of it that the next call
+ * overwrites: for a sender that is done with them at once (a transport that `copiesOnSend`),
+ * one buffer instead of a fresh range per datagram, whose chunks a collector must free.
  */
-export function encodeDatagram(tag: number, msg: Msg): Uint8Array {
-  sendArena.reserve(MAX_DATAGRAM);
-  const start = sendArena.offset;
-  const n = writePlain(toWire(tag, msg, false), sendArena.chunk, start, start + MAX_DATAGRAM);
-  if (n >= 0) return sendArena.commit(n);
+export function encodeDatagram(tag: number, msg: Msg, into?: Uint8Array): Uint8Array {
+  if (into && into.length >= MAX_DATAGRAM) {
+    const n = writePlain(toWire(tag, msg, false), into, 0, MAX_DATAGRAM);
+    if (n >= 0) return into.subarray(0, n);
+  } else {
+    sendArena.reserve(MAX_DATAGRAM);
+    const start = sendArena.offset;
+    const n = writePlain(toWire(tag, msg, false), sendArena.chunk, start, start + MAX_DATAGRAM);
+    if (n >= 0) return sendArena.commit(n);
+  }
   // What the plain writer leaves to cbor-x, and datagrams too long (to say how long).
   const out = encodeCbor(layout(tag, msg));
   if (out.length > MAX_DATAGRAM) {

@@ -38,6 +38,24 @@ Deno.test("every valid message round-trips exactly", () => {
   );
 });
 
+Deno.test("encodeDatagram into a buffer writes the same bytes there, as a view of it", () => {
+  const into = new Uint8Array(1200);
+  fc.assert(
+    fc.property(arbTag, arbMsg, (tag, msg) => {
+      const own = encodeDatagram(tag, msg).slice();
+      assertEquals(encodeDatagram(tag, msg, into), own);
+    }),
+    { numRuns: 500 },
+  );
+  // What the plain writer writes (every message the programs send) is a view of `into`;
+  // the rest comes from cbor-x, in bytes of its own.
+  const view = encodeDatagram(TAG, data(), into);
+  assert(view.buffer === into.buffer && view.byteOffset === 0, "a view of `into`");
+  // Too small a buffer to hold every datagram: the bytes are the caller's, as without one.
+  const small = new Uint8Array(100);
+  assert(encodeDatagram(TAG, data(), small).buffer !== small.buffer);
+});
+
 Deno.test("decodeDatagram never throws on arbitrary bytes", () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 1300 }), (bytes) => {

@@ -30,6 +30,7 @@ import {
   BATCH,
   H_NAMELEN,
   IOVEC,
+  type MessageRing,
   messageRing,
   MMSGHDR,
   MSG_DONTWAIT,
@@ -173,7 +174,7 @@ class LinuxUdp implements Transport {
   readonly #steadyMs: number;
   readonly #grid: WakeGrid | undefined;
   readonly #rx: RecvRing;
-  readonly #tx: ReturnType<typeof messageRing>;
+  readonly #tx: MessageRing;
   readonly #arena = new ByteArena();
   /** Destinations' sockaddrs (length 0: not one this socket can reach). */
   readonly #dests = new Map<Addr, Uint8Array>();

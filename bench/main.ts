@@ -18,6 +18,7 @@ import { startup } from "./swarm/startup.ts";
 import { floodBench } from "./flood/flood_bench.ts";
 import { machineInfo } from "./lib/proc.ts";
 import { meets, ratio } from "./lib/stats.ts";
+import { ffiSocketPlatform } from "../lib/net/libc.ts";
 import { linuxUdpAvailable } from "../lib/net/linux_udp.ts";
 
 /** The issue's bars. */
@@ -88,7 +89,7 @@ if (only.has("relay")) {
   // stays the bare echo loop on the runtime's own socket (deno_udp; node_udp under Bun), as
   // the issue defines it, and the FFI socket's echo is measured too.
   const ffi = linuxUdpAvailable();
-  const bunFfi = Deno.build.os === "linux";
+  const bunFfi = ffiSocketPlatform(Deno.build.os, Deno.build.arch);
   log(
     `relay vs echo (deno_udp,${ffi ? " linux_udp (FFI)," : ""} node_udp under bun,${
       bunFfi ? " linux_udp (FFI) under bun," : ""

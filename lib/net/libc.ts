@@ -63,6 +63,14 @@ const DENO_SYMBOLS = {
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
 } as const;
 
+/**
+ * True for the platforms whose struct layouts mmsg.ts and sockaddr.ts write: Linux on x86_64
+ * or aarch64 (Deno's names for them, or Node's and Bun's: "x64", "arm64").
+ */
+export function ffiSocketPlatform(os: string | undefined, arch: string | undefined): boolean {
+  return os === "linux" && ["x86_64", "aarch64", "x64", "arm64"].includes(arch ?? "");
+}
+
 /** Bun's names for Deno's FFI types above. */
 const BUN_TYPE: Record<string, string> = { buffer: "ptr", pointer: "ptr" };
 
@@ -82,7 +90,7 @@ export function loadLibc(): LibcBinding | null {
 
 function denoLibc(): LibcBinding | null {
   const d = denoFfi();
-  if (!d || (d.build.arch !== "x86_64" && d.build.arch !== "aarch64")) return null;
+  if (!d || !ffiSocketPlatform(d.build.os, d.build.arch)) return null;
   const lib = openLibrary(d, "libc.so.6", DENO_SYMBOLS);
   if (!lib) return null;
   const p = lib.symbols.__errno_location();
@@ -113,8 +121,7 @@ interface BunFfi {
 
 function bunLibc(): LibcBinding | null {
   const g = globalThis as { Bun?: unknown; process?: { platform?: string; arch?: string } };
-  if (!g.Bun || g.process?.platform !== "linux") return null;
-  if (g.process.arch !== "x64" && g.process.arch !== "arm64") return null;
+  if (!g.Bun || !ffiSocketPlatform(g.process?.platform, g.process?.arch)) return null;
   const req = (import.meta as { require?: (id: string) => unknown }).require;
   if (typeof req !== "function") return null;
   const ffi = req("bun:ffi") as BunFfi;

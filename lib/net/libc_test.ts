@@ -1,11 +1,9 @@
 import { assert, assertEquals } from "../testing.ts";
-import { loadLibc } from "./libc.ts";
-
-const linux = Deno.build.os === "linux" && ["x86_64", "aarch64"].includes(Deno.build.arch);
+import { ffiSocketPlatform, loadLibc } from "./libc.ts";
 
 Deno.test({
   name: "libc through Deno's FFI: one binding, errno as the call left it, buffers' addresses",
-  ignore: !linux,
+  ignore: !ffiSocketPlatform(Deno.build.os, Deno.build.arch),
   fn() {
     const c = loadLibc();
     assert(c !== null, "Linux with FFI granted (the tests run with -A)");

@@ -654,7 +654,7 @@ export class PeerCore implements ProtocolNode {
       // only once it has the signature too. While a download brings the club's blocks in
       // order, the holes it shows are late blocks, asked for later than other holes (most
       // came 500-800 ms after it, just after the ask: a duplicate each).
-      const late = b.kind === "auth" && this.#inOrderLink(b.seq % this.clubs, now)
+      const late = b.kind === "auth" && this.inOrderLink(b.seq % this.clubs, now)
         ? this.cfg.authHoleLateMs
         : 0;
       this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost, late);
@@ -694,7 +694,7 @@ export class PeerCore implements ProtocolNode {
    * or the club's in-club lead (which pushes every block at once), that delivered within
    * `inOrderLiveMs`.
    */
-  #inOrderLink(club: number, now: number): boolean {
+  inOrderLink(club: number, now: number): boolean {
     const downs = this.downs.ofClub(club);
     for (let i = 0; i < downs.length; i++) {
       const d = downs[i];

@@ -111,12 +111,9 @@ function heardLately(p: PeerCore, now: number, u: UpConn): boolean {
 function sparedBackup(p: PeerCore, now: number, d: DownConn): boolean {
   if (!d.inClub || d.lead || d.remote === p.source) return false;
   const live = p.cfg.inOrderLiveMs;
-  const back = p.ups.get(connKey(d.remote, d.club));
+  const back = p.ups.find(d.remote, d.club);
   if (!back || !back.accepted || now - back.lastHaveAt > live) return false;
-  for (const o of p.downs.values()) {
-    if (o.club === d.club && o.lead && o.accepted && now - o.monitor.lastRecv <= live) return true;
-  }
-  return false;
+  return p.inOrderLink(d.club, now);
 }
 
 /**

@@ -36,15 +36,11 @@ export type DecodeResult =
  * one buffer instead of a fresh range per datagram, whose chunks a collector must free.
  */
 export function encodeDatagram(tag: number, msg: Msg, into?: Uint8Array): Uint8Array {
-  if (into && into.length >= MAX_DATAGRAM) {
-    const n = writePlain(toWire(tag, msg, false), into, 0, MAX_DATAGRAM);
-    if (n >= 0) return into.subarray(0, n);
-  } else {
-    sendArena.reserve(MAX_DATAGRAM);
-    const start = sendArena.offset;
-    const n = writePlain(toWire(tag, msg, false), sendArena.chunk, start, start + MAX_DATAGRAM);
-    if (n >= 0) return sendArena.commit(n);
-  }
+  const own = into === undefined || into.length < MAX_DATAGRAM;
+  if (own) sendArena.reserve(MAX_DATAGRAM);
+  const buf = own ? sendArena.chunk : into, start = own ? sendArena.offset : 0;
+  const n = writePlain(toWire(tag, msg, false), buf, start, start + MAX_DATAGRAM);
+  if (n >= 0) return own ? sendArena.commit(n) : into.subarray(0, n);
   // What the plain writer leaves to cbor-x, and datagrams too long (to say how long).
   const out = encodeCbor(layout(tag, msg));
   if (out.length > MAX_DATAGRAM) {

@@ -106,5 +106,7 @@ Deno.test("forger in a small swarm: caught whenever checked, and never stored or
     assertEquals(relayed.length, 0, `${p.self} relayed a forged block`);
     assert(p.store.top > 400, `${p.self} still gets the stream (top ${p.store.top})`);
   }
-  assert(checked >= 3, `${checked} peers had to check a forged block`);
+  // Not vacuous: some peers had a forged copy first (how many depends on the run's draw of
+  // connections; two with pongs trusted for 120 ms, three with 1 s).
+  assert(checked >= 2, `${checked} peers had to check a forged block`);
 });

@@ -215,10 +215,11 @@ export const DEFAULT_CONFIG: PeerConfig = {
   connectTimeoutMinMs: 1000,
   // A candidate's load is judged from a pong at most 120 ms old, so in practice one answering
   // the ping sent for this very choice: while a swarm forms an uploader's "full" comes and
-  // goes within a tenth of a second, and with 1 s old pongs four requests in ten went to peers
-  // full by then (refused, a round trip lost each, the club unfed meanwhile). Issue 2's run
-  // gained on every seed (docs/simulator.md, "Pongs from the last round trip"); a starved
-  // swarm (`--scenario scarce`) lost, and the programs keep their 1.5 s (not measured there).
+  // goes from one round trip to the next, and with 1 s old pongs half the requests of issue
+  // 2's first ten seconds went to peers full by then (refused, a round trip lost each, the club
+  // unfed meanwhile). Issue 2's run gained on every seed (docs/simulator.md, "Pongs from the
+  // last round trip"); a starved swarm (`--scenario scarce`) lost, and the programs keep their
+  // 1.5 s (not measured there).
   // It must exceed `tickMs`: a pong is acted on at the next housekeeping round.
   pingFreshMs: 120,
   retryMs: 2000,

@@ -6,12 +6,14 @@
  */
 import { spawnTracker, type TrackerProcess } from "../../tests/tracker_process.ts";
 import { packetsDue, TsFeed } from "./ts_feed.ts";
+import { PEER_V8_FLAGS } from "../../peer/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** How to start a program under Deno: the args of `deno task peer` / `deno task source`. */
 export function programArgs(program: "peer" | "source", args: readonly string[]): string[] {
-  return ["run", "-A", "--unstable-net", `${ROOT}${program}/main.ts`, ...args];
+  const v8 = program === "peer" ? [PEER_V8_FLAGS] : [];
+  return ["run", "-A", "--unstable-net", ...v8, `${ROOT}${program}/main.ts`, ...args];
 }
 
 /** A running swarm. */

@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ratio } from "../lib/stats.ts";
 import { canPin, spawnChild } from "../lib/child.ts";
+import { PEER_V8_FLAGS } from "../../peer/v8_flags.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 
@@ -34,10 +35,22 @@ const TARGETS: Record<string, Target> = {
   bun: { name: "bun (bun_udp)", runtime: "bun", adapter: "bun" },
 };
 
-function forwarderCommand(t: Target, args: string[]): [string, string[]] {
+function forwarderCommand(t: Target, mode: "echo" | "relay", args: string[]): [string, string[]] {
   const file = `${HERE}forwarder.ts`;
+  // The relay is a peer: under Deno it runs with the `peer` program's V8 flag, as
+  // `deno task peer` does (the echo loop, the runtime's limit, with V8's defaults).
+  const v8 = mode === "relay" ? [PEER_V8_FLAGS] : [];
   return t.runtime === "deno"
-    ? [Deno.execPath(), ["run", "-A", "--unstable-net", file, "--adapter", t.adapter, ...args]]
+    ? [Deno.execPath(), [
+      "run",
+      "-A",
+      "--unstable-net",
+      ...v8,
+      file,
+      "--adapter",
+      t.adapter,
+      ...args,
+    ]]
     : ["bun", ["run", file, "--adapter", t.adapter, ...args]];
 }
 
@@ -60,7 +73,7 @@ export async function relayBench(
         const extra = mode === "echo"
           ? ["--mode", "echo", "--to", ready.rx]
           : ["--mode", "relay", "--key", ready.key, "--source", ready.tx];
-        const [cmd, args] = forwarderCommand(t, extra);
+        const [cmd, args] = forwarderCommand(t, mode, extra);
         const fwd = await spawnChild(cmd, args, { cpu: 1 });
         try {
           const addr = await fwd.line("ready", 60_000);

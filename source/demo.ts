@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { which } from "../lib/net/which.ts";
+import { PEER_V8_FLAGS } from "../peer/v8_flags.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CLIP = `${ROOT}source/demo_clip.mpegts`;
@@ -154,7 +155,10 @@ export async function demo(args: string[]): Promise<number> {
     let httpAt = "";
     for (let i = 0; i < peers; i++) {
       const extra = i === 0 ? ["--http", "127.0.0.1:0"] : [];
-      const p = spawn([deno, ...run("peer/main.ts", url, "--stats", "json", ...extra)], {
+      // Each peer as `deno task peer` starts it, with its V8 flag (peer/v8_flags.ts).
+      const args = run("peer/main.ts", url, "--stats", "json", ...extra);
+      args.splice(1, 0, PEER_V8_FLAGS);
+      const p = spawn([deno, ...args], {
         stdout: "null",
         stderr: "piped",
       });

@@ -1,7 +1,8 @@
 /**
  * The V8 flag the `peer` program runs with: deno.json's `peer` and `compile` tasks, the
- * release workflow's `deno compile` and the benchmarks that start peers as `deno task peer`
- * does (bench/swarm/swarm.ts) all pass it; peer/v8_flags_test.ts checks that they agree.
+ * release workflow's `deno compile`, `deno task demo`'s peers (source/demo.ts) and the
+ * benchmarks that start peers as `deno task peer` does (bench/swarm/swarm.ts, the relay
+ * forwarder) all pass it; peer/v8_flags_test.ts checks the first three and the swarm's.
  *
  * Why: a peer relaying a stream allocates steadily (a few objects per datagram), and V8 then
  * grows its young generation to its largest size, 16 MB semi-spaces by default: the peer's

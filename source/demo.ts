@@ -25,11 +25,13 @@ Usage: deno task demo [--peers N] [--clubs C] [--port P] [--seconds S]
   --seconds S  stop after S seconds (default: run until Ctrl-C)`;
 
 const deno = Deno.execPath();
+// A peer runs as `deno task peer` starts it, with its V8 flag (peer/v8_flags.ts).
 const run = (file: string, ...args: string[]) => [
   "run",
   "-A",
   "--unstable-net",
   "--unstable-kv",
+  ...(file === "peer/main.ts" ? [PEER_V8_FLAGS] : []),
   `${ROOT}${file}`,
   ...args,
 ];
@@ -155,10 +157,7 @@ export async function demo(args: string[]): Promise<number> {
     let httpAt = "";
     for (let i = 0; i < peers; i++) {
       const extra = i === 0 ? ["--http", "127.0.0.1:0"] : [];
-      // Each peer as `deno task peer` starts it, with its V8 flag (peer/v8_flags.ts).
-      const args = run("peer/main.ts", url, "--stats", "json", ...extra);
-      args.splice(1, 0, PEER_V8_FLAGS);
-      const p = spawn([deno, ...args], {
+      const p = spawn([deno, ...run("peer/main.ts", url, "--stats", "json", ...extra)], {
         stdout: "null",
         stderr: "piped",
       });

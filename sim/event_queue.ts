@@ -207,6 +207,11 @@ export class EventQueue {
     return this.#n > 0 ? this.#hTime[0] : Infinity;
   }
 
+  /** The earliest event's sequence number (its tie), or Infinity. */
+  peekSeq(): number {
+    return this.#n > 0 ? this.#hSeq[0] : Infinity;
+  }
+
   /** A slot for a new event, growing the slot arrays when every slot is taken. */
   #slot(): number {
     if (this.#nFree > 0) return this.#free[--this.#nFree];

@@ -24,6 +24,7 @@ import type { Block, BlockMsg } from "../lib/wire/messages.ts";
 import type { ListedPeer, SimMsg, SimNode, SimPeer, SimSource } from "./design.ts";
 import { CLUBS } from "./designs/clubs.ts";
 import { EventQueue } from "./event_queue.ts";
+import { NodeBatches } from "./node_batches.ts";
 import { RunCounters } from "./metrics.ts";
 import { Network } from "./network.ts";
 import { type Lifetimes, planLifetimes } from "./lifetimes.ts";
@@ -356,7 +357,7 @@ export class Partition {
       alive[i] = 0;
       gone[i] = 1;
       if (tellTracker) requests.push({ at: now, node: i, op: "remove" });
-      else q.pushTie(Math.max(now, announcedAt[i] + 3 * opts.announceMs), tieOf(i), EXPIRE, i);
+      else schedule(Math.max(now, announcedAt[i] + 3 * opts.announceMs), tieOf(i), EXPIRE, i);
     }
 
     function touch(i: number, now: number): void {
@@ -365,12 +366,12 @@ export class Partition {
       const t = Math.max(node.pollTimeout(), now);
       if (t < timerAt[i]) {
         timerAt[i] = t;
-        q.pushTie(t, tieOf(i), TIMER, i);
+        schedule(t, tieOf(i), TIMER, i);
       }
       if (linkScheduled[i] === 0 && node.hasPending()) {
         linkScheduled[i] = 1;
         if (busyUntil[i] <= now) linkNow = i;
-        else q.pushTie(busyUntil[i], tieOf(i), LINK, i);
+        else schedule(busyUntil[i], tieOf(i), LINK, i);
       }
     }
 
@@ -388,11 +389,11 @@ export class Partition {
       if (at === undefined) c.datagramsLost++;
       else {
         const tie = tieOf(i);
-        if (owns(to)) q.pushTie(at, tie, DELIVER, to, i, dg.msg, size);
+        if (owns(to)) schedule(at, tie, DELIVER, to, i, dg.msg, size);
         else crossOut[to % parts].push({ at, tie, to, from: i, size, msg: dg.msg });
       }
       linkScheduled[i] = 1;
-      q.pushTie(until, tieOf(i), LINK, i);
+      schedule(until, tieOf(i), LINK, i);
     }
 
     function onDeliver(i: number, now: number, from: string, msg: SimMsg, size: number): void {
@@ -436,9 +437,143 @@ export class Partition {
         protoNodes[i] = peer;
         peers[i] = peer;
       }
-      q.pushTie(now + opts.announceMs, tieOf(i), ANNOUNCE, i);
+      schedule(now + opts.announceMs, tieOf(i), ANNOUNCE, i);
       timerAt[i] = now;
-      q.pushTie(now, tieOf(i), TIMER, i);
+      schedule(now, tieOf(i), TIMER, i);
+    }
+
+    // The window being run (see the step below): events before (boundTime, boundTie) run
+    // node by node; `cur` is the node running (-1 between nodes).
+    const batch = new NodeBatches();
+    let boundTime = 0, boundTie = 0, cur = -1, curAt = 0, curEnd = 0;
+
+    /**
+     * Schedules an event: into the running node's own batch when it is that node's and due
+     * within the window, else into the agenda. Another node's event can never be due within
+     * the window (a datagram takes at least its length to arrive); if it were, the node by
+     * node order would be wrong, so that throws.
+     */
+    function schedule(
+      at: number,
+      tie: number,
+      kind: number,
+      node: number,
+      a?: unknown,
+      b?: unknown,
+      size?: number,
+    ): void {
+      const within = at <= endMs && (at < boundTime || (at === boundTime && tie < boundTie));
+      if (within && node === cur) batch.local.pushTie(at, tie, kind, node, a, b, size);
+      else if (within && cur >= 0) {
+        throw new Error(
+          `partition ${part}: node ${cur} scheduled node ${node}'s event within the window`,
+        );
+      } else q.pushTie(at, tie, kind, node, a, b, size);
+    }
+
+    /** A mass failure at `now`: the victims vanish without a word. */
+    function kill(now: number): void {
+      c.events++;
+      for (const v of plan.victims) if (owns(v)) stop(v, now, false);
+      if (part !== 0) c.events--; // each partition kills its own: one event in all
+    }
+
+    /** When the running node's next event is due (Infinity: it has none left). */
+    function curNext(): number {
+      if (opts.agendaOrder) return q.peekTime();
+      const t = curAt < curEnd ? batch.time(batch.at(curAt)) : Infinity;
+      return Math.min(t, batch.local.peekTime());
+    }
+
+    /** Runs node `i`'s events of the window, in (time, tie) order. */
+    function runNode(i: number): void {
+      const local = batch.local;
+      cur = i;
+      curAt = batch.first(i);
+      curEnd = batch.end(i);
+      for (;;) {
+        const e = curAt < curEnd ? batch.at(curAt) : -1;
+        const lt = local.peekTime();
+        if (e < 0 && lt === Infinity) break;
+        const fromLocal = e < 0 ||
+          lt < batch.time(e) || (lt === batch.time(e) && local.peekSeq() < batch.tie(e));
+        if (fromLocal) {
+          local.next();
+          dispatch(local.kind, i, local.time, local.a, local.b, local.size);
+        } else {
+          curAt++;
+          dispatch(batch.kind(e), i, batch.time(e), batch.a(e), batch.b(e), batch.size(e));
+        }
+      }
+      cur = -1;
+    }
+
+    /** Runs one event of node `i`. */
+    function dispatch(
+      kind: number,
+      i: number,
+      now: number,
+      a: unknown,
+      b: unknown,
+      size: number | undefined,
+    ): void {
+      c.events++;
+      switch (kind) {
+        case DELIVER:
+          onDeliver(i, now, addrs[a as number], b as SimMsg, size!);
+          break;
+        case LINK:
+          if (alive[i] !== 1) linkScheduled[i] = 0;
+          else onLink(i, now);
+          break;
+        case TIMER:
+          if (now !== timerAt[i] || alive[i] !== 1) break;
+          timerAt[i] = Infinity;
+          protoNodes[i]!.handleTimeout(now);
+          touch(i, now);
+          break;
+        case JOIN:
+          requests.push({ at: now, node: i, op: "join" });
+          break;
+        case JOINED:
+          joined(i, now, a as number[], b as ListedPeer[]);
+          break;
+        case PEERS:
+          if (alive[i] !== 1) break;
+          (i === 0 ? source! : (peers[i] ?? mal[i])!).addPeers(b as ListedPeer[]);
+          touch(i, now);
+          break;
+        case INPUT:
+          source!.input(now, payload);
+          if (now >= measureFrom) c.streamBytes += payload.length;
+          touch(i, now);
+          schedule(now + inputEveryMs, tieOf(0), INPUT, 0);
+          break;
+        case ANNOUNCE:
+          if (alive[i] !== 1) break;
+          announcedAt[i] = now;
+          requests.push({ at: now, node: i, op: "announce" });
+          schedule(now + (i === 0 ? 1000 : opts.announceMs), tieOf(i), ANNOUNCE, i);
+          break;
+        case LEAVE: // a viewer closes the player: the real peer tells the tracker it left
+          stop(i, now, true);
+          break;
+        case EXPIRE:
+          requests.push({ at: now, node: i, op: "remove" });
+          break;
+      }
+      if (linkNow >= 0) {
+        // The node's link was idle, so its LINK event is due now. When nothing else of the
+        // node's is due now, that event is its very next one: run it at once (and count it).
+        // Its tie is taken either way, so a node's ties do not depend on the others' events.
+        const l = linkNow;
+        linkNow = -1;
+        const tie = tieOf(l);
+        if (l === cur && curNext() > now) {
+          c.events++;
+          onLink(l, now);
+        } else schedule(now, tie, LINK, l);
+      }
     }
 
     /** Where the last window ended: nothing handed in may be due before it. */
@@ -457,68 +592,39 @@ export class Partition {
         q.pushTie(r.at, r.tie, r.clubs ? JOINED : PEERS, r.node, r.clubs, r.peers);
       }
       ended = end;
-      while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
-        c.events++;
-        const now = q.time;
-        const i = q.node;
-        switch (q.kind) {
-          case DELIVER:
-            onDeliver(i, now, addrs[q.a as number], q.b as SimMsg, q.size!);
-            break;
-          case LINK:
-            if (alive[i] !== 1) linkScheduled[i] = 0;
-            else onLink(i, now);
-            break;
-          case TIMER:
-            if (now !== timerAt[i] || alive[i] !== 1) break;
-            timerAt[i] = Infinity;
-            protoNodes[i]!.handleTimeout(now);
-            touch(i, now);
-            break;
-          case JOIN:
-            requests.push({ at: now, node: i, op: "join" });
-            break;
-          case JOINED:
-            joined(i, now, q.a as number[], q.b as ListedPeer[]);
-            break;
-          case PEERS:
-            if (alive[i] !== 1) break;
-            (i === 0 ? source! : (peers[i] ?? mal[i])!).addPeers(q.b as ListedPeer[]);
-            touch(i, now);
-            break;
-          case INPUT:
-            source!.input(now, payload);
-            if (now >= measureFrom) c.streamBytes += payload.length;
-            touch(i, now);
-            q.pushTie(now + inputEveryMs, tieOf(0), INPUT, 0);
-            break;
-          case ANNOUNCE:
-            if (alive[i] !== 1) break;
-            announcedAt[i] = now;
-            requests.push({ at: now, node: i, op: "announce" });
-            q.pushTie(now + (i === 0 ? 1000 : opts.announceMs), tieOf(i), ANNOUNCE, i);
-            break;
-          case LEAVE: // a viewer closes the player: the real peer tells the tracker it left
-            stop(i, now, true);
-            break;
-          case KILL: // a mass failure: the victims vanish without a word
-            for (const v of plan.victims) if (owns(v)) stop(v, now, false);
-            if (part !== 0) c.events--; // each partition kills its own: one event in all
-            break;
-          case EXPIRE:
-            requests.push({ at: now, node: i, op: "remove" });
-            break;
+      if (opts.agendaOrder) {
+        boundTime = boundTie = -Infinity; // nothing goes to a node's batch
+        while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
+          if (q.kind === KILL) kill(q.time);
+          else {
+            cur = q.node;
+            dispatch(q.kind, q.node, q.time, q.a, q.b, q.size);
+            cur = -1;
+          }
         }
-        if (linkNow >= 0) {
-          // The node's link was idle, so its LINK event would be due now. When nothing else is
-          // due now, that event is the very next one: run it at once, without the queue (and
-          // count it). Otherwise queue it behind what is due now, as it would have been.
-          const l = linkNow;
-          linkNow = -1;
-          if (q.peekTime() > now) {
-            c.events++;
-            onLink(l, now);
-          } else q.pushTie(now, tieOf(l), LINK, l);
+      } // Node by node (node_batches.ts): the window's events up to the mass failure, if one
+      // falls in it, then the failure, then the rest.
+      else {
+        for (;;) {
+          let failure = false;
+          while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
+            if (q.kind === KILL) {
+              failure = true;
+              boundTime = q.time;
+              boundTie = q.seq;
+              break;
+            }
+            batch.take(q);
+          }
+          if (!failure) {
+            boundTime = end;
+            boundTie = -Infinity;
+          }
+          batch.group();
+          for (let k = 0; k < batch.nodes; k++) runNode(batch.node(k));
+          batch.clear();
+          if (!failure) break;
+          kill(boundTime);
         }
       }
       const out: WindowOutput = { datagrams: crossOut, requests, truth: truthOut };

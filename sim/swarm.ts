@@ -88,6 +88,11 @@ export interface SwarmOptions {
   readonly onDuplicate?: (peer: SimPeer, msg: BlockMsg, now: number, from: string) => void;
   /** Called for every data block a peer skipped (diagnostics). */
   readonly onSkip?: (peer: SimPeer, seq: number, now: number) => void;
+  /**
+   * Runs each window's events in the order of the whole agenda, not node by node
+   * (node_batches.ts): the same run, slower; for the test that checks the two agree.
+   */
+  readonly agendaOrder?: boolean;
 }
 
 /** The defaults of issue #2's default network. */

@@ -82,7 +82,11 @@ export interface SwarmOptions {
   readonly malicious?: number;
   /** The kinds of malicious peer, dealt in turn (default: every kind). */
   readonly maliciousKinds?: readonly MaliciousKind[];
-  /** Called for every block a peer verified (diagnostics). */
+  /**
+   * Called for every block a peer verified (diagnostics). Like the other hooks, it is called
+   * node by node within each window of virtual time (docs/simulator.md, "How a run is
+   * driven"): each peer's calls come in time order, calls for different peers need not.
+   */
   readonly onReady?: (peer: SimPeer, seq: number, now: number) => void;
   /** Called for every redundant block a peer received (diagnostics). */
   readonly onDuplicate?: (peer: SimPeer, msg: BlockMsg, now: number, from: string) => void;

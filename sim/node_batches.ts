@@ -92,27 +92,33 @@ export class NodeBatches {
     return this.#order[k];
   }
 
+  /** Event `e`'s time, ms. */
   time(e: number): number {
     return this.#time[e];
   }
 
+  /** Event `e`'s tie number (its order among events of the same time). */
   tie(e: number): number {
     return this.#tie[e];
   }
 
+  /** Event `e`'s kind (partition.ts's event kinds). */
   kind(e: number): number {
     return this.#kind[e];
   }
 
+  /** Event `e`'s size, if it was given one. */
   size(e: number): number | undefined {
     const s = this.#size[e];
     return s === s ? s : undefined;
   }
 
+  /** Event `e`'s first payload. */
   a(e: number): unknown {
     return this.#ab[2 * e];
   }
 
+  /** Event `e`'s second payload. */
   b(e: number): unknown {
     return this.#ab[2 * e + 1];
   }

@@ -576,6 +576,47 @@ export class Partition {
       }
     }
 
+    /**
+     * Runs the window's events (those before `end`) node by node (node_batches.ts): those up
+     * to the mass failure, if one falls in the window, then the failure, then the rest.
+     */
+    function runByNode(end: number): void {
+      for (;;) {
+        let failure = false;
+        while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
+          if (q.kind === KILL) {
+            failure = true;
+            boundTime = q.time;
+            boundTie = q.seq;
+            break;
+          }
+          batch.take(q);
+        }
+        if (!failure) {
+          boundTime = end;
+          boundTie = -Infinity;
+        }
+        batch.group();
+        for (let k = 0; k < batch.nodes; k++) runNode(batch.node(k));
+        batch.clear();
+        if (!failure) return;
+        kill(boundTime);
+      }
+    }
+
+    /** Runs the window's events in the order of the whole agenda (`agendaOrder`, for tests). */
+    function runInAgendaOrder(end: number): void {
+      boundTime = boundTie = -Infinity; // nothing goes to a node's batch
+      while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
+        if (q.kind === KILL) kill(q.time);
+        else {
+          cur = q.node;
+          dispatch(q.kind, q.node, q.time, q.a, q.b, q.size);
+          cur = -1;
+        }
+      }
+    }
+
     /** Where the last window ended: nothing handed in may be due before it. */
     let ended = 0;
     const inTime = (at: number) => {
@@ -592,41 +633,8 @@ export class Partition {
         q.pushTie(r.at, r.tie, r.clubs ? JOINED : PEERS, r.node, r.clubs, r.peers);
       }
       ended = end;
-      if (opts.agendaOrder) {
-        boundTime = boundTie = -Infinity; // nothing goes to a node's batch
-        while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
-          if (q.kind === KILL) kill(q.time);
-          else {
-            cur = q.node;
-            dispatch(q.kind, q.node, q.time, q.a, q.b, q.size);
-            cur = -1;
-          }
-        }
-      } // Node by node (node_batches.ts): the window's events up to the mass failure, if one
-      // falls in it, then the failure, then the rest.
-      else {
-        for (;;) {
-          let failure = false;
-          while (q.peekTime() < end && q.peekTime() <= endMs && q.next()) {
-            if (q.kind === KILL) {
-              failure = true;
-              boundTime = q.time;
-              boundTie = q.seq;
-              break;
-            }
-            batch.take(q);
-          }
-          if (!failure) {
-            boundTime = end;
-            boundTie = -Infinity;
-          }
-          batch.group();
-          for (let k = 0; k < batch.nodes; k++) runNode(batch.node(k));
-          batch.clear();
-          if (!failure) break;
-          kill(boundTime);
-        }
-      }
+      if (opts.agendaOrder) runInAgendaOrder(end);
+      else runByNode(end);
       const out: WindowOutput = { datagrams: crossOut, requests, truth: truthOut };
       crossOut = Array.from({ length: parts }, () => []);
       requests = [];

@@ -329,7 +329,7 @@ export class PeerCore implements ProtocolNode {
           // Only seqs this peer could hold: haves of far ones would grow the set without bound.
           if (s < this.store.floor || s > this.store.top + this.cfg.storeSeqs) continue;
           up.haves.add(s);
-          if (up.inClub && !up.lead) noteHaveLag(this, now, up, s);
+          if (up.inClub && !up.lead && msg.seqs.length === 1) noteHaveLag(this, now, up, s);
         }
         return;
       }

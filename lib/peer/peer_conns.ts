@@ -15,7 +15,7 @@ import type { AcceptMsg, Addr, Bitfield, ConnectMsg, DropMsg } from "../wire/mes
 import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { CloseReason } from "./events.ts";
 import type { PeerCore } from "./peer.ts";
-import { catchUp, haveBitfield } from "./peer_relay.ts";
+import { catchUp, haveBitfield, sendHolding } from "./peer_relay.ts";
 import { SeqSet } from "./seq_ring.ts";
 
 /** Counts one peer's connections of a direction in one club. */
@@ -179,6 +179,7 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     p.downs.set(key, down);
     p.send(from, { t: "accept", club: m.club, dir: "up", cookie });
     if (existing) return;
+    if (inClub) sendHolding(p, from, m.club);
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
     if (inClub) trimSurplus(p, now, "down", m.club, down);
   }
@@ -246,6 +247,7 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     const echo = m.cookie !== down.cookie && m.cookie !== 0;
     down.cookie = down.secret = m.cookie;
     if (echo) p.send(from, { t: "keepalive", club: m.club, lead: down.lead, cookie: m.cookie });
+    if (down.inClub) sendHolding(p, from, m.club);
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
   } else {
     const up = p.ups.get(key);

@@ -5,7 +5,7 @@
  * lacks (its bitfield), or recent history when it has nothing yet.
  */
 import { decodeBitfield, makeBitfield } from "../bitfield/bitfield.ts";
-import { MAX_DATAGRAM } from "../wire/budget.ts";
+import { MAX_DATAGRAM, MAX_SEQS } from "../wire/budget.ts";
 import type { Addr, Bitfield, Block, BlockMsg, HaveMsg, Msg } from "../wire/messages.ts";
 import type { UpConn } from "./conns.ts";
 import type { BlockClass, QueuedBlock } from "./upload_queue.ts";
@@ -107,6 +107,33 @@ export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): v
       p.send(d.remote, msg ??= { t: "have", club, seqs: [seq] });
     }
   }
+}
+
+/** How far back from its newest block a peer looks for signature blocks to name (seqs). */
+const HOLDING_SCAN_SEQS = 1024;
+
+/**
+ * Tells a new in-club upstream `to` of `club` which of the newest blocks it would relay this
+ * peer already holds: the club's newest data blocks and the newest signature blocks, up to
+ * MAX_SEQS of each, in one "have" each. A "have" is otherwise sent only when a block first
+ * comes, so an upstream that joins later, or is behind this peer, relayed every block this
+ * peer had before the connection as it got it, each a duplicate (most of the non-leads' late
+ * copies while a swarm forms). A "have" of several seqs is such a list, not news of one
+ * arrival: the upstream does not learn a hold from it (`noteHaveLag`).
+ */
+export function sendHolding(p: PeerCore, to: Addr, club: number): void {
+  const data: number[] = [];
+  for (const b of p.store.club(club, p.clubs, 0)) {
+    if (b.kind === "data") data.push(b.seq);
+    if (data.length === MAX_SEQS) break;
+  }
+  if (data.length > 0) p.send(to, { t: "have", club, seqs: data });
+  const auth: number[] = [];
+  const top = p.store.top, end = Math.max(p.store.floor, top - HOLDING_SCAN_SEQS);
+  for (let s = top; s >= end && auth.length < MAX_SEQS; s--) {
+    if (p.store.get(s)?.kind === "auth") auth.push(s);
+  }
+  if (auth.length > 0) p.send(to, { t: "have", club, seqs: auth });
 }
 
 /**

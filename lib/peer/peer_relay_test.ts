@@ -8,6 +8,7 @@ import { makeBitfield } from "../bitfield/bitfield.ts";
 import { assert, assertEquals } from "../testing.ts";
 import type { PeerCore } from "./peer.ts";
 import type { PeerConfig } from "./config.ts";
+import { requestDownload } from "./peer_conns.ts";
 import { connectFrom, deliver, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
 /** The blocks in `out`, as "seq>to". */
@@ -225,6 +226,51 @@ Deno.test("lead upstreams: a non-lead whose held copies come soon after the lead
   assertEquals(off.sent, [], "first arrivals alone keep the lead");
   const on = leadRace({ leadNearMs: 150 }, 10, 110);
   assertEquals(on.sent, [`${on.lead}:false`, `${on.other}:true`].sort());
+});
+
+Deno.test("a new in-club upstream hears which of the newest blocks the peer already holds", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0); // club 0: data 0, 3, 6, 9 and auth 12
+  const a = new Upstream("a", 0);
+  a.send(p, 10, auth);
+  for (const seq of [0, 3, 6]) a.send(p, 10, data[seq]);
+  drain(p, 10);
+  // An upstream that offers the club: one "have" of its data blocks, one of the signatures.
+  connectFrom(p, 20, "b", 0, "up", [0, 2]);
+  assertEquals(haves(drain(p, 20)), ["0:6,3,0>b", "0:12>b"]);
+  // One that accepts this peer's request (its address proven, as by a pong): the same.
+  p.guard.validate("c");
+  requestDownload(p, 30, "c", 0);
+  drain(p, 30);
+  p.handleMessage(30, "c", { t: "accept", club: 0, dir: "down", cookie: 0 });
+  assertEquals(haves(drain(p, 30)), ["0:6,3,0>c", "0:12>c"]);
+  // An out-of-club upstream relays nothing on: it hears nothing.
+  connectFrom(p, 40, "x", 2, "up", [2, 0]);
+  assertEquals(haves(drain(p, 40)), []);
+});
+
+Deno.test("an upstream spares the blocks a downstream listed as held, and learns no hold from the list", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  const { data, auth } = new Feed().batch(12, 100);
+  src.send(p, 100, auth);
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
+  drain(p, 100);
+  src.send(p, 110, data[3]);
+  src.send(p, 110, data[6]);
+  drain(p, 110);
+  // d lists 3 and 6, which we hold for it, and 9, which we do not have yet.
+  p.handleMessage(400, "d", { t: "have", club: 0, seqs: [9, 6, 3] });
+  src.send(p, 410, data[9]);
+  p.handleTimeout(410 + p.cfg.holdMaxMs);
+  assertEquals(blocks(drain(p, 410 + p.cfg.holdMaxMs)), []);
+  const up = p.ups.find("d", 0)!;
+  assertEquals(up.haveLags.holdMs, 0, "a list is no news of an arrival: no lag learned");
+  p.handleMessage(800, "d", { t: "have", club: 0, seqs: [0] });
+  src.send(p, 900, data[0]);
+  assertEquals(up.haveLags.holdMs, 0, "a have before we got the block is no lag either");
 });
 
 Deno.test("[0056] a new downstream's bitfield gets it exactly the held blocks it lacks", () => {

@@ -117,7 +117,7 @@ const HOLDING_SCAN_SEQS = 1024;
  * peer already holds: the club's newest data blocks and the newest signature blocks, up to
  * MAX_SEQS of each, in one "have" each. A "have" is otherwise sent only when a block first
  * comes, so an upstream that joins later, or is behind this peer, relayed every block this
- * peer had before the connection as it got it, each a duplicate (most of the non-leads' late
+ * peer had before the connection as it got it, each a duplicate (over half of the non-leads' late
  * copies while a swarm forms). A "have" of several seqs is such a list, not news of one
  * arrival: the upstream does not learn a hold from it (`noteHaveLag`).
  */

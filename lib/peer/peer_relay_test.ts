@@ -28,6 +28,20 @@ function peerWithSource(): { p: PeerCore; src: Upstream } {
   return { p, src: new Upstream("src", 0) };
 }
 
+/**
+ * {@link peerWithSource} with an in-club downstream "d" that named another upstream its lead,
+ * and `count` data blocks whose signature block came at 100 (so each verifies as it comes).
+ */
+function withNonLeadDownstream(count: number) {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  const { data, auth } = new Feed().batch(count, 100);
+  src.send(p, 100, auth);
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
+  drain(p, 100);
+  return { p, src, data };
+}
+
 Deno.test("[0046] on receipt a peer tells its other in-club upstreams of the block's club that it has it", () => {
   const p = makePeer({ myClubs: [0, 1] });
   connectFrom(p, 0, "a", 0, "up", [0, 2]);
@@ -152,12 +166,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
 });
 
 Deno.test("lead upstreams: a downstream whose haves come late gets longer holds, up to holdMaxMs", () => {
-  const { p, src } = peerWithSource();
-  connectFrom(p, 0, "d", 0, "down", [0, 2]);
-  const { data, auth } = new Feed().batch(30, 100);
-  src.send(p, 100, auth);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
-  drain(p, 100);
+  const { p, src, data } = withNonLeadDownstream(30);
   const { holdMs, holdMaxMs } = p.cfg;
   const lag = holdMs + 100; // d's lead gets blocks to it this much later than we do
   let t = 200, early = 0;
@@ -252,12 +261,7 @@ Deno.test("a new in-club upstream hears which of the newest blocks the peer alre
 });
 
 Deno.test("an upstream spares the blocks a downstream listed as held, and learns no hold from the list", () => {
-  const { p, src } = peerWithSource();
-  connectFrom(p, 0, "d", 0, "down", [0, 2]);
-  const { data, auth } = new Feed().batch(12, 100);
-  src.send(p, 100, auth);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
-  drain(p, 100);
+  const { p, src, data } = withNonLeadDownstream(12);
   src.send(p, 110, data[3]);
   src.send(p, 110, data[6]);
   drain(p, 110);

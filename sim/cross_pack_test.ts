@@ -1,11 +1,11 @@
 import { assert, assertEquals, assertThrows } from "../lib/testing.ts";
-import type { BlockMsg, DataBlock } from "../lib/wire/messages.ts";
+import type { BlockMsg, DataBlock, HaveMsg } from "../lib/wire/messages.ts";
 import { CrossPacker, CrossUnpacker } from "./cross_pack.ts";
 import type { CrossDatagram } from "./partition.ts";
 
 const big = new Uint8Array(4096);
 const block: DataBlock = { kind: "data", seq: 7, srcTime: 1, payload: big.subarray(100, 1228) };
-const dg = (msg: BlockMsg | { t: "have"; club: number; seqs: number[] }, from = 1) =>
+const dg = (msg: BlockMsg | HaveMsg, from = 1) =>
   ({ at: 50, tie: 3, to: 2, from, size: 1200, msg }) as CrossDatagram;
 const blockMsg = (n: number): BlockMsg => ({
   t: "block",
@@ -21,7 +21,7 @@ Deno.test("a block crosses once, then by its number; the receiver hands out its 
   const packed = packer.pack(2, [
     dg(blockMsg(1)),
     dg(blockMsg(2)),
-    dg({ t: "have", club: 1, seqs: [7] }),
+    dg({ t: "have", club: 1, seqs: [7], list: false }),
   ]);
   const first = (packed[0].msg as BlockMsg).block as DataBlock;
   assertEquals(first.payload.buffer.byteLength, 1128, "the copy owns just its bytes");
@@ -31,7 +31,7 @@ Deno.test("a block crosses once, then by its number; the receiver hands out its 
   assert(a === b, "one object per block");
   assertEquals(a, { ...block, payload: block.payload.slice() });
   assertEquals((out[1].msg as BlockMsg).n, 2);
-  assertEquals(out[2].msg as unknown, { t: "have", club: 1, seqs: [7] });
+  assertEquals(out[2].msg as unknown, { t: "have", club: 1, seqs: [7], list: false });
 });
 
 Deno.test("each receiver gets its own first copy; a block never sent cannot be named", () => {

@@ -86,6 +86,7 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
     feed(SOURCE, { t: "connect", club, dir: "up", clubs: [], have: null, cookie: up });
     feed(DOWN, { t: "connect", club, dir: "down", clubs: [0, 1], have: null, cookie: down });
   }
+  driver.flush();
   sent = 0;
   const cpu0 = process.cpuUsage(), wall0 = performance.now();
   for (let i = 0; i < input.length; i++) {
@@ -96,6 +97,7 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
     }
     if (i % 50 === 0) core.handleTimeout(clock);
     handler(SOURCE, input[i]);
+    driver.flush(); // one datagram in, its block out: the socket here hands over one at a time
   }
   const wall = performance.now() - wall0, cpu = process.cpuUsage(cpu0);
   driver.stop();

@@ -201,7 +201,31 @@ export class NodeDriver {
     } catch (e) {
       this.#fail(e);
     }
-    this.#service(now);
+    // What the node has to send goes out once the transport has handed over every datagram
+    // it read in one go (a socket drained on a grid hands over dozens synchronously): one
+    // service per batch, not per datagram, and the node's "have"s of the batch's blocks
+    // leave as one per upstream (lib/peer/have_batch.ts).
+    if (this.#servicePending) return;
+    this.#servicePending = true;
+    queueMicrotask(this.#serviceSoon);
+  }
+
+  /** A service asked for by {@link #deliver} and not yet run. */
+  #servicePending = false;
+  /** Runs that service if it still waits: made once, not a closure per datagram. */
+  readonly #serviceSoon = (): void => {
+    if (!this.#servicePending) return;
+    this.#servicePending = false;
+    if (this.#running) this.#service(this.now());
+  };
+
+  /**
+   * Runs now the service that the datagrams delivered since the last one asked for, which
+   * otherwise runs once the transport has handed over its batch: for callers that hand
+   * datagrams in themselves and look at once at what was sent (the fuzzer, benchmarks).
+   */
+  flush(): void {
+    this.#serviceSoon();
   }
 
   /** Reads and resets `stats.lateMs`. */

@@ -155,6 +155,7 @@ export interface PeerConfig {
   readonly holdMaxMs: number;
   /** How often a peer re-chooses its lead in-club upstream per club. */
   readonly leadEveryMs: number;
+
   /**
    * A non-lead's copy that comes less than this after the first copy counts as the first
    * arrival when leads are chosen (peer.ts, `#nearCopy`): the non-lead held it at least

@@ -32,6 +32,7 @@ import type { ProtocolNode } from "./node.ts";
 import { LagMark } from "./lag_mark.ts";
 import { RepairTracker } from "./repair.ts";
 import { SeqRing } from "./seq_ring.ts";
+import { HaveBatch } from "./have_batch.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
 import {
@@ -143,6 +144,8 @@ export class PeerCore implements ProtocolNode {
   readonly ups = new ConnTable<UpConn>();
   readonly downs = new ConnTable<DownConn>();
   readonly queue: UploadQueue;
+  /** "have"s gathered until the peer next sends (have_batch.ts). */
+  readonly haveBatch = new HaveBatch();
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
@@ -217,6 +220,12 @@ export class PeerCore implements ProtocolNode {
   /** The source's delivery checks answered (audit.ts), apart from the repairs. */
   readonly checkTokens: TokenBucket;
   withdrawn = false;
+  /** Queues a connection's gathered "have"s while it is still open (HaveBatch.takeAll). */
+  readonly #sendHaves = (down: DownConn, seqs: number[]): void => {
+    if (down.open && down.accepted) {
+      this.send(down.remote, { t: "have", club: down.club, seqs, list: false });
+    }
+  };
   /** When the node last ran (a message or a timeout), to see stalls (stall.ts). */
   #ranAt = 0;
 
@@ -325,11 +334,14 @@ export class PeerCore implements ProtocolNode {
         if (!up) return;
         up.lastKeepalive = now;
         if (msg.seqs.length > 0) up.lastHaveAt = now;
+        // A list of what the downstream held when the connection opened is no news of arrivals:
+        // the hold is learned from the others only.
+        const learn = up.inClub && !up.lead && !msg.list;
         for (const s of msg.seqs) {
           // Only seqs this peer could hold: haves of far ones would grow the set without bound.
           if (s < this.store.floor || s > this.store.top + this.cfg.storeSeqs) continue;
           up.haves.add(s);
-          if (up.inClub && !up.lead && msg.seqs.length === 1) noteHaveLag(this, now, up, s);
+          if (learn) noteHaveLag(this, now, up, s);
         }
         return;
       }
@@ -401,6 +413,7 @@ export class PeerCore implements ProtocolNode {
    * "find", "connect", sent to peers it chose) are not answers.
    */
   pollTransmit(now: number): { to: Addr; msg: Msg } | undefined {
+    if (this.haveBatch.size > 0) this.haveBatch.takeAll(this.#sendHaves);
     for (;;) {
       const out = nextDatagram(this, now);
       if (out === undefined) return undefined;
@@ -417,7 +430,7 @@ export class PeerCore implements ProtocolNode {
 
   /** True when datagrams wait to be sent. */
   hasPending(): boolean {
-    return !this.queue.empty;
+    return !this.queue.empty || this.haveBatch.size > 0;
   }
 
   /** True if this peer has received (not necessarily verified yet) block `seq`. */
@@ -536,7 +549,7 @@ export class PeerCore implements ProtocolNode {
     if (asked === undefined) return;
     this.askedOf.delete(seq);
     if (asked.remote !== from && asked.open) {
-      this.send(asked.remote, { t: "have", club: asked.club, seqs: [seq] });
+      this.send(asked.remote, { t: "have", club: asked.club, seqs: [seq], list: false });
     }
   }
 

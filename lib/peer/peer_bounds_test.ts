@@ -111,7 +111,12 @@ function flood(rng: Rng, p: PeerCore, junk: readonly Msg[]): Msg {
         cookie,
       };
     case 2:
-      return { t: "have", club, seqs: Array.from({ length: 64 }, () => top + rng.int(2 ** 40)) };
+      return {
+        t: "have",
+        club,
+        seqs: Array.from({ length: 64 }, () => top + rng.int(2 ** 40)),
+        list: false,
+      };
     case 3:
       return { t: "peers", club, nonce: rng.int(1000), peers: made(rng, 16) };
     case 4:

@@ -113,7 +113,7 @@ Deno.test("[0052] a block skipped after a have is not a gap: the counter counts 
   src.send(up, 10, auth);
   drain(up, 10);
   for (const s of [3, 6, 9]) src.send(up, 20, data[s]);
-  up.handleMessage(20, "d", { t: "have", club: 0, seqs: [6] }); // 6 is queued by now
+  up.handleMessage(20, "d", { t: "have", club: 0, seqs: [6], list: false }); // 6 is queued by now
   const sent = drain(up, 20).flatMap((o) => o.msg.t === "block" ? [o.msg] : []);
   assertEquals(sent.map((m) => m.block.seq), [3, 9]);
   assertEquals(sent[1].n, sent[0].n + 1, "no counter skipped for block 6");

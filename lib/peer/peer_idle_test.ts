@@ -149,7 +149,12 @@ function backupSetup() {
       }
       // backup holds the club's blocks: its "have"s on its download from p say so.
       if (t % 100 === 60) {
-        p.handleMessage(t, "backup", { t: "have", club: 0, seqs: [Math.max(0, feed.next - 13)] });
+        p.handleMessage(t, "backup", {
+          t: "have",
+          club: 0,
+          seqs: [Math.max(0, feed.next - 13)],
+          list: false,
+        });
       }
       p.handleTimeout(t);
       drain(p, t);

@@ -6,8 +6,8 @@
  */
 import { decodeBitfield, makeBitfield } from "../bitfield/bitfield.ts";
 import { MAX_DATAGRAM, MAX_SEQS } from "../wire/budget.ts";
-import type { Addr, Bitfield, Block, BlockMsg, HaveMsg, Msg } from "../wire/messages.ts";
-import type { UpConn } from "./conns.ts";
+import type { Addr, Bitfield, Block, BlockMsg, Msg } from "../wire/messages.ts";
+import type { DownConn, UpConn } from "./conns.ts";
 import type { BlockClass, QueuedBlock } from "./upload_queue.ts";
 import type { PeerCore, PeerStats } from "./peer.ts";
 
@@ -87,26 +87,26 @@ export function noteHaveLag(p: PeerCore, now: number, up: UpConn, seq: number): 
 /**
  * Tells in-club upstreams (but the sender) that this peer has `seq` [0046]: those of the
  * block's club, or of every club of this peer for a signature block (see {@link relay}).
+ * The seqs are gathered per upstream until the peer next sends (have_batch.ts).
  */
 export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): void {
-  const club = seq % p.clubs;
   if (auth) {
     for (const d of p.downs.values()) {
-      if (d.inClub && d.accepted && d.remote !== from) {
-        p.send(d.remote, { t: "have", club: d.club, seqs: [seq] });
-      }
+      if (d.inClub && d.accepted && d.remote !== from) tellHave(p, d, seq);
     }
     return;
   }
-  // The upstreams of the block's club all get the same message: one object, read-only.
-  const downs = p.downs.ofClub(club);
-  let msg: HaveMsg | undefined;
+  const downs = p.downs.ofClub(seq % p.clubs);
   for (let i = 0; i < downs.length; i++) {
     const d = downs[i];
-    if (d.inClub && d.accepted && d.remote !== from) {
-      p.send(d.remote, msg ??= { t: "have", club, seqs: [seq] });
-    }
+    if (d.inClub && d.accepted && d.remote !== from) tellHave(p, d, seq);
   }
+}
+
+/** Gathers `seq` for upstream `d`; a full "have" (MAX_SEQS) is queued at once. */
+function tellHave(p: PeerCore, d: DownConn, seq: number): void {
+  const full = p.haveBatch.add(d, seq);
+  if (full) p.send(d.remote, { t: "have", club: d.club, seqs: full, list: false });
 }
 
 /** How far back from its newest block a peer looks for signature blocks to name (seqs). */
@@ -127,13 +127,13 @@ export function sendHolding(p: PeerCore, to: Addr, club: number): void {
     if (b.kind === "data") data.push(b.seq);
     if (data.length === MAX_SEQS) break;
   }
-  if (data.length > 0) p.send(to, { t: "have", club, seqs: data });
+  if (data.length > 0) p.send(to, { t: "have", club, seqs: data, list: true });
   const auth: number[] = [];
   const top = p.store.top, end = Math.max(p.store.floor, top - HOLDING_SCAN_SEQS);
   for (let s = top; s >= end && auth.length < MAX_SEQS; s--) {
     if (p.store.get(s)?.kind === "auth") auth.push(s);
   }
-  if (auth.length > 0) p.send(to, { t: "have", club, seqs: auth });
+  if (auth.length > 0) p.send(to, { t: "have", club, seqs: auth, list: true });
 }
 
 /**

@@ -61,6 +61,29 @@ Deno.test("[0046] on receipt a peer tells its other in-club upstreams of the blo
   assertEquals(haves(drain(p, 40)).sort(), ["0:12>b", "1:12>c"]);
 });
 
+Deno.test("haves of blocks that came since the peer last sent leave as one per upstream", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  connectFrom(p, 0, "b", 0, "up", [0, 2]);
+  connectFrom(p, 0, "c", 1, "up", [1, 2]);
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0);
+  const a = new Upstream("a", 0);
+  a.send(p, 10, data[3]);
+  a.send(p, 15, data[6]);
+  a.send(p, 18, auth);
+  assert(p.hasPending(), "gathered haves wait to be sent");
+  assertEquals(haves(drain(p, 18)), ["0:3,6,12>b", "1:12>c"]);
+  // The upstream's side: each seq of an arrival "have" teaches it a lag.
+  const { p: up, src, data: more } = withNonLeadDownstream(30);
+  const seqs = [0, 3, 6, 9, 12, 15, 18, 21, 24, 27];
+  seqs.forEach((seq, k) => src.send(up, 110 + k, more[seq]));
+  up.handleMessage(300, "d", { t: "have", club: 0, seqs, list: false });
+  // Lags 190 .. 181 ms, with the six empty places of 16 as 0: the hold's rank (13) reads 188.
+  const lags = up.ups.find("d", 0)!.haveLags;
+  assertEquals(lags.holdMs, 188 + lags.marginMs);
+});
+
 Deno.test("[0047] a block is not sent to an in-club downstream that said have, even when the have comes while it waits", () => {
   const { p, src } = peerWithSource();
   connectFrom(p, 0, "d1", 0, "down", [0, 2]);
@@ -68,11 +91,11 @@ Deno.test("[0047] a block is not sent to an in-club downstream that said have, e
   const { data, auth } = new Feed().batch(12, 0);
   src.send(p, 10, auth);
   drain(p, 10);
-  p.handleMessage(20, "d1", { t: "have", club: 0, seqs: [3] });
+  p.handleMessage(20, "d1", { t: "have", club: 0, seqs: [3], list: false });
   src.send(p, 30, data[3]);
   assertEquals(blocks(drain(p, 30)), ["3>d2"]);
   src.send(p, 40, data[6]);
-  p.handleMessage(41, "d2", { t: "have", club: 0, seqs: [6] }); // block 6 is queued by now
+  p.handleMessage(41, "d2", { t: "have", club: 0, seqs: [6], list: false }); // block 6 is queued by now
   assertEquals(blocks(drain(p, 41)), ["6>d1"]);
 });
 
@@ -156,7 +179,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
   assertEquals(blocks(drain(p, 100 + hold)), ["3>d"]);
   src.send(p, 400, data[6]);
   drain(p, 400);
-  p.handleMessage(400 + hold / 2, "d", { t: "have", club: 0, seqs: [6] });
+  p.handleMessage(400 + hold / 2, "d", { t: "have", club: 0, seqs: [6], list: false });
   p.handleTimeout(400 + hold);
   assertEquals(blocks(drain(p, 400 + hold)), [], "the have spared the held copy");
   const t = 400 + hold + 10;
@@ -174,7 +197,7 @@ Deno.test("lead upstreams: a downstream whose haves come late gets longer holds,
     src.send(p, t, data[seq]);
     p.handleTimeout(t + holdMs);
     early += blocks(drain(p, t + holdMs)).filter((b) => b.endsWith(">d")).length;
-    p.handleMessage(t + lag, "d", { t: "have", club: 0, seqs: [seq] });
+    p.handleMessage(t + lag, "d", { t: "have", club: 0, seqs: [seq], list: false });
     t += 2 * lag;
   }
   assert(early > 0, "at first the usual hold sends copies d then gets anyway");
@@ -266,13 +289,13 @@ Deno.test("an upstream spares the blocks a downstream listed as held, and learns
   src.send(p, 110, data[6]);
   drain(p, 110);
   // d lists 3 and 6, which we hold for it, and 9, which we do not have yet.
-  p.handleMessage(400, "d", { t: "have", club: 0, seqs: [9, 6, 3] });
+  p.handleMessage(400, "d", { t: "have", club: 0, seqs: [9, 6, 3], list: true });
   src.send(p, 410, data[9]);
   p.handleTimeout(410 + p.cfg.holdMaxMs);
   assertEquals(blocks(drain(p, 410 + p.cfg.holdMaxMs)), []);
   const up = p.ups.find("d", 0)!;
   assertEquals(up.haveLags.holdMs, 0, "a list is no news of an arrival: no lag learned");
-  p.handleMessage(800, "d", { t: "have", club: 0, seqs: [0] });
+  p.handleMessage(800, "d", { t: "have", club: 0, seqs: [0], list: false });
   src.send(p, 900, data[0]);
   assertEquals(up.haveLags.holdMs, 0, "a have before we got the block is no lag either");
 });

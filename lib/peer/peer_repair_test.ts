@@ -150,7 +150,7 @@ Deno.test("a repair that came from elsewhere first is cancelled: a have to the h
 Deno.test("a holder drops a queued repair once the asker says it has the block", () => {
   const p = holder();
   p.handleMessage(10, "d", { t: "want", seqs: [0, 3, 6] });
-  p.handleMessage(11, "d", { t: "have", club: 0, seqs: [3] });
+  p.handleMessage(11, "d", { t: "have", club: 0, seqs: [3], list: false });
   assertEquals(repairs(drain(p, 12)), [0, 6]);
 });
 

@@ -82,7 +82,7 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     repair: fc.boolean(),
     block: arbBlock,
   }),
-  rec({ t: fc.constant("have" as const), club: arbClub, seqs: arbSeqs }),
+  rec({ t: fc.constant("have" as const), club: arbClub, seqs: arbSeqs, list: fc.boolean() }),
   rec({
     t: fc.constant("keepalive" as const),
     club: arbClub,

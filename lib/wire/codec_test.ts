@@ -140,10 +140,10 @@ Deno.test("a payload is a view of its datagram; leaves, signature and bitfield a
   assert(!inside(c.msg.have.bits, connect));
 });
 
-Deno.test("the frame is [2, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {
+Deno.test("the frame is [version, tag, type, ...] with dir as 0/1 and leaves as one byte string", () => {
   assertEquals(
     Array.from(encodeDatagram(1, { t: "accept", club: 2, dir: "down", cookie: 5 })),
-    [0x86, 2, 1, 8, 2, 1, 5],
+    [0x86, V, 1, 8, 2, 1, 5],
   );
   const leaves = [new Uint8Array(16).fill(1), new Uint8Array(16).fill(2)];
   const auth: Msg = {
@@ -164,10 +164,10 @@ Deno.test("the frame is [2, tag, type, ...] with dir as 0/1 and leaves as one by
     },
   };
   const b = encodeDatagram(1, auth);
-  // 88 02 01 00 00 00 00 f5 | 88 01 07 08 02 09 0a 58 20 <32 leaf bytes> 58 40 <sig>
+  // 88 03 01 00 00 00 00 f5 | 88 01 07 08 02 09 0a 58 20 <32 leaf bytes> 58 40 <sig>
   assertEquals(Array.from(b.subarray(0, 17)), [
     0x88,
-    2,
+    V,
     1,
     0,
     0,
@@ -190,7 +190,7 @@ Deno.test("the frame is [2, tag, type, ...] with dir as 0/1 and leaves as one by
 
 Deno.test("integers above 2^32 are CBOR unsigned integers, not floats", () => {
   const b = encodeDatagram(1, { t: "ping", nonce: 2 ** 40, pad: 0 });
-  assertEquals(Array.from(b), [0x85, 2, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0, 0x40]);
+  assertEquals(Array.from(b), [0x85, V, 1, 3, 0x1b, 0, 0, 1, 0, 0, 0, 0, 0, 0x40]);
   // A float-encoded integral value is tolerated; a fraction is not.
   const none = new Uint8Array(0);
   assertEquals(decodeDatagram(raw([V, 1, 3, 2 ** 40, none])), {
@@ -223,8 +223,10 @@ Deno.test("the decoder refuses malformed frames", () => {
   );
   refused(raw({ a: 1 }), /CBOR array/);
   refused(raw([V, 1]), /at least 3/);
-  assertEquals(V, 2);
-  refused(raw([3, 1, 2, 0]), /unsupported version 3/);
+  assertEquals(V, 3);
+  refused(raw([4, 1, 2, 0]), /unsupported version 4/);
+  // A well-formed datagram of wire version 2 (a "have" without its list flag) is refused too.
+  refused(raw([2, 1, 1, 0, []]), /unsupported version 2/);
   // A well-formed datagram of wire version 1 (32-byte leaves) is refused at the frame.
   refused(raw([1, 1, 2, 0, false, 0]), /unsupported version 1/);
   refused(raw([V, 2 ** 32, 2, 0]), /tag/);
@@ -260,7 +262,8 @@ Deno.test("the decoder refuses out-of-range fields", () => {
     /2 leaves for count 1/,
   );
   refused(block([1, 1, 2, 1, 0, 0, leaves(1), new Uint8Array(63)]), /sig/);
-  refused(raw([V, 1, 1, 0, new Array(65).fill(1)]), /have\.seqs: at most 64/);
+  refused(raw([V, 1, 1, 0, new Array(65).fill(1), false]), /have\.seqs: at most 64/);
+  refused(raw([V, 1, 1, 0, [1], 0]), /have\.list/);
   refused(raw([V, 1, 10, new Array(65).fill(1)]), /want\.seqs: at most 64/);
   refused(raw([V, 1, 6, 0, 0, ["a".repeat(65)]]), /peer: at most 64 UTF-8 bytes/);
   refused(raw([V, 1, 6, 0, 0, ["é".repeat(33)]]), /peer: at most 64 UTF-8 bytes/);
@@ -367,10 +370,13 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
     Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
   const T = 0xdeadbeef;
   const examples: [Msg, string][] = [
-    [{ t: "ping", nonce: 7, pad: 3 }, "85 02 1a deadbeef 03 07 43 000000"],
-    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 02 1a deadbeef 08 19012c 00 09"],
-    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 02 1a deadbeef 02 02 f5 1903e8"],
-    [{ t: "have", club: 2, seqs: [18, 1000] }, "85 02 1a deadbeef 01 02 82 12 1903e8"],
+    [{ t: "ping", nonce: 7, pad: 3 }, "85 03 1a deadbeef 03 07 43 000000"],
+    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 03 1a deadbeef 08 19012c 00 09"],
+    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 03 1a deadbeef 02 02 f5 1903e8"],
+    [
+      { t: "have", club: 2, seqs: [18, 1000], list: false },
+      "86 03 1a deadbeef 01 02 82 12 1903e8 f4",
+    ],
     [
       {
         t: "pong",
@@ -384,7 +390,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         full: true,
         cookie: 2 ** 40,
       },
-      "8c 02 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
+      "8c 03 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
       " 1b 0000010000000000",
     ],
     [
@@ -396,7 +402,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         repair: false,
         block: { kind: "data", seq: 1002, srcTime: 1700000000000, payload: hex("47010203") },
       },
-      "88 02 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
+      "88 03 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
     ],
     [
       {
@@ -407,7 +413,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         have: { base: 10, bits: hex("2740") },
         cookie: 0,
       },
-      "88 02 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
+      "88 03 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
     ],
   ];
   for (const [msg, bytes] of examples) {
@@ -446,7 +452,7 @@ Deno.test("the auth block example in docs/protocol.md: its leaf and bytes as doc
       sig,
     },
   };
-  const doc = "88 02 1a deadbeef 00 02 1a075bcd15 1829 f4" +
+  const doc = "88 03 1a deadbeef 00 02 1a075bcd15 1829 f4" +
     " 88 01 1903eb 1b0000018bcfe56800 01 1a001e8480 19012c" +
     " 50 eea055ab576b1b6603861921b3fa4dd0 58 40";
   const bytes = new Uint8Array([...hex(doc), ...sig]);

@@ -24,7 +24,7 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
 };
 
 /** Number of array elements of each type's datagram, indexed by type code. */
-export const TYPE_LENGTH: readonly number[] = [8, 5, 6, 5, 12, 6, 6, 8, 6, 6, 4];
+export const TYPE_LENGTH: readonly number[] = [8, 6, 6, 5, 12, 6, 6, 8, 6, 6, 4];
 
 /**
  * Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array; with
@@ -49,7 +49,7 @@ export function layout(tag: number, msg: Msg, big = true): unknown[] {
     case "block":
       return [v, tag, type, msg.club, msg.hop, msg.n, msg.repair, blockToWire(msg.block, i)];
     case "have":
-      return [v, tag, type, msg.club, big ? msg.seqs.map(int) : msg.seqs];
+      return [v, tag, type, msg.club, big ? msg.seqs.map(int) : msg.seqs, msg.list];
     case "keepalive":
       return [v, tag, type, msg.club, msg.lead, i(msg.cookie)];
     case "ping":
@@ -114,7 +114,7 @@ function unpack(code: number, v: readonly unknown[]): unknown {
     case 0:
       return { t: "block", club: v[3], hop: v[4], n: v[5], repair: v[6], block: blockOf(v[7]) };
     case 1:
-      return { t: "have", club: v[3], seqs: v[4] };
+      return { t: "have", club: v[3], seqs: v[4], list: v[5] };
     case 2:
       return { t: "keepalive", club: v[3], lead: v[4], cookie: v[5] };
     case 3:

@@ -71,6 +71,12 @@ export interface HaveMsg {
   readonly t: "have";
   readonly club: number;
   readonly seqs: readonly number[];
+  /**
+   * True for the list of blocks a downstream already held when the connection opened
+   * (peer_relay.ts, `sendHolding`); false for blocks that just came (gathered for up to
+   * `haveBatchMs`), from which an upstream learns how late this downstream's "have"s come.
+   */
+  readonly list: boolean;
 }
 
 /**

@@ -117,7 +117,7 @@ function shapeOf(kind: number, n: number): Msg {
     case F_AUTH:
       return authShape(n);
     case F_HAVE:
-      return { t: "have", club: 0, seqs: zeros(n) };
+      return { t: "have", club: 0, seqs: zeros(n), list: false };
     case F_WANT:
       return { t: "want", seqs: zeros(n) };
     case F_KEEPALIVE:

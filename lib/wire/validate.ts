@@ -35,6 +35,7 @@ export function validateMsg(msg: Msg): void {
       return validateBlock(msg.block);
     case "have":
       club(msg.club);
+      bool(msg.list, "have.list");
       return seqs(msg.seqs, "have.seqs");
     case "keepalive":
       club(msg.club);

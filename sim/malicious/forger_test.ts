@@ -30,7 +30,7 @@ Deno.test("forger: most blocks forged at their seq, some far ahead, some replays
   const out: { to: string; msg: Msg }[] = [];
   for (let s = 900; s < 1000; s++) {
     const msg: BlockMsg = { t: "block", club: s % 4, hop: 1, n: s, repair: false, block: held[s] };
-    out.push({ to: "x", msg }, { to: "y", msg: { t: "have", club: 0, seqs: [s] } });
+    out.push({ to: "x", msg }, { to: "y", msg: { t: "have", club: 0, seqs: [s], list: false } });
   }
   const f = new Forger(scriptedCore(out, held), { rng: new Rng(3), forgeries, id: 9 });
   const counts = { same: 0, ahead: 0, replay: 0, genuine: 0, control: 0 };

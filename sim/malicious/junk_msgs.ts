@@ -46,7 +46,7 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
         block: junkBlock(cx),
       };
     case "have":
-      return { t, club: club(cx), seqs: seqs(cx) };
+      return { t, club: club(cx), seqs: seqs(cx), list: rng.chance(0.5) };
     case "keepalive":
       return { t, club: club(cx), lead: rng.chance(0.5), cookie: nonce(rng) };
     case "ping":

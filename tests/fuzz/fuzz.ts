@@ -169,6 +169,7 @@ export function runFuzz(o: FuzzOptions): FuzzReport {
     const t0 = performance.now();
     try {
       world.transport.inject(from, f.bytes);
+      world.driver.flush(); // what it sends, at once (the driver would after the socket's batch)
     } catch (e) {
       thrown = e;
     }

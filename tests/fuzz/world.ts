@@ -188,7 +188,7 @@ function controlMessages(tag: number): Uint8Array[] {
     { t: "find", club: 0, nonce: 9, cookie: 0 },
     { t: "peers", club: 1, nonce: 9, peers: ["198.51.100.7:4000", "198.51.100.8:4000"] },
     { t: "want", seqs: [3, 7, 11] },
-    { t: "have", club: 0, seqs: [16, 20] },
+    { t: "have", club: 0, seqs: [16, 20], list: false },
     { t: "accept", club: 2, dir: "down", cookie: 0 },
     { t: "drop", club: 0, dir: "up", cookie: 0 },
     {

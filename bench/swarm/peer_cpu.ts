@@ -87,6 +87,12 @@ export async function peerCpu(
     })();
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
+    // The warm-up's own CPU, reported apart: V8 compiles the peer's hot code in its first
+    // minute or so (bench/README.md, "Session 20").
+    const warmupCpu = cpuSeconds(peer.pid);
+    const warmupCpuPercent = warmupCpu === null
+      ? null
+      : round(warmupCpu / ((Date.now() - t0) / 1000) * 100, 2);
     const statsFrom = parseStatsLines(stderr).length;
     const samples: { t: number; cpu: number; rss: number }[] = [];
     const rssSeries: number[] = [];
@@ -112,6 +118,7 @@ export async function peerCpu(
     return {
       options: o,
       ...u,
+      warmupCpuPercent,
       datagramsInPerSecond: inPerSec === null ? null : round(inPerSec, 0),
       // CPU per datagram received (blocks and control), all threads, user and kernel.
       cpuUsPerDatagramIn: inPerSec ? round(u.cpuPercent / 100 * 1e6 / inPerSec, 1) : null,

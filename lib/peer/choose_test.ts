@@ -28,7 +28,7 @@ const base = {
   weight: (p: { pong: PongMsg | undefined }) => Math.max(1, p.pong?.up ?? 0),
 };
 
-Deno.test("picks among fresh candidates weighted by reported uploads", () => {
+Deno.test("picks among fresh candidates by the weights it is given (here, reported uploads)", () => {
   const d = new Directory(100);
   d.pong(900, "busy", pong(9));
   d.pong(900, "idle", pong(0));

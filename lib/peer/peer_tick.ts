@@ -297,12 +297,12 @@ function want(p: PeerCore, now: number, club: number, dir: "up" | "down"): void 
     exclude: (a) =>
       a === p.self || a === p.publicAddr || a === p.source || p.bans.has(a) ||
       table.find(a, club) !== undefined,
-    // Downloads favour peers that keep many uploads [0033]; upload offers favour members
-    // with room for another in-club download.
+    // A download is asked of any candidate whose pong is not "full", all alike: weighted by
+    // the uploads each reported [0033], [0035], the survivors of a mass failure all asked the
+    // few busiest, which then shed their newest (docs/protocol.md, "Finding peers"). Upload
+    // offers favour members with room for another in-club download.
     weight: dir === "down"
-      ? (
-        k: KnownPeer,
-      ) => (k.pong?.full || (k.pong?.up ?? 0) >= c.maxUploads ? 0 : Math.max(1, k.pong?.up ?? 0))
+      ? (k: KnownPeer) => (k.pong?.full || (k.pong?.up ?? 0) >= c.maxUploads ? 0 : 1)
       : (k: KnownPeer) => Math.max(1, c.inClubMax + 1 - (k.pong?.downIn ?? 0)),
   });
   for (const a of choice.ping) p.ping(now, a);

@@ -1,7 +1,7 @@
 /**
  * Finding club members and choosing among them: "find"/"peers" [0032], [0037]; pings whose
- * pongs carry load counts [0033]; downloads drawn alike among candidates not full, whatever
- * their uploads (not [0033]/[0035]'s weighting); a saturated ("full") peer is never chosen.
+ * pongs carry load counts [0033]; downloads drawn favouring candidates with few uploads (after
+ * [0034], not [0033]/[0035]'s weighting by uploads); a saturated ("full") peer is never chosen.
  */
 import { Rng } from "../rand.ts";
 import { assert, assertEquals } from "../testing.ts";
@@ -85,7 +85,7 @@ Deno.test("[0033] a pong carries the responder's clubs, load counts and the addr
   });
 });
 
-Deno.test("downloads are drawn alike among candidates not full, whatever uploads their pongs reported", () => {
+Deno.test("[0034] downloads are drawn favouring candidates whose pongs reported few uploads", () => {
   let busy = 0, idle = 0;
   for (let seed = 1; seed <= 200; seed++) {
     const p = makePeer({ myClubs: [0, 1], rng: new Rng(seed) });
@@ -95,9 +95,9 @@ Deno.test("downloads are drawn alike among candidates not full, whatever uploads
     else if (to === "idle") idle++;
   }
   assertEquals(busy + idle, 200);
-  // About 100 each (the weighting by uploads [0035] gave about 180 to 20): 60 is 5.7 standard
-  // deviations below 100.
-  assert(busy > 60 && idle > 60, `busy ${busy}, idle ${idle}`);
+  // Weights 1/10 and 1: about 18 to 182 (the weighting by uploads [0035] gave about 180 to 20).
+  assert(idle > 3 * busy, `busy ${busy}, idle ${idle}`);
+  assert(busy > 0, "a random draw, not always the idlest");
 });
 
 Deno.test("[0033] a full pong, or one at the upload bound, is never chosen for a download", () => {

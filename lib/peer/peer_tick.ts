@@ -297,12 +297,16 @@ function want(p: PeerCore, now: number, club: number, dir: "up" | "down"): void 
     exclude: (a) =>
       a === p.self || a === p.publicAddr || a === p.source || p.bans.has(a) ||
       table.find(a, club) !== undefined,
-    // A download is asked of any candidate whose pong is not "full", all alike: weighted by
-    // the uploads each reported [0033], [0035], the survivors of a mass failure all asked the
-    // few busiest, which then shed their newest (docs/protocol.md, "Finding peers"). Upload
-    // offers favour members with room for another in-club download.
+    // A download is asked of a candidate whose pong is not "full", favouring those with few
+    // uploads (1 / (1 + uploads), after [0034]): weighted by the uploads each reported [0033],
+    // [0035], the survivors of a mass failure all asked the few busiest, which then shed their
+    // newest (docs/protocol.md, "Finding peers"). Upload offers favour members with room for
+    // another in-club download.
     weight: dir === "down"
-      ? (k: KnownPeer) => (k.pong?.full || (k.pong?.up ?? 0) >= c.maxUploads ? 0 : 1)
+      ? (k: KnownPeer) => {
+        const up = k.pong?.up ?? 0;
+        return k.pong?.full || up >= c.maxUploads ? 0 : 1 / (1 + up);
+      }
       : (k: KnownPeer) => Math.max(1, c.inClubMax + 1 - (k.pong?.downIn ?? 0)),
   });
   for (const a of choice.ping) p.ping(now, a);

@@ -2,8 +2,8 @@
  * Choosing a peer to connect to (patent [0033]-[0039]). Candidates are the known members of
  * the club that are not banned, not already connected and did not fail recently. Among those
  * with a fresh pong, one is drawn at random with the weight the caller gives it (peer_tick.ts:
- * downloads, favouring few uploads, never a full peer; upload offers, by room for another in-club download). When too
- * few pongs are fresh, the caller pings the stale candidates first [0038].
+ * downloads favour few uploads and never a full peer; upload offers, room for another in-club
+ * download). When too few pongs are fresh, the caller pings the stale candidates first [0038].
  */
 import { type Rng, weightedIndex } from "../rand.ts";
 import type { Addr } from "../wire/messages.ts";

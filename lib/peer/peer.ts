@@ -43,7 +43,7 @@ import {
   onValidated,
   punish,
 } from "./peer_conns.ts";
-import { nextDatagram, noteHaveLag, relay, sendHave } from "./peer_relay.ts";
+import { nextDatagram, noteHaveLag, relay, sendArrivals, sendHave } from "./peer_relay.ts";
 import { askRepairs, tick } from "./peer_tick.ts";
 
 /** What a peer core needs at birth. */
@@ -220,12 +220,8 @@ export class PeerCore implements ProtocolNode {
   /** The source's delivery checks answered (audit.ts), apart from the repairs. */
   readonly checkTokens: TokenBucket;
   withdrawn = false;
-  /** Queues a connection's gathered "have"s while it is still open (HaveBatch.takeAll). */
-  readonly #sendHaves = (down: DownConn, seqs: number[]): void => {
-    if (down.open && down.accepted) {
-      this.send(down.remote, { t: "have", club: down.club, seqs, list: false });
-    }
-  };
+  /** Queues a connection's gathered "have"s (HaveBatch.takeAll): made once. */
+  readonly #sendHaves = (down: DownConn, seqs: number[]): void => sendArrivals(this, down, seqs);
   /** When the node last ran (a message or a timeout), to see stalls (stall.ts). */
   #ranAt = 0;
 

@@ -106,7 +106,12 @@ export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): v
 /** Gathers `seq` for upstream `d`; a full "have" (MAX_SEQS) is queued at once. */
 function tellHave(p: PeerCore, d: DownConn, seq: number): void {
   const full = p.haveBatch.add(d, seq);
-  if (full) p.send(d.remote, { t: "have", club: d.club, seqs: full, list: false });
+  if (full) sendArrivals(p, d, full);
+}
+
+/** Queues the "have" of blocks that came (`seqs`) for upstream `d`, while it is still open. */
+export function sendArrivals(p: PeerCore, d: DownConn, seqs: number[]): void {
+  if (d.open && d.accepted) p.send(d.remote, { t: "have", club: d.club, seqs, list: false });
 }
 
 /** How far back from its newest block a peer looks for signature blocks to name (seqs). */

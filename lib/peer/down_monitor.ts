@@ -53,8 +53,8 @@ export class DownMonitor {
   lost = 0;
   /** Live blocks received on this connection so far. */
   blocks = 0;
-  /** True when datagrams were lost just before the latest one. */
-  gapBefore = false;
+  /** Datagrams the counter skipped just before the latest one (lost, or yet to come). */
+  skippedBefore = 0;
   readonly #opts: DownMonitorOptions;
 
   /** A monitor for a connection opened at `now`. */
@@ -77,7 +77,7 @@ export class DownMonitor {
   onBlock(now: number, srcTime: number, n: number, thresholdMs: number): DownVerdict {
     this.lastRecv = now;
     this.blocks++;
-    this.gapBefore = this.#lastN >= 0 && n > this.#lastN + 1;
+    this.skippedBefore = this.#lastN >= 0 && n > this.#lastN + 1 ? n - this.#lastN - 1 : 0;
     const delay = now - srcTime;
     if (this.#base === undefined || delay < this.#base) this.#base = delay;
     this.lastExcessMs = delay - this.#base;

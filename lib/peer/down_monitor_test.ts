@@ -37,6 +37,9 @@ Deno.test("losses age out of the window", () => {
   const m = new DownMonitor(0, opts);
   m.onBlock(0, 0, 0, 300);
   m.onBlock(1, 1, 4, 300); // three lost
+  assertEquals(m.skippedBefore, 3);
+  m.onBlock(2, 2, 5, 300);
+  assertEquals(m.skippedBefore, 0);
   for (let n = 5; n < 200; n++) m.onBlock(n, n, n, 300);
   assertEquals(m.onBlock(200, 200, 201, 300), "ok"); // one more lost, but the old ones aged out
   assertEquals(m.lost, 4);

@@ -655,9 +655,13 @@ export class PeerCore implements ProtocolNode {
     }
     if (first) {
       // A gap in the counter of a link that carries every block of the club it is sent (an
-      // out-of-club download, or the in-club lead, which pushes at once) means the club's
-      // skipped numbers were lost, not reordered.
-      const lost = !m.repair && (!down!.inClub || down!.lead) && down!.monitor.gapBefore;
+      // out-of-club download, or the in-club lead, which pushes at once) before a data block
+      // means that many of the club's newest absent numbers were lost, not reordered. Not
+      // before a signature block: it runs ahead of its club's data (below), and a lost one
+      // comes over another path anyway; asked at once, most of them came twice.
+      const lost = !m.repair && b.kind === "data" && (!down!.inClub || down!.lead)
+        ? down!.monitor.skippedBefore
+        : 0;
       // A signature block runs ahead of its club's data blocks: it goes first in every send
       // queue and also comes over the other club's mesh, and an uploader relays the data
       // only once it has the signature too. While a download brings the club's blocks in

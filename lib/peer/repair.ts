@@ -97,18 +97,21 @@ export class RepairTracker {
 
   /**
    * Accounts the arrival of block `seq` at `now`; `held` says which earlier ones this peer
-   * already has. Blocks below `floor` are no longer wanted. `lost` says the connection's
-   * counter showed a gap right before this block on a link that carries every block of the
-   * club (out-of-club): the club's absent numbers were lost, not reordered, so they are
-   * asked for at once, without the grace. A block that may run ahead of its club's others
-   * (a signature block) shows the absent ones `lateMs` later than others do.
+   * already has. Blocks below `floor` are no longer wanted. `lost` is how many datagrams the
+   * connection's counter skipped right before this block on a link that carries every block
+   * of the club in order (out-of-club): that many of the club's absent numbers, the newest,
+   * were lost, not reordered, so they are asked for at once, without the grace. The older
+   * absent ones were not on the lost datagrams: late (the sender got them late itself), they
+   * wait the grace as any hole (asked at once, two in five came anyway, a duplicate each). A
+   * block that may run ahead of its club's others (a signature block) shows the absent ones
+   * `lateMs` later than others do.
    */
   arrived(
     now: number,
     seq: number,
     held: (seq: number) => boolean,
     floor: number,
-    lost = false,
+    lost = 0,
     lateMs = 0,
   ): void {
     if (this.#isMissing.has(seq)) this.#forget(seq);
@@ -135,24 +138,38 @@ export class RepairTracker {
     held: (seq: number) => boolean,
     floor: number,
   ): void {
-    this.#between(now, after, seq, held, floor, true, 0);
+    this.#between(now, after, seq, held, floor, Infinity, 0);
   }
 
+  /**
+   * Marks the absent numbers of `seq`'s club strictly between `after` and `seq` missing: the
+   * newest `lost` of them lost (due now), the others due after the grace plus `lateMs`.
+   */
   #between(
     now: number,
     after: number,
     seq: number,
     held: (seq: number) => boolean,
     floor: number,
-    lost: boolean,
+    lost: number,
     lateMs: number,
   ): void {
     const clubs = this.#o.clubs, club = seq % clubs;
     const from = Math.max(after + clubs, floor - ((floor - club) % clubs));
+    const absent = (s: number) => s >= floor && !held(s) && !this.#isMissing.has(s);
+    // The lowest of the newest `lost` absent numbers: it and those above it were lost.
+    let lostFrom = seq;
+    for (let s = seq - clubs, left = lost; s >= from && left > 0; s -= clubs) {
+      if (absent(s)) {
+        lostFrom = s;
+        left--;
+      }
+    }
     for (let s = from; s < seq; s += clubs) {
-      if (s < floor || held(s) || this.#isMissing.has(s)) continue;
+      if (!absent(s)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
-      this.#mark(s, lost ? now - this.#o.graceMs : now + lateMs, lost);
+      const wasLost = s >= lostFrom;
+      this.#mark(s, wasLost ? now - this.#o.graceMs : now + lateMs, wasLost);
     }
   }
 

@@ -21,15 +21,30 @@ Deno.test("holes shown by a block that runs ahead of its club are asked lateMs l
   const r = new RepairTracker(opts);
   const held = (s: number) => s === 1;
   r.arrived(0, 1, held, 0);
-  r.arrived(10, 13, held, 0, false, 300); // 5 and 9 of club 1 are missing, asked late
+  r.arrived(10, 13, held, 0, 0, 300); // 5 and 9 of club 1 are missing, asked late
   assertEquals(r.missing, 2);
   assertEquals(r.due(60, 0), [], "not after the grace alone");
   assertEquals(r.due(355, 0), []);
   assertEquals(r.due(360, 0).map((d) => d.seq), [5, 9]);
   const lost = new RepairTracker(opts);
   lost.arrived(0, 1, held, 0);
-  lost.arrived(10, 13, held, 0, true, 300);
+  lost.arrived(10, 13, held, 0, 2, 300);
   assertEquals(lost.due(10, 0).map((d) => d.seq), [5, 9], "a loss is asked at once all the same");
+});
+
+Deno.test("a gap of k datagrams makes the club's k newest absent numbers lost, not the older", () => {
+  const r = new RepairTracker(opts);
+  const held = (s: number) => s === 1 || s === 9;
+  r.arrived(0, 1, held, 0);
+  // 5, 13 and 17 of club 1 are absent (9 is held); one datagram was skipped just before 21.
+  r.arrived(10, 21, held, 0, 1);
+  assertEquals(r.missing, 3);
+  assertEquals(r.due(10, 0).map((d) => [d.seq, d.lost]), [[17, true]], "17 was on it");
+  assertEquals(r.due(60, 0).map((d) => [d.seq, d.lost]), [[5, false], [13, false]], "late");
+  const two = new RepairTracker(opts);
+  two.arrived(0, 1, held, 0);
+  two.arrived(10, 21, held, 0, 2);
+  assertEquals(two.due(10, 0).map((d) => d.seq), [13, 17], "a held number is not counted");
 });
 
 Deno.test("gives up after maxTries and below the playable floor", () => {
@@ -99,7 +114,7 @@ Deno.test("overdue: a peer that fell far behind sweeps only the newest seqs", ()
 Deno.test("a counter gap on a link that carries every block makes the hole due at once", () => {
   const r = new RepairTracker(opts);
   r.arrived(0, 1, () => false, 0);
-  r.arrived(10, 9, () => false, 0, true); // 5 lost on the link
+  r.arrived(10, 9, () => false, 0, 1); // 5 lost on the link
   assertEquals(r.due(10, 0).map((d) => d.seq), [5]);
 });
 
@@ -122,7 +137,7 @@ class ModelTracker {
     { since: number; lost: boolean; askedAt: number; tries: number }
   >();
   constructor(readonly o: typeof opts) {}
-  arrived(now: number, seq: number, held: (s: number) => boolean, floor: number, lost: boolean) {
+  arrived(now: number, seq: number, held: (s: number) => boolean, floor: number, lost: number) {
     this.missing.delete(seq);
     const club = seq % this.o.clubs;
     const top = this.top.get(club);
@@ -130,12 +145,16 @@ class ModelTracker {
     this.top.set(club, seq);
     if (top === undefined) return;
     const from = Math.max(top + this.o.clubs, floor - ((floor - club) % this.o.clubs));
+    const absent: number[] = [];
     for (let s = from; s < seq; s += this.o.clubs) {
-      if (s < floor || held(s) || this.missing.has(s)) continue;
+      if (!(s < floor || held(s) || this.missing.has(s))) absent.push(s);
+    }
+    const lostSet = new Set(lost > 0 ? absent.slice(-lost) : []);
+    for (const s of absent) {
       if (this.missing.size >= this.o.maxMissing) break;
       this.missing.set(s, {
-        since: lost ? now - this.o.graceMs : now,
-        lost,
+        since: lostSet.has(s) ? now - this.o.graceMs : now,
+        lost: lostSet.has(s),
         askedAt: -Infinity,
         tries: 0,
       });
@@ -172,7 +191,7 @@ Deno.test("skipping idle passes changes no answer: random arrivals, floors and t
         top += 1;
         const seq = rng.chance(0.2) ? Math.max(0, top - rng.int(40)) : top;
         if (rng.chance(0.05)) continue;
-        const lost = rng.chance(0.1);
+        const lost = rng.chance(0.1) ? 1 + rng.int(3) : 0;
         r.arrived(now, seq, (s) => held.has(s), floor, lost);
         m.arrived(now, seq, (s) => held.has(s), floor, lost);
         held.add(seq);

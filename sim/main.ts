@@ -3,7 +3,14 @@
  * --json, as one JSON object on the last line of stdout.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_SWARM, runSwarm, type SwarmOptions, type SwarmResult } from "./swarm.ts";
+import {
+  DEFAULT_SWARM,
+  type OnWindow,
+  runSwarm,
+  type SwarmOptions,
+  type SwarmResult,
+} from "./swarm.ts";
+import { ProgressLine } from "./progress.ts";
 import { round } from "./metrics.ts";
 import { runSwarmInWorkers } from "./parallel.ts";
 import { MALICIOUS_KINDS } from "./malicious/node.ts";
@@ -14,7 +21,8 @@ import { scenarioNamed, SCENARIOS } from "./scenarios.ts";
 const HELP = `deno task sim [options]
 
 Runs a clubcast swarm in the discrete-event simulator (virtual clock, in-memory network,
-the real protocol core) and prints what it measured.
+the real protocol core) and prints what it measured. A run longer than 10 s says how far
+it is on stderr every 10 s.
 
   --peers N        peers in the swarm (default ${DEFAULT_SWARM.peers})
   --seconds S      simulated seconds (default ${DEFAULT_SWARM.seconds})
@@ -142,9 +150,13 @@ export function parseSimArgs(args: string[]): SimArgs | "help" {
 }
 
 /** Runs the simulation in this thread and builds the report object. */
-export function simulate(opts: SwarmOptions, labels: RunLabels = {}): Record<string, unknown> {
+export function simulate(
+  opts: SwarmOptions,
+  labels: RunLabels = {},
+  onWindow?: OnWindow,
+): Record<string, unknown> {
   const t0 = performance.now();
-  const r = runSwarm(opts);
+  const r = runSwarm(opts, 1, onWindow);
   return reportOf(opts, labels, r, (performance.now() - t0) / 1000);
 }
 
@@ -156,10 +168,11 @@ export async function simulateInWorkers(
   opts: SwarmOptions,
   labels: RunLabels,
   workers: number,
+  onWindow?: OnWindow,
 ): Promise<Record<string, unknown>> {
-  if (workers <= 1) return simulate(opts, labels);
+  if (workers <= 1) return simulate(opts, labels, onWindow);
   const t0 = performance.now();
-  const r = await runSwarmInWorkers(opts, workers);
+  const r = await runSwarmInWorkers(opts, workers, onWindow);
   return reportOf(opts, labels, r, (performance.now() - t0) / 1000);
 }
 
@@ -307,7 +320,17 @@ if (import.meta.main) {
   if (parsed === "help") {
     console.log(HELP);
   } else {
-    const report = await simulateInWorkers(parsed.opts, parsed.labels, parsed.workers);
+    // A long run says how far it is on stderr every 10 s (stdout keeps only the report).
+    const progress = new ProgressLine({
+      now: () => performance.now(),
+      write: (line) => console.error(line),
+    });
+    const report = await simulateInWorkers(
+      parsed.opts,
+      parsed.labels,
+      parsed.workers,
+      (simMs, endMs) => progress.update(simMs, endMs),
+    );
     console.log(parsed.json ? JSON.stringify(report) : table(report));
   }
 }

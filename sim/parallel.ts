@@ -6,7 +6,13 @@
  */
 import type { PartitionSummary } from "./partition.ts";
 import type { ToWorker } from "./partition_worker.ts";
-import { mergeSummaries, type SwarmOptions, type SwarmResult, windowMs } from "./swarm.ts";
+import {
+  mergeSummaries,
+  type OnWindow,
+  type SwarmOptions,
+  type SwarmResult,
+  windowMs,
+} from "./swarm.ts";
 import { TrackerDesk, type TrackerReply, type TrackerRequest } from "./tracker_desk.ts";
 import { planSwarm } from "./partition.ts";
 
@@ -53,8 +59,13 @@ class PartitionWorker {
 /**
  * Runs `opts` in `workers` worker threads. Hooks (`onReady` and the like) and malicious
  * peers need one thread (`runSwarm`); the result has no cores or source to inspect.
+ * `onWindow` hears of the progress (progress.ts).
  */
-export async function runSwarmInWorkers(opts: SwarmOptions, workers: number): Promise<SwarmResult> {
+export async function runSwarmInWorkers(
+  opts: SwarmOptions,
+  workers: number,
+  onWindow?: OnWindow,
+): Promise<SwarmResult> {
   if (opts.onReady || opts.onDuplicate || opts.onSkip) {
     throw new Error("a run with hooks runs in one thread");
   }
@@ -102,6 +113,7 @@ export async function runSwarmInWorkers(opts: SwarmOptions, workers: number): Pr
       replies = desk.handle(
         outs.flatMap((o) => (o as Extract<FromWorker, { type: "out" }>).requests),
       );
+      onWindow?.(end, first.endMs);
       if (end > first.endMs) break;
       start = end;
     }

@@ -144,11 +144,15 @@ export interface SwarmResult {
   readonly survivors: number;
 }
 
+/** Told after each window how far the virtual clock is (ms) and where it ends. */
+export type OnWindow = (simMs: number, endMs: number) => void;
+
 /**
  * Runs one simulation in this thread, its nodes split into `parts` partitions (the figures
  * are the same for any number; more than one is there to check it, as workers run them).
+ * `onWindow` hears of the progress (progress.ts).
  */
-export function runSwarm(opts: SwarmOptions, parts = 1): SwarmResult {
+export function runSwarm(opts: SwarmOptions, parts = 1, onWindow?: OnWindow): SwarmResult {
   const sp = planSwarm(opts);
   const partitions = Array.from({ length: parts }, (_, k) => new Partition(opts, sp, k, parts));
   const desk = new TrackerDesk(opts.clubs, sp.trackerSeed, opts.trackerRttMs);
@@ -164,6 +168,7 @@ export function runSwarm(opts: SwarmOptions, parts = 1): SwarmResult {
     if (parts > 1) outs = structuredClone(outs.map((o, k) => packOutput(packers[k], o)));
     inputs = routeWindow(outs, desk);
     if (parts > 1) inputs = inputs.map((input, k) => unpackInput(unpackers[k], input));
+    onWindow?.(end, endMs);
     if (end > endMs) break;
     start = end;
   }

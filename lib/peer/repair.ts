@@ -156,21 +156,28 @@ export class RepairTracker {
   ): void {
     const clubs = this.#o.clubs, club = seq % clubs;
     const from = Math.max(after + clubs, floor - ((floor - club) % clubs));
-    const absent = (s: number) => s >= floor && !held(s) && !this.#isMissing.has(s);
     // The lowest of the newest `lost` absent numbers: it and those above it were lost.
     let lostFrom = seq;
     for (let s = seq - clubs, left = lost; s >= from && left > 0; s -= clubs) {
-      if (absent(s)) {
+      if (this.#absent(s, held, floor)) {
         lostFrom = s;
         left--;
       }
     }
     for (let s = from; s < seq; s += clubs) {
-      if (!absent(s)) continue;
+      if (!this.#absent(s, held, floor)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const wasLost = s >= lostFrom;
       this.#mark(s, wasLost ? now - this.#o.graceMs : now + lateMs, wasLost);
     }
+  }
+
+  /**
+   * True when `seq` is still wanted (at or above `floor`), not held and not yet tracked. A
+   * method, not a closure made in `#between`: that runs for nearly every block that comes.
+   */
+  #absent(seq: number, held: (seq: number) => boolean, floor: number): boolean {
+    return seq >= floor && !held(seq) && !this.#isMissing.has(seq);
   }
 
   /**

@@ -4,6 +4,7 @@
  *
  *     deno task peer http://127.0.0.1:8000/c/<channel> | ffplay -
  */
+import { keepFreedPagesUnderBun } from "../lib/net/bun_allocator.ts";
 import { wallClock } from "../lib/net/clock.ts";
 import { exit, programArgs, writeStderr } from "../lib/net/runtime.ts";
 import { parseFlags } from "./flags.ts";
@@ -25,4 +26,7 @@ export async function main(args: readonly string[]): Promise<number> {
   return await runPeer(flags, { stderr: writeStderr, startedAt });
 }
 
-if (import.meta.main) exit(await main(programArgs()));
+if (import.meta.main) {
+  keepFreedPagesUnderBun();
+  exit(await main(programArgs()));
+}

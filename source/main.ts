@@ -4,6 +4,7 @@
  *
  *     ffmpeg -re -i in.mp4 -c copy -f mpegts - | deno task source --tracker http://127.0.0.1:8000
  */
+import { keepFreedPagesUnderBun } from "../lib/net/bun_allocator.ts";
 import { env, exit, programArgs, writeStderr } from "../lib/net/runtime.ts";
 import { parseFlags } from "./flags.ts";
 import { defaultKeyPath, generateKey, loadOrCreateKey, readKey, writeKey } from "./key.ts";
@@ -64,4 +65,7 @@ export async function main(args: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) exit(await main(programArgs()));
+if (import.meta.main) {
+  keepFreedPagesUnderBun();
+  exit(await main(programArgs()));
+}

@@ -76,6 +76,8 @@ export interface PeerResult {
   readonly selfFirstByteMs: number | undefined;
   readonly maxLateMs: number;
   readonly stderrTail: string[];
+  /** MIMALLOC_PURGE_DELAY in its environment while it ran (Linux; null: unset or unreadable). */
+  readonly purgeDelay: string | null;
 }
 
 /** What a run showed. */
@@ -85,6 +87,17 @@ export interface ScenarioResult {
   readonly sourceExit: number;
   /** Peers the tracker still listed after the survivors left (the killed ones never did). */
   readonly listedAfterLeave: number;
+}
+
+/** MIMALLOC_PURGE_DELAY as process `pid` runs now (/proc/<pid>/environ), or null. */
+function purgeDelayOf(pid: number): string | null {
+  try {
+    const environ = new TextDecoder().decode(Deno.readFileSync(`/proc/${pid}/environ`));
+    const entry = environ.split("\0").find((e) => e.startsWith("MIMALLOC_PURGE_DELAY="));
+    return entry === undefined ? null : entry.slice(entry.indexOf("=") + 1);
+  } catch {
+    return null;
+  }
 }
 
 /** Runs the scenario (one swarm on the machine at a time). */
@@ -121,6 +134,7 @@ async function scenario(o: ScenarioOptions): Promise<ScenarioResult> {
     exits.set(p.name, await p.stop("SIGKILL"));
   }
   await sleepUntil(t0, o.stopAtMs);
+  const purgeDelays = new Map(peers.map((p) => [p.name, purgeDelayOf(p.child.pid)]));
   // One survivor's player quits (its stdout closes); the others get SIGTERM.
   const ending = new Map<string, string>();
   for (const p of peers) {
@@ -171,6 +185,7 @@ async function scenario(o: ScenarioOptions): Promise<ScenarioResult> {
       selfFirstByteMs: statLines.findLast((s) => s.firstByteMs !== null)?.firstByteMs ?? undefined,
       maxLateMs: Math.max(0, ...statLines.slice(1).map((s) => s.lateMs as number)),
       stderrTail: p.stderr.slice(-4),
+      purgeDelay: purgeDelays.get(p.name) ?? null,
     });
   }
   return {

@@ -79,6 +79,13 @@ function check(r: ScenarioResult): void {
   assert(writers.length > 0, "no peer wrote anything");
   if (r.peers.some((p) => p.binary)) {
     assert(writers.some((p) => p.binary), "no compiled peer wrote anything");
+    // Started with an empty environment, a compiled (Bun) peer starts itself anew with
+    // Bun's allocator told to keep freed pages (lib/net/bun_allocator.ts); Deno peers do not.
+    for (const p of r.peers.filter((p) => !p.killed)) {
+      const inherited = Deno.env.get("MIMALLOC_PURGE_DELAY") ?? null;
+      const want = p.binary && Deno.build.os === "linux" ? "-1" : inherited;
+      assertEquals(p.purgeDelay, want, `${p.name}: MIMALLOC_PURGE_DELAY`);
+    }
   }
   if (!STRICT) return;
   // Every peer, the killed ones too, for what they wrote before they were killed.

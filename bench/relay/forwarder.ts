@@ -20,6 +20,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { ed25519Suite } from "../../lib/auth/suite.ts";
+import { keepFreedPagesUnderBun } from "../../lib/net/bun_allocator.ts";
 import { openBunUdp } from "../../lib/net/bun_udp.ts";
 import { openDenoUdp } from "../../lib/net/deno_udp.ts";
 import { openLinuxUdp } from "../../lib/net/linux_udp.ts";
@@ -126,4 +127,7 @@ async function main(): Promise<void> {
   process.stdin.on("close", () => process.exit(0));
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  keepFreedPagesUnderBun(); // as the peer program does under Bun
+  await main();
+}

@@ -9,9 +9,13 @@
  *
  * `--udp` sets CLUBCAST_UDP for the measured peer only (lib/net/udp.ts: "deno" for
  * Deno.listenDatagram, "ffi" or "ffi:<ms>" for the Linux FFI socket); unset, it runs as the
- * programs do by default.
+ * programs do by default. `--runtime bun` runs the measured peer as `bun run peer/main.ts`
+ * (the swarm around it stays on Deno); it then starts itself anew in place with Bun's
+ * allocator told to keep freed pages unless MIMALLOC_PURGE_DELAY is set in this benchmark's
+ * environment (lib/net/bun_allocator.ts), so `MIMALLOC_PURGE_DELAY=100` measures Bun's default.
  *
  *     deno run -A --unstable-kv bench/swarm/peer_cpu.ts [--seconds 60] [--kbps 4000] [--udp ffi]
+ *       [--runtime deno|bun]
  */
 import { parseArgs } from "node:util";
 import { cpuSeconds, rssBytes } from "../lib/proc.ts";
@@ -65,6 +69,8 @@ export interface PeerCpuOptions {
   readonly peers: number;
   /** CLUBCAST_UDP for the measured peer (unset: the programs' default). */
   readonly udp?: string;
+  /** The measured peer's runtime (unset: Deno, as `deno task peer` runs it). */
+  readonly runtime?: "deno" | "bun";
 }
 
 /** Runs the swarm and measures one peer. */
@@ -75,8 +81,11 @@ export async function peerCpu(
   const swarm = await startSwarm({ bps: o.kbps * 1000, clubs: o.clubs, peers: o.peers });
   try {
     await new Promise((r) => setTimeout(r, 3000)); // the swarm forms
-    const peer = new Deno.Command(Deno.execPath(), {
-      args: programArgs("peer", [swarm.announceUrl, "--stats", "json"]),
+    const peerArgs = [swarm.announceUrl, "--stats", "json"];
+    const peer = new Deno.Command(o.runtime === "bun" ? "bun" : Deno.execPath(), {
+      args: o.runtime === "bun"
+        ? ["run", new URL("../../peer/main.ts", import.meta.url).pathname, ...peerArgs]
+        : programArgs("peer", peerArgs),
       env: o.udp === undefined ? undefined : { CLUBCAST_UDP: o.udp },
       stdout: "null",
       stderr: "piped",
@@ -142,8 +151,13 @@ if (import.meta.main) {
       clubs: { type: "string", default: "4" },
       peers: { type: "string", default: "5" },
       udp: { type: "string" },
+      runtime: { type: "string", default: "deno" },
     },
   });
+  if (v.runtime !== "deno" && v.runtime !== "bun") {
+    console.error(`peer_cpu: --runtime deno|bun, got ${v.runtime}`);
+    Deno.exit(2);
+  }
   console.log(JSON.stringify(
     await peerCpu({
       seconds: Number(v.seconds),
@@ -152,6 +166,7 @@ if (import.meta.main) {
       clubs: Number(v.clubs),
       peers: Number(v.peers),
       udp: v.udp,
+      runtime: v.runtime,
     }, (s) => console.error(s)),
   ));
 }

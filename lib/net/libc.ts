@@ -27,6 +27,8 @@ export interface Libc {
   close(fd: number): number;
   eventfd(initval: number, flags: number): number;
   write(fd: number, buf: Uint8Array, len: bigint): number | bigint;
+  /** Replaces the process image; returns (-1) only when it could not. */
+  execve(path: Uint8Array, argv: Uint8Array, envp: Uint8Array): number;
 }
 
 /** libc, bound through one runtime's FFI. */
@@ -59,6 +61,7 @@ const DENO_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  execve: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
 } as const;

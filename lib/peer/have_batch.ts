@@ -10,37 +10,65 @@
 import { MAX_SEQS } from "../wire/budget.ts";
 import type { DownConn } from "./conns.ts";
 
-/** Gathers "have" seqs per download connection; see the module. */
+/**
+ * Gathers "have" seqs per download connection; see the module. The connections with seqs
+ * waiting are few (a peer's in-club upstreams), so they sit in arrays scanned on each add
+ * rather than in a Map: a Map emptied at every send and filled again reallocated its table
+ * each time, and in the simulator those tables, living across a scavenge, were the largest
+ * garbage of the old generation with the repair tracker's (docs/simulator.md, "Speed and
+ * memory").
+ */
 export class HaveBatch {
-  /** Seqs per connection, in the order of each one's first seq. */
-  readonly #open = new Map<DownConn, number[]>();
+  /** Connection of each gathering, in the order each began; undefined: handed back full. */
+  readonly #conns: (DownConn | undefined)[] = [];
+  /** Seqs of each gathering, beside its connection. */
+  readonly #seqs: (number[] | undefined)[] = [];
+  /** Slots in use (live or handed back) since the last take. */
+  #used = 0;
+  /** Live gatherings. */
+  #live = 0;
 
   /**
    * Adds `seq` for `down`. Returns the seqs to send at once when that makes MAX_SEQS of them
    * (one datagram's worth), else undefined.
    */
   add(down: DownConn, seq: number): number[] | undefined {
-    const seqs = this.#open.get(down);
-    if (seqs === undefined) {
-      this.#open.set(down, [seq]);
-      return undefined;
+    const conns = this.#conns;
+    for (let i = 0; i < this.#used; i++) {
+      if (conns[i] !== down) continue;
+      const seqs = this.#seqs[i]!;
+      seqs.push(seq);
+      if (seqs.length < MAX_SEQS) return undefined;
+      conns[i] = undefined;
+      this.#seqs[i] = undefined;
+      this.#live--;
+      return seqs;
     }
-    seqs.push(seq);
-    if (seqs.length < MAX_SEQS) return undefined;
-    this.#open.delete(down);
-    return seqs;
+    conns[this.#used] = down;
+    this.#seqs[this.#used] = [seq];
+    this.#used++;
+    this.#live++;
+    return undefined;
   }
 
-  /** Hands `send` every connection's seqs, in the order they began, and forgets them. */
+  /**
+   * Hands `send` every connection's seqs, in the order they began, and forgets them. `send`
+   * must not add to this batch (it queues the "have"s).
+   */
   takeAll(send: (down: DownConn, seqs: number[]) => void): void {
-    for (const [down, seqs] of this.#open) {
-      this.#open.delete(down);
-      send(down, seqs);
+    const used = this.#used;
+    this.#used = 0;
+    this.#live = 0;
+    for (let i = 0; i < used; i++) {
+      const down = this.#conns[i], seqs = this.#seqs[i];
+      this.#conns[i] = undefined;
+      this.#seqs[i] = undefined;
+      if (down !== undefined) send(down, seqs!);
     }
   }
 
   /** Connections with seqs waiting. */
   get size(): number {
-    return this.#open.size;
+    return this.#live;
   }
 }

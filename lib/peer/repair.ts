@@ -8,6 +8,7 @@
  * (docs/protocol.md, "Loss repair", has the measurements behind the choice.)
  */
 
+import { MissingList } from "./missing_list.ts";
 import { SeqSet } from "./seq_ring.ts";
 
 /** Options of a {@link RepairTracker}. */
@@ -29,16 +30,6 @@ const NOTHING_DUE: readonly RepairDue[] = Object.freeze([]);
 /** See {@link RepairTracker.due}: far above the rounding of ms sums, far below a tick. */
 const SKIP_MARGIN_MS = 1e-3;
 
-interface Missing {
-  /** Its own seq (the map's key again: the pass over the map then reads values only). */
-  readonly seq: number;
-  readonly since: number;
-  /** The link it was due on showed a gap: lost there, so that link's sender holds it. */
-  readonly lost: boolean;
-  askedAt: number;
-  tries: number;
-}
-
 /** A sequence number to ask for now, and how many times it was asked before. */
 export interface RepairDue {
   readonly seq: number;
@@ -52,7 +43,7 @@ export class RepairTracker {
   /** Highest seq seen per club; -Infinity for none yet. */
   readonly #top: Float64Array;
   /** Missing seqs in the order they went missing (`due` asks in that order). */
-  readonly #missing = new Map<number, Missing>();
+  readonly #missing = new MissingList();
   /**
    * The keys of `#missing` again, as a bitmap: every block that arrives asks whether it was
    * missing, and almost never was; a bit test answers that without a hash lookup.
@@ -224,13 +215,13 @@ export class RepairTracker {
 
   /** Marks `seq` missing since `since` (due a grace later). */
   #mark(seq: number, since: number, lost: boolean): void {
-    this.#missing.set(seq, { seq, since, lost, askedAt: -Infinity, tries: 0 });
+    this.#missing.add(seq, since, lost);
     this.#isMissing.add(seq);
     this.#noteDue(seq, since + this.#o.graceMs);
   }
 
   #forget(seq: number): void {
-    this.#missing.delete(seq);
+    this.#missing.remove(seq);
     this.#isMissing.delete(seq);
   }
 
@@ -253,29 +244,34 @@ export class RepairTracker {
     const out: RepairDue[] = [];
     const { graceMs, maxTries } = this.#o;
     let nextAt = Infinity, lowSeq = Infinity;
-    for (const m of this.#missing.values()) {
-      const seq = m.seq;
-      if (seq < floor || m.tries >= maxTries) {
-        if (m.tries >= maxTries && now - m.askedAt < retryMs) {
-          nextAt = Math.min(nextAt, m.askedAt + retryMs);
+    const list = this.#missing;
+    for (let i = 0, slots = list.slots; i < slots; i++) {
+      if (!list.present(i)) continue;
+      const seq = list.seqAt(i), tries = list.triesAt(i), askedAt = list.askedAtOf(i);
+      if (seq < floor || tries >= maxTries) {
+        if (tries >= maxTries && now - askedAt < retryMs) {
+          nextAt = Math.min(nextAt, askedAt + retryMs);
           lowSeq = Math.min(lowSeq, seq);
           continue;
         }
-        this.#forget(seq);
+        list.removeAt(i);
+        this.#isMissing.delete(seq);
         this.abandoned++;
         continue;
       }
-      if (now - m.since < graceMs || now - m.askedAt < retryMs) {
-        nextAt = Math.min(nextAt, Math.max(m.since + graceMs, m.askedAt + retryMs));
+      const since = list.sinceAt(i);
+      if (now - since < graceMs || now - askedAt < retryMs) {
+        nextAt = Math.min(nextAt, Math.max(since + graceMs, askedAt + retryMs));
         lowSeq = Math.min(lowSeq, seq);
         continue;
       }
-      out.push({ seq, tries: m.tries, lost: m.lost });
-      m.tries++;
-      m.askedAt = now;
+      out.push({ seq, tries, lost: list.lostAt(i) });
+      list.asked(i, now);
       nextAt = Math.min(nextAt, now + retryMs);
       lowSeq = Math.min(lowSeq, seq);
     }
+    // A pass over the slots visits the holes too: close them once they are half.
+    if (list.size * 2 < list.slots) list.compact();
     this.#nextAt = nextAt;
     this.#lowSeq = lowSeq;
     return out;

@@ -34,6 +34,7 @@ export class HaveBatch {
    */
   add(down: DownConn, seq: number): number[] | undefined {
     const conns = this.#conns;
+    if (this.#live === 0) this.#clear(); // only holes left: start over
     for (let i = 0; i < this.#used; i++) {
       if (conns[i] !== down) continue;
       const seqs = this.#seqs[i]!;
@@ -65,6 +66,12 @@ export class HaveBatch {
       this.#seqs[i] = undefined;
       if (down !== undefined) send(down, seqs!);
     }
+  }
+
+  /** Forgets the holes that full gatherings left (no live one remains). */
+  #clear(): void {
+    for (let i = 0; i < this.#used; i++) this.#conns[i] = this.#seqs[i] = undefined;
+    this.#used = 0;
   }
 
   /** Connections with seqs waiting. */

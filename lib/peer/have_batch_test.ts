@@ -34,3 +34,17 @@ Deno.test("a connection's seqs are handed back at once when they fill a datagram
   assertEquals(b.add(x, MAX_SEQS - 1)?.length, MAX_SEQS);
   assertEquals(b.size, 0);
 });
+
+Deno.test("gatherings handed back full leave no slots behind, and the order holds after", () => {
+  const b = new HaveBatch();
+  const x = conn("x"), y = conn("y");
+  for (let round = 0; round < 5; round++) {
+    for (let s = 0; s < MAX_SEQS; s++) b.add(x, s);
+    assertEquals(b.size, 0);
+  }
+  b.add(y, 1);
+  b.add(x, 2);
+  for (let s = 0; s < MAX_SEQS - 1; s++) b.add(y, s); // y fills and is handed back
+  b.add(y, 7); // y again, now after x
+  assertEquals(taken(b), ["x:2", "y:7"]);
+});

@@ -66,6 +66,6 @@ export async function main(args: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  keepFreedPagesUnderBun();
+  keepFreedPagesUnderBun(); // under Bun: restarts in place, its allocator keeping freed pages
   exit(await main(programArgs()));
 }

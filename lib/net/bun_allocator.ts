@@ -37,7 +37,11 @@ export function environWith(environ: readonly string[], name: string, value: str
 }
 
 /** Whether a process of `runtime` whose purge delay is `current` should start anew with one. */
-export function wantsRestart(runtime: string, platform: string, current: string | undefined) {
+export function wantsRestart(
+  runtime: string,
+  platform: string,
+  current: string | undefined,
+): boolean {
   return runtime === "bun" && platform === "linux" && current === undefined;
 }
 

@@ -150,40 +150,24 @@ export class MissingList {
     }
   }
 
-  /** Rebuilds the ring from the slots present (all but `skip`, which the caller enters). */
+  /**
+   * Rebuilds the ring from the slots present (all but `skip`, which the caller enters),
+   * doubling it while two of them share an entry; at RING_MAX the first of those gets the
+   * entry and the others are found by a scan.
+   */
   #reindex(skip = -1): void {
     for (;;) {
       this.#ring.fill(0);
+      this.#unringed = false;
       const mask = this.#ring.length - 1;
-      let clash = false;
-      for (let i = 0; i < this.#used && !clash; i++) {
+      for (let i = 0; i < this.#used; i++) {
         if ((this.#flags[i] & 1) === 0 || i === skip) continue;
         const r = this.#seq[i] & mask;
-        if (this.#ring[r] !== 0) clash = true;
-        else this.#ring[r] = i + 1;
+        if (this.#ring[r] === 0) this.#ring[r] = i + 1;
+        else this.#unringed = true;
       }
-      if (!clash) {
-        this.#unringed = false;
-        return;
-      }
-      if (this.#ring.length >= RING_MAX) {
-        this.#fillRing(skip);
-        return;
-      }
+      if (!this.#unringed || this.#ring.length >= RING_MAX) return;
       this.#ring = new Int32Array(this.#ring.length * 2);
-    }
-  }
-
-  /** The ring at its largest: the first of the seqs sharing an entry gets it. */
-  #fillRing(skip: number): void {
-    this.#ring.fill(0);
-    const mask = this.#ring.length - 1;
-    this.#unringed = false;
-    for (let i = 0; i < this.#used; i++) {
-      if ((this.#flags[i] & 1) === 0 || i === skip) continue;
-      const r = this.#seq[i] & mask;
-      if (this.#ring[r] === 0) this.#ring[r] = i + 1;
-      else this.#unringed = true;
     }
   }
 

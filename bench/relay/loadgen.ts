@@ -20,7 +20,7 @@ import { cpuSeconds } from "../lib/proc.ts";
 import { round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
-import { peak, perCpuSecond, rampRates, saturated, type TrialResult } from "./ramp.ts";
+import { peak, perCpuSecond, rampRates, refineRates, saturated, type TrialResult } from "./ramp.ts";
 
 interface BunSock {
   readonly port: number;
@@ -47,6 +47,8 @@ const { values: v } = parseArgs({
     "trial-ms": { type: "string", default: "2000" },
     start: { type: "string", default: "2000" },
     factor: { type: "string", default: "1.25" },
+    /** Finer trials between the best coarse step's rate and the next step up. */
+    refine: { type: "string", default: "3" },
     max: { type: "string", default: "250000" },
     /** Each rate this many times (a steady load to profile). */
     repeat: { type: "string", default: "1" },
@@ -61,7 +63,9 @@ const { values: v } = parseArgs({
 });
 const TRIAL_MS = Number(v["trial-ms"]);
 const WARM_MS = TRIAL_MS / 4;
-const RATES = rampRates(Number(v.start), Number(v.factor), Number(v.max))
+const FACTOR = Number(v.factor);
+const REFINE = Number(v.refine);
+const RATES = rampRates(Number(v.start), FACTOR, Number(v.max))
   .flatMap((r) => Array<number>(Number(v.repeat)).fill(r));
 const WARMUP = Number(v.warmup);
 const BATCH = 64;
@@ -251,17 +255,14 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
   };
 }
 
-/** A ramp against one forwarder. */
+/** A ramp against one forwarder: the coarse steps, then finer ones above the best of them. */
 async function ramp(mode: string, to: string, pid: number) {
   const trials: TrialResult[] = [];
   let echoPool: Trial | undefined;
   let perDatagramMs = 0.03;
   let reconnects = 0;
-  let warm: TrialResult | undefined;
-  const plan = WARMUP > 0 ? [WARMUP, ...RATES] : RATES;
-  for (let step = 0; step < plan.length; step++) {
-    const rate = plan[step];
-    const warming = WARMUP > 0 && step === 0;
+  /** One trial at `rate`; a relay that cannot be reconnected counts as nothing delivered. */
+  const trialAt = async (rate: number): Promise<TrialResult> => {
     let t: Trial;
     if (mode === "echo") {
       echoPool ??= stream.trial(20_000, 1000, Date.now());
@@ -278,18 +279,25 @@ async function ramp(mode: string, to: string, pid: number) {
       if (!connected()) {
         reconnects++;
         if (!await connectRelay(to)) {
-          trials.push({ offered: rate, sent: 0, delivered: 0, fwdCpuPct: null, genCpuPct: 0 });
-          if (saturated(trials)) break;
-          continue;
+          return { offered: rate, sent: 0, delivered: 0, fwdCpuPct: null, genCpuPct: 0 };
         }
       }
       await sleep(Math.max(0, start - Date.now()));
     }
     const result = await runTrial(t, rate, to, pid);
-    if (warming) warm = result;
-    else trials.push(result);
     await sleep(400); // the forwarder's backlog drains
+    return result;
+  };
+  const warm = WARMUP > 0 ? await trialAt(WARMUP) : undefined;
+  for (const rate of RATES) {
+    trials.push(await trialAt(rate));
     if (saturated(trials)) break;
+  }
+  const coarse = peak(trials);
+  if (coarse) {
+    for (const rate of refineRates(coarse.offered, FACTOR, REFINE)) {
+      trials.push(await trialAt(rate));
+    }
   }
   const best = peak(trials);
   return {

@@ -3,7 +3,7 @@
  * delivered rate counted at the receiver; the capacity is the most delivered per second in
  * any trial. Past saturation a forwarder delivers less (its socket overflows, and a peer
  * also sheds connections), so the ramp stops after `misses` trials in a row below
- * `okFraction` of what was offered.
+ * `okFraction` of what was offered; a few finer trials then split the step above the best.
  */
 
 /** What one trial measured. */
@@ -25,6 +25,19 @@ export function rampRates(start: number, factor: number, max: number): number[] 
   if (!(start > 0) || !(factor > 1) || !(max >= start)) throw new RangeError("bad ramp");
   const out: number[] = [];
   for (let r = start; r <= max * 1.0001; r *= factor) out.push(Math.round(r));
+  return out;
+}
+
+/**
+ * `steps` rates evenly spaced (geometrically) between `offered`, the best coarse step's rate,
+ * and the next step up, `offered * factor`, both excluded: the coarse steps are 25 % apart,
+ * so a forwarder that can carry 80,000 a second, offered 71,000 and then 89,000, would be
+ * measured at 71,000 without them.
+ */
+export function refineRates(offered: number, factor: number, steps: number): number[] {
+  if (!(offered > 0) || !(factor > 1) || !(steps >= 0)) throw new RangeError("bad refinement");
+  const out: number[] = [];
+  for (let i = 1; i <= steps; i++) out.push(Math.round(offered * factor ** (i / (steps + 1))));
   return out;
 }
 

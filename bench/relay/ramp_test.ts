@@ -1,5 +1,5 @@
 import { assertEquals } from "../../lib/testing.ts";
-import { peak, perCpuSecond, rampRates, saturated, type TrialResult } from "./ramp.ts";
+import { peak, perCpuSecond, rampRates, refineRates, saturated, type TrialResult } from "./ramp.ts";
 
 const t = (offered: number, delivered: number): TrialResult => ({
   offered,
@@ -27,4 +27,10 @@ Deno.test("perCpuSecond divides what was delivered by the forwarder's CPU share"
   assertEquals(perCpuSecond({ ...t(1000, 1000), fwdCpuPct: 25 }), 4000);
   assertEquals(perCpuSecond(t(1000, 1000)), null);
   assertEquals(perCpuSecond(undefined), null);
+});
+
+Deno.test("refineRates splits the step above the best rate geometrically, ends excluded", () => {
+  assertEquals(refineRates(1000, 2, 3), [1189, 1414, 1682]);
+  assertEquals(refineRates(71_054, 1.25, 3), [75_130, 79_441, 83_998]);
+  assertEquals(refineRates(1000, 2, 0), []);
 });

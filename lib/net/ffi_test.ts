@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { assert, assertEquals } from "../testing.ts";
 import { denoFfi, libcryptoSha256 } from "./ffi.ts";
+import { which } from "./which.ts";
 
 Deno.test("libcrypto's sha256, where it loads, equals node:crypto's for every length", () => {
   const sha = libcryptoSha256();
@@ -22,4 +23,23 @@ Deno.test("libcrypto's sha256, where it loads, equals node:crypto's for every le
       Array.from(createHash("sha256").update(data.subarray(0, n)).digest()),
     );
   }
+});
+
+const bun = which("bun");
+if (!bun) console.error("bun not found on PATH: the Bun sha256 test is skipped");
+
+Deno.test({
+  name: "libcrypto's sha256 through bun:ffi equals node:crypto's (a bun subprocess)",
+  ignore: !bun || Deno.build.os !== "linux",
+  async fn() {
+    const script = new URL("./ffi_probe.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(bun!, { args: ["run", script], stdout: "piped" }).output();
+    assertEquals(out.code, 0);
+    // 7 lengths, each as a view and as a prefix
+    assertEquals(JSON.parse(new TextDecoder().decode(out.stdout)), {
+      loaded: true,
+      same: 14,
+      differ: 0,
+    });
+  },
 });

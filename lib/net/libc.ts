@@ -2,10 +2,10 @@
  * The libc calls of the FFI socket (linux_udp.ts), through whichever FFI the runtime has:
  * Deno's `Deno.dlopen` (where the ffi permission is granted, ffi.ts) or Bun's `bun:ffi`
  * (always there). Only on x86_64 and aarch64 Linux, whose struct layouts mmsg.ts and
- * sockaddr.ts write. Bun's module is reached through `import.meta.require`, so this file
- * loads (and type-checks) under Deno too.
+ * sockaddr.ts write. Bun's module is reached through `import.meta.require` (ffi.ts), so this
+ * file loads (and type-checks) under Deno too.
  */
-import { denoFfi, openLibrary } from "./ffi.ts";
+import { bunFfi, denoFfi, openLibrary } from "./ffi.ts";
 
 /** The libc functions the FFI socket calls; byte arguments are passed as pointers. */
 export interface Libc {
@@ -112,22 +112,10 @@ function denoLibc(): LibcBinding | null {
   };
 }
 
-/** What is used of `bun:ffi` (Bun's types are not visible to Deno's checker). */
-interface BunFfi {
-  dlopen(
-    name: string,
-    symbols: Record<string, { args: string[]; returns: string }>,
-  ): { symbols: Record<string, (...a: unknown[]) => unknown> };
-  ptr(b: Uint8Array): number;
-  read: { i32(p: number, offset: number): number };
-}
-
 function bunLibc(): LibcBinding | null {
-  const g = globalThis as { Bun?: unknown; process?: { platform?: string; arch?: string } };
-  if (!g.Bun || !ffiSocketPlatform(g.process?.platform, g.process?.arch)) return null;
-  const req = (import.meta as { require?: (id: string) => unknown }).require;
-  if (typeof req !== "function") return null;
-  const ffi = req("bun:ffi") as BunFfi;
+  const g = globalThis as { process?: { platform?: string; arch?: string } };
+  const ffi = bunFfi();
+  if (!ffi || !ffiSocketPlatform(g.process?.platform, g.process?.arch)) return null;
   const symbols: Record<string, { args: string[]; returns: string }> = {};
   for (const [name, f] of Object.entries(DENO_SYMBOLS)) {
     if (name === "poll") continue; // blocking: Bun has no calls off its main thread

@@ -135,7 +135,7 @@ const leafInput = new Uint8Array(LEAF_HEAD + BLOCK_PAYLOAD);
 leafInput.set([0x00, ...new TextEncoder().encode("clubcast/leaf/v1")]);
 const leafView = new DataView(leafInput.buffer);
 
-/** libcrypto's sha256 through FFI where Deno may load it (ffi.ts): the cheapest by far. */
+/** libcrypto's sha256 through FFI where it loads (ffi.ts: Deno with -A, Bun): the cheapest by far. */
 const ffiSha256 = libcryptoSha256();
 /** Where those hashes are written: no ArrayBuffer per hash (lib/wire/arena.ts). */
 const leafArena = new ByteArena(16 * 1024);
@@ -147,7 +147,7 @@ const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: "bu
 /**
  * lib/auth/merkle.ts's leafHash (sha256 truncated to HASH_BYTES), byte for byte, computed
  * natively: with libcrypto's sha256
- * where Deno may load it (about 1 µs a block), else node:crypto's (3-5 µs under Bun, 5-10
+ * where it loads (about 1 µs a block), else node:crypto's (1-2 µs under Bun, 5-10
  * under Deno) against 12-40 µs for @noble/hashes (bench/README.md). Throws RangeError as
  * leafHash does on a tag, seq or srcTime that does not fit its field.
  */

@@ -23,6 +23,7 @@ import { PROGRAM_CONFIG } from "../../lib/peer/config.ts";
 import { PeerCore } from "../../lib/peer/peer.ts";
 import { Rng } from "../../lib/rand.ts";
 import { encodeDatagram } from "../../lib/wire/codec.ts";
+import { ByteArena } from "../../lib/wire/arena.ts";
 import type { Msg } from "../../lib/wire/messages.ts";
 import { median, round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
@@ -46,8 +47,16 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
   const stream = new ClubStream({ key, clubs: 2, batch: DEFAULT_BATCH_COUNT });
   const t0 = 1_700_000_000_000;
   const trial = stream.trial(RATE, datagrams * 1000 / RATE, t0);
-  // Bytes of their own for each datagram, as every transport hands them over.
-  const input = trial.datagrams.map((d) => Uint8Array.from(d));
+  // Bytes of their own for each datagram, as every transport hands them over: views of
+  // large shared buffers, as linux_udp.ts and deno_udp.ts copy them out (lib/wire/arena.ts).
+  // Not a small array each: under Bun that array has no ArrayBuffer until a view of it is
+  // made, and making one then cost about 1 µs a datagram, which no transport pays.
+  const arena = new ByteArena();
+  const input = trial.datagrams.map((d) => {
+    const bytes = arena.take(d.length);
+    bytes.set(d);
+    return bytes;
+  });
   let handler: ReceiveHandler = () => {};
   let sent = 0;
   const transport: Transport = {

@@ -145,8 +145,8 @@ function denoSha256(): Sha256Calls | undefined {
 
 /**
  * The calls through `bun:ffi`, which takes a number for a 64-bit parameter. Under Bun this
- * hashes a block in about 0.9 µs against 1.3-1.9 for node:crypto's one-shot `hash`, and a
- * Merkle node in 0.1 against 0.3 (bench/README.md, session 23).
+ * hashes a block in about 0.7 µs against 0.8-1.0 for node:crypto's one-shot `hash`, and a
+ * Merkle node in 0.08 against 0.19, with no Buffer made per hash (bench/README.md, session 23).
  */
 function bunSha256(): Sha256Calls | undefined {
   const ffi = bunFfi();

@@ -147,7 +147,7 @@ const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: "bu
 /**
  * lib/auth/merkle.ts's leafHash (sha256 truncated to HASH_BYTES), byte for byte, computed
  * natively: with libcrypto's sha256
- * where it loads (about 1 µs a block), else node:crypto's (about 1 µs under Bun, 5-10
+ * where it loads (0.7-0.9 µs a block), else node:crypto's (0.8-1 µs under Bun, 5-10
  * under Deno) against 12-40 µs for @noble/hashes (bench/README.md). Throws RangeError as
  * leafHash does on a tag, seq or srcTime that does not fit its field.
  */

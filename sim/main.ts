@@ -40,8 +40,8 @@ it is on stderr every 10 s.
   --scenario S     one of the scenarios of docs/simulator.md:
 ${SCENARIOS.map((x) => `                     ${x.name.padEnd(10)} ${x.about}`).join("\n")}
                    churn and failure add deliveryAfterFailure to the report
-  --series         add per-second delivery, the latency CDF and the peak memory (for
-                   deno task report)
+  --series         add per-second delivery and duplicates, the latency CDF and the peak
+                   memory (for deno task report)
   --malicious F    make a share F (0..1) of the peers malicious, drawn from the seed;
                    delivery and the other metrics then count honest peers only, and the
                    report adds forgedAccepted and what each kind did (default 0)
@@ -266,7 +266,8 @@ const CDF_AT = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0
 
 /**
  * The report's `--series` part: delivery per second of playhead time from the measured
- * window on (all peers, and survivors of churn or a failure), the latency CDF, and the
+ * window on (all peers, and survivors of churn or a failure), the duplicate ratio per
+ * second of simulated time over the same seconds, the latency CDF, and the
  * process's peak resident memory (Linux, with --allow-all; null otherwise).
  */
 function series(r: SwarmResult, opts: SwarmOptions): Record<string, unknown> {
@@ -276,6 +277,7 @@ function series(r: SwarmResult, opts: SwarmOptions): Record<string, unknown> {
     series: {
       fromSecond: from,
       delivery: c.series.delivery().slice(from),
+      duplicates: c.blockSeries.duplicateRatio().slice(from),
       survivorDelivery: opts.recoveryFromMs === undefined
         ? undefined
         : c.series.delivery(true).slice(from),

@@ -61,7 +61,7 @@ Deno.test("--design picks how the stream spreads; unknown designs are refused", 
   assertThrows(() => parseSimArgs(["--design", "flood", "--malicious", "0.1"]));
 });
 
-Deno.test("--series adds the delivery per second and the latency CDF; churn adds survivors' delivery", () => {
+Deno.test("--series adds delivery and duplicates per second and the latency CDF; churn adds survivors' delivery", () => {
   const args = [
     "--scenario",
     "churn",
@@ -81,9 +81,11 @@ Deno.test("--series adds the delivery per second and the latency CDF; churn adds
   >;
   assertEquals(r.scenario, "churn");
   assert(typeof r.deliveryAfterFailure === "number");
-  const s = r.series as { delivery: number[]; survivorDelivery: number[] };
+  const s = r.series as { delivery: number[]; survivorDelivery: number[]; duplicates: number[] };
   assertEquals(s.delivery.length, 7);
   assertEquals(s.survivorDelivery.length, 7);
+  assert(s.duplicates.length >= 7, `${s.duplicates.length} seconds of duplicates`);
+  assert(s.duplicates.slice(0, 7).every((d) => d !== null && d >= 0 && d < 1), `${s.duplicates}`);
   const cdf = r.latencyCdf as [number, number][];
   assertEquals(cdf.length, 101);
   for (let i = 1; i < cdf.length; i++) assert(cdf[i][1] >= cdf[i - 1][1], "a CDF never falls");

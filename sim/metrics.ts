@@ -91,6 +91,38 @@ export class DeliverySeries {
   }
 }
 
+/**
+ * Block bytes that came to peers in each second of simulated time: new to their receiver
+ * (useful) or already held (redundant), so the duplicate ratio can be followed through a run.
+ */
+export class BlockBytesSeries {
+  readonly useful: number[] = [];
+  readonly redundant: number[] = [];
+
+  /** Counts `bytes` of a block that arrived at `at` (ms). */
+  add(at: number, bytes: number, redundant: boolean): void {
+    const s = Math.max(0, Math.floor(at / 1000));
+    while (this.useful.length <= s) {
+      this.useful.push(0);
+      this.redundant.push(0);
+    }
+    (redundant ? this.redundant : this.useful)[s] += bytes;
+  }
+
+  /** Adds another series' counts (a snapshot: the same fields, as plain data). */
+  absorb(o: Pick<BlockBytesSeries, "useful" | "redundant">): void {
+    for (let s = 0; s < o.useful.length; s++) {
+      this.useful[s] = (this.useful[s] ?? 0) + o.useful[s];
+      this.redundant[s] = (this.redundant[s] ?? 0) + o.redundant[s];
+    }
+  }
+
+  /** Redundant / useful bytes per second; null for a second with no useful bytes. */
+  duplicateRatio(): (number | null)[] {
+    return this.useful.map((u, i) => (u > 0 ? round(this.redundant[i] / u, 4) : null));
+  }
+}
+
 /** Raw counters of a run. */
 export class RunCounters {
   /**
@@ -114,6 +146,8 @@ export class RunCounters {
   afterPlayed = 0;
   afterSkipped = 0;
   readonly series = new DeliverySeries();
+  /** Block bytes per second, measured window only (as `usefulBlockBytes`). */
+  readonly blockSeries = new BlockBytesSeries();
 
   /** Accounts a datagram of `type` and `bytes` sent by a node. */
   sent(type: string, bytes: number, fromSource: boolean): void {
@@ -124,7 +158,7 @@ export class RunCounters {
 
   /** The counters as plain data (they cross from a worker). */
   snapshot() {
-    const { latency, startup, series, sentBytes, ...plain } = this;
+    const { latency, startup, series, blockSeries, sentBytes, ...plain } = this;
     return {
       ...plain,
       sentBytes: { ...sentBytes },
@@ -136,6 +170,7 @@ export class RunCounters {
         survivorPlayed: series.survivorPlayed,
         survivorSkipped: series.survivorSkipped,
       },
+      blockSeries: { useful: blockSeries.useful, redundant: blockSeries.redundant },
     };
   }
 
@@ -158,6 +193,7 @@ export class RunCounters {
     this.latency.absorb(o.latency);
     this.startup.absorb(o.startup);
     this.series.absorb(o.series);
+    this.blockSeries.absorb(o.blockSeries);
   }
 
   /** Block bytes and everything else sent. */

@@ -1,5 +1,5 @@
 import { assertEquals } from "../lib/testing.ts";
-import { DeliverySeries, MsHistogram, RunCounters } from "./metrics.ts";
+import { BlockBytesSeries, DeliverySeries, MsHistogram, RunCounters } from "./metrics.ts";
 
 Deno.test("histogram quantiles", () => {
   const h = new MsHistogram(1000);
@@ -31,12 +31,23 @@ Deno.test("the delivery series counts each second of playhead time, survivors ap
   assertEquals(s.delivery(true), [1, null, 0]);
 });
 
+Deno.test("the block bytes series splits useful from redundant bytes by second of arrival", () => {
+  const s = new BlockBytesSeries();
+  s.add(100, 1000, false);
+  s.add(900, 50, true);
+  s.add(2500, 10, true);
+  assertEquals(s.duplicateRatio(), [0.05, null, null]);
+  s.add(2999, 100, false);
+  assertEquals(s.duplicateRatio(), [0.05, null, 0.1]);
+});
+
 Deno.test("counters of two parts of a run add up to the whole", () => {
   const whole = new RunCounters(), a = new RunCounters(), b = new RunCounters();
   for (const [c, ms, at] of [[a, 10, 100], [b, 30, 1500], [a, 20, 2500]] as const) {
     for (const x of [c, whole]) {
       x.latency.add(ms);
       x.series.add(at, ms < 25, true);
+      x.blockSeries.add(at, ms * 10, ms > 25);
       x.sent("have", ms, false);
       x.played++;
     }

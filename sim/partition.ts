@@ -401,7 +401,9 @@ export class Partition {
       const node = protoNodes[i]!;
       const peer = peers[i];
       if (msg.t === "block" && peer && now >= measureFrom) {
-        if (peer.holds((msg as BlockMsg).block.seq)) {
+        const held = peer.holds((msg as BlockMsg).block.seq);
+        c.blockSeries.add(now, size, held);
+        if (held) {
           c.redundantBlockBytes += size;
           opts.onDuplicate?.(peer, msg as BlockMsg, now, from);
         } else c.usefulBlockBytes += size;

@@ -103,6 +103,11 @@ export interface PeerConfig {
   readonly repairRetryMs: number;
   readonly repairMaxTries: number;
   /**
+   * A block of another club that came by repair is named in a "have" to that club's
+   * download, whose uploader then skips it (peer_relay.ts, `sendRepairedHave`).
+   */
+  readonly repairedHave: boolean;
+  /**
    * Holes in a club's numbers that a signature block shows are asked this much later than
    * others while a download brings that club's blocks in order and live (peer.ts): signature
    * blocks run ahead of data blocks, which are then late, not lost. 0: no difference.
@@ -245,6 +250,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   repairGraceMs: 500,
   repairRetryMs: 700,
   repairMaxTries: 5,
+  repairedHave: true,
   authHoleLateMs: 150,
   inOrderLiveMs: 500,
   repairOverdueMs: 1100,

@@ -43,7 +43,14 @@ import {
   onValidated,
   punish,
 } from "./peer_conns.ts";
-import { nextDatagram, noteHaveLag, relay, sendArrivals, sendHave } from "./peer_relay.ts";
+import {
+  nextDatagram,
+  noteHaveLag,
+  relay,
+  sendArrivals,
+  sendHave,
+  sendRepairedHave,
+} from "./peer_relay.ts";
 import { askRepairs, tick } from "./peer_tick.ts";
 
 /** What a peer core needs at birth. */
@@ -538,15 +545,18 @@ export class PeerCore implements ProtocolNode {
     this.#firstFrom[i] = down;
   }
 
-  /** Tells the holder `seq` was asked of, if not `from`, that it need not send it. */
-  #cancelAsk(seq: number, from: Addr): void {
-    if (this.askedOf.size === 0) return;
+  /**
+   * Tells the holder `seq` was asked of, if not `from`, that it need not send it; returns
+   * the holder so told, if any.
+   */
+  #cancelAsk(seq: number, from: Addr): Addr | undefined {
+    if (this.askedOf.size === 0) return undefined;
     const asked = this.askedOf.get(seq);
-    if (asked === undefined) return;
+    if (asked === undefined) return undefined;
     this.askedOf.delete(seq);
-    if (asked.remote !== from && asked.open) {
-      this.send(asked.remote, { t: "have", club: asked.club, seqs: [seq], list: false });
-    }
+    if (asked.remote === from || !asked.open) return undefined;
+    this.send(asked.remote, { t: "have", club: asked.club, seqs: [seq], list: false });
+    return asked.remote;
   }
 
   /**
@@ -622,10 +632,10 @@ export class PeerCore implements ProtocolNode {
       this.firstSeq ??= b.seq;
       if (down && !m.repair) down.useful++;
       if (m.repair && down !== undefined) this.#historyArrived(now, down, b.seq);
-      this.#cancelAsk(b.seq, from);
+      const told = this.#cancelAsk(b.seq, from);
       if (b.kind === "auth" || this.isMine(m.club)) {
         sendHave(this, b.seq, b.kind === "auth", from);
-      }
+      } else if (m.repair && this.cfg.repairedHave) sendRepairedHave(this, b.seq, from, told);
     } else {
       this.stats.duplicates++;
       const near = this.cfg.leadNearMs > 0 && b.kind === "data" && !m.repair;

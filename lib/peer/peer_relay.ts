@@ -30,7 +30,7 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
   for (let i = 0; i < own.length; i++) {
     const up = own[i];
     if (!up.open || !up.accepted || up.remote === from || queued?.has(up.remote)) continue;
-    if (up.inClub && up.haves.has(block.seq)) continue;
+    if (up.haves.has(block.seq)) continue;
     queued?.add(up.remote);
     enqueue(p, now, up, block, club);
   }
@@ -100,6 +100,21 @@ export function sendHave(p: PeerCore, seq: number, auth: boolean, from: Addr): v
   for (let i = 0; i < downs.length; i++) {
     const d = downs[i];
     if (d.inClub && d.accepted && d.remote !== from) tellHave(p, d, seq);
+  }
+}
+
+/**
+ * Tells the download of another club's block `seq`, which came by repair, that it need not
+ * send it: it came late on that link (a hole waited its grace), so the uploader most often
+ * still lacks it, and its live copy would come after the repair, a duplicate. Not the
+ * patent's (its "have"s are in-club); an uploader honours it on any connection. `told` was
+ * told already (the holder asked, when the repair came from another).
+ */
+export function sendRepairedHave(p: PeerCore, seq: number, from: Addr, told?: Addr): void {
+  const downs = p.downs.ofClub(seq % p.clubs);
+  for (let i = 0; i < downs.length; i++) {
+    const d = downs[i];
+    if (!d.inClub && d.accepted && d.remote !== from && d.remote !== told) tellHave(p, d, seq);
   }
 }
 
@@ -262,7 +277,7 @@ function worthSending(it: QueuedBlock, cls: BlockClass, p: PeerCore, now: number
   // The connection's own tests first (they drop most in-club blocks held for a "have"), the
   // store after (all of these are free of side effects, so their order changes nothing).
   const c = it.conn;
-  if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || (c.inClub && c.haves.has(it.seq)))) {
+  if (c && (!c.open || !c.accepted || c.sent.has(it.seq) || c.haves.has(it.seq))) {
     return false;
   }
   if (!c && p.spared(it.to, it.seq)) return false;

@@ -99,6 +99,21 @@ Deno.test("[0047] a block is not sent to an in-club downstream that said have, e
   assertEquals(blocks(drain(p, 41)), ["6>d1"]);
 });
 
+Deno.test("a block is not sent to an out-of-club downstream that said have (it came to it by repair)", () => {
+  const { p, src } = peerWithSource();
+  connectFrom(p, 0, "z", 0, "down", [2, 1]); // z downloads club 0 from p, out of club
+  drain(p, 0);
+  const { data, auth } = new Feed().batch(12, 0);
+  src.send(p, 10, auth);
+  drain(p, 10);
+  p.handleMessage(20, "z", { t: "have", club: 0, seqs: [3], list: false });
+  src.send(p, 30, data[3]);
+  src.send(p, 30, data[6]);
+  p.handleMessage(30, "z", { t: "have", club: 0, seqs: [6], list: false }); // 6 is queued by now
+  src.send(p, 30, data[9]);
+  assertEquals(blocks(drain(p, 30)), ["9>z"]);
+});
+
 Deno.test("a block is never sent back to the peer it came from", () => {
   const p = makePeer({ myClubs: [0, 1] });
   connectFrom(p, 0, "a", 0, "up", [0, 2]); // a uploads club 0 to p

@@ -147,6 +147,22 @@ Deno.test("a repair that came from elsewhere first is cancelled: a have to the h
   assertEquals(haves, ["2:8>x"]);
 });
 
+Deno.test("another club's block that came by repair is named in a have to that club's download", () => {
+  for (const repairedHave of [true, false]) {
+    const p = makePeer({ myClubs: [0, 1], config: { repairedHave } });
+    connectFrom(p, 0, "src", 0, "up", []);
+    connectFrom(p, 0, "x", 2, "up", [2, 0]);
+    connectFrom(p, 0, "a", 0, "up", [0, 1]);
+    drain(p, 0);
+    const { data } = new Feed().batch(12, 0);
+    p.handleMessage(10, "a", { t: "block", club: 2, hop: 0, n: 0, repair: true, block: data[8] });
+    const haves = drain(p, 10).flatMap(({ to, msg }) =>
+      msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []
+    );
+    assertEquals(haves, repairedHave ? ["2:8>x"] : []);
+  }
+});
+
 Deno.test("a holder drops a queued repair once the asker says it has the block", () => {
   const p = holder();
   p.handleMessage(10, "d", { t: "want", seqs: [0, 3, 6] });

@@ -47,6 +47,21 @@ export class MsHistogram {
   }
 }
 
+/** The second (from 0) that time `at` (ms) falls in. */
+function secondOf(at: number): number {
+  return Math.max(0, Math.floor(at / 1000));
+}
+
+/** Pads each of a series' per-second columns with zeros up to second `s`. */
+function growTo(s: number, columns: readonly number[][]): void {
+  for (const c of columns) while (c.length <= s) c.push(0);
+}
+
+/** Adds a per-second column into another, second by second. */
+function addSeconds(into: number[], from: readonly number[]): void {
+  for (let s = 0; s < from.length; s++) into[s] = (into[s] ?? 0) + from[s];
+}
+
 /**
  * Blocks played and skipped in each second of playhead time, over every peer and over the
  * survivors of a churn or mass-failure run (peers that neither leave nor die).
@@ -59,12 +74,9 @@ export class DeliverySeries {
 
   /** Counts one playback event at playhead time `at` (ms). */
   add(at: number, played: boolean, survivor: boolean): void {
-    const s = Math.max(0, Math.floor(at / 1000));
-    while (this.played.length <= s) {
-      this.played.push(0);
-      this.skipped.push(0);
-      this.survivorPlayed.push(0);
-      this.survivorSkipped.push(0);
+    const s = secondOf(at);
+    if (this.played.length <= s) {
+      growTo(s, [this.played, this.skipped, this.survivorPlayed, this.survivorSkipped]);
     }
     (played ? this.played : this.skipped)[s]++;
     if (survivor) (played ? this.survivorPlayed : this.survivorSkipped)[s]++;
@@ -74,13 +86,10 @@ export class DeliverySeries {
   absorb(
     o: Pick<DeliverySeries, "played" | "skipped" | "survivorPlayed" | "survivorSkipped">,
   ): void {
-    const add = (into: number[], from: readonly number[]) => {
-      for (let s = 0; s < from.length; s++) into[s] = (into[s] ?? 0) + from[s];
-    };
-    add(this.played, o.played);
-    add(this.skipped, o.skipped);
-    add(this.survivorPlayed, o.survivorPlayed);
-    add(this.survivorSkipped, o.survivorSkipped);
+    addSeconds(this.played, o.played);
+    addSeconds(this.skipped, o.skipped);
+    addSeconds(this.survivorPlayed, o.survivorPlayed);
+    addSeconds(this.survivorSkipped, o.survivorSkipped);
   }
 
   /** Delivery per second, played / (played + skipped); null for a second with no event. */
@@ -101,20 +110,15 @@ export class BlockBytesSeries {
 
   /** Counts `bytes` of a block that arrived at `at` (ms). */
   add(at: number, bytes: number, redundant: boolean): void {
-    const s = Math.max(0, Math.floor(at / 1000));
-    while (this.useful.length <= s) {
-      this.useful.push(0);
-      this.redundant.push(0);
-    }
+    const s = secondOf(at);
+    if (this.useful.length <= s) growTo(s, [this.useful, this.redundant]);
     (redundant ? this.redundant : this.useful)[s] += bytes;
   }
 
   /** Adds another series' counts (a snapshot: the same fields, as plain data). */
   absorb(o: Pick<BlockBytesSeries, "useful" | "redundant">): void {
-    for (let s = 0; s < o.useful.length; s++) {
-      this.useful[s] = (this.useful[s] ?? 0) + o.useful[s];
-      this.redundant[s] = (this.redundant[s] ?? 0) + o.redundant[s];
-    }
+    addSeconds(this.useful, o.useful);
+    addSeconds(this.redundant, o.redundant);
   }
 
   /** Redundant / useful bytes per second; null for a second with no useful bytes. */

@@ -1,7 +1,8 @@
 /**
  * Relaying (patent [0046]-[0050]): a verified block of one of this peer's clubs goes to every
- * upload connection of that club, except the peer it came from and in-club downstreams that
- * said "have"; blocks of other clubs are never relayed. A new downstream first gets what it
+ * upload connection of that club, except the peer it came from and downstreams that said
+ * "have" (in-club [0047], or out of club for a block they got by repair: `sendRepairedHave`);
+ * blocks of other clubs are never relayed. A new downstream first gets what it
  * lacks (its bitfield), or recent history when it has nothing yet.
  */
 import { decodeBitfield, makeBitfield } from "../bitfield/bitfield.ts";

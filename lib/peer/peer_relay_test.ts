@@ -9,15 +9,20 @@ import { assert, assertEquals } from "../testing.ts";
 import type { PeerCore } from "./peer.ts";
 import type { PeerConfig } from "./config.ts";
 import { requestDownload } from "./peer_conns.ts";
-import { connectFrom, deliver, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
+import {
+  connectFrom,
+  deliver,
+  drain,
+  Feed,
+  haves,
+  makePeer,
+  type Out,
+  Upstream,
+} from "./test_harness.ts";
 
 /** The blocks in `out`, as "seq>to". */
 function blocks(out: readonly Out[]): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "block" ? [`${msg.block.seq}>${to}`] : []);
-}
-
-function haves(out: readonly Out[]): string[] {
-  return out.flatMap(({ to, msg }) => msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []);
 }
 
 /** A peer in clubs 0 and 1 (of 3) with the source uploading club 0 to it. */

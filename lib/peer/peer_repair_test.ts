@@ -13,6 +13,7 @@ import {
   deliver,
   drain,
   Feed,
+  haves,
   makePeer,
   makeSwarm,
   type Out,
@@ -141,10 +142,7 @@ Deno.test("a repair that came from elsewhere first is cancelled: a have to the h
   for (; t < 1000 && !wants(drain(p, t)).includes("8>x"); t += 50) p.handleTimeout(t);
   assert(t < 1000, "8 was asked of x");
   p.handleMessage(t, "src", { t: "block", club: 2, hop: 0, n: 0, repair: true, block: data[8] });
-  const haves = drain(p, t).flatMap(({ to, msg }) =>
-    msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []
-  );
-  assertEquals(haves, ["2:8>x"]);
+  assertEquals(haves(drain(p, t)), ["2:8>x"]);
 });
 
 Deno.test("another club's block that came by repair is named in a have to that club's download", () => {
@@ -156,10 +154,7 @@ Deno.test("another club's block that came by repair is named in a have to that c
     drain(p, 0);
     const { data } = new Feed().batch(12, 0);
     p.handleMessage(10, "a", { t: "block", club: 2, hop: 0, n: 0, repair: true, block: data[8] });
-    const haves = drain(p, 10).flatMap(({ to, msg }) =>
-      msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []
-    );
-    assertEquals(haves, repairedHave ? ["2:8>x"] : []);
+    assertEquals(haves(drain(p, 10)), repairedHave ? ["2:8>x"] : []);
   }
 });
 

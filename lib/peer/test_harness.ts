@@ -115,6 +115,11 @@ export function drain(node: ProtocolNode, now: number): Out[] {
   for (let t = node.pollTransmit(now); t; t = node.pollTransmit(now)) out.push(t);
   return out;
 }
+/** The "have"s in `out`, as "club:seqs>to". */
+export function haves(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []);
+}
+
 /** Makes signed batches with consecutive seqs from 0, as the source would. */
 export class Feed {
   next = 0;

@@ -113,6 +113,13 @@ export interface PeerConfig {
    * blocks run ahead of data blocks, which are then late, not lost. 0: no difference.
    */
   readonly authHoleLateMs: number;
+  /**
+   * `authHoleLateMs` for another club's holes, whose live link is its out-of-club download.
+   * Longer: its uploader may be deep in its own club, so its blocks come late more often,
+   * and waiting longer feeds nothing back, since this peer never relays them (in its own
+   * clubs a later ask would delay its relays, and so its downstreams' blocks).
+   */
+  readonly authHoleLateOutMs: number;
   /** A download brings its club's blocks live while it delivered one within this, ms. */
   readonly inOrderLiveMs: number;
   /**
@@ -252,6 +259,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   repairMaxTries: 5,
   repairedHave: true,
   authHoleLateMs: 150,
+  authHoleLateOutMs: 450,
   inOrderLiveMs: 500,
   repairOverdueMs: 1100,
   entryOverdueMs: 400,

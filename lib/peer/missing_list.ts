@@ -20,7 +20,7 @@ export class MissingList {
   #since = new Float64Array(64);
   #askedAt = new Float64Array(64);
   #tries = new Uint16Array(64);
-  /** Bit 0: present (not removed); bit 1: lost on its link. */
+  /** Bit 0: present (not removed); bit 1: lost on its link; bit 2: may be hastened. */
   #flags = new Uint8Array(64);
   /** Slots used, holes included. */
   #used = 0;
@@ -40,17 +40,31 @@ export class MissingList {
     return this.#used;
   }
 
-  /** Appends `seq` (not present), missing since `since`; never asked yet. */
-  add(seq: number, since: number, lost: boolean): void {
+  /**
+   * Appends `seq` (not present), missing since `since`; never asked yet. `hastenable`: its
+   * `since` was put off, and {@link hasten} may bring it back once.
+   */
+  add(seq: number, since: number, lost: boolean, hastenable = false): void {
     if (this.#used === this.#seq.length) this.#compactOrGrow();
     const i = this.#used++;
     this.#seq[i] = seq;
     this.#since[i] = since;
     this.#askedAt[i] = -Infinity;
     this.#tries[i] = 0;
-    this.#flags[i] = lost ? 3 : 1;
+    this.#flags[i] = (lost ? 3 : 1) | (hastenable ? 4 : 0);
     this.#size++;
     this.#index(i);
+  }
+
+  /**
+   * Moves the `since` of `seq` `byMs` earlier if it is present, hastenable and never asked
+   * for, once; returns the new `since`, or undefined when nothing changed.
+   */
+  hasten(seq: number, byMs: number): number | undefined {
+    const i = this.#find(seq);
+    if (i < 0 || (this.#flags[i] & 4) === 0 || this.#tries[i] > 0) return undefined;
+    this.#flags[i] &= ~4;
+    return this.#since[i] -= byMs;
   }
 
   /** Removes `seq` if present. */

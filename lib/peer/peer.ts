@@ -677,10 +677,17 @@ export class PeerCore implements ProtocolNode {
       // only once it has the signature too. While a download brings the club's blocks in
       // order, the holes it shows are late blocks, asked for later than other holes (most
       // came 500-800 ms after it, just after the ask: a duplicate each).
-      const late = b.kind === "auth" && this.inOrderLink(b.seq % this.clubs, now)
-        ? this.cfg.authHoleLateMs
+      // Another club's holes wait longer (`authHoleLateOutMs`): its uploader may be deep in
+      // its club, and this peer relays none of them, so a later ask delays nobody else. Once
+      // that link loses datagrams, some of them are lost: they wait no longer than ours.
+      const club = b.seq % this.clubs, mine = this.isMine(club);
+      const late = b.kind === "auth" && this.inOrderLink(club, now)
+        ? (mine ? this.cfg.authHoleLateMs : this.cfg.authHoleLateOutMs)
         : 0;
-      this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost, late);
+      const longer = this.cfg.authHoleLateOutMs - this.cfg.authHoleLateMs;
+      this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost, late, !mine);
+      const gap = !m.repair && !mine && down !== undefined ? down.monitor.skippedBefore : 0;
+      if (gap > 0 && longer > 0) this.repair.hasten(club, longer, b.seq);
       // A joiner's start waits for its holes: those due now are asked for now, not at the
       // next housekeeping round (up to `tickMs` later).
       if (this.playback?.awaitingEntry && this.repair.nextDueAt <= now) askRepairs(this, now);

@@ -12,6 +12,7 @@ import {
   connectFrom,
   deliver,
   drain,
+  dropFrom,
   Feed,
   haves,
   makePeer,
@@ -300,8 +301,12 @@ Deno.test("a block lost on the in-club lead's link is asked of the lead at once;
  * 5 and 8 in x's queue; without, 11 comes over the peer's own club's mesh. 5 and 8 never
  * come. Returns when each seq was first asked for.
  */
-function authShowsHoles(link: boolean): Map<number, number> {
-  const p = makePeer({ myClubs: [0, 1] });
+function authShowsHoles(
+  link: boolean,
+  config: Partial<PeerConfig> = {},
+  linkDropsAt = Infinity,
+): Map<number, number> {
+  const p = makePeer({ myClubs: [0, 1], config });
   connectFrom(p, 0, "src", 0, "up", []);
   if (link) connectFrom(p, 0, "x", 2, "up", [2, 0]);
   drain(p, 0);
@@ -318,6 +323,7 @@ function authShowsHoles(link: boolean): Map<number, number> {
   }
   const asked = new Map<number, number>();
   for (let t = 50; t < 1500; t += 10) {
+    if (t === linkDropsAt) dropFrom(p, t, "x", 2, "up");
     p.handleTimeout(t);
     for (const w of wants(drain(p, t))) {
       for (const s of w.split(">")[0].split(",").map(Number)) if (!asked.has(s)) asked.set(s, t);
@@ -328,9 +334,29 @@ function authShowsHoles(link: boolean): Map<number, number> {
 
 Deno.test("holes a signature block shows are asked later while a link brings their club in order", () => {
   const p = makePeer({ myClubs: [0, 1] });
-  const { repairGraceMs: grace, authHoleLateMs: late } = p.cfg;
+  // Club 2 is not the peer's: its link is the out-of-club download, whose lateness is its own.
+  const { repairGraceMs: grace, authHoleLateOutMs: late } = p.cfg;
   assert(late > 0);
   const asked = authShowsHoles(true);
+  for (const s of [5, 8]) {
+    const at = asked.get(s);
+    assert(at !== undefined && at >= 10 + grace + late, `${s} asked at ${at}`);
+    assert(at < 10 + grace + late + 100, `${s} asked at ${at}`);
+  }
+});
+
+Deno.test("another club's holes wait authHoleLateOutMs, not the own clubs' authHoleLateMs", () => {
+  const grace = makePeer({ myClubs: [0, 1] }).cfg.repairGraceMs;
+  const asked = authShowsHoles(true, { authHoleLateMs: 300, authHoleLateOutMs: 0 });
+  for (const s of [5, 8]) {
+    const at = asked.get(s);
+    assert(at !== undefined && at >= 10 + grace && at < 10 + grace + 100, `${s} asked at ${at}`);
+  }
+});
+
+Deno.test("once their link is gone, another club's holes wait no longer than the own clubs'", () => {
+  const { repairGraceMs: grace, authHoleLateMs: late } = makePeer({ myClubs: [0, 1] }).cfg;
+  const asked = authShowsHoles(true, {}, 100);
   for (const s of [5, 8]) {
     const at = asked.get(s);
     assert(at !== undefined && at >= 10 + grace + late, `${s} asked at ${at}`);

@@ -24,6 +24,9 @@ export interface RepairOptions {
 /** Seqs `overdue` looks at in one call at most (after a long pause, only the newest). */
 const MAX_SWEEP = 1024;
 
+/** Numbers of one club `hasten` looks at in one call at most. */
+const HASTEN_MAX = 64;
+
 /** What {@link RepairTracker.due} answers when it can skip its pass (every tick, mostly). */
 const NOTHING_DUE: readonly RepairDue[] = Object.freeze([]);
 
@@ -95,7 +98,7 @@ export class RepairTracker {
    * absent ones were not on the lost datagrams: late (the sender got them late itself), they
    * wait the grace as any hole (asked at once, two in five came anyway, a duplicate each). A
    * block that may run ahead of its club's others (a signature block) shows the absent ones
-   * `lateMs` later than others do.
+   * `lateMs` later than others do; `hastenable`: {@link hasten} may take that back.
    */
   arrived(
     now: number,
@@ -104,6 +107,7 @@ export class RepairTracker {
     floor: number,
     lost = 0,
     lateMs = 0,
+    hastenable = false,
   ): void {
     if (this.#isMissing.has(seq)) this.#forget(seq);
     const club = seq % this.#o.clubs;
@@ -114,7 +118,25 @@ export class RepairTracker {
     if (seq <= top) return;
     this.#top[club] = seq;
     if (top === -Infinity) return;
-    this.#between(now, top, seq, held, floor, lost, lateMs);
+    this.#between(now, top, seq, held, floor, lost, lateMs, hastenable);
+  }
+
+  /**
+   * Brings the holes of `club` below `below` that were shown `lateMs` late (`hastenable`)
+   * and not yet asked for `byMs` sooner: their link lost datagrams since, so some of them
+   * are lost, not late (or the link is gone: `below` then defaults to past the club's
+   * newest number). Looks at the club's 64 numbers below `below` at most.
+   */
+  hasten(club: number, byMs: number, below = this.#top[club] + 1): void {
+    const clubs = this.#o.clubs;
+    if (this.#missing.size === 0 || !(club >= 0 && club < clubs) || !(below > 0)) return;
+    const graceMs = this.#o.graceMs;
+    let s = below - 1 - ((below - 1 - club) % clubs + clubs) % clubs;
+    for (let n = 0; n < HASTEN_MAX && s >= this.#lowSeq; n++, s -= clubs) {
+      if (!this.#isMissing.has(s)) continue;
+      const since = this.#missing.hasten(s, byMs);
+      if (since !== undefined) this.#noteDue(s, since + graceMs);
+    }
   }
 
   /**
@@ -129,7 +151,7 @@ export class RepairTracker {
     held: (seq: number) => boolean,
     floor: number,
   ): void {
-    this.#between(now, after, seq, held, floor, Infinity, 0);
+    this.#between(now, after, seq, held, floor, Infinity, 0, false);
   }
 
   /**
@@ -144,6 +166,7 @@ export class RepairTracker {
     floor: number,
     lost: number,
     lateMs: number,
+    hastenable: boolean,
   ): void {
     const clubs = this.#o.clubs, club = seq % clubs;
     const from = Math.max(after + clubs, floor - ((floor - club) % clubs));
@@ -159,7 +182,7 @@ export class RepairTracker {
       if (!this.#absent(s, held, floor)) continue;
       if (this.#missing.size >= this.#o.maxMissing) break;
       const wasLost = s >= lostFrom;
-      this.#mark(s, wasLost ? now - this.#o.graceMs : now + lateMs, wasLost);
+      this.#mark(s, wasLost ? now - this.#o.graceMs : now + lateMs, wasLost, hastenable);
     }
   }
 
@@ -214,8 +237,8 @@ export class RepairTracker {
   }
 
   /** Marks `seq` missing since `since` (due a grace later). */
-  #mark(seq: number, since: number, lost: boolean): void {
-    this.#missing.add(seq, since, lost);
+  #mark(seq: number, since: number, lost: boolean, hastenable = false): void {
+    this.#missing.add(seq, since, lost, hastenable && !lost);
     this.#isMissing.add(seq);
     this.#noteDue(seq, since + this.#o.graceMs);
   }

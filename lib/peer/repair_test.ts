@@ -32,6 +32,39 @@ Deno.test("holes shown by a block that runs ahead of its club are asked lateMs l
   assertEquals(lost.due(10, 0).map((d) => d.seq), [5, 9], "a loss is asked at once all the same");
 });
 
+Deno.test("hasten brings hastenable holes of a club sooner, once, and only those not asked", () => {
+  const r = new RepairTracker(opts);
+  const held = (s: number) => s === 1 || s === 2;
+  r.arrived(0, 1, held, 0);
+  r.arrived(0, 2, held, 0);
+  r.arrived(10, 13, held, 0, 0, 300, true); // club 1: 5 and 9 hastenable, due at 360
+  r.arrived(10, 14, held, 0); // club 2: 6 and 10, due at 60
+  r.arrived(10, 17, held, 0, 0, 300); // club 1: 13 is held (arrived), none new
+  assertEquals(r.due(60, 0).map((d) => d.seq), [6, 10]);
+  r.hasten(1, 200, 13); // 5 and 9 now due at 160
+  assertEquals(r.due(155, 0), []);
+  assertEquals(r.due(160, 0).map((d) => d.seq), [5, 9]);
+  // Once only: a second call changes nothing, and asked ones are left alone.
+  const again = new RepairTracker(opts);
+  again.arrived(0, 1, held, 0);
+  again.arrived(10, 13, held, 0, 0, 300, true);
+  again.hasten(1, 200, 13);
+  again.hasten(1, 200, 13);
+  assertEquals(again.due(155, 0), [], "not hastened twice");
+  assertEquals(again.due(160, 0).map((d) => d.seq), [5, 9]);
+  // Without `below`, past the club's newest number; holes not shown late are not moved.
+  const plain = new RepairTracker(opts);
+  plain.arrived(0, 1, held, 0);
+  plain.arrived(10, 13, held, 0, 0, 300, false);
+  plain.hasten(1, 200);
+  assertEquals(plain.due(355, 0), [], "not hastenable");
+  const link = new RepairTracker(opts);
+  link.arrived(0, 1, held, 0);
+  link.arrived(10, 13, held, 0, 0, 300, true);
+  link.hasten(1, 200);
+  assertEquals(link.due(160, 0).map((d) => d.seq), [5, 9], "the link is gone");
+});
+
 Deno.test("a gap of k datagrams makes the club's k newest absent numbers lost, not the older", () => {
   const r = new RepairTracker(opts);
   const held = (s: number) => s === 1 || s === 9;

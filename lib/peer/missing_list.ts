@@ -41,8 +41,8 @@ export class MissingList {
   }
 
   /**
-   * Appends `seq` (not present), missing since `since`; never asked yet. `hastenable`: its
-   * `since` was put off, and {@link hasten} may bring it back once.
+   * Appends `seq` (not present), missing since `since`; never asked yet. `hastenable`:
+   * {@link hasten} may move its `since` earlier, once.
    */
   add(seq: number, since: number, lost: boolean, hastenable = false): void {
     if (this.#used === this.#seq.length) this.#compactOrGrow();

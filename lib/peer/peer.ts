@@ -679,7 +679,8 @@ export class PeerCore implements ProtocolNode {
       // came 500-800 ms after it, just after the ask: a duplicate each).
       // Another club's holes wait longer (`authHoleLateOutMs`): its uploader may be deep in
       // its club, and this peer relays none of them, so a later ask delays nobody else. Once
-      // that link loses datagrams, some of them are lost: they wait no longer than ours.
+      // that link loses datagrams, some of them are lost: each of that club's holes not yet
+      // asked is then due `longer` sooner, once (`hasten`; all of them, as measured).
       const club = b.seq % this.clubs, mine = this.isMine(club);
       const late = b.kind === "auth" && this.inOrderLink(club, now)
         ? (mine ? this.cfg.authHoleLateMs : this.cfg.authHoleLateOutMs)

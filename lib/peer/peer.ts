@@ -685,10 +685,10 @@ export class PeerCore implements ProtocolNode {
       const late = b.kind === "auth" && this.inOrderLink(club, now)
         ? (mine ? this.cfg.authHoleLateMs : this.cfg.authHoleLateOutMs)
         : 0;
-      const longer = this.cfg.authHoleLateOutMs - this.cfg.authHoleLateMs;
       this.repair.arrived(now, b.seq, this.isSeen, this.floor(), lost, late, !mine);
-      const gap = !m.repair && !mine && down !== undefined ? down.monitor.skippedBefore : 0;
-      if (gap > 0 && longer > 0) this.repair.hasten(club, longer, b.seq);
+      if (!m.repair && !mine && down && down.monitor.skippedBefore > 0) {
+        this.hastenClub(club, b.seq);
+      }
       // A joiner's start waits for its holes: those due now are asked for now, not at the
       // next housekeeping round (up to `tickMs` later).
       if (this.playback?.awaitingEntry && this.repair.nextDueAt <= now) askRepairs(this, now);
@@ -718,6 +718,16 @@ export class PeerCore implements ProtocolNode {
       this.repair.lostBetween(now, down.historyTop, seq, this.isSeen, this.floor());
     }
     if (seq > down.historyTop) down.historyTop = seq;
+  }
+
+  /**
+   * Takes back the longer wait of another club's holes (`authHoleLateOutMs` over
+   * `authHoleLateMs`) for those below `below` (default: all) not yet asked: the club's
+   * download lost datagrams or closed, so some of them are lost, not late.
+   */
+  hastenClub(club: number, below?: number): void {
+    const longer = this.cfg.authHoleLateOutMs - this.cfg.authHoleLateMs;
+    if (longer > 0) this.repair.hasten(club, longer, below);
   }
 
   /**

@@ -343,9 +343,8 @@ function close(p: PeerCore, conn: UpConn | DownConn, why: CloseReason): void {
   conn.open = false;
   (conn.kind === "up" ? p.ups : p.downs).delete(connKey(conn.remote, conn.club));
   count(p, why);
-  // The club's link is gone: its holes are no longer only late on it (peer.ts, `hasten`).
-  const longer = p.cfg.authHoleLateOutMs - p.cfg.authHoleLateMs;
-  if (conn.kind === "down" && !conn.inClub && longer > 0) p.repair.hasten(conn.club, longer);
+  // The club's link is gone: its holes are no longer only late on it.
+  if (conn.kind === "down" && !conn.inClub) p.hastenClub(conn.club);
   if (conn.accepted) {
     const { kind: dir, club, remote } = conn;
     p.events.push({ type: "conn", open: false, dir, club, remote, reason: why });

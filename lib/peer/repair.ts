@@ -124,8 +124,9 @@ export class RepairTracker {
   /**
    * Brings the holes of `club` below `below` that were marked `hastenable` (the caller marks
    * every hole of another club) and not yet asked for `byMs` sooner, once: their link lost
-   * datagrams since, so some of them are lost, not late (or the link is gone: `below` then defaults to past the club's
-   * newest number). Looks at the club's 64 numbers below `below` at most.
+   * datagrams since, so some of them are lost, not late (or the link is gone: `below` then
+   * defaults to past the club's newest number). Looks at the club's 64 numbers below `below`
+   * at most.
    */
   hasten(club: number, byMs: number, below = this.#top[club] + 1): void {
     const clubs = this.#o.clubs;

@@ -52,7 +52,7 @@ Deno.test("hasten brings hastenable holes of a club sooner, once, and only those
   again.hasten(1, 200, 13);
   assertEquals(again.due(155, 0), [], "not hastened twice");
   assertEquals(again.due(160, 0).map((d) => d.seq), [5, 9]);
-  // Without `below`, past the club's newest number; holes not shown late are not moved.
+  // Without `below`, past the club's newest number; holes not marked hastenable stay put.
   const plain = new RepairTracker(opts);
   plain.arrived(0, 1, held, 0);
   plain.arrived(10, 13, held, 0, 0, 300, false);

@@ -32,6 +32,7 @@ import type { ProtocolNode } from "./node.ts";
 import { LagMark } from "./lag_mark.ts";
 import { RepairTracker } from "./repair.ts";
 import { SeqRing } from "./seq_ring.ts";
+import { ArrivalAges } from "./arrival_ages.ts";
 import { HaveBatch } from "./have_batch.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
@@ -153,6 +154,11 @@ export class PeerCore implements ProtocolNode {
   readonly queue: UploadQueue;
   /** "have"s gathered until the peer next sends (have_batch.ts). */
   readonly haveBatch = new HaveBatch();
+  /**
+   * How old signature blocks were when they first came (`authHoldAgeQ`'s quantile), for the
+   * holds of other clubs' signature blocks (peer_relay.ts, `authHoldFor`); undefined when off.
+   */
+  readonly authAges: ArrivalAges | undefined;
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
@@ -236,6 +242,7 @@ export class PeerCore implements ProtocolNode {
   constructor(now: number, init: PeerInit) {
     this.cfg = configFor(init.config);
     this.role = init.role;
+    this.authAges = this.cfg.authHoldAgeQ > 0 ? new ArrivalAges(this.cfg.authHoldAgeQ) : undefined;
     this.clubs = init.clubs;
     if (!Number.isInteger(init.clubs) || init.clubs < 2) throw new RangeError("need >= 2 clubs");
     const mine = init.role === "source"
@@ -630,6 +637,7 @@ export class PeerCore implements ProtocolNode {
         this.#firstFrom[i] = down;
       }
       this.firstSeq ??= b.seq;
+      if (b.kind === "auth") this.authAges?.add(now - b.srcTime);
       if (down && !m.repair) down.useful++;
       if (m.repair && down !== undefined) this.#historyArrived(now, down, b.seq);
       const told = this.#cancelAsk(b.seq, from);

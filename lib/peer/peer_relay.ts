@@ -53,8 +53,12 @@ export function relay(p: PeerCore, now: number, block: Block, from: Addr): void 
  */
 function enqueue(p: PeerCore, now: number, up: UpConn, block: Block, club: number): void {
   const push = !up.inClub || p.role === "source" || (up.lead && up.club === club);
-  if (!push) p.queue.hold(up, up.remote, block.seq, now, holdFor(p, up));
-  else {
+  if (!push) {
+    const hold = block.kind === "auth" && up.club !== club
+      ? authHoldFor(p, now, up, block.srcTime)
+      : holdFor(p, up);
+    p.queue.hold(up, up.remote, block.seq, now, hold);
+  } else {
     const cls = block.kind === "auth" ? "auth" : up.inClub ? "in" : "out";
     p.queue.block(cls, up, up.remote, block.seq, now);
   }
@@ -73,6 +77,23 @@ export function holdFor(p: PeerCore, up: UpConn): number {
   const { holdMs, holdMaxMs } = p.cfg;
   const ms = Math.min(holdMaxMs, Math.max(holdMs, up.haveLags.holdMs));
   return Math.ceil(ms / HOLD_STEP_MS) * HOLD_STEP_MS;
+}
+
+/**
+ * How long to hold another club's signature block for in-club downstream `up`: as a data
+ * block ({@link holdFor}), or longer, up to `authHoldCapMs`, until the block is as old as
+ * `authHoldAgeQ` of the signature blocks that came to this peer lately. The downstream gets
+ * the block on that club's own download too, and most often first: a copy from here is a
+ * backup. Whether it is needed depends on how early this peer got the block, not only on
+ * how late the downstream's "have"s come: one that came early would otherwise leave before
+ * most downstreams had it by their own paths.
+ */
+export function authHoldFor(p: PeerCore, now: number, up: UpConn, srcTime: number): number {
+  const hold = holdFor(p, up);
+  const q = p.authAges?.quantile;
+  if (q === undefined) return hold;
+  const untilAge = Math.ceil((q - (now - srcTime)) / HOLD_STEP_MS) * HOLD_STEP_MS;
+  return Math.min(p.cfg.authHoldCapMs, Math.max(hold, untilAge));
 }
 
 /**

@@ -388,3 +388,48 @@ Deno.test("paced history keeps its rate when housekeeping runs late (a busy mach
   assertEquals(sentBy(50), 5);
   assertEquals(sentBy(150), sentBy(50), "one late round sends what three on time would");
 });
+
+Deno.test("lead upstreams: another club's signature block that came early is held for a downstream until most of the recent ones had come", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { authHoldAgeQ: 0.8, authHoldCapMs: 800 } });
+  connectFrom(p, 0, "x", 2, "up", [2, 0]); // out-of-club upstream of club 2
+  connectFrom(p, 0, "d", 1, "down", [1, 2]); // in-club downstream on club 1: a non-lead
+  drain(p, 0);
+  const x = new Upstream("x", 2);
+  const feed = new Feed();
+  const comes = (t: number, age: number) => {
+    const { auth } = feed.batch(2, t - age); // seq 3k + 2: club 2's signature block
+    x.send(p, t, auth);
+    p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: false, cookie: 0 });
+    return auth.seq;
+  };
+  // 24 signature blocks that came 100, 120, ... 560 ms after they were made: 0.8 of them
+  // had come by 480 ms (the 20th of 24).
+  let t = 1000;
+  for (let i = 0; i < 24; i++, t += 600) {
+    comes(t, 100 + 20 * i);
+    p.handleTimeout(t + 599);
+    drain(p, t + 599);
+  }
+  const { holdMs } = p.cfg; // what d's "have"s taught: nothing late, so holdMs
+  const early = comes(t, 50);
+  p.handleTimeout(t + holdMs);
+  assertEquals(blocks(drain(p, t + holdMs)), [], "held past holdMs");
+  p.handleTimeout(t + 449);
+  assertEquals(blocks(drain(p, t + 449)), []);
+  p.handleTimeout(t + 450);
+  assertEquals(blocks(drain(p, t + 450)), [`${early}>d`], "until 480 ms of age, in 50 ms steps");
+  t += 1000;
+  const late = comes(t, 480); // as old as that already: the usual hold
+  p.handleTimeout(t + holdMs - 1);
+  assertEquals(blocks(drain(p, t + holdMs - 1)), []);
+  p.handleTimeout(t + holdMs);
+  assertEquals(blocks(drain(p, t + holdMs)), [`${late}>d`]);
+  t += 1000;
+  const cap = p.cfg.authHoldCapMs;
+  const ancient = feed.batch(2, t + 5000).auth; // a clock gone wrong: held no longer than the cap
+  x.send(p, t, ancient);
+  p.handleTimeout(t + cap - 1);
+  assertEquals(blocks(drain(p, t + cap - 1)), []);
+  p.handleTimeout(t + cap);
+  assertEquals(blocks(drain(p, t + cap)), [`${ancient.seq}>d`]);
+});

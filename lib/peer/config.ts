@@ -176,11 +176,20 @@ export interface PeerConfig {
   readonly leadEveryMs: number;
 
   /**
-   * A non-lead's copy that comes less than this after the first copy counts as the first
-   * arrival when leads are chosen (peer.ts, `#nearCopy`): the non-lead held it at least
-   * `holdMs`, so it had the block before the first copy's sender sent it. 0 turns it off.
+   * A non-lead's copy (or offer) that comes less than this after the first copy counts as
+   * the first arrival when leads are chosen (peer.ts, `nearCopy`): the non-lead held it at
+   * least `holdMs` (`offerHoldMs`, no less than this), so it had the block before the first
+   * copy's sender sent it. 0 turns it off.
    */
   readonly leadNearMs: number;
+  /**
+   * A non-lead in-club upstream holds a data block this long and then offers it (offer.ts)
+   * instead of sending it; the downstream asks for it if it still lacks it. Another club's
+   * signature block on an in-club connection is offered too, after its own hold
+   * (`authHoldFor`). 0 turns offers off: held blocks are sent after `holdFor` (the patent's
+   * push, spared only by a "have" that comes in time).
+   */
+  readonly offerHoldMs: number;
   /**
    * A gap longer than this between two runs of the node (it runs at least every `tickMs`)
    * is a stall of its process, not silence of its peers (stall.ts).
@@ -295,6 +304,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   // 1-5; docs/protocol.md, "Lead upstreams").
   leadEveryMs: 250,
   leadNearMs: 200,
+  offerHoldMs: 200,
   stallMs: 250,
   auditEveryMs: 1000,
   auditAgeMs: 1000,

@@ -33,6 +33,11 @@ export interface UpConn {
   lastHaveAt: number;
   /** Sequence numbers already sent on this connection, pruned to a window (a SeqSet too). */
   readonly sent: SeqSet;
+  /**
+   * Sequence numbers offered on this connection and not yet asked for (offer.ts): a "want"
+   * of one is served once, outside the repair budget. Made with the first offer.
+   */
+  offered: SeqSet | undefined;
   /** The downstream named us its lead in-club upstream (push at once), or not (hold). */
   lead: boolean;
   /** How long the downstream's "have"s take (in-club, not lead; peer_relay.ts `holdFor`). */

@@ -136,6 +136,11 @@ export class MissingList {
     this.#reindex();
   }
 
+  /** The slot of `seq`, or -1 when it is not present. */
+  indexOf(seq: number): number {
+    return this.#find(seq);
+  }
+
   #find(seq: number): number {
     const s = this.#ring[seq & (this.#ring.length - 1)] - 1;
     if (s >= 0 && this.#seq[s] === seq && (this.#flags[s] & 1) !== 0) return s;

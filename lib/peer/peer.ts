@@ -31,6 +31,7 @@ import type { PeerEvent } from "./events.ts";
 import type { ProtocolNode } from "./node.ts";
 import { LagMark } from "./lag_mark.ts";
 import { RepairTracker } from "./repair.ts";
+import { answersOffer, onOffer } from "./offer.ts";
 import { SeqRing } from "./seq_ring.ts";
 import { ArrivalAges } from "./arrival_ages.ts";
 import { HaveBatch } from "./have_batch.ts";
@@ -86,6 +87,12 @@ export interface PeerStats {
   staleDropped: number;
   repairAsked: number;
   repairServed: number;
+  /** Held blocks offered to in-club downstreams instead of sent (offer.ts). */
+  offered: number;
+  /** Blocks offered to this peer that it asked for. */
+  offerWanted: number;
+  /** Blocks sent in answer to a "want" of one this peer offered. */
+  offerServed: number;
   dropped: Record<string, number>;
 }
 
@@ -123,7 +130,7 @@ function configFor(overrides: Partial<PeerConfig> | undefined): PeerConfig {
 const CHECKS_PER_SEC = 4;
 
 /**
- * First copies a peer remembers (`#nearCopy`), less one: a power of two less one. Only those
+ * First copies a peer remembers (`nearCopy`), less one: a power of two less one. Only those
  * that came over an in-club download are noted, a sixth of the stream, and are read for
  * `leadNearMs` after: 256 are a few seconds' worth at any usual rate, in 6 KB a peer.
  */
@@ -206,6 +213,9 @@ export class PeerCore implements ProtocolNode {
     staleDropped: 0,
     repairAsked: 0,
     repairServed: 0,
+    offered: 0,
+    offerWanted: 0,
+    offerServed: 0,
     dropped: {},
   };
   /** The source's delay threshold and bitrate estimate, from its latest signature block. */
@@ -334,6 +344,8 @@ export class PeerCore implements ProtocolNode {
       ? this.role === "source" ? undefined : this.downs.find(from, msg.club)
       : msg.t === "have" || msg.t === "keepalive"
       ? this.ups.find(from, msg.club)
+      : msg.t === "offer"
+      ? this.downs.find(from, msg.club)
       : undefined;
     this.#received(from, msg, conn);
     switch (msg.t) {
@@ -398,6 +410,8 @@ export class PeerCore implements ProtocolNode {
         return handleDrop(this, now, from, msg);
       case "want":
         return this.#answerWant(now, from, msg.seqs);
+      case "offer":
+        return onOffer(this, now, from, msg, conn as DownConn | undefined);
     }
   }
 
@@ -529,20 +543,37 @@ export class PeerCore implements ProtocolNode {
 
   /**
    * The latest first copies that came live over an in-club download: their seq, when they
-   * came and the download they came on, at `seq & FIRSTS_MASK` (`#nearCopy`).
+   * came and the download they came on, at `seq & FIRSTS_MASK` (`nearCopy`).
    */
   readonly #firstSeq = new Float64Array(FIRSTS_MASK + 1).fill(-1);
   readonly #firstAt = new Float64Array(FIRSTS_MASK + 1);
   readonly #firstFrom: (DownConn | undefined)[] = new Array(FIRSTS_MASK + 1).fill(undefined);
 
   /**
-   * A non-lead in-club upstream's copy of `seq` came after the first one. It held the block
-   * at least `holdMs` before sending it, so a copy that comes less than `leadNearMs` after
-   * the first one was in its hands before the first one's sender sent it: pushed, it would
-   * have come first. The first arrival is scored to it instead (peer_tick.ts, chooseLeads),
-   * so that an upstream nearer the source becomes the lead.
+   * An offer of `seq` (offer.ts) came from in-club download `down` before any copy: `down`
+   * held the block `offerHoldMs` and had it before this peer got it from anyone, so the first
+   * arrival is scored to it, as its copy's would have been had it pushed at once
+   * (peer_tick.ts, chooseLeads); the copy that comes first after it scores nothing.
    */
-  #nearCopy(now: number, seq: number, down: DownConn): void {
+  firstOffer(now: number, seq: number, down: DownConn): void {
+    if (this.cfg.leadNearMs <= 0) return;
+    const i = seq & FIRSTS_MASK;
+    this.#firstSeq[i] = seq;
+    this.#firstAt[i] = now;
+    this.#firstFrom[i] = down;
+    down.useful++;
+  }
+
+  /**
+   * A non-lead in-club upstream's copy (or offer, offer.ts) of `seq` came after the first
+   * copy. It held the block at least `holdMs` (or `offerHoldMs`) before sending it, so a copy
+   * that comes less than `leadNearMs` after the first one was in its hands before the first
+   * one's sender sent it: pushed, it would have come first. The first arrival is scored to it
+   * instead (peer_tick.ts, chooseLeads), so that an upstream nearer the source becomes the
+   * lead.
+   */
+  nearCopy(now: number, seq: number, down: DownConn): void {
+    if (this.cfg.leadNearMs <= 0) return;
     const i = seq & FIRSTS_MASK;
     if (this.#firstSeq[i] !== seq || now - this.#firstAt[i] >= this.cfg.leadNearMs) return;
     const was = this.#firstFrom[i];
@@ -589,7 +620,13 @@ export class PeerCore implements ProtocolNode {
     const tokens = check ? this.checkTokens : this.repairTokens;
     const cls = check ? "in" : "repair";
     for (const seq of seqs.slice(0, 16)) {
-      if (!this.store.has(seq) || !tokens.take(now)) continue;
+      if (!this.store.has(seq)) continue;
+      if (!check && answersOffer(this, from, seq)) {
+        this.stats.offerServed++;
+        this.queue.block("in", undefined, from, seq, now);
+        continue;
+      }
+      if (!tokens.take(now)) continue;
       this.stats.repairServed++;
       this.queue.block(cls, undefined, from, seq, now);
     }
@@ -630,7 +667,9 @@ export class PeerCore implements ProtocolNode {
     const first = !this.seen.has(b.seq);
     if (first) {
       this.seen.add(b.seq);
-      if (down !== undefined && down.inClub && !m.repair && this.cfg.leadNearMs > 0) {
+      // An offer of it came first (offer.ts, `firstOffer`): its sender has the first arrival.
+      const offered = this.#firstSeq[b.seq & FIRSTS_MASK] === b.seq;
+      if (!offered && down !== undefined && down.inClub && !m.repair && this.cfg.leadNearMs > 0) {
         const i = b.seq & FIRSTS_MASK;
         this.#firstSeq[i] = b.seq;
         this.#firstAt[i] = now;
@@ -638,7 +677,7 @@ export class PeerCore implements ProtocolNode {
       }
       this.firstSeq ??= b.seq;
       if (b.kind === "auth") this.authAges?.add(now - b.srcTime);
-      if (down && !m.repair) down.useful++;
+      if (down && !m.repair && !offered) down.useful++;
       if (m.repair && down !== undefined) this.#historyArrived(now, down, b.seq);
       const told = this.#cancelAsk(b.seq, from);
       if (b.kind === "auth" || this.isMine(m.club)) {
@@ -647,7 +686,7 @@ export class PeerCore implements ProtocolNode {
     } else {
       this.stats.duplicates++;
       const near = this.cfg.leadNearMs > 0 && b.kind === "data" && !m.repair;
-      if (near && down !== undefined && down.inClub && !down.lead) this.#nearCopy(now, b.seq, down);
+      if (near && down !== undefined && down.inClub && !down.lead) this.nearCopy(now, b.seq, down);
     }
     // Every copy is offered until the seq verifies: if a forger's copy came first, the
     // honest one must still get its chance.

@@ -122,6 +122,7 @@ function newUp(
     haves: new SeqSet(),
     lastHaveAt: -Infinity,
     sent: new SeqSet(),
+    offered: undefined,
     lead: true,
     haveLags: new HaveLags(),
     guardEpoch: -1,

@@ -11,6 +11,7 @@ import type { Addr, Bitfield, Block, BlockMsg, Msg } from "../wire/messages.ts";
 import type { DownConn, UpConn } from "./conns.ts";
 import type { BlockClass, QueuedBlock } from "./upload_queue.ts";
 import type { PeerCore, PeerStats } from "./peer.ts";
+import { offerOf, offersBlock } from "./offer.ts";
 
 const WRAP = 2 ** 32;
 /** Longest bitfield sent, in bits (one bit per block of the club). */
@@ -56,6 +57,8 @@ function enqueue(p: PeerCore, now: number, up: UpConn, block: Block, club: numbe
   if (!push) {
     const hold = block.kind === "auth" && up.club !== club
       ? authHoldFor(p, now, up, block.srcTime)
+      : offersBlock(p, up, block)
+      ? p.cfg.offerHoldMs
       : holdFor(p, up);
     p.queue.hold(up, up.remote, block.seq, now, hold);
   } else {
@@ -263,6 +266,10 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
     const msg: BlockMsg = { t: "block", club, hop: 0, n: 0, repair: true, block };
     return { to: item.to, msg };
   }
+  // A backup copy that was held goes as an offer (offer.ts). A held block is released into
+  // the in-club class; a data block pushed at once to a lead that is a lead no more by its
+  // turn is offered too.
+  if (cls === "in" && offersBlock(p, conn, block)) return offerOf(p, conn, item.seq);
   if (cls === "out") p.noteQueueDelay(now - item.at);
   conn.n++;
   conn.sent.add(item.seq);

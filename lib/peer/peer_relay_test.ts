@@ -25,9 +25,16 @@ function blocks(out: readonly Out[]): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "block" ? [`${msg.block.seq}>${to}`] : []);
 }
 
+/** The blocks and offers (offer.ts) in `out`, as "seq>to". */
+function blocksOrOffers(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) =>
+    msg.t === "block" ? [`${msg.block.seq}>${to}`] : msg.t === "offer" ? [`${msg.seqs}>${to}`] : []
+  );
+}
+
 /** A peer in clubs 0 and 1 (of 3) with the source uploading club 0 to it. */
-function peerWithSource(): { p: PeerCore; src: Upstream } {
-  const p = makePeer({ myClubs: [0, 1] });
+function peerWithSource(config: Partial<PeerConfig> = {}): { p: PeerCore; src: Upstream } {
+  const p = makePeer({ myClubs: [0, 1], config });
   connectFrom(p, 0, "src", 0, "up", []);
   drain(p, 0);
   return { p, src: new Upstream("src", 0) };
@@ -37,8 +44,8 @@ function peerWithSource(): { p: PeerCore; src: Upstream } {
  * {@link peerWithSource} with an in-club downstream "d" that named another upstream its lead,
  * and `count` data blocks whose signature block came at 100 (so each verifies as it comes).
  */
-function withNonLeadDownstream(count: number) {
-  const { p, src } = peerWithSource();
+function withNonLeadDownstream(count: number, config: Partial<PeerConfig> = {}) {
+  const { p, src } = peerWithSource(config);
   connectFrom(p, 0, "d", 0, "down", [0, 2]);
   const { data, auth } = new Feed().batch(count, 100);
   src.send(p, 100, auth);
@@ -173,17 +180,17 @@ Deno.test("[0050] blocks of other clubs are not relayed, and a peer does not upl
   const sent = blocks(drain(p, 10));
   assertEquals(sent.filter((s) => /^(2|5|8|11)>/.test(s)), [], "no club 2 block relayed");
   for (const to of ["d", "z"]) assert(sent.includes(`3>${to}`), `club 0 block 3 to ${to}`);
-  // A signature block also travels club 1's mesh (perhaps after a hold); data does not.
+  // A signature block also travels club 1's mesh (offered after a hold); data does not.
   const late = 10 + p.cfg.holdMs;
   p.handleTimeout(late);
-  sent.push(...blocks(drain(p, late)));
+  sent.push(...blocksOrOffers(drain(p, late)));
   assertEquals(sent.filter((s) => s.endsWith(">e")), ["12>e"]);
   connectFrom(p, late, "w", 2, "down", [2, 0]);
   assertEquals(drain(p, late).map((o) => `${o.msg.t}>${o.to}`), ["drop>w"]);
 });
 
 Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs, and a have meanwhile cancels it", () => {
-  const { p, src } = peerWithSource();
+  const { p, src } = peerWithSource({ offerHoldMs: 0 }); // pushes its held copies (no offers)
   connectFrom(p, 0, "d", 0, "down", [0, 2]);
   connectFrom(p, 0, "z", 0, "down", [2, 1]); // out of club: never held
   const { data, auth } = new Feed().batch(12, 100);
@@ -209,7 +216,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
 });
 
 Deno.test("lead upstreams: a downstream whose haves come late gets longer holds, up to holdMaxMs", () => {
-  const { p, src, data } = withNonLeadDownstream(30);
+  const { p, src, data } = withNonLeadDownstream(30, { offerHoldMs: 0 });
   const { holdMs, holdMaxMs } = p.cfg;
   const lag = holdMs + 100; // d's lead gets blocks to it this much later than we do
   let t = 200, early = 0;
@@ -413,23 +420,27 @@ Deno.test("lead upstreams: another club's signature block that came early is hel
   const { holdMs } = p.cfg; // what d's "have"s taught: nothing late, so holdMs
   const early = comes(t, 50);
   p.handleTimeout(t + holdMs);
-  assertEquals(blocks(drain(p, t + holdMs)), [], "held past holdMs");
+  assertEquals(blocksOrOffers(drain(p, t + holdMs)), [], "held past holdMs");
   p.handleTimeout(t + 449);
-  assertEquals(blocks(drain(p, t + 449)), []);
+  assertEquals(blocksOrOffers(drain(p, t + 449)), []);
   p.handleTimeout(t + 450);
-  assertEquals(blocks(drain(p, t + 450)), [`${early}>d`], "until 480 ms of age, in 50 ms steps");
+  assertEquals(
+    blocksOrOffers(drain(p, t + 450)),
+    [`${early}>d`],
+    "until 480 ms of age, in 50 ms steps",
+  );
   t += 1000;
   const late = comes(t, 480); // as old as that already: the usual hold
   p.handleTimeout(t + holdMs - 1);
-  assertEquals(blocks(drain(p, t + holdMs - 1)), []);
+  assertEquals(blocksOrOffers(drain(p, t + holdMs - 1)), []);
   p.handleTimeout(t + holdMs);
-  assertEquals(blocks(drain(p, t + holdMs)), [`${late}>d`]);
+  assertEquals(blocksOrOffers(drain(p, t + holdMs)), [`${late}>d`]);
   t += 1000;
   const cap = p.cfg.authHoldCapMs;
   const ancient = feed.batch(2, t + 5000).auth; // a clock gone wrong: held no longer than the cap
   x.send(p, t, ancient);
   p.handleTimeout(t + cap - 1);
-  assertEquals(blocks(drain(p, t + cap - 1)), []);
+  assertEquals(blocksOrOffers(drain(p, t + cap - 1)), []);
   p.handleTimeout(t + cap);
-  assertEquals(blocks(drain(p, t + cap)), [`${ancient.seq}>d`]);
+  assertEquals(blocksOrOffers(drain(p, t + cap)), [`${ancient.seq}>d`]);
 });

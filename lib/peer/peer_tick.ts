@@ -454,6 +454,7 @@ function prune(p: PeerCore): void {
   for (const u of p.ups.values()) {
     if (u.haves.size >= 1024) u.haves.dropBelow(floor);
     if (u.sent.size >= 1024) u.sent.dropBelow(floor);
+    if (u.offered !== undefined && u.offered.size >= 256) u.offered.dropBelow(floor);
   }
   if (p.pings.size > 4096) p.pings.clear();
 }

@@ -244,6 +244,23 @@ export class RepairTracker {
     this.#noteDue(seq, since + this.#o.graceMs);
   }
 
+  /**
+   * Notes that `seq` was asked for at `now` outside {@link due} (an upstream offered it,
+   * offer.ts): tracked as missing and asked once, so that `due` asks the next holder only
+   * `retryMs` later if it has not come. Nothing below `floor`, nor past `maxMissing`.
+   */
+  askedNow(now: number, seq: number, floor: number): void {
+    if (seq < floor) return;
+    if (!this.#isMissing.has(seq)) {
+      if (this.#missing.size >= this.#o.maxMissing) return;
+      this.#mark(seq, now - this.#o.graceMs, false);
+    }
+    const i = this.#missing.indexOf(seq);
+    if (this.#missing.triesAt(i) > 0) return;
+    this.#missing.asked(i, now);
+    this.#noteDue(seq, now + this.#o.retryMs);
+  }
+
   #forget(seq: number): void {
     this.#missing.remove(seq);
     this.#isMissing.delete(seq);

@@ -236,3 +236,29 @@ Deno.test("skipping idle passes changes no answer: random arrivals, floors and t
     }
   }
 });
+
+Deno.test("askedNow: a seq asked outside `due` is tracked as asked once, retried after retryMs", () => {
+  const r = new RepairTracker(opts);
+  const held = (s: number) => s === 1;
+  r.arrived(0, 1, held, 0);
+  r.askedNow(10, 9, 0); // offered before any block showed it missing
+  assert(r.isMissing(9));
+  r.arrived(20, 13, held, 0); // shows 5 and 9 missing: 9 is already tracked
+  assertEquals(r.due(80, 0).map((d) => d.seq), [5], "9 was asked at 10, not due again yet");
+  assertEquals(r.due(210, 0).map((d) => [d.seq, d.tries]), [[9, 1]], "retried after retryMs");
+  // A hole already shown and not yet asked becomes asked; one already asked stays as it was.
+  const s = new RepairTracker(opts);
+  s.arrived(0, 1, held, 0);
+  s.arrived(10, 13, held, 0); // 5 and 9 missing, due at 60
+  s.askedNow(20, 5, 0);
+  assertEquals(s.due(60, 0).map((d) => d.seq), [9]);
+  s.askedNow(70, 9, 0); // asked by `due` at 60: left alone
+  assertEquals(s.due(230, 0).map((d) => [d.seq, d.tries]), [[5, 1]]);
+  assertEquals(s.due(260, 0).map((d) => [d.seq, d.tries]), [[9, 1]]);
+  // Nothing below the floor, and the block's arrival forgets it.
+  s.askedNow(300, 3, 4);
+  assert(!s.isMissing(3));
+  s.askedNow(300, 21, 0);
+  s.arrived(310, 21, held, 0);
+  assert(!s.isMissing(21));
+});

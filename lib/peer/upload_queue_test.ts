@@ -18,6 +18,7 @@ function conn(inClub: boolean): UpConn {
     haves: new SeqSet(),
     lastHaveAt: -Infinity,
     sent: new SeqSet(),
+    offered: undefined,
     lead: true,
     haveLags: new HaveLags(),
     guardEpoch: -1,

@@ -128,6 +128,7 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
   rec({ t: fc.constant("accept" as const), club: arbClub, dir: arbDir, cookie: arbUint() }),
   rec({ t: fc.constant("drop" as const), club: arbClub, dir: arbDir, cookie: arbUint() }),
   rec({ t: fc.constant("want" as const), seqs: arbSeqs }),
+  rec({ t: fc.constant("offer" as const), club: arbClub, seqs: arbSeqs }),
 );
 
 /** A channel tag. */

@@ -223,15 +223,17 @@ Deno.test("the decoder refuses malformed frames", () => {
   );
   refused(raw({ a: 1 }), /CBOR array/);
   refused(raw([V, 1]), /at least 3/);
-  assertEquals(V, 3);
-  refused(raw([4, 1, 2, 0]), /unsupported version 4/);
+  assertEquals(V, 4);
+  refused(raw([5, 1, 2, 0]), /unsupported version 5/);
+  // A well-formed datagram of wire version 3 (no "offer") is refused too.
+  refused(raw([3, 1, 2, 0, false, 0]), /unsupported version 3/);
   // A well-formed datagram of wire version 2 (a "have" without its list flag) is refused too.
   refused(raw([2, 1, 1, 0, []]), /unsupported version 2/);
   // A well-formed datagram of wire version 1 (32-byte leaves) is refused at the frame.
   refused(raw([1, 1, 2, 0, false, 0]), /unsupported version 1/);
   refused(raw([V, 2 ** 32, 2, 0]), /tag/);
   refused(raw([V, -1, 2, 0]), /tag/);
-  refused(raw([V, 1, 11, 0]), /type/);
+  refused(raw([V, 1, 12, 0]), /type/);
   refused(raw([V, 1, 2, 0, false]), /type 2 has 6 elements/);
   refused(raw([V, 1, 2, "0", false, 0]), /club/);
   refused(raw([V, 1, 2, 0, false, -1]), /keepalive\.cookie/);
@@ -330,7 +332,7 @@ Deno.test("the encoder throws RangeError on invalid fields and oversize datagram
 Deno.test("arbitrary CBOR values inside a valid frame never throw", () => {
   const field = fc.anything({ maxDepth: 2, withTypedArray: true, withBoxedValues: true });
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 11 }), fc.array(field, { maxLength: 10 }), (t, fs) => {
+    fc.property(fc.integer({ min: 0, max: 12 }), fc.array(field, { maxLength: 10 }), (t, fs) => {
       let bytes: Uint8Array;
       try {
         bytes = raw([V, 1, t, ...fs]);
@@ -370,13 +372,14 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
     Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
   const T = 0xdeadbeef;
   const examples: [Msg, string][] = [
-    [{ t: "ping", nonce: 7, pad: 3 }, "85 03 1a deadbeef 03 07 43 000000"],
-    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 03 1a deadbeef 08 19012c 00 09"],
-    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 03 1a deadbeef 02 02 f5 1903e8"],
+    [{ t: "ping", nonce: 7, pad: 3 }, "85 04 1a deadbeef 03 07 43 000000"],
+    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 04 1a deadbeef 08 19012c 00 09"],
+    [{ t: "keepalive", club: 2, lead: true, cookie: 1000 }, "86 04 1a deadbeef 02 02 f5 1903e8"],
     [
       { t: "have", club: 2, seqs: [18, 1000], list: false },
-      "86 03 1a deadbeef 01 02 82 12 1903e8 f4",
+      "86 04 1a deadbeef 01 02 82 12 1903e8 f4",
     ],
+    [{ t: "offer", club: 2, seqs: [18, 1000] }, "85 04 1a deadbeef 0b 02 82 12 1903e8"],
     [
       {
         t: "pong",
@@ -390,7 +393,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         full: true,
         cookie: 2 ** 40,
       },
-      "8c 03 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
+      "8c 04 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
       " 1b 0000010000000000",
     ],
     [
@@ -402,7 +405,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         repair: false,
         block: { kind: "data", seq: 1002, srcTime: 1700000000000, payload: hex("47010203") },
       },
-      "88 03 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
+      "88 04 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
     ],
     [
       {
@@ -413,7 +416,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         have: { base: 10, bits: hex("2740") },
         cookie: 0,
       },
-      "88 03 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
+      "88 04 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
     ],
   ];
   for (const [msg, bytes] of examples) {
@@ -452,7 +455,7 @@ Deno.test("the auth block example in docs/protocol.md: its leaf and bytes as doc
       sig,
     },
   };
-  const doc = "88 03 1a deadbeef 00 02 1a075bcd15 1829 f4" +
+  const doc = "88 04 1a deadbeef 00 02 1a075bcd15 1829 f4" +
     " 88 01 1903eb 1b0000018bcfe56800 01 1a001e8480 19012c" +
     " 50 eea055ab576b1b6603861921b3fa4dd0 58 40";
   const bytes = new Uint8Array([...hex(doc), ...sig]);

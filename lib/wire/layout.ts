@@ -21,10 +21,11 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
   accept: 8,
   drop: 9,
   want: 10,
+  offer: 11,
 };
 
 /** Number of array elements of each type's datagram, indexed by type code. */
-export const TYPE_LENGTH: readonly number[] = [8, 6, 6, 5, 12, 6, 6, 8, 6, 6, 4];
+export const TYPE_LENGTH: readonly number[] = [8, 6, 6, 5, 12, 6, 6, 8, 6, 6, 4, 5];
 
 /**
  * Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array; with
@@ -83,6 +84,8 @@ export function layout(tag: number, msg: Msg, big = true): unknown[] {
       return [v, tag, type, msg.club, dirCode(msg.dir), i(msg.cookie)];
     case "want":
       return [v, tag, type, big ? msg.seqs.map(int) : msg.seqs];
+    case "offer":
+      return [v, tag, type, msg.club, big ? msg.seqs.map(int) : msg.seqs];
   }
 }
 
@@ -135,8 +138,10 @@ function unpack(code: number, v: readonly unknown[]): unknown {
       return { t: "accept", club: v[3], dir: dirOf(v[4]), cookie: v[5] };
     case 9:
       return { t: "drop", club: v[3], dir: dirOf(v[4]), cookie: v[5] };
-    default:
+    case 10:
       return { t: "want", seqs: v[3] };
+    default:
+      return { t: "offer", club: v[3], seqs: v[4] };
   }
 }
 

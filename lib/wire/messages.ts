@@ -197,6 +197,17 @@ export interface DropMsg {
   readonly cookie: number;
 }
 
+/**
+ * "I hold these blocks; ask if you still want them": what a non-lead in-club upstream sends
+ * at the end of a hold instead of the block, when no "have" came for it (docs/protocol.md,
+ * "Lead upstreams"). The downstream answers with "want" for those it still lacks.
+ */
+export interface OfferMsg {
+  readonly t: "offer";
+  readonly club: number;
+  readonly seqs: readonly number[];
+}
+
 /** Repair: "send me these blocks" (docs/protocol.md, "Loss repair"). */
 export interface WantMsg {
   readonly t: "want";
@@ -215,7 +226,8 @@ export type Msg =
   | ConnectMsg
   | AcceptMsg
   | DropMsg
-  | WantMsg;
+  | WantMsg
+  | OfferMsg;
 
 /** The message type names. */
 export type MsgType = Msg["t"];

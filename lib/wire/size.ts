@@ -40,6 +40,8 @@ export function wireSize(msg: Msg): number {
       return counted(F_HAVE, msg.seqs.length) + u(msg.club) + sum(msg.seqs);
     case "want":
       return counted(F_WANT, msg.seqs.length) + sum(msg.seqs);
+    case "offer":
+      return counted(F_OFFER, msg.seqs.length) + u(msg.club) + sum(msg.seqs);
     case "keepalive":
       return fixed(F_KEEPALIVE) + u(msg.club) + u(msg.cookie);
     case "ping":
@@ -92,7 +94,8 @@ const EMPTY = new Uint8Array(0);
 // the hot path is two array reads, no key string, no closure.
 const F_DATA = 0, F_AUTH = 1, F_HAVE = 2, F_WANT = 3, F_KEEPALIVE = 4, F_PING = 5, F_PONG = 6;
 const F_FIND = 7, F_PEERS = 8, F_CONNECT = 9, F_CONNECT_BF = 10, F_ACCEPT = 11, F_DROP = 12;
-const memo: number[][] = Array.from({ length: 13 }, () => []);
+const F_OFFER = 13;
+const memo: number[][] = Array.from({ length: 14 }, () => []);
 
 /** The encoded size of shape `kind` with no list, every integer 0 and every string empty. */
 function fixed(kind: number): number {
@@ -120,6 +123,8 @@ function shapeOf(kind: number, n: number): Msg {
       return { t: "have", club: 0, seqs: zeros(n), list: false };
     case F_WANT:
       return { t: "want", seqs: zeros(n) };
+    case F_OFFER:
+      return { t: "offer", club: 0, seqs: zeros(n) };
     case F_KEEPALIVE:
       return { t: "keepalive", club: 0, lead: false, cookie: 0 };
     case F_PING:

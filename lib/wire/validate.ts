@@ -79,6 +79,9 @@ export function validateMsg(msg: Msg): void {
       return void uint(msg.cookie, MAX_COOKIE, "drop.cookie");
     case "want":
       return seqs(msg.seqs, "want.seqs");
+    case "offer":
+      club(msg.club);
+      return seqs(msg.seqs, "offer.seqs");
     default:
       fail(`message: unknown type ${String((msg as { t: unknown }).t)}`);
   }

@@ -86,6 +86,8 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
       return { t, club: club(cx), dir: dir(), cookie: nonce(rng) };
     case "want":
       return { t, seqs: seqs(cx) };
+    case "offer":
+      return { t, club: club(cx), seqs: seqs(cx) };
   }
 }
 

@@ -40,7 +40,7 @@ Deno.test("junk messages are well formed, of every type, and their blocks forged
       if (m.club < 12) realClub++;
     }
   }
-  assertEquals(types.size, 11, "every message type");
+  assertEquals(types.size, 12, "every message type");
   for (const [t, n] of types) assert(n > 150, `${t}: ${n}`);
   assert(realClub / withClub > 0.7, "mostly real clubs, which reach deeper");
 });

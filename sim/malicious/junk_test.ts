@@ -21,7 +21,7 @@ Deno.test("junk sender: its rate of junk to peers it knows; honest peers ban it,
   const toSwarm = out.filter((d) => known.has(d.to)).length;
   assert(toSwarm > 0.8 * junk.stats.junk, `${toSwarm} to the swarm`);
   const types = new Set(out.map((d) => d.msg.t));
-  assertEquals(types.size, 11, `every type: ${[...types]}`);
+  assertEquals(types.size, 12, `every type: ${[...types]}`);
   // Every block it sent is forged: its core's blocks were replaced too.
   const blocks = out.filter((d) => d.msg.t === "block");
   assert(blocks.length > 50);

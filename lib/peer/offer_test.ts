@@ -1,0 +1,185 @@
+/**
+ * Offers (offer.ts): a non-lead in-club upstream offers its held data blocks instead of
+ * sending them, serves the ones wanted outside the repair budget, and a downstream asks at
+ * once for an offered block it lacks, never for one it has.
+ */
+import { assert, assertEquals } from "../testing.ts";
+import type { PeerCore } from "./peer.ts";
+import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
+
+/** The seqs offered in `out`, as "seq>to". */
+function offers(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "offer" ? msg.seqs.map((s) => `${s}>${to}`) : []);
+}
+
+/** The data blocks in `out`, as "seq>to" (with "r" for a repair). */
+function blocks(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) =>
+    msg.t === "block" && msg.block.kind === "data"
+      ? [`${msg.block.seq}${msg.repair ? "r" : ""}>${to}`]
+      : []
+  );
+}
+
+/** Whom the wants in `out` ask for `seq`. */
+function askedFor(out: readonly Out[], seq: number): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "want" && msg.seqs.includes(seq) ? [to] : []);
+}
+
+/** The wants in `out`, as "seqs>to". */
+function wants(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "want" ? [`${msg.seqs}>${to}`] : []);
+}
+
+/**
+ * An upstream peer in clubs 0 and 1 (of 3), fed club 0 by the source, with in-club
+ * downstreams "d" (not its lead) and "e" (its lead); a batch of 30 whose signature came at 100.
+ */
+function upstream() {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  connectFrom(p, 0, "e", 0, "down", [0, 2]);
+  drain(p, 0);
+  const src = new Upstream("src", 0);
+  const feed = new Feed();
+  const { data, auth } = feed.batch(30, 100);
+  src.send(p, 100, auth);
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
+  p.handleMessage(100, "e", { t: "keepalive", club: 0, lead: true, cookie: 0 });
+  drain(p, 100);
+  return { p, src, data, feed };
+}
+
+Deno.test("offers: a non-lead gets an offer of a held block after offerHoldMs, the lead the block at once", () => {
+  const { p, src, data } = upstream();
+  const hold = p.cfg.offerHoldMs;
+  assert(hold > 0, "offers are on by default");
+  src.send(p, 200, data[3]);
+  assertEquals(blocks(drain(p, 200)), ["3>e"], "the lead's copy goes at once");
+  assertEquals(offers(drain(p, 200 + hold - 1)), []);
+  p.handleTimeout(200 + hold);
+  const out = drain(p, 200 + hold);
+  assertEquals(offers(out), ["3>d"]);
+  assertEquals(blocks(out), [], "the block itself is not sent");
+  assertEquals(p.stats.offered, 1);
+  // A "have" within the hold spares the offer too.
+  src.send(p, 500, data[6]);
+  drain(p, 500);
+  p.handleMessage(550, "d", { t: "have", club: 0, seqs: [6], list: false });
+  p.handleTimeout(500 + hold);
+  assertEquals(offers(drain(p, 500 + hold)), []);
+});
+
+Deno.test("offers: another club's signature block is offered on this club's mesh, to the lead too", () => {
+  const { p, src, feed } = upstream();
+  const { data, auth } = feed.batch(1, 400); // data 31 (club 1), signature 32 (club 2)
+  assertEquals([data[0].seq % 3, auth.seq % 3], [1, 2]);
+  src.send(p, 400, auth);
+  const out: Out[] = drain(p, 400);
+  for (let t = 450; t <= 400 + p.cfg.authHoldCapMs; t += 50) {
+    p.handleTimeout(t);
+    out.push(...drain(p, t));
+  }
+  assertEquals(offers(out).sort(), ["32>d", "32>e"]);
+  assertEquals(out.filter(({ msg }) => msg.t === "block"), [], "not sent as a block");
+  // Asked for, it is served once outside the repair budget, as a repair.
+  p.handleMessage(1300, "e", { t: "want", seqs: [32] });
+  const sent = drain(p, 1300).flatMap(({ to, msg }) =>
+    msg.t === "block" ? [`${msg.block.seq}${msg.repair ? "r" : ""}>${to}`] : []
+  );
+  assertEquals(sent, ["32r>e"]);
+  assertEquals(p.stats.offerServed, 1);
+});
+
+Deno.test("offers: a want for an offered block is served at once, beyond the repair budget", () => {
+  const { p, src, data } = upstream();
+  const seqs = Array.from({ length: 10 }, (_, k) => 3 * k);
+  for (const s of seqs) src.send(p, 200, data[s]);
+  p.handleTimeout(200 + p.cfg.offerHoldMs);
+  assertEquals(offers(drain(p, 200 + p.cfg.offerHoldMs)).length, seqs.length);
+  const t = 500;
+  // The repair budget is spent (by another downstream's wants) ...
+  const budget = p.cfg.repairServePerSec;
+  for (let k = 0; k < budget; k++) p.handleMessage(t, "e", { t: "want", seqs: [seqs[k % 10]] });
+  drain(p, t);
+  // ... yet d's wants of what it was offered are answered, as blocks outside its counter.
+  p.handleMessage(t, "d", { t: "want", seqs });
+  assertEquals(blocks(drain(p, t)), seqs.map((s) => `${s}r>d`));
+  assertEquals(p.stats.offerServed, seqs.length);
+  // A want of a block never offered to d still waits for the budget.
+  src.send(p, t, data[0 + 30 - 3]);
+  p.handleMessage(t, "d", { t: "want", seqs: [27] });
+  assertEquals(blocks(drain(p, t)).filter((b) => b.endsWith(">d")), []);
+});
+
+/** A downstream in clubs 0 and 1 (of 3) downloading club 0 from "a" (its lead) and "b". */
+function downstream(): { p: PeerCore; a: Upstream; data: ReturnType<Feed["batch"]>["data"] } {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  connectFrom(p, 0, "b", 0, "up", [0, 2]);
+  drain(p, 0);
+  const a = new Upstream("a", 0);
+  const { data, auth } = new Feed().batch(30, 0);
+  a.send(p, 5, data[0]); // the floor: from here on
+  a.send(p, 10, auth);
+  drain(p, 10);
+  return { p, a, data };
+}
+
+Deno.test("offers: a downstream asks at once for an offered block it lacks, never for one it has", () => {
+  const { p, a, data } = downstream();
+  a.send(p, 20, data[3]);
+  drain(p, 20);
+  p.handleMessage(30, "b", { t: "offer", club: 0, seqs: [3, 6] });
+  assertEquals(wants(drain(p, 30)), ["6>b"]);
+  assertEquals(p.stats.offerWanted, 1);
+  // Asked once: a second offer of it, or the repair round, asks nobody again meanwhile.
+  p.handleMessage(40, "b", { t: "offer", club: 0, seqs: [6] });
+  p.handleTimeout(40 + p.cfg.repairGraceMs);
+  assertEquals(askedFor(drain(p, 40 + p.cfg.repairGraceMs), 6), []);
+  // If it does not come, the usual repair asks again once `repairRetryMs` passed.
+  let asked: string[] = [];
+  let t = 600;
+  for (; t <= 30 + p.cfg.repairRetryMs + 100 && asked.length === 0; t += 50) {
+    p.handleTimeout(t);
+    asked = askedFor(drain(p, t), 6);
+  }
+  assertEquals(asked.length, 1, "asked again after the retry time");
+  assert(t - 50 >= 30 + p.cfg.repairRetryMs, "not before it");
+});
+
+Deno.test("offers: one from a peer with no in-club download of the club is dropped and counted", () => {
+  const { p } = downstream();
+  const before = p.stats.unsolicited;
+  p.handleMessage(30, "stranger", { t: "offer", club: 0, seqs: [6] });
+  p.handleMessage(30, "a", { t: "offer", club: 1, seqs: [7] }); // no download of club 1 from a
+  assertEquals(wants(drain(p, 30)), []);
+  assertEquals(p.stats.unsolicited, before + 2);
+  // Another club's seqs are asked too (a signature block's backup), far ones not at all.
+  p.handleMessage(40, "b", { t: "offer", club: 0, seqs: [8, 1e9] });
+  assertEquals(wants(drain(p, 40)), ["8>b"]);
+});
+
+Deno.test("offers: a non-lead whose offers come before the lead's copies becomes the lead", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000, keepaliveMs: 1000 } });
+  connectFrom(p, 0, "a", 0, "up", [0, 2]);
+  connectFrom(p, 0, "b", 0, "up", [0, 2]);
+  drain(p, 0);
+  p.handleTimeout(0);
+  const leadOf = (out: readonly Out[]) =>
+    out.flatMap(({ to, msg }) => msg.t === "keepalive" && msg.club === 0 && msg.lead ? [to] : []);
+  const [lead] = leadOf(drain(p, 0));
+  const other = lead === "a" ? "b" : "a";
+  const up = new Upstream(lead, 0);
+  const block = new Feed().batch(1, 0).data[0];
+  for (let i = 0; i < 20; i++) {
+    const b = { ...block, seq: 3 * (i + 1), srcTime: 100 + 50 * i };
+    p.handleMessage(100 + 50 * i, other, { t: "offer", club: 0, seqs: [b.seq] });
+    up.send(p, 130 + 50 * i, b);
+    p.handleTimeout(140 + 50 * i);
+  }
+  drain(p, 1300);
+  p.handleTimeout(2000);
+  assertEquals(leadOf(drain(p, 2000)), [other]);
+});

@@ -183,13 +183,20 @@ export interface PeerConfig {
    */
   readonly leadNearMs: number;
   /**
-   * A non-lead in-club upstream holds a data block this long and then offers it (offer.ts)
-   * instead of sending it; the downstream asks for it if it still lacks it. Another club's
-   * signature block on an in-club connection is offered too, after its own hold
-   * (`authHoldFor`). 0 turns offers off: held blocks are sent after `holdFor` (the patent's
-   * push, spared only by a "have" that comes in time).
+   * When above 0, a non-lead in-club upstream holds a data block this long and then offers
+   * it (offer.ts) instead of sending it; the downstream asks for it if it still lacks it.
+   * 0 (the default): held blocks are sent after `holdFor` (the patent's push, spared only by
+   * a "have" that comes in time). Off by default: offers halve the duplicates but cost
+   * delivery under loss on a wide-area network (docs/protocol.md, "Offers instead of held
+   * copies").
    */
   readonly offerHoldMs: number;
+  /**
+   * With offers on, another club's signature block on an in-club connection is offered too,
+   * after its own hold (`authHoldFor`), instead of sent. Off by default: a signature block's
+   * round trip holds back its whole batch, and under loss it cost the most.
+   */
+  readonly offerSignatures: boolean;
   /**
    * A gap longer than this between two runs of the node (it runs at least every `tickMs`)
    * is a stall of its process, not silence of its peers (stall.ts).
@@ -304,7 +311,8 @@ export const DEFAULT_CONFIG: PeerConfig = {
   // 1-5; docs/protocol.md, "Lead upstreams").
   leadEveryMs: 250,
   leadNearMs: 200,
-  offerHoldMs: 200,
+  offerHoldMs: 0,
+  offerSignatures: false,
   stallMs: 250,
   auditEveryMs: 1000,
   auditAgeMs: 1000,

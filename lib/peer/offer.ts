@@ -18,14 +18,14 @@ import { SeqSet } from "./seq_ring.ts";
 /**
  * True when `block`, queued for in-club downstream `conn`, goes out as an offer, with offers
  * on (`offerHoldMs` > 0) and from a member (the source pushes): a data block of the
- * connection's club for a downstream that has not named us its lead, or another club's
- * signature block (always a held backup on this mesh: the downstream's own download of that
- * club brings it, most often first).
+ * connection's club for a downstream that has not named us its lead, or, with
+ * `offerSignatures`, another club's signature block (always a held backup on this mesh: the
+ * downstream's own download of that club brings it, most often first).
  */
 export function offersBlock(p: PeerCore, conn: UpConn, block: Block): boolean {
   if (p.cfg.offerHoldMs <= 0 || !conn.inClub || p.role === "source") return false;
   const own = conn.club === block.seq % p.clubs;
-  return block.kind === "data" ? own && !conn.lead : !own;
+  return block.kind === "data" ? own && !conn.lead : !own && p.cfg.offerSignatures;
 }
 
 /** Offered seqs a connection remembers: the newest this many (they are asked within a second). */

@@ -5,7 +5,11 @@
  */
 import { assert, assertEquals } from "../testing.ts";
 import type { PeerCore } from "./peer.ts";
+import type { PeerConfig } from "./config.ts";
 import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
+
+/** Offers on, of data and signature blocks (both off by default). */
+const ON: Partial<PeerConfig> = { offerHoldMs: 200, offerSignatures: true };
 
 /** The seqs offered in `out`, as "seq>to". */
 function offers(out: readonly Out[]): string[] {
@@ -35,8 +39,8 @@ function wants(out: readonly Out[]): string[] {
  * An upstream peer in clubs 0 and 1 (of 3), fed club 0 by the source, with in-club
  * downstreams "d" (not its lead) and "e" (its lead); a batch of 30 whose signature came at 100.
  */
-function upstream() {
-  const p = makePeer({ myClubs: [0, 1] });
+function upstream(config: Partial<PeerConfig> = ON) {
+  const p = makePeer({ myClubs: [0, 1], config });
   connectFrom(p, 0, "src", 0, "up", []);
   connectFrom(p, 0, "d", 0, "down", [0, 2]);
   connectFrom(p, 0, "e", 0, "down", [0, 2]);
@@ -54,7 +58,6 @@ function upstream() {
 Deno.test("offers: a non-lead gets an offer of a held block after offerHoldMs, the lead the block at once", () => {
   const { p, src, data } = upstream();
   const hold = p.cfg.offerHoldMs;
-  assert(hold > 0, "offers are on by default");
   src.send(p, 200, data[3]);
   assertEquals(blocks(drain(p, 200)), ["3>e"], "the lead's copy goes at once");
   assertEquals(offers(drain(p, 200 + hold - 1)), []);
@@ -92,6 +95,27 @@ Deno.test("offers: another club's signature block is offered on this club's mesh
   assertEquals(p.stats.offerServed, 1);
 });
 
+Deno.test("offers: off by default; with offerHoldMs alone, signature backups are still sent", () => {
+  const off = upstream({});
+  off.src.send(off.p, 200, off.data[3]);
+  const out: Out[] = drain(off.p, 200);
+  off.p.handleTimeout(200 + off.p.cfg.holdMaxMs);
+  out.push(...drain(off.p, 200 + off.p.cfg.holdMaxMs));
+  assertEquals(offers(out), []);
+  assertEquals(blocks(out).sort(), ["3>d", "3>e"]);
+  const data = upstream({ offerHoldMs: 200 });
+  const { auth } = data.feed.batch(1, 400); // another club's signature block
+  data.src.send(data.p, 400, auth);
+  const sent: Out[] = drain(data.p, 400);
+  for (let t = 450; t <= 400 + data.p.cfg.authHoldCapMs; t += 50) {
+    data.p.handleTimeout(t);
+    sent.push(...drain(data.p, t));
+  }
+  assertEquals(offers(sent), []);
+  const auths = sent.flatMap(({ to, msg }) => msg.t === "block" ? [`${msg.block.seq}>${to}`] : []);
+  assertEquals(auths.sort(), ["32>d", "32>e"]);
+});
+
 Deno.test("offers: a want for an offered block is served at once, beyond the repair budget", () => {
   const { p, src, data } = upstream();
   const seqs = Array.from({ length: 10 }, (_, k) => 3 * k);
@@ -115,7 +139,7 @@ Deno.test("offers: a want for an offered block is served at once, beyond the rep
 
 /** A downstream in clubs 0 and 1 (of 3) downloading club 0 from "a" (its lead) and "b". */
 function downstream(): { p: PeerCore; a: Upstream; data: ReturnType<Feed["batch"]>["data"] } {
-  const p = makePeer({ myClubs: [0, 1] });
+  const p = makePeer({ myClubs: [0, 1], config: ON });
   connectFrom(p, 0, "a", 0, "up", [0, 2]);
   connectFrom(p, 0, "b", 0, "up", [0, 2]);
   drain(p, 0);
@@ -162,7 +186,10 @@ Deno.test("offers: one from a peer with no in-club download of the club is dropp
 });
 
 Deno.test("offers: a non-lead whose offers come before the lead's copies becomes the lead", () => {
-  const p = makePeer({ myClubs: [0, 1], config: { leadEveryMs: 2000, keepaliveMs: 1000 } });
+  const p = makePeer({
+    myClubs: [0, 1],
+    config: { ...ON, leadEveryMs: 2000, keepaliveMs: 1000 },
+  });
   connectFrom(p, 0, "a", 0, "up", [0, 2]);
   connectFrom(p, 0, "b", 0, "up", [0, 2]);
   drain(p, 0);

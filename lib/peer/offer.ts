@@ -8,7 +8,9 @@
  * copy came anyway: these were the two largest kinds of duplicate (docs/simulator.md, "Offers
  * instead of held copies"). An offer that finds the block there costs a few bytes instead of
  * a block; one that finds it missing is answered with "want" at once, and the block comes a
- * round trip later than the held copy would have.
+ * round trip later than the held copy would have. Sending offers is off by default
+ * (`offerHoldMs`, `offerSignatures`): on a wide-area network under loss that round trip cost
+ * delivery (docs/simulator.md); a peer answers the offers it gets whatever its settings.
  */
 import type { Addr, Block, Msg, OfferMsg } from "../wire/messages.ts";
 import type { DownConn, UpConn } from "./conns.ts";

@@ -51,6 +51,8 @@ export function offerOf(p: PeerCore, conn: UpConn, seq: number): { to: Addr; msg
  * rate. Any other want (again, or of a block not offered) is a repair, within the budget.
  */
 export function answersOffer(p: PeerCore, from: Addr, seq: number): boolean {
+  // A peer that sends no offers (the default) has none to answer: every want is a repair.
+  if (p.cfg.offerHoldMs <= 0) return false;
   const ups = p.ups.ofRemote(from);
   for (let i = 0; i < ups.length; i++) {
     const up = ups[i];

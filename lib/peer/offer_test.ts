@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "../testing.ts";
 import type { PeerCore } from "./peer.ts";
 import type { PeerConfig } from "./config.ts";
-import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
+import { connectFrom, drain, Feed, makePeer, type Out, Upstream, wants } from "./test_harness.ts";
 
 /** Offers on, of data and signature blocks (both off by default). */
 const ON: Partial<PeerConfig> = { offerHoldMs: 200, offerSignatures: true };
@@ -28,11 +28,6 @@ function blocks(out: readonly Out[]): string[] {
 /** Whom the wants in `out` ask for `seq`. */
 function askedFor(out: readonly Out[], seq: number): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "want" && msg.seqs.includes(seq) ? [to] : []);
-}
-
-/** The wants in `out`, as "seqs>to". */
-function wants(out: readonly Out[]): string[] {
-  return out.flatMap(({ to, msg }) => msg.t === "want" ? [`${msg.seqs}>${to}`] : []);
 }
 
 /**

@@ -21,11 +21,8 @@ import {
   stream,
   SUITE,
   Upstream,
+  wants,
 } from "./test_harness.ts";
-
-function wants(out: readonly Out[]): string[] {
-  return out.flatMap(({ to, msg }) => msg.t === "want" ? [`${msg.seqs}>${to}`] : []);
-}
 
 /**
  * A peer in clubs 0 and 1 (of 3) fed a batch by the source (club 0) and x (club 2, out of

@@ -120,6 +120,11 @@ export function haves(out: readonly Out[]): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "have" ? [`${msg.club}:${msg.seqs}>${to}`] : []);
 }
 
+/** The "want"s in `out`, as "seqs>to". */
+export function wants(out: readonly Out[]): string[] {
+  return out.flatMap(({ to, msg }) => msg.t === "want" ? [`${msg.seqs}>${to}`] : []);
+}
+
 /** Makes signed batches with consecutive seqs from 0, as the source would. */
 export class Feed {
   next = 0;

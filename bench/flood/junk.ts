@@ -34,7 +34,7 @@ function request(rng: Rng, clubs: number): Msg {
       return { t: "connect", club, dir, clubs: [club], have: null, cookie };
     }
     default:
-      return { t: "keepalive", club, lead: true, cookie };
+      return { t: "keepalive", club, lead: true, cookie, offers: false };
   }
 }
 

@@ -102,7 +102,9 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
     clock = Math.floor(t0 + trial.dueMs[i]);
     // The downstream's keep-alives, and the housekeeping timer the driver would run.
     if (i % 100 === 0) {
-      for (const club of [0, 1]) feed(DOWN, { t: "keepalive", club, lead: true, cookie: down });
+      for (const club of [0, 1]) {
+        feed(DOWN, { t: "keepalive", club, lead: true, cookie: down, offers: false });
+      }
     }
     if (i % 50 === 0) core.handleTimeout(clock);
     handler(SOURCE, input[i]);

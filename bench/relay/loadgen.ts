@@ -127,7 +127,13 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
       rxUp.add(m.club);
       rxCookie.set(m.club, m.cookie);
       if (peerAddr) {
-        send(rx, peerAddr, { t: "keepalive", club: m.club, lead: true, cookie: m.cookie });
+        send(rx, peerAddr, {
+          t: "keepalive",
+          club: m.club,
+          lead: true,
+          cookie: m.cookie,
+          offers: false,
+        });
       }
     }
     if (m.t === "drop" && m.dir === "up") {
@@ -195,7 +201,13 @@ function askPeer(peer: string): void {
 setInterval(() => {
   if (!peerAddr) return;
   for (const club of rxUp) {
-    send(rx, peerAddr, { t: "keepalive", club, lead: true, cookie: rxCookie.get(club) ?? 0 });
+    send(rx, peerAddr, {
+      t: "keepalive",
+      club,
+      lead: true,
+      cookie: rxCookie.get(club) ?? 0,
+      offers: false,
+    });
   }
   if (!connected()) askPeer(peerAddr);
 }, 200);

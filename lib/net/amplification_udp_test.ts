@@ -55,7 +55,7 @@ function request(rng: Rng, clubs: readonly number[]): Msg {
     case 1:
       return { t: "find", club, nonce, cookie };
     case 2:
-      return { t: "keepalive", club, lead: true, cookie };
+      return { t: "keepalive", club, lead: true, cookie, offers: false };
     default:
       return { t: "connect", club, dir: "down", clubs: [club], have: null, cookie };
   }

@@ -184,11 +184,11 @@ export interface PeerConfig {
   readonly leadNearMs: number;
   /**
    * When above 0, a non-lead in-club upstream holds a data block this long and then offers
-   * it (offer.ts) instead of sending it; the downstream asks for it if it still lacks it.
-   * 0 (the default): held blocks are sent after `holdFor` (the patent's push, spared only by
-   * a "have" that comes in time). Off by default: offers halve the duplicates but cost
-   * delivery under loss on a wide-area network (docs/protocol.md, "Offers instead of held
-   * copies").
+   * it (offer.ts) instead of sending it, to a downstream that takes offers (`offerMaxLoss`);
+   * the downstream asks for it if it still lacks it. 0: held blocks are sent after `holdFor`
+   * (the patent's push, spared only by a "have" that comes in time). Offers cut the
+   * duplicates by a third and cost a round trip on the fallback path (docs/protocol.md,
+   * "Offers instead of held copies").
    */
   readonly offerHoldMs: number;
   /**
@@ -197,6 +197,14 @@ export interface PeerConfig {
    * round trip holds back its whole batch, and under loss it cost the most.
    */
   readonly offerSignatures: boolean;
+  /**
+   * A downstream takes offers (tells its upstreams so in its keep-alives) only while it lost
+   * at most this share of its live downloads' datagrams lately (loss_gauge.ts); above it, its
+   * upstreams send their held copies (0: never takes offers). Under loss an offered block
+   * comes a round trip later than its copy would have, and each of the three datagrams can be
+   * lost (docs/protocol.md, "Offers instead of held copies").
+   */
+  readonly offerMaxLoss: number;
   /**
    * A gap longer than this between two runs of the node (it runs at least every `tickMs`)
    * is a stall of its process, not silence of its peers (stall.ts).
@@ -311,8 +319,9 @@ export const DEFAULT_CONFIG: PeerConfig = {
   // 1-5; docs/protocol.md, "Lead upstreams").
   leadEveryMs: 250,
   leadNearMs: 200,
-  offerHoldMs: 0,
+  offerHoldMs: 200,
   offerSignatures: false,
+  offerMaxLoss: 0.015,
   stallMs: 250,
   auditEveryMs: 1000,
   auditAgeMs: 1000,

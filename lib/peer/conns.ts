@@ -40,6 +40,8 @@ export interface UpConn {
   offered: SeqSet | undefined;
   /** The downstream named us its lead in-club upstream (push at once), or not (hold). */
   lead: boolean;
+  /** The downstream takes offers of held copies (its keep-alives say so; offer.ts). */
+  offers: boolean;
   /** How long the downstream's "have"s take (in-club, not lead; peer_relay.ts `holdFor`). */
   readonly haveLags: HaveLags;
   /**

@@ -8,9 +8,11 @@
  * copy came anyway: these were the two largest kinds of duplicate (docs/simulator.md, "Offers
  * instead of held copies"). An offer that finds the block there costs a few bytes instead of
  * a block; one that finds it missing is answered with "want" at once, and the block comes a
- * round trip later than the held copy would have. Sending offers is off by default
- * (`offerHoldMs`, `offerSignatures`): on a wide-area network under loss that round trip cost
- * delivery (docs/simulator.md); a peer answers the offers it gets whatever its settings.
+ * round trip later than the held copy would have, and each of the three datagrams can be lost:
+ * so a downstream takes offers only while it loses little (its keep-alives say so,
+ * `offerMaxLoss`), and signature blocks are offered only with `offerSignatures` (off by
+ * default: a signature block's round trip holds back its whole batch). A peer answers the
+ * offers it gets whatever its settings (docs/protocol.md, "Offers instead of held copies").
  */
 import type { Addr, Block, Msg, OfferMsg } from "../wire/messages.ts";
 import type { DownConn, UpConn } from "./conns.ts";
@@ -25,9 +27,23 @@ import { SeqSet } from "./seq_ring.ts";
  * downstream's own download of that club brings it, most often first).
  */
 export function offersBlock(p: PeerCore, conn: UpConn, block: Block): boolean {
-  if (p.cfg.offerHoldMs <= 0 || !conn.inClub || p.role === "source") return false;
+  if (p.cfg.offerHoldMs <= 0 || !conn.inClub || !conn.offers || p.role === "source") return false;
   const own = conn.club === block.seq % p.clubs;
   return block.kind === "data" ? own && !conn.lead : !own && p.cfg.offerSignatures;
+}
+
+/**
+ * True when this peer takes offers from its in-club upstreams: it lost little of its live
+ * downloads lately (`offerMaxLoss`). Said in every keep-alive ({@link keepaliveOf}).
+ */
+export function takesOffers(p: PeerCore): boolean {
+  return p.lossGauge.rate <= p.cfg.offerMaxLoss && p.cfg.offerMaxLoss > 0;
+}
+
+/** The keep-alive of download `d`, naming its upstream our lead or not, and whether we take offers. */
+export function keepaliveOf(p: PeerCore, d: DownConn): Msg {
+  const offers = d.inClub && takesOffers(p);
+  return { t: "keepalive", club: d.club, lead: d.lead, cookie: d.cookie, offers };
 }
 
 /** Offered seqs a connection remembers: the newest this many (they are asked within a second). */

@@ -32,9 +32,10 @@ function askedFor(out: readonly Out[], seq: number): string[] {
 
 /**
  * An upstream peer in clubs 0 and 1 (of 3), fed club 0 by the source, with in-club
- * downstreams "d" (not its lead) and "e" (its lead); a batch of 30 whose signature came at 100.
+ * downstreams "d" (not its lead) and "e" (its lead), whose keep-alives say whether they take
+ * offers; a batch of 30 whose signature came at 100.
  */
-function upstream(config: Partial<PeerConfig> = ON) {
+function upstream(config: Partial<PeerConfig> = ON, takeOffers = true) {
   const p = makePeer({ myClubs: [0, 1], config });
   connectFrom(p, 0, "src", 0, "up", []);
   connectFrom(p, 0, "d", 0, "down", [0, 2]);
@@ -44,8 +45,9 @@ function upstream(config: Partial<PeerConfig> = ON) {
   const feed = new Feed();
   const { data, auth } = feed.batch(30, 100);
   src.send(p, 100, auth);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
-  p.handleMessage(100, "e", { t: "keepalive", club: 0, lead: true, cookie: 0 });
+  const offers = takeOffers;
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0, offers });
+  p.handleMessage(100, "e", { t: "keepalive", club: 0, lead: true, cookie: 0, offers });
   drain(p, 100);
   return { p, src, data, feed };
 }
@@ -69,6 +71,25 @@ Deno.test("offers: a non-lead gets an offer of a held block after offerHoldMs, t
   assertEquals(offers(drain(p, 500 + hold)), []);
 });
 
+Deno.test("offers: a downstream that takes none gets the held block itself, after its hold", () => {
+  const { p, src, data } = upstream(ON, false);
+  src.send(p, 200, data[3]);
+  assertEquals(blocks(drain(p, 200)), ["3>e"]);
+  const out: Out[] = [];
+  for (let t = 250; t <= 200 + p.cfg.holdMaxMs; t += 50) {
+    p.handleTimeout(t);
+    out.push(...drain(p, t));
+  }
+  assertEquals(offers(out), []);
+  assertEquals(blocks(out), ["3>d"]);
+  // It says it takes them again: the next held block is offered.
+  p.handleMessage(600, "d", { t: "keepalive", club: 0, lead: false, cookie: 0, offers: true });
+  src.send(p, 600, data[6]);
+  drain(p, 600);
+  p.handleTimeout(600 + p.cfg.offerHoldMs);
+  assertEquals(offers(drain(p, 600 + p.cfg.offerHoldMs)), ["6>d"]);
+});
+
 Deno.test("offers: another club's signature block is offered on this club's mesh, to the lead too", () => {
   const { p, src, feed } = upstream();
   const { data, auth } = feed.batch(1, 400); // data 31 (club 1), signature 32 (club 2)
@@ -90,15 +111,19 @@ Deno.test("offers: another club's signature block is offered on this club's mesh
   assertEquals(p.stats.offerServed, 1);
 });
 
-Deno.test("offers: off by default; with offerHoldMs alone, signature backups are still sent", () => {
-  const off = upstream({});
+Deno.test("offers: of data blocks by default, not of signature backups; none with offerHoldMs 0", () => {
+  const off = upstream({ offerHoldMs: 0 });
   off.src.send(off.p, 200, off.data[3]);
   const out: Out[] = drain(off.p, 200);
   off.p.handleTimeout(200 + off.p.cfg.holdMaxMs);
   out.push(...drain(off.p, 200 + off.p.cfg.holdMaxMs));
   assertEquals(offers(out), []);
   assertEquals(blocks(out).sort(), ["3>d", "3>e"]);
-  const data = upstream({ offerHoldMs: 200 });
+  const data = upstream({});
+  data.src.send(data.p, 200, data.data[3]);
+  drain(data.p, 200);
+  data.p.handleTimeout(200 + data.p.cfg.offerHoldMs);
+  assertEquals(offers(drain(data.p, 200 + data.p.cfg.offerHoldMs)), ["3>d"]);
   const { auth } = data.feed.batch(1, 400); // another club's signature block
   data.src.send(data.p, 400, auth);
   const sent: Out[] = drain(data.p, 400);
@@ -204,4 +229,35 @@ Deno.test("offers: a non-lead whose offers come before the lead's copies becomes
   drain(p, 1300);
   p.handleTimeout(2000);
   assertEquals(leadOf(drain(p, 2000)), [other]);
+});
+
+/** What the keep-alives in `out` say of offers, as "to:offers", each once, sorted. */
+function keepaliveOffers(out: readonly Out[]): string[] {
+  const said = out.flatMap(({ to, msg }) => msg.t === "keepalive" ? [`${to}:${msg.offers}`] : []);
+  return [...new Set(said)].sort();
+}
+
+Deno.test("offers: a downstream whose downloads lose datagrams says in its keep-alives it takes none", () => {
+  const { p, a, data } = downstream();
+  const every = p.cfg.keepaliveMs;
+  p.handleTimeout(every + 10);
+  assertEquals(keepaliveOffers(drain(p, every + 10)), ["a:true", "b:true"]);
+  // Two datagrams lost before each of two live blocks: the gauge counts four.
+  a.send(p, every + 11, data[3], a.n + 3);
+  a.send(p, every + 12, data[6], a.n + 3);
+  drain(p, every + 20);
+  const four = 1 - (1 - p.lossGauge.weight) ** 4;
+  assert(
+    Math.abs(p.lossGauge.rate - four * (1 - p.lossGauge.weight) ** 2) < 1e-4,
+    `${p.lossGauge.rate}`,
+  );
+  // Forty more: some 4 % lost lately, above `offerMaxLoss`.
+  p.lossGauge.note(40);
+  assert(p.lossGauge.rate > p.cfg.offerMaxLoss, `${p.lossGauge.rate}`);
+  p.handleTimeout(2 * every + 20);
+  assertEquals(keepaliveOffers(drain(p, 2 * every + 20)), ["a:false", "b:false"]);
+  // Once the losses are forgotten (some thousand datagrams later), it takes them again.
+  for (let i = 0; i < 2000; i++) p.lossGauge.note(0);
+  p.handleTimeout(3 * every + 30);
+  assertEquals(keepaliveOffers(drain(p, 3 * every + 30)), ["a:true", "b:true"]);
 });

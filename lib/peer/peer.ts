@@ -54,6 +54,7 @@ import {
   sendRepairedHave,
 } from "./peer_relay.ts";
 import { askRepairs, tick } from "./peer_tick.ts";
+import { LossGauge } from "./loss_gauge.ts";
 
 /** What a peer core needs at birth. */
 export interface PeerInit {
@@ -166,6 +167,8 @@ export class PeerCore implements ProtocolNode {
    * holds of other clubs' signature blocks (peer_relay.ts, `authHoldFor`); undefined when off.
    */
   readonly authAges: ArrivalAges | undefined;
+  /** How much of the live downloads' datagrams was lost lately: offers are taken below a mark. */
+  readonly lossGauge: LossGauge = new LossGauge();
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
@@ -372,6 +375,7 @@ export class PeerCore implements ProtocolNode {
         if (up) {
           up.lastKeepalive = now;
           up.lead = msg.lead;
+          up.offers = msg.offers;
           // The downstream's echo of our cookie: once it proves its address, uploads flow.
           if (this.guard.check(from, msg.cookie)) onValidated(this, now, from);
         }
@@ -663,7 +667,11 @@ export class PeerCore implements ProtocolNode {
       return punish(this, now, from);
     }
     const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, b.srcTime, m.n, this.thresholdMs);
-    if (!m.repair) (this.liveSeen = true, this.lastLiveAt = now);
+    if (!m.repair) {
+      this.liveSeen = true;
+      this.lastLiveAt = now;
+      this.lossGauge.note(down!.monitor.skippedBefore);
+    }
     const first = !this.seen.has(b.seq);
     if (first) {
       this.seen.add(b.seq);

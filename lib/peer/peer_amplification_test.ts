@@ -48,7 +48,7 @@ function spoofed(rng: Rng, target: PeerCore, junk: readonly Msg[]): Msg {
     case 4:
       return { t: "want", seqs: [top, top - 1, top - 2].filter((s) => s >= 0) };
     case 5:
-      return { t: "keepalive", club, lead: rng.chance(0.5), cookie };
+      return { t: "keepalive", club, lead: rng.chance(0.5), cookie, offers: false };
     default:
       return rng.pick(junk);
   }

@@ -43,7 +43,13 @@ Deno.test("the source drops and bans a member that leaves its checks unanswered,
     if (s.pollTimeout() <= t) s.handleTimeout(t);
     if (t % 500 === 0) {
       for (const [a, club] of members) {
-        s.handleMessage(t, a, { t: "keepalive", club, lead: true, cookie: s.core.guard.cookie(a) });
+        s.handleMessage(t, a, {
+          t: "keepalive",
+          club,
+          lead: true,
+          cookie: s.core.guard.cookie(a),
+          offers: false,
+        });
       }
     }
     for (const { to, msg } of drain(s, t)) {

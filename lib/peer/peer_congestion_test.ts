@@ -154,7 +154,13 @@ Deno.test("[0053] an upload whose downstream sends no keep-alives is dropped; on
   const end = p.cfg.keepaliveTimeoutMs + 200;
   for (let t = 50; t <= end; t += 50) {
     if (t % p.cfg.keepaliveMs === 0) {
-      p.handleMessage(t, "chatty", { t: "keepalive", club: 0, lead: true, cookie: 0 });
+      p.handleMessage(t, "chatty", {
+        t: "keepalive",
+        club: 0,
+        lead: true,
+        cookie: 0,
+        offers: false,
+      });
     }
     p.handleTimeout(t);
   }
@@ -259,7 +265,7 @@ Deno.test("[0054] an upload that went silent while its downstream talks on anoth
   const end = p.cfg.keepaliveTimeoutMs + 200;
   for (let t = 50; t <= end; t += 50) {
     if (t % p.cfg.keepaliveMs === 0) {
-      p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: true, cookie: 0 });
+      p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: true, cookie: 0, offers: false });
     }
     p.handleTimeout(t);
   }

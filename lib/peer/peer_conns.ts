@@ -16,6 +16,7 @@ import { connKey, type DownConn, type UpConn } from "./conns.ts";
 import type { CloseReason } from "./events.ts";
 import type { PeerCore } from "./peer.ts";
 import { catchUp, haveBitfield, sendHolding } from "./peer_relay.ts";
+import { keepaliveOf } from "./offer.ts";
 import { SeqSet } from "./seq_ring.ts";
 
 /** Counts one peer's connections of a direction in one club. */
@@ -124,6 +125,7 @@ function newUp(
     sent: new SeqSet(),
     offered: undefined,
     lead: true,
+    offers: false,
     haveLags: new HaveLags(),
     guardEpoch: -1,
     secret: 0,
@@ -247,7 +249,7 @@ export function handleAccept(p: PeerCore, now: number, from: Addr, m: AcceptMsg)
     // A cookie we did not send in the connect: the uploader waits for our echo, so echo now.
     const echo = m.cookie !== down.cookie && m.cookie !== 0;
     down.cookie = down.secret = m.cookie;
-    if (echo) p.send(from, { t: "keepalive", club: m.club, lead: down.lead, cookie: m.cookie });
+    if (echo) p.send(from, keepaliveOf(p, down));
     if (down.inClub) sendHolding(p, from, m.club);
     p.events.push({ type: "conn", open: true, dir: "down", club: m.club, remote: from });
   } else {

@@ -49,7 +49,7 @@ function withNonLeadDownstream(count: number, config: Partial<PeerConfig> = {}) 
   connectFrom(p, 0, "d", 0, "down", [0, 2]);
   const { data, auth } = new Feed().batch(count, 100);
   src.send(p, 100, auth);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0, offers: false });
   drain(p, 100);
   return { p, src, data };
 }
@@ -196,7 +196,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
   const { data, auth } = new Feed().batch(12, 100);
   src.send(p, 100, auth);
   drain(p, 100);
-  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0 });
+  p.handleMessage(100, "d", { t: "keepalive", club: 0, lead: false, cookie: 0, offers: false });
   src.send(p, 100, data[3]);
   assertEquals(blocks(drain(p, 100)), ["3>z"]);
   const hold = p.cfg.holdMs;
@@ -210,7 +210,7 @@ Deno.test("lead upstreams: a non-lead in-club upstream holds a block for holdMs,
   p.handleTimeout(400 + hold);
   assertEquals(blocks(drain(p, 400 + hold)), [], "the have spared the held copy");
   const t = 400 + hold + 10;
-  p.handleMessage(t, "d", { t: "keepalive", club: 0, lead: true, cookie: 0 });
+  p.handleMessage(t, "d", { t: "keepalive", club: 0, lead: true, cookie: 0, offers: false });
   src.send(p, t, data[9]);
   assertEquals(blocks(drain(p, t)).sort(), ["9>d", "9>z"], "the lead pushes at once");
 });
@@ -406,7 +406,7 @@ Deno.test("lead upstreams: another club's signature block that came early is hel
   const comes = (t: number, age: number) => {
     const { auth } = feed.batch(2, t - age); // seq 3k + 2: club 2's signature block
     x.send(p, t, auth);
-    p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: false, cookie: 0 });
+    p.handleMessage(t, "d", { t: "keepalive", club: 1, lead: false, cookie: 0, offers: false });
     return auth.seq;
   };
   // 24 signature blocks that came 100, 120, ... 560 ms after they were made: 0.8 of them

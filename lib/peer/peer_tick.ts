@@ -11,6 +11,7 @@ import type { KnownPeer } from "./directory.ts";
 import type { PeerCore } from "./peer.ts";
 import { countIn, dropConn, memberUp, offerUpload, requestDownload } from "./peer_conns.ts";
 import { feedCatchUps } from "./peer_relay.ts";
+import { keepaliveOf } from "./offer.ts";
 
 /** One housekeeping round at `now`. */
 export function tick(p: PeerCore, now: number): void {
@@ -59,7 +60,7 @@ function checkConnections(p: PeerCore, now: number): void {
     }
     if (now - d.lastKeepaliveSent >= c.keepaliveMs) {
       d.lastKeepaliveSent = now;
-      p.send(d.remote, { t: "keepalive", club: d.club, lead: d.lead, cookie: d.cookie });
+      p.send(d.remote, keepaliveOf(p, d));
     }
   }
   for (const u of p.ups.values()) {
@@ -181,10 +182,10 @@ function chooseLeads(p: PeerCore, now: number): void {
     if (switchTo) {
       if (lead) {
         lead.lead = false;
-        p.send(lead.remote, { t: "keepalive", club, lead: false, cookie: lead.cookie });
+        p.send(lead.remote, keepaliveOf(p, lead));
       }
       switchTo.lead = true;
-      p.send(switchTo.remote, { t: "keepalive", club, lead: true, cookie: switchTo.cookie });
+      p.send(switchTo.remote, keepaliveOf(p, switchTo));
     }
     if (rescore) {
       for (const d of p.downs.ofClub(club)) d.usefulMark = d.useful;

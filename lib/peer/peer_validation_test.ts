@@ -52,9 +52,15 @@ Deno.test("without the cookie: only the accept goes out, until a keep-alive echo
   // Live blocks meanwhile are not relayed to it, nor do they count against the 3x.
   src.send(p, 40, { kind: "data", seq: 15, srcTime: 40, payload: new Uint8Array([1]) });
   assertEquals(blocksTo(drain(p, 40), "d"), []);
-  p.handleMessage(50, "d", { t: "keepalive", club: 0, lead: true, cookie: cookie + 1 });
+  p.handleMessage(50, "d", {
+    t: "keepalive",
+    club: 0,
+    lead: true,
+    cookie: cookie + 1,
+    offers: false,
+  });
   assertEquals(blocksTo(drain(p, 50), "d"), [], "a wrong echo proves nothing");
-  p.handleMessage(60, "d", { t: "keepalive", club: 0, lead: true, cookie });
+  p.handleMessage(60, "d", { t: "keepalive", club: 0, lead: true, cookie, offers: false });
   assert(p.guard.isValid("d"));
   assertEquals(blocksTo(drain(p, 60), "d").length, 5, "the history waited for the echo");
 });
@@ -82,7 +88,7 @@ Deno.test("the downstream echoes an accept's new cookie at once, and in every ke
   assert(sent?.msg.t === "connect" && sent.msg.club === 2 && sent.msg.cookie === 0);
   p.handleMessage(3010, "u", { t: "accept", club: 2, dir: "down", cookie: 77 });
   assertEquals(drain(p, 3010).map((o) => o.msg), [
-    { t: "keepalive", club: 2, lead: false, cookie: 77 },
+    { t: "keepalive", club: 2, lead: false, cookie: 77, offers: false },
   ]);
   p.handleTimeout(3200);
   const ka = drain(p, 3200).filter((o) => o.to === "u" && o.msg.t === "keepalive");
@@ -154,6 +160,7 @@ Deno.test("requests without our cookie displace nobody, wait at most maxUnproven
     club: 0,
     lead: true,
     cookie: p.guard.cookie("late"),
+    offers: false,
   });
   assert(p.ups.get("0|late")?.accepted);
   assertEquals([...p.ups.values()].filter((u) => u.inClub).length, p.cfg.inClubMax);

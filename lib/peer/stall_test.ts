@@ -35,7 +35,7 @@ Deno.test("stall: time the node did not run is nobody's silence; silence after i
   assert(p.ups.has("0|y"), "upload kept through the stall");
   assert(!p.bans.has("x"));
   // The keep-alive that waited in the socket buffer through the stall arrives now.
-  p.handleMessage(3501, "y", { t: "keepalive", club: 0, lead: true, cookie: 0 });
+  p.handleMessage(3501, "y", { t: "keepalive", club: 0, lead: true, cookie: 0, offers: false });
   // Silence goes on being measured as running time: x had 500 ms of it before the stall.
   tickThrough(p, 3500, 3500 + idleOutMs - 500 - 2 * tickMs);
   assert(p.downs.has("2|x"), "not yet: the stall did not count");

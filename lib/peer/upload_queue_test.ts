@@ -20,6 +20,7 @@ function conn(inClub: boolean): UpConn {
     sent: new SeqSet(),
     offered: undefined,
     lead: true,
+    offers: false,
     haveLags: new HaveLags(),
     guardEpoch: -1,
     secret: 0,

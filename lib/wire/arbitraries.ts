@@ -88,6 +88,7 @@ export const arbMsg: fc.Arbitrary<Msg> = fc.oneof(
     club: arbClub,
     lead: fc.boolean(),
     cookie: arbUint(),
+    offers: fc.boolean(),
   }),
   rec({
     t: fc.constant("ping" as const),

@@ -25,7 +25,7 @@ export const TYPE_CODE: Readonly<Record<MsgType, number>> = {
 };
 
 /** Number of array elements of each type's datagram, indexed by type code. */
-export const TYPE_LENGTH: readonly number[] = [8, 6, 6, 5, 12, 6, 6, 8, 6, 6, 4, 5];
+export const TYPE_LENGTH: readonly number[] = [8, 6, 7, 5, 12, 6, 6, 8, 6, 6, 4, 5];
 
 /**
  * Checks `msg` (RangeError if invalid) and lays it out as the datagram's CBOR array; with
@@ -52,7 +52,7 @@ export function layout(tag: number, msg: Msg, big = true): unknown[] {
     case "have":
       return [v, tag, type, msg.club, big ? msg.seqs.map(int) : msg.seqs, msg.list];
     case "keepalive":
-      return [v, tag, type, msg.club, msg.lead, i(msg.cookie)];
+      return [v, tag, type, msg.club, msg.lead, i(msg.cookie), msg.offers];
     case "ping":
       return [v, tag, type, i(msg.nonce), zeros(msg.pad)];
     case "pong":
@@ -119,7 +119,7 @@ function unpack(code: number, v: readonly unknown[]): unknown {
     case 1:
       return { t: "have", club: v[3], seqs: v[4], list: v[5] };
     case 2:
-      return { t: "keepalive", club: v[3], lead: v[4], cookie: v[5] };
+      return { t: "keepalive", club: v[3], lead: v[4], cookie: v[5], offers: v[6] };
     case 3:
       return { t: "ping", nonce: v[3], pad: padOf(v[4]) };
     case 4: {

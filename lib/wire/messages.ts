@@ -94,6 +94,12 @@ export interface KeepaliveMsg {
    * validation").
    */
   readonly cookie: number;
+  /**
+   * The downstream takes offers of the blocks an upstream holds as backups (offer.ts): its
+   * downloads lose little lately, so a held copy it lacks is rare and one more round trip
+   * for it is cheap. False: held copies are sent (the patent's push, spared only by a "have" in time).
+   */
+  readonly offers: boolean;
 }
 
 /**

@@ -126,7 +126,7 @@ function shapeOf(kind: number, n: number): Msg {
     case F_OFFER:
       return { t: "offer", club: 0, seqs: zeros(n) };
     case F_KEEPALIVE:
-      return { t: "keepalive", club: 0, lead: false, cookie: 0 };
+      return { t: "keepalive", club: 0, lead: false, cookie: 0, offers: false };
     case F_PING:
       return { t: "ping", nonce: 0, pad: 0 };
     case F_PONG:

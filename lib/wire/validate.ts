@@ -40,6 +40,7 @@ export function validateMsg(msg: Msg): void {
     case "keepalive":
       club(msg.club);
       bool(msg.lead, "keepalive.lead");
+      bool(msg.offers, "keepalive.offers");
       return void uint(msg.cookie, MAX_COOKIE, "keepalive.cookie");
     case "ping":
       uint(msg.nonce, MAX_INT, "ping.nonce");

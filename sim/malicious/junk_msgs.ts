@@ -48,7 +48,7 @@ export function junkOf(cx: JunkContext, t: MsgType): Msg {
     case "have":
       return { t, club: club(cx), seqs: seqs(cx), list: rng.chance(0.5) };
     case "keepalive":
-      return { t, club: club(cx), lead: rng.chance(0.5), cookie: nonce(rng) };
+      return { t, club: club(cx), lead: rng.chance(0.5), cookie: nonce(rng), offers: false };
     case "ping":
       return { t, nonce: nonce(rng), pad: rng.int(MAX_PAD + 1) };
     case "pong":

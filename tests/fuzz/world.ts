@@ -138,8 +138,16 @@ export function makeScenario(seed = 1): Scenario {
   const end = T0 + 20 + (seq - 1) * BLOCK_MS;
   for (let at = T0; at <= end; at += 300) {
     const cookie = (d: Addr) => guard.cookie(d);
-    raw.push({ at, from: D1, msg: { t: "keepalive", club: 0, lead: true, cookie: cookie(D1) } });
-    raw.push({ at, from: D2, msg: { t: "keepalive", club: 1, lead: false, cookie: cookie(D2) } });
+    raw.push({
+      at,
+      from: D1,
+      msg: { t: "keepalive", club: 0, lead: true, cookie: cookie(D1), offers: false },
+    });
+    raw.push({
+      at,
+      from: D2,
+      msg: { t: "keepalive", club: 1, lead: false, cookie: cookie(D2), offers: false },
+    });
   }
   for (let at = T0; at <= end; at += BLOCK_MS) raw.push({ at, tick: true });
   raw.sort((a, b) => a.at - b.at);

@@ -12,6 +12,7 @@ import {
 } from "./swarm.ts";
 import { ProgressLine } from "./progress.ts";
 import { round } from "./metrics.ts";
+import type { PeerConfig } from "../lib/peer/config.ts";
 import { runSwarmInWorkers } from "./parallel.ts";
 import { MALICIOUS_KINDS } from "./malicious/node.ts";
 import { parseKinds } from "./malicious/pick.ts";
@@ -40,6 +41,9 @@ it is on stderr every 10 s.
   --scenario S     one of the scenarios of docs/simulator.md:
 ${SCENARIOS.map((x) => `                     ${x.name.padEnd(10)} ${x.about}`).join("\n")}
                    churn and failure add deliveryAfterFailure to the report
+  --offers O       what the peers offer instead of sending the copies they hold as backups
+                   (docs/protocol.md, "Offers instead of held copies"): data (the default),
+                   all (signature blocks too) or none (the patent's push)
   --series         add per-second delivery and duplicates, the latency CDF and the peak
                    memory (for deno task report)
   --malicious F    make a share F (0..1) of the peers malicious, drawn from the seed;
@@ -70,6 +74,21 @@ export interface RunLabels {
   readonly scenario?: string;
   /** Add the per-second series, the latency CDF and the peak memory. */
   readonly series?: boolean;
+  /** The `--offers` choice, when one was given. */
+  readonly offers?: string;
+}
+
+/** The peer settings of an `--offers` choice; throws Error naming the choices otherwise. */
+export function offersConfig(choice: string): Partial<PeerConfig> {
+  switch (choice) {
+    case "data":
+      return { offerSignatures: false };
+    case "all":
+      return { offerSignatures: true };
+    case "none":
+      return { offerHoldMs: 0 };
+  }
+  throw new Error(`--offers: "${choice}" is none of data, all, none`);
 }
 
 /** Parses the command line into swarm options; throws Error with a readable message. */
@@ -90,6 +109,7 @@ export function parseSimArgs(args: string[]): SimArgs | "help" {
       design: { type: "string" },
       network: { type: "string" },
       scenario: { type: "string" },
+      offers: { type: "string" },
       series: { type: "boolean", default: false },
       workers: { type: "string" },
       json: { type: "boolean", default: false },
@@ -124,6 +144,10 @@ export function parseSimArgs(args: string[]): SimArgs | "help" {
     }
     opts = { ...opts, network: values.network };
   }
+  if (values.offers !== undefined) {
+    const config = { ...opts.config, ...offersConfig(values.offers) };
+    opts = { ...opts, config };
+  }
   const scenario = values.scenario === undefined ? undefined : scenarioNamed(values.scenario);
   if (scenario) opts = scenario.apply(opts);
   const malicious = num("malicious", values.malicious, 0, (x) => x >= 0 && x <= 1);
@@ -144,7 +168,7 @@ export function parseSimArgs(args: string[]): SimArgs | "help" {
   return {
     opts,
     json: values.json,
-    labels: { scenario: scenario?.name, series: values.series },
+    labels: { scenario: scenario?.name, series: values.series, offers: values.offers },
     workers,
   };
 }
@@ -194,6 +218,7 @@ function reportOf(
   const report = {
     ...(opts.design ? { design: opts.design.name } : {}),
     ...(labels.scenario ? { scenario: labels.scenario } : {}),
+    ...(labels.offers ? { offers: labels.offers } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     seed: opts.seed,
     peers: opts.peers,

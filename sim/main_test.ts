@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../lib/testing.ts";
-import { parseSimArgs, simulate } from "./main.ts";
+import { offersConfig, parseSimArgs, simulate } from "./main.ts";
 import { SMALL_SWARM as small, withoutWall } from "./test_helpers.ts";
 
 Deno.test("the same seed replays the same run exactly; another seed does not", () => {
@@ -49,6 +49,25 @@ Deno.test("command-line flags are parsed and bad ones refused", () => {
   assertThrows(() => parseSimArgs(["--peers", "zero"]));
   assertThrows(() => parseSimArgs(["--loss", "1.5"]));
   assertThrows(() => parseSimArgs(["--bogus"]));
+});
+
+Deno.test("--offers sets what the peers offer: data by default, all, none; others are refused", () => {
+  const cfg = (args: string[]) => {
+    const p = parseSimArgs(args);
+    assert(p !== "help");
+    return p.opts.config ?? {};
+  };
+  assertEquals(cfg([]), {});
+  assertEquals(cfg(["--offers", "data"]), { offerSignatures: false });
+  assertEquals(cfg(["--offers", "all"]), { offerSignatures: true });
+  assertEquals(cfg(["--offers", "none"]), { offerHoldMs: 0 });
+  assertThrows(() => parseSimArgs(["--offers", "some"]));
+  // They change what the peers send: with none, no offer goes out; by default some do.
+  const none = simulate({ ...small, config: offersConfig("none") }, { offers: "none" });
+  const data = simulate(small) as { controlBytesByType: Record<string, number> };
+  assertEquals((none as typeof data).controlBytesByType.offer ?? 0, 0);
+  assert((data.controlBytesByType.offer ?? 0) > 0, "offers sent by default");
+  assertEquals((none as Record<string, unknown>).offers, "none");
 });
 
 Deno.test("--design picks how the stream spreads; unknown designs are refused", () => {

@@ -21,7 +21,8 @@ import { SeqSet } from "./seq_ring.ts";
 
 /**
  * True when `block`, queued for in-club downstream `conn`, goes out as an offer, with offers
- * on (`offerHoldMs` > 0) and from a member (the source pushes): a data block of the
+ * on (`offerHoldMs` > 0), to a downstream that takes them (its keep-alives say so,
+ * {@link keepaliveOf}) and from a member (the source pushes): a data block of the
  * connection's club for a downstream that has not named us its lead, or, with
  * `offerSignatures`, another club's signature block (always a held backup on this mesh: the
  * downstream's own download of that club brings it, most often first).
@@ -33,16 +34,13 @@ export function offersBlock(p: PeerCore, conn: UpConn, block: Block): boolean {
 }
 
 /**
- * True when this peer takes offers from its in-club upstreams: it lost little of its live
- * downloads lately (`offerMaxLoss`). Said in every keep-alive ({@link keepaliveOf}).
+ * The keep-alive of download `d`: whether its upstream is our lead, and whether we take its
+ * offers, which an in-club download does while this peer lost little of its live downloads
+ * lately (at most `offerMaxLoss`, loss_gauge.ts; 0: never).
  */
-export function takesOffers(p: PeerCore): boolean {
-  return p.lossGauge.rate <= p.cfg.offerMaxLoss && p.cfg.offerMaxLoss > 0;
-}
-
-/** The keep-alive of download `d`, naming its upstream our lead or not, and whether we take offers. */
 export function keepaliveOf(p: PeerCore, d: DownConn): Msg {
-  const offers = d.inClub && takesOffers(p);
+  const max = p.cfg.offerMaxLoss;
+  const offers = d.inClub && max > 0 && p.lossGauge.rate <= max;
   return { t: "keepalive", club: d.club, lead: d.lead, cookie: d.cookie, offers };
 }
 
@@ -67,7 +65,7 @@ export function offerOf(p: PeerCore, conn: UpConn, seq: number): { to: Addr; msg
  * rate. Any other want (again, or of a block not offered) is a repair, within the budget.
  */
 export function answersOffer(p: PeerCore, from: Addr, seq: number): boolean {
-  // A peer that sends no offers (the default) has none to answer: every want is a repair.
+  // A peer that sends no offers (`offerHoldMs` 0) has none to answer: every want is a repair.
   if (p.cfg.offerHoldMs <= 0) return false;
   const ups = p.ups.ofRemote(from);
   for (let i = 0; i < ups.length; i++) {

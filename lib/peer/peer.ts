@@ -693,7 +693,8 @@ export class PeerCore implements ProtocolNode {
       } else if (m.repair && this.cfg.repairedHave) sendRepairedHave(this, b.seq, from, told);
     } else {
       this.stats.duplicates++;
-      const near = this.cfg.leadNearMs > 0 && b.kind === "data" && !m.repair;
+      // nearCopy does nothing with `leadNearMs` 0.
+      const near = b.kind === "data" && !m.repair;
       if (near && down !== undefined && down.inClub && !down.lead) this.nearCopy(now, b.seq, down);
     }
     // Every copy is offered until the seq verifies: if a forger's copy came first, the

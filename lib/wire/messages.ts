@@ -206,7 +206,7 @@ export interface DropMsg {
 /**
  * "I hold these blocks; ask if you still want them": what a non-lead in-club upstream sends
  * at the end of a hold instead of the block, when no "have" came for it (docs/protocol.md,
- * "Lead upstreams"). The downstream answers with "want" for those it still lacks.
+ * "Offers instead of held copies"). The downstream answers with "want" for those it still lacks.
  */
 export interface OfferMsg {
   readonly t: "offer";

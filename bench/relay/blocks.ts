@@ -16,6 +16,7 @@ import { batchMessage } from "../../lib/auth/batch_sig.ts";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { merkleRoot } from "../../lib/auth/merkle.ts";
 import { nativeLeafHash } from "../../lib/net/native_verify.ts";
+import { wireCounter } from "../../lib/peer/conn_counter.ts";
 import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
 import { encodeDatagram } from "../../lib/wire/codec.ts";
 import type { AuthBlock, Block, DataBlock } from "../../lib/wire/messages.ts";
@@ -59,7 +60,10 @@ export interface Trial {
 export class ClubStream {
   readonly #o: ClubStreamOptions;
   #seq = 0;
+  /** Live blocks sent on each club's connection since it was (re)opened. */
   readonly #n: number[];
+  /** Each club's connection secret, which offsets its counter on the wire. */
+  readonly #secret: number[];
   readonly #payload: Uint8Array;
 
   /** A stream starting at seq 0. */
@@ -67,8 +71,19 @@ export class ClubStream {
     if (!(o.clubs >= 2)) throw new RangeError("at least 2 clubs");
     this.#o = o;
     this.#n = new Array(o.clubs).fill(0);
+    this.#secret = new Array(o.clubs).fill(0);
     // A full block of TS-aligned bytes; its content does not matter to a relay.
     this.#payload = new Uint8Array(BLOCK_PAYLOAD).map((_, i) => (i * 31 + 7) & 0xff);
+  }
+
+  /**
+   * The connection of `club` was (re)opened with `secret` (the peer's cookie it carries):
+   * its counter starts again, offset by the secret, as a real upstream's does
+   * (lib/peer/conn_counter.ts). Trials made after this use it.
+   */
+  reopen(club: number, secret: number): void {
+    this.#n[club] = 0;
+    this.#secret[club] = secret;
   }
 
   /** The next seq to be made. */
@@ -112,7 +127,7 @@ export class ClubStream {
           t: "block",
           club,
           hop: 0,
-          n: this.#n[club]++,
+          n: wireCounter(this.#secret[club], ++this.#n[club]),
           repair: false,
           block: b,
         }));

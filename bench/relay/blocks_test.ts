@@ -4,6 +4,7 @@ import { leafHash } from "../../lib/auth/merkle.ts";
 import { ed25519Suite } from "../../lib/auth/suite.ts";
 import { decodeDatagram } from "../../lib/wire/codec.ts";
 import { nativeLeafHash } from "../../lib/net/native_verify.ts";
+import { countOf } from "../../lib/peer/conn_counter.ts";
 import { ClubStream, newStreamKey } from "./blocks.ts";
 
 Deno.test("the native leaf the blocks are made with equals lib/auth's leafHash", () => {
@@ -17,24 +18,39 @@ Deno.test("the native leaf the blocks are made with equals lib/auth's leafHash",
 Deno.test("a trial is every block on its club's connection, all verifying", () => {
   const key = newStreamKey();
   const s = new ClubStream({ key, clubs: 2, batch: 12 });
+  const secrets = [2 ** 32 - 3, 77];
+  for (const club of [0, 1]) s.reopen(club, secrets[club]);
   const t = s.trial(1000, 100, 5000);
   // 100 ms at 1000/s: at least 100 datagrams, whole batches of 12 data blocks + 1 auth.
   assert(t.datagrams.length >= 100 && t.datagrams.length % 13 === 0, `${t.datagrams.length}`);
   assertEquals(t.dueMs[1] - t.dueMs[0], 1);
   const auth = new BlockAuthenticator(ed25519Suite(key.publicKey));
   let verified = 0, seq = 0;
-  const ns = [-1, -1];
+  const ns = [0, 0];
   for (const d of t.datagrams) {
     const r = decodeDatagram(d);
     assert(r.ok && r.tag === key.tag && r.msg.t === "block");
     if (!r.ok || r.msg.t !== "block") continue;
     const b = r.msg.block;
     assertEquals([b.seq, r.msg.club], [seq++, b.seq % 2]);
-    assertEquals(r.msg.n, ns[r.msg.club] + 1);
-    ns[r.msg.club] = r.msg.n;
+    // Each club's connection counts from 1, offset by its secret on the wire.
+    const count = countOf(secrets[r.msg.club], r.msg.n);
+    assertEquals(count, ns[r.msg.club] + 1);
+    ns[r.msg.club] = count;
     assert(b.srcTime >= 5000 && b.srcTime < 5200);
     verified += auth.offer(b, "x").ready.length;
   }
   assertEquals(verified, t.datagrams.length);
   assertEquals(s.nextSeq, t.datagrams.length);
+});
+
+Deno.test("a reopened connection's counter starts again at 1", () => {
+  const s = new ClubStream({ key: newStreamKey(), clubs: 2, batch: 12 });
+  s.trial(1000, 100, 0);
+  s.reopen(1, 500);
+  const first = s.trial(1000, 30, 0).datagrams.map(decodeDatagram).find((r) =>
+    r.ok && r.msg.t === "block" && r.msg.club === 1
+  );
+  assert(first?.ok && first.msg.t === "block");
+  assertEquals(countOf(500, first.msg.n), 1);
 });

@@ -46,17 +46,6 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
   const key = newStreamKey();
   const stream = new ClubStream({ key, clubs: 2, batch: DEFAULT_BATCH_COUNT });
   const t0 = 1_700_000_000_000;
-  const trial = stream.trial(RATE, datagrams * 1000 / RATE, t0);
-  // Bytes of their own for each datagram, as every transport hands them over: views of
-  // large shared buffers, as linux_udp.ts and deno_udp.ts copy them out (lib/wire/arena.ts).
-  // Not a small array each: under Bun that array has no ArrayBuffer until a view of it is
-  // made, and making one then cost about 1 µs a datagram, which no transport pays.
-  const arena = new ByteArena();
-  const input = trial.datagrams.map((d) => {
-    const bytes = arena.take(d.length);
-    bytes.set(d);
-    return bytes;
-  });
   let handler: ReceiveHandler = () => {};
   let sent = 0;
   const transport: Transport = {
@@ -91,6 +80,19 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
   // Source and downstream echo the peer's cookies, as peers that had its pongs do
   // (docs/protocol.md, "Address validation").
   const [up, down] = [core.guard.cookie(SOURCE), core.guard.cookie(DOWN)];
+  // The source's connections carry its cookie, which offsets their counters.
+  for (const club of [0, 1]) stream.reopen(club, up);
+  const trial = stream.trial(RATE, datagrams * 1000 / RATE, t0);
+  // Bytes of their own for each datagram, as every transport hands them over: views of
+  // large shared buffers, as linux_udp.ts and deno_udp.ts copy them out (lib/wire/arena.ts).
+  // Not a small array each: under Bun that array has no ArrayBuffer until a view of it is
+  // made, and making one then cost about 1 µs a datagram, which no transport pays.
+  const arena = new ByteArena();
+  const input = trial.datagrams.map((d) => {
+    const bytes = arena.take(d.length);
+    bytes.set(d);
+    return bytes;
+  });
   for (const club of [0, 1]) {
     feed(SOURCE, { t: "connect", club, dir: "up", clubs: [], have: null, cookie: up });
     feed(DOWN, { t: "connect", club, dir: "down", clubs: [0, 1], have: null, cookie: down });

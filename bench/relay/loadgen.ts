@@ -83,6 +83,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let windowFrom = Infinity, windowTo = -Infinity, counted = 0;
 /** Clubs whose upload (sender to peer) and download (peer to receiver) are open. */
 const txUp = new Set<number>(), rxUp = new Set<number>();
+/**
+ * The sender's connections (re)opened since the last trial was made, with their secrets:
+ * their counters start again (lib/peer/conn_counter.ts). A connection lost and made again
+ * in the middle of a trial gets nothing more of it through: its blocks were made with the
+ * old counter, which the peer takes for a spoofer's.
+ */
+const reopened = new Map<number, number>();
 /** The peer's cookie for the receiver, per club, from its accepts; for the sender, its pong's. */
 const rxCookie = new Map<number, number>();
 let txCookie = 0;
@@ -105,7 +112,10 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
   if (m.t !== "accept" && m.t !== "drop" && m.t !== "connect") return;
   if (!CLUBS.includes(m.club)) return;
   if (isTx) {
-    if (m.t === "accept" && m.dir === "up") txUp.add(m.club);
+    if (m.t === "accept" && m.dir === "up") {
+      txUp.add(m.club);
+      reopened.set(m.club, txCookie);
+    }
     if (m.t === "drop" && m.dir === "down") {
       // Dropped, or refused (our cookie is stale, e.g. a new forwarder): ping again first.
       txCookie = 0;
@@ -119,6 +129,7 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
         address,
       );
       txUp.add(m.club);
+      reopened.set(m.club, 0); // the accept's cookie, 0, is this connection's secret
     }
   } else {
     if (m.t === "accept" && m.dir === "down") {
@@ -282,18 +293,20 @@ async function ramp(mode: string, to: string, pid: number) {
       const datagrams = Array.from({ length: k }, (_, i) => echoPool!.datagrams[i % 20_000]);
       t = { datagrams, dueMs: Float64Array.from({ length: k }, (_, i) => i * 1000 / rate) };
     } else {
-      // srcTime is when each block is due: plan the start after the generation.
-      const k = rate * TRIAL_MS / 1000;
-      const g0 = Date.now();
-      const start = g0 + k * perDatagramMs + 100;
-      t = stream.trial(rate, TRIAL_MS, start);
-      perDatagramMs = Math.max(0.005, (Date.now() - g0) / t.datagrams.length * 1.2);
       if (!connected()) {
         reconnects++;
         if (!await connectRelay(to)) {
           return { offered: rate, sent: 0, delivered: 0, fwdCpuPct: null, genCpuPct: 0 };
         }
       }
+      for (const [club, secret] of reopened) stream.reopen(club, secret);
+      reopened.clear();
+      // srcTime is when each block is due: plan the start after the generation.
+      const k = rate * TRIAL_MS / 1000;
+      const g0 = Date.now();
+      const start = g0 + k * perDatagramMs + 100;
+      t = stream.trial(rate, TRIAL_MS, start);
+      perDatagramMs = Math.max(0.005, (Date.now() - g0) / t.datagrams.length * 1.2);
       await sleep(Math.max(0, start - Date.now()));
     }
     const result = await runTrial(t, rate, to, pid);

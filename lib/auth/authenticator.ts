@@ -48,6 +48,8 @@ export interface AuthCounters {
 interface Candidate {
   readonly block: DataBlock;
   readonly from: Addr;
+  /** A forgery of it is blamed on `from` (in `forgedFrom`); else only counted. */
+  readonly blame: boolean;
 }
 
 const VERIFIED = 1;
@@ -97,10 +99,14 @@ export class BlockAuthenticator {
     this.#leaves = new Array(window + 1).fill(undefined);
   }
 
-  /** Offers a block that arrived from `from`. Never throws on bad input. */
-  offer(block: Block, from: Addr): OfferResult {
+  /**
+   * Offers a block that arrived from `from`. Never throws on bad input. A copy that waits
+   * and turns out forged is listed in a later result's `forgedFrom` only if `blame`: the
+   * caller knows whether `from` could have been spoofed (peer.ts).
+   */
+  offer(block: Block, from: Addr, blame = true): OfferResult {
     if (typeof block === "object" && block !== null) {
-      if (block.kind === "data") return this.#offerData(block, from);
+      if (block.kind === "data") return this.#offerData(block, from, blame);
       if (block.kind === "auth") return this.#offerAuth(block);
     }
     return this.#say("forged");
@@ -140,7 +146,7 @@ export class BlockAuthenticator {
     return { verdict, ready, forgedFrom };
   }
 
-  #offerData(b: DataBlock, from: Addr): OfferResult {
+  #offerData(b: DataBlock, from: Addr, blame: boolean): OfferResult {
     if (!dataShapeOk(b)) return this.#say("forged");
     const s = b.seq;
     if (s < this.#top - this.#window) return this.#say("stale");
@@ -160,12 +166,12 @@ export class BlockAuthenticator {
         ? s > this.#top + this.#window
         : this.#pending.size >= this.#window;
       if (tooFar) return this.#say("stale");
-      this.#pending.set(s, [{ block: b, from }]);
+      this.#pending.set(s, [{ block: b, from, blame }]);
     } else {
       if (list.length >= this.#maxPending || list.some((c) => c.from === from)) {
         return this.#say("duplicate");
       }
-      list.push({ block: b, from });
+      list.push({ block: b, from, blame });
     }
     this.#pendingCount++;
     return this.#say("pending");
@@ -190,7 +196,7 @@ export class BlockAuthenticator {
     // hands back, a list or the frozen empty one: for...of allocated an iterator result per
     // step here, for every signature block of every peer.)
     const atAuth = this.#take(a.seq);
-    for (let c = 0; c < atAuth.length; c++) liars.add(atAuth[c].from);
+    for (let c = 0; c < atAuth.length; c++) this.#liar(liars, atAuth[c]);
     const floor = this.#top - this.#window;
     for (let j = 0; j < a.count; j++) {
       const s = a.seq - a.count + j;
@@ -202,7 +208,7 @@ export class BlockAuthenticator {
       const cands = this.#take(s);
       for (let ci = 0; ci < cands.length; ci++) {
         const c = cands[ci];
-        if (!bytesEqual(this.#suite.leaf(c.block), leaf)) liars.add(c.from);
+        if (!bytesEqual(this.#suite.leaf(c.block), leaf)) this.#liar(liars, c);
         else if (!(this.#flags[k] & VERIFIED)) {
           this.#flags[k] |= VERIFIED;
           this.#counts.verified++;
@@ -212,6 +218,12 @@ export class BlockAuthenticator {
     }
     this.#counts.forged += liars.size;
     return this.#say("verified", ready, liars.size === 0 ? NONE : [...liars]);
+  }
+
+  /** Notes a forged candidate: its sender is a liar if it can be blamed, else only counted. */
+  #liar(liars: Set<Addr>, c: Candidate): void {
+    if (c.blame) liars.add(c.from);
+    else this.#counts.forged++;
   }
 
   /** The ring slot holding live state for `seq`, or -1. */

@@ -20,7 +20,10 @@ export interface UpConn {
   open: boolean;
   /** Accepted by the remote (always true when the remote initiated). */
   accepted: boolean;
-  /** Per-connection datagram counter (gap detection at the receiver). */
+  /**
+   * Live blocks sent on it so far: the per-connection counter (gap detection at the
+   * receiver), offset by `secret` on the wire (conn_counter.ts).
+   */
   n: number;
   lastKeepalive: number;
   /**

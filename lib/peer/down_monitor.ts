@@ -108,6 +108,19 @@ export class DownMonitor {
     return "ok";
   }
 
+  /**
+   * The upstream's counter starts again (it made the connection afresh): the next datagram
+   * sets the count anew, with no gap before it; the loss already counted stays.
+   */
+  restartCounter(): void {
+    this.#lastN = -1;
+  }
+
+  /** The highest counter received on this connection, 0 before any (conn_counter.ts). */
+  get newest(): number {
+    return this.#lastN < 0 ? 0 : this.#lastN;
+  }
+
   /** True when nothing arrived for `idleMs`. */
   idle(now: number, idleMs: number): boolean {
     return now - this.lastRecv > idleMs;

@@ -55,6 +55,7 @@ import {
 } from "./peer_relay.ts";
 import { askRepairs, tick } from "./peer_tick.ts";
 import { LossGauge } from "./loss_gauge.ts";
+import { countOf, plausibleCount } from "./conn_counter.ts";
 
 /** What a peer core needs at birth. */
 export interface PeerInit {
@@ -81,7 +82,14 @@ export interface PeerStats {
   unsolicited: number;
   /** "drop"s without their connection's cookie, ignored (peer_conns.ts, handleDrop). */
   spoofedDrops: number;
+  /** Live blocks whose counter was not their connection's (conn_counter.ts): dropped. */
+  spoofedBlocks: number;
   forged: number;
+  /**
+   * Forged or misplaced copies, found so on arrival, that could not be blamed on their sender
+   * (no ban); those found forged once their signature came are in the authenticator's counts.
+   */
+  forgedUnblamed: number;
   wrongClub: number;
   /** Blocks sent, by send-queue class. */
   sent: Record<BlockClass, number>;
@@ -210,6 +218,8 @@ export class PeerCore implements ProtocolNode {
     duplicates: 0,
     unsolicited: 0,
     spoofedDrops: 0,
+    spoofedBlocks: 0,
+    forgedUnblamed: 0,
     forged: 0,
     wrongClub: 0,
     sent: { auth: 0, in: 0, out: 0, repair: 0, bulk: 0 },
@@ -660,13 +670,25 @@ export class PeerCore implements ProtocolNode {
       this.stats.unsolicited++;
       return;
     }
+    // A live block's counter tells the upstream's own blocks from a spoofer's: one far from
+    // the connection's count was not sent on it, and is dropped before it can blame anyone
+    // or count as loss (conn_counter.ts). A repair blames its sender only when this peer
+    // asked that sender for it; other repairs and catch-up are checked but blame nobody.
+    const count = m.repair ? 0 : countOf(down!.secret, m.n);
+    if (!m.repair && !plausibleCount(count, down!.monitor.newest)) {
+      this.stats.spoofedBlocks++;
+      return;
+    }
+    const blame = !m.repair || this.askedOf.get(b.seq)?.remote === from;
     // A block travels on its own club's connections; a signature block may also come on any
     // in-club connection of this peer (peer_relay.ts).
     if (b.seq % this.clubs !== m.club && !(b.kind === "auth" && this.isMine(m.club))) {
       this.stats.wrongClub++;
-      return punish(this, now, from);
+      return this.#blame(now, from, blame);
     }
-    const verdict = m.repair ? "ok" : down!.monitor.onBlock(now, b.srcTime, m.n, this.thresholdMs);
+    const verdict = m.repair
+      ? "ok"
+      : down!.monitor.onBlock(now, b.srcTime, count, this.thresholdMs);
     if (!m.repair) {
       this.liveSeen = true;
       this.lastLiveAt = now;
@@ -700,13 +722,13 @@ export class PeerCore implements ProtocolNode {
     // Every copy is offered until the seq verifies: if a forger's copy came first, the
     // honest one must still get its chance.
     if (!this.auth!.isVerified(b.seq)) {
-      const r = this.auth!.offer(b, from);
+      const r = this.auth!.offer(b, from, blame);
       // Indexed loops: for...of would allocate iterator results here, for every block.
       this.stats.forged += r.forgedFrom.length;
       for (let i = 0; i < r.forgedFrom.length; i++) punish(this, now, r.forgedFrom[i]);
       if (r.verdict === "forged") {
         this.stats.forged++;
-        punish(this, now, from);
+        this.#blame(now, from, blame);
       }
       for (let i = 0; i < r.ready.length; i++) this.#accept(now, r.ready[i], from);
       if (r.ready.length > 0) this.#settleEntry(now);
@@ -716,7 +738,7 @@ export class PeerCore implements ProtocolNode {
       const held = this.store.get(b.seq);
       if (held !== undefined && !sameBlock(held, b)) {
         this.stats.forged++;
-        punish(this, now, from);
+        this.#blame(now, from, blame);
       }
     }
     if (first) {
@@ -752,6 +774,12 @@ export class PeerCore implements ProtocolNode {
     if (verdict !== "ok" && down && down.open && (verdict !== "delay" || this.#slowest(down))) {
       dropConn(this, now, down, verdict, true);
     }
+  }
+
+  /** A forged or misplaced block from `from`: punished when it can be `blame`d on it. */
+  #blame(now: number, from: Addr, blame: boolean): void {
+    if (blame) punish(this, now, from);
+    else this.stats.forgedUnblamed++;
   }
 
   /**

@@ -159,6 +159,9 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
       }
     }
     const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), false);
+    // A request for a connection we still have: the downstream lost it (our accept, or its
+    // record of it) and starts a download afresh, whose counter starts again at 1.
+    up.n = 0;
     up.lastKeepalive = now;
     up.secret = cookie;
     p.ups.set(key, up);
@@ -175,6 +178,9 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     const existing = p.downs.get(key);
     if (!existing && !inClub && countIn(p, "down", m.club, false) > 0) return refuse(p, from, m);
     const down = existing ?? newDown(p, now, from, m.club, true);
+    // An offer of a connection we still have: the upstream made it afresh, and its counter
+    // starts again at 1.
+    if (existing) existing.monitor.restartCounter();
     down.accepted = true;
     down.secret = cookie;
     // The upstream's cookie for us, if a pong of it gave one, goes back in our keep-alives.

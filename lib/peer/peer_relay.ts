@@ -12,6 +12,7 @@ import type { DownConn, UpConn } from "./conns.ts";
 import type { BlockClass, QueuedBlock } from "./upload_queue.ts";
 import type { PeerCore, PeerStats } from "./peer.ts";
 import { offerOf, offersBlock } from "./offer.ts";
+import { wireCounter } from "./conn_counter.ts";
 
 const WRAP = 2 ** 32;
 /** Longest bitfield sent, in bits (one bit per block of the club). */
@@ -276,7 +277,14 @@ export function nextDatagram(p: PeerCore, now: number): { to: Addr; msg: Msg } |
   const hop = ((Math.floor(now) % WRAP) + WRAP) % WRAP;
   return {
     to: conn.remote,
-    msg: { t: "block", club: conn.club, hop, n: conn.n, repair: false, block },
+    msg: {
+      t: "block",
+      club: conn.club,
+      hop,
+      n: wireCounter(conn.secret, conn.n),
+      repair: false,
+      block,
+    },
   };
 }
 

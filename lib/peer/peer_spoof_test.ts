@@ -4,12 +4,27 @@
  * it claims. Introductions are taken only in answer to a "find" this peer sent; a block from
  * an address with no connection bans nobody (a ban for it would cut an honest upstream off,
  * or flush the ban list of its real bans); a "drop" closes a connection only with the
- * connection's cookie.
+ * connection's cookie; a live block counts only with its connection's counter, and a
+ * forged repair blames only the peer that was asked for it.
  */
 import { assert, assertEquals } from "../testing.ts";
 import type { DataBlock } from "../wire/messages.ts";
 import { connKey } from "./conns.ts";
-import { answerPings, connectFrom, drain, makePeer, Upstream } from "./test_harness.ts";
+import {
+  answerPings,
+  connectFrom,
+  deliver,
+  drain,
+  Feed,
+  makePeer,
+  Upstream,
+  wants,
+} from "./test_harness.ts";
+
+/** `b` with its payload changed: a forgery at the same seq. */
+function tampered(b: DataBlock): DataBlock {
+  return { ...b, payload: new Uint8Array(b.payload.length).fill(0xa5) };
+}
 
 Deno.test('spoof: only the answer to a "find" is learned, from the peer asked, about its club, once', () => {
   const p = makePeer({ myClubs: [0, 1] });
@@ -105,4 +120,71 @@ Deno.test('spoof: the "drop"s and refusals a peer sends carry the connection\'s 
   for (let t = 0; t <= p.cfg.keepaliveTimeoutMs + 100; t += 50) p.handleTimeout(t);
   const drop = drain(p, p.cfg.keepaliveTimeoutMs + 100).find((o) => o.to === "b")?.msg;
   assertEquals(drop, { t: "drop", club: 0, dir: "up", cookie: accept.cookie });
+});
+
+Deno.test("spoof: a forged live block without its connection's counter bans nobody and costs no loss", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "u", 2, "up", [2, 0]);
+  drain(p, 0);
+  const src = new Upstream("src", 0), u = new Upstream("u", 2);
+  const { data, auth } = new Feed().batch(12, 0);
+  u.send(p, 10, data[2]);
+  u.send(p, 10, data[5]);
+  // A spoofer "from" u, on u's club, guessing counters: the next ones as they were before
+  // counters were offset by the connection's secret, and far ones.
+  for (const n of [3, 4, 5, 1000, 2 ** 31, 2 ** 32 - 1]) {
+    const block = tampered(data[8]);
+    p.handleMessage(20, "u", { t: "block", club: 2, hop: 0, n, repair: false, block });
+  }
+  assertEquals(p.stats.spoofedBlocks, 6);
+  const down = p.downs.get(connKey("u", 2))!;
+  assertEquals(down.monitor.lost, 0, "no loss counted for the spoofer's numbers");
+  assertEquals(down.monitor.newest, 2);
+  deliver(p, 30, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+  assert(!p.bans.has("u") && down.open, "u is neither banned nor dropped");
+  assertEquals(p.stats.wrongClub, 0);
+  assertEquals(p.stats.forged, 0);
+  u.send(p, 40, data[8]);
+  assert(p.store.get(8) !== undefined, "u's own next block is taken");
+  // u itself, with its counter, is still blamed for a forgery.
+  u.send(p, 50, tampered(data[11]));
+  assert(p.bans.has("u"), "a forgery with the connection's counter bans its sender");
+});
+
+Deno.test("spoof: a forged repair blames only the peer asked for it", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  connectFrom(p, 0, "y", 0, "down", [0, 2]);
+  drain(p, 0);
+  const src = new Upstream("src", 0), x = new Upstream("x", 2);
+  const { data, auth } = new Feed().batch(12, 0);
+  deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+  for (const s of [2, 5, 11]) x.send(p, 10, data[s]);
+  const repair = (from: string, t: number, seq: number) =>
+    p.handleMessage(t, from, {
+      t: "block",
+      club: 2,
+      hop: 0,
+      n: 0,
+      repair: true,
+      block: tampered(data[seq]),
+    });
+  // Unasked, y (a downstream) and x (the club's upstream) both "send" a forged 5.
+  repair("y", 20, 5);
+  repair("x", 20, 5);
+  assertEquals([p.bans.has("x"), p.bans.has("y")], [false, false], "nobody asked: no ban");
+  assertEquals(p.stats.forgedUnblamed, 2);
+  // (Club 1 was never fed: its holes are asked for too, of others.)
+  const eight = (w: string) => w.split(">")[0].split(",").includes("8");
+  let t = 50, asked: string[] = [];
+  for (; asked.length === 0 && t < 2000; t += 50) {
+    p.handleTimeout(t);
+    asked = wants(drain(p, t)).filter(eight);
+  }
+  assertEquals(asked, ["8>x"]);
+  repair("x", t, 8);
+  assert(p.bans.has("x"), "a forged answer from the peer asked bans it");
+  assertEquals(p.stats.forgedUnblamed, 2);
 });

@@ -12,6 +12,7 @@ import { Deque } from "./deque.ts";
 import type { PeerEvent } from "./events.ts";
 import type { ProtocolNode } from "./node.ts";
 import { connKey } from "./conns.ts";
+import { wireCounter } from "./conn_counter.ts";
 import type { PeerConfig } from "./config.ts";
 import { PeerCore } from "./peer.ts";
 
@@ -139,14 +140,19 @@ export class Feed {
   }
 }
 
-/** A fake upstream: sends blocks to a peer on its connection of `club`, counting `n`. */
+/**
+ * A fake upstream: sends blocks to a peer on its connection of `club`, counting `n`, which
+ * goes on the wire offset by the connection's secret as the peer knows it (conn_counter.ts).
+ */
 export class Upstream {
   n = 0;
   constructor(readonly addr: Addr, readonly club: number) {}
   /** Delivers `b` at `now` (with counter `n`, by default the next one). */
   send(p: PeerCore, now: number, b: Block, n = this.n + 1): void {
     this.n = n;
-    const msg = { t: "block", club: this.club, hop: 0, n, repair: false, block: b } as const;
+    const secret = p.downs.get(connKey(this.addr, this.club))?.secret ?? 0;
+    const wire = wireCounter(secret, n);
+    const msg = { t: "block", club: this.club, hop: 0, n: wire, repair: false, block: b } as const;
     p.handleMessage(now, this.addr, msg);
   }
 }

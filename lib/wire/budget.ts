@@ -8,10 +8,11 @@
 /**
  * The wire format version, the first element of every datagram. Version 2 (session 9) cut
  * leaf hashes from 32 bytes to 16 ({@link LEAF_BYTES}); version 3 (session 20) gave "have"
- * its `list` flag; version 4 (session 28) added "offer"; version 5 (session 29) gave "keepalive" its `offers` flag. Peers of different versions refuse each other's datagrams at the frame
+ * its `list` flag; version 4 (session 28) added "offer"; version 5 (session 29) gave "keepalive" its `offers` flag; version 6 (session 30) offsets a
+ * block's counter `n` by its connection's secret (lib/peer/conn_counter.ts). Peers of different versions refuse each other's datagrams at the frame
  * instead of misreading them.
  */
-export const WIRE_VERSION = 5;
+export const WIRE_VERSION = 6;
 
 /** Largest datagram on the wire, bytes (QUIC's safe UDP payload size). */
 export const MAX_DATAGRAM = 1200;

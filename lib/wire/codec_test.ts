@@ -223,8 +223,10 @@ Deno.test("the decoder refuses malformed frames", () => {
   );
   refused(raw({ a: 1 }), /CBOR array/);
   refused(raw([V, 1]), /at least 3/);
-  assertEquals(V, 5);
-  refused(raw([6, 1, 2, 0]), /unsupported version 6/);
+  assertEquals(V, 6);
+  refused(raw([7, 1, 2, 0]), /unsupported version 7/);
+  // A well-formed datagram of wire version 5 (counters not offset by the connection's secret).
+  refused(raw([5, 1, 2, 0, false, 0, false]), /unsupported version 5/);
   // A well-formed datagram of wire version 4 (a "keepalive" without its offers flag) too.
   refused(raw([4, 1, 2, 0, false, 0]), /unsupported version 4/);
   // A well-formed datagram of wire version 3 (no "offer") is refused too.
@@ -375,17 +377,17 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
     Uint8Array.from(s.replace(/ /g, "").match(/../g)!, (h) => parseInt(h, 16));
   const T = 0xdeadbeef;
   const examples: [Msg, string][] = [
-    [{ t: "ping", nonce: 7, pad: 3 }, "85 05 1a deadbeef 03 07 43 000000"],
-    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 05 1a deadbeef 08 19012c 00 09"],
+    [{ t: "ping", nonce: 7, pad: 3 }, "85 06 1a deadbeef 03 07 43 000000"],
+    [{ t: "accept", club: 300, dir: "up", cookie: 9 }, "86 06 1a deadbeef 08 19012c 00 09"],
     [
       { t: "keepalive", club: 2, lead: true, cookie: 1000, offers: true },
-      "87 05 1a deadbeef 02 02 f5 1903e8 f5",
+      "87 06 1a deadbeef 02 02 f5 1903e8 f5",
     ],
     [
       { t: "have", club: 2, seqs: [18, 1000], list: false },
-      "86 05 1a deadbeef 01 02 82 12 1903e8 f4",
+      "86 06 1a deadbeef 01 02 82 12 1903e8 f4",
     ],
-    [{ t: "offer", club: 2, seqs: [18, 1000] }, "85 05 1a deadbeef 0b 02 82 12 1903e8"],
+    [{ t: "offer", club: 2, seqs: [18, 1000] }, "85 06 1a deadbeef 0b 02 82 12 1903e8"],
     [
       {
         t: "pong",
@@ -399,7 +401,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         full: true,
         cookie: 2 ** 40,
       },
-      "8c 05 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
+      "8c 06 1a deadbeef 04 07 6d 31302e302e302e313a34303030 82 02 05 03 02 02 01 f5" +
       " 1b 0000010000000000",
     ],
     [
@@ -411,7 +413,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         repair: false,
         block: { kind: "data", seq: 1002, srcTime: 1700000000000, payload: hex("47010203") },
       },
-      "88 05 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
+      "88 06 1a deadbeef 00 02 1a075bcd15 1828 f4 84 00 1903ea 1b0000018bcfe56800 44 47010203",
     ],
     [
       {
@@ -422,7 +424,7 @@ Deno.test("the examples in docs/protocol.md encode as documented", () => {
         have: { base: 10, bits: hex("2740") },
         cookie: 0,
       },
-      "88 05 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
+      "88 06 1a deadbeef 07 02 01 81 05 82 0a 42 2740 00",
     ],
   ];
   for (const [msg, bytes] of examples) {
@@ -461,7 +463,7 @@ Deno.test("the auth block example in docs/protocol.md: its leaf and bytes as doc
       sig,
     },
   };
-  const doc = "88 05 1a deadbeef 00 02 1a075bcd15 1829 f4" +
+  const doc = "88 06 1a deadbeef 00 02 1a075bcd15 1829 f4" +
     " 88 01 1903eb 1b0000018bcfe56800 01 1a001e8480 19012c" +
     " 50 eea055ab576b1b6603861921b3fa4dd0 58 40";
   const bytes = new Uint8Array([...hex(doc), ...sig]);

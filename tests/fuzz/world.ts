@@ -12,6 +12,7 @@
  * through the driver's receive path as bytes.
  */
 import * as ed from "@noble/ed25519";
+import { wireCounter } from "../../lib/peer/conn_counter.ts";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { type CheckedAuths, ed25519Signer, ed25519Suite } from "../../lib/auth/suite.ts";
 import { NodeDriver } from "../../lib/net/driver.ts";
@@ -98,15 +99,16 @@ export function makeScenario(seed = 1): Scenario {
   const genuine = new Map<number, Block>();
   const raw: Step[] = [];
   const counters = new Map<string, number>();
+  // The target's cookies: its peers got them in its pongs and echo them (docs/protocol.md).
+  // An upstream's counter goes on the wire offset by its connection's secret, that cookie.
+  const { guard } = targetCore(publicKey, tag, new WeakMap(), seed);
   const block = (at: number, from: Addr, club: number, b: Block) => {
     const k = `${from}|${club}`;
-    const n = (counters.get(k) ?? 0) + 1;
-    counters.set(k, n);
-    const hop = at % 2 ** 32;
+    const count = (counters.get(k) ?? 0) + 1;
+    counters.set(k, count);
+    const hop = at % 2 ** 32, n = wireCounter(guard.cookie(from), count);
     raw.push({ at, from, msg: { t: "block", club, hop, n, repair: false, block: b } });
   };
-  // The target's cookies: its peers got them in its pongs and echo them (docs/protocol.md).
-  const { guard } = targetCore(publicKey, tag, new WeakMap(), seed);
   const connect = (from: Addr, club: number, dir: "up" | "down", clubs: number[]) => {
     const cookie = guard.cookie(from);
     raw.push({ at: T0, from, msg: { t: "connect", club, dir, clubs, have: null, cookie } });

@@ -59,7 +59,10 @@ export interface BlockMsg {
   readonly club: number;
   /** The sender's clock when it sent this datagram, ms modulo 2^32 (one-way delay). */
   readonly hop: number;
-  /** Per-connection packet counter (gap = loss; a block skipped after "have" is no gap). */
+  /**
+   * Per-connection packet counter (gap = loss; a block skipped after "have" is no gap), offset
+   * by the connection's secret modulo 2^32 (lib/peer/conn_counter.ts).
+   */
   readonly n: number;
   /** True when sent in answer to a "want" (repair), outside the connection's counter. */
   readonly repair: boolean;
@@ -73,8 +76,9 @@ export interface HaveMsg {
   readonly seqs: readonly number[];
   /**
    * True for the list of blocks a downstream already held when the connection opened
-   * (peer_relay.ts, `sendHolding`); false for blocks that just came (gathered for up to
-   * `haveBatchMs`), from which an upstream learns how late this downstream's "have"s come.
+   * (peer_relay.ts, `sendHolding`); false for blocks that just came (gathered until the peer
+   * next sends, have_batch.ts), from which an upstream learns how late this downstream's
+   * "have"s come.
    */
   readonly list: boolean;
 }

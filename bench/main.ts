@@ -9,7 +9,7 @@
  *     deno task bench [--json] [--minutes 1] [--flood-seconds 15]
  *       [--only crypto,relay,tracker,peer,startup,flood]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./lib/cli.ts";
 import { cryptoMicro } from "./relay/crypto_micro.ts";
 import { relayBench } from "./relay/relay_bench.ts";
 import { trackerVsBittorrent } from "./tracker/vs_bittorrent.ts";
@@ -51,21 +51,41 @@ async function runJson(runtime: "bun" | "deno", path: string, args: string[] = [
   return JSON.parse(new TextDecoder().decode(o.stdout).trim().split("\n").at(-1)!);
 }
 
-const { values: v } = parseArgs({
-  args: Deno.args,
-  options: {
-    json: { type: "boolean", default: false },
-    minutes: { type: "string", default: "1" },
-    only: { type: "string", default: "crypto,relay,tracker,peer,startup,flood" },
-    "flood-seconds": { type: "string", default: "15" },
-    "tracker-seconds": { type: "string", default: "10" },
-    "tracker-rounds": { type: "string", default: "2" },
-    "startup-trials": { type: "string", default: "5" },
-  },
+const USAGE = `deno task bench [options]
+
+Issue 7's benchmarks, each figure a ratio measured in this run (bench/README.md). Progress
+goes to stderr; with --json the last stdout line is one JSON object.
+
+  --json                  print one JSON object as the last line
+  --minutes M             the playing peer measured for M minutes after its warm-up (default 1)
+  --only LIST             parts, comma-separated (default crypto,relay,tracker,peer,startup,flood)
+  --flood-seconds S       the junk flood's length (default 15)
+  --tracker-seconds S     each tracker load run's length (default 10)
+  --tracker-rounds N      tracker rounds, taken in turns (default 2)
+  --startup-trials N      fresh peers timed to their first byte (default 5)
+  -h, --help              this help`;
+const PARTS = ["crypto", "relay", "tracker", "peer", "startup", "flood"];
+
+const v = benchArgs("bench", USAGE, Deno.args, {
+  json: { type: "boolean", default: false },
+  minutes: { type: "string", default: "1" },
+  only: { type: "string", default: PARTS.join(",") },
+  "flood-seconds": { type: "string", default: "15" },
+  "tracker-seconds": { type: "string", default: "10" },
+  "tracker-rounds": { type: "string", default: "2" },
+  "startup-trials": { type: "string", default: "5" },
 });
 const only = new Set(v.only.split(","));
 const minutes = Number(v.minutes);
-if (!(minutes > 0)) throw new RangeError("--minutes must be > 0");
+const unknown = [...only].filter((p) => !PARTS.includes(p));
+if (!(minutes > 0) || unknown.length > 0) {
+  console.error(
+    unknown.length > 0
+      ? `bench: --only: no part ${unknown.join(", ")} (parts: ${PARTS.join(", ")})`
+      : `bench: --minutes must be a number above 0, not "${v.minutes}"`,
+  );
+  Deno.exit(2);
+}
 const log = (s: string) => console.error(s);
 const out: Record<string, unknown> = {
   command: `deno task bench ${Deno.args.join(" ")}`.trim(),

@@ -13,8 +13,8 @@
  *
  *     deno run -A bench/relay/inproc.ts [--datagrams 60000] [--rounds 3] [--json]
  */
+import { benchArgs } from "../lib/cli.ts";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { NodeDriver } from "../../lib/net/driver.ts";
 import { NativeAuthCheck } from "../../lib/net/native_verify.ts";
 import type { ReceiveHandler, Transport } from "../../lib/net/transport.ts";
@@ -28,6 +28,15 @@ import type { Msg } from "../../lib/wire/messages.ts";
 import { median, round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ClubStream, newStreamKey } from "./blocks.ts";
+
+const USAGE = `deno run -A bench/relay/inproc.ts [options]   (or bun run)
+
+The peer's own CPU time per relayed block, without sockets (bench/README.md).
+
+  --datagrams N   blocks per round (default 60000)
+  --rounds N      rounds; the figure is the median of rounds 2-4 (default 4)
+  --json          one JSON object on one line
+  -h, --help      this help`;
 
 /** One round's figures. */
 export interface InprocRound {
@@ -138,13 +147,10 @@ export async function inprocBench(
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      datagrams: { type: "string", default: "60000" },
-      rounds: { type: "string", default: "4" },
-      json: { type: "boolean", default: false },
-    },
+  const values = benchArgs("inproc", USAGE, process.argv.slice(2), {
+    datagrams: { type: "string", default: "60000" },
+    rounds: { type: "string", default: "4" },
+    json: { type: "boolean", default: false },
   });
   const r = await inprocBench(Number(values.datagrams), Number(values.rounds));
   console.log(JSON.stringify(r, null, values.json ? undefined : 2));

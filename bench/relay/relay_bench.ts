@@ -12,11 +12,21 @@
  *
  *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun] [--sig-batch N]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "../lib/cli.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ratio } from "../lib/stats.ts";
 import { canPin, spawnChild } from "../lib/child.ts";
 import { PEER_V8_FLAGS } from "../../peer/v8_flags.ts";
+
+const USAGE = `deno run -A bench/relay/relay_bench.ts [options]
+
+Relay against echo on loopback, per runtime and adapter (bench/README.md).
+
+  --json             one JSON object on one line
+  --adapters LIST    deno, ffi, node, bunffi, bun, comma-separated (default deno,node,bun)
+  --trial-ms MS      each trial's length (default 2000)
+  --sig-batch N      data blocks per signed batch (default the source's)
+  -h, --help         this help`;
 
 const HERE = new URL(".", import.meta.url).pathname;
 
@@ -103,16 +113,13 @@ export async function relayBench(
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      json: { type: "boolean", default: false },
-      adapters: { type: "string", default: "deno,node,bun" },
-      "trial-ms": { type: "string", default: "2000" },
-      // Data blocks per signed batch in the offered stream (by default the source's, which
-      // at these rates fill to DEFAULT_BATCH_COUNT).
-      "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
-    },
+  const values = benchArgs("relay_bench", USAGE, Deno.args, {
+    json: { type: "boolean", default: false },
+    adapters: { type: "string", default: "deno,node,bun" },
+    "trial-ms": { type: "string", default: "2000" },
+    // Data blocks per signed batch in the offered stream (by default the source's, which
+    // at these rates fill to DEFAULT_BATCH_COUNT).
+    "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
   });
   const r = await relayBench(
     values.adapters.split(","),

@@ -17,10 +17,23 @@
  *     deno run -A --unstable-kv bench/swarm/peer_cpu.ts [--seconds 60] [--kbps 4000] [--udp ffi]
  *       [--runtime deno|bun]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "../lib/cli.ts";
 import { cpuSeconds, rssBytes } from "../lib/proc.ts";
 import { median, round } from "../lib/stats.ts";
 import { programArgs, startSwarm } from "./swarm.ts";
+
+const USAGE = `deno run -A --unstable-kv --unstable-net bench/swarm/peer_cpu.ts [options]
+
+A playing peer's CPU and memory in a real swarm on loopback (bench/README.md).
+
+  --seconds S      measured seconds after the warm-up (default 60)
+  --warmup S       warm-up seconds (default 20)
+  --kbps K         the stream's bitrate (default 4000)
+  --clubs N        clubs (default 4)
+  --peers N        background peers (default 5)
+  --udp NAME       CLUBCAST_UDP for the measured peer (default the programs')
+  --runtime NAME   deno or bun, for the measured peer (default deno)
+  -h, --help       this help`;
 
 /** What one stats line of `peer --stats json` holds that this benchmark uses. */
 export interface PeerStatsLine {
@@ -142,17 +155,14 @@ export async function peerCpu(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: {
-      seconds: { type: "string", default: "60" },
-      warmup: { type: "string", default: "20" },
-      kbps: { type: "string", default: "4000" },
-      clubs: { type: "string", default: "4" },
-      peers: { type: "string", default: "5" },
-      udp: { type: "string" },
-      runtime: { type: "string", default: "deno" },
-    },
+  const v = benchArgs("peer_cpu", USAGE, Deno.args, {
+    seconds: { type: "string", default: "60" },
+    warmup: { type: "string", default: "20" },
+    kbps: { type: "string", default: "4000" },
+    clubs: { type: "string", default: "4" },
+    peers: { type: "string", default: "5" },
+    udp: { type: "string" },
+    runtime: { type: "string", default: "deno" },
   });
   if (v.runtime !== "deno" && v.runtime !== "bun") {
     console.error(`peer_cpu: --runtime deno|bun, got ${v.runtime}`);

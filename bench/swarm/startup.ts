@@ -6,10 +6,20 @@
  *
  *     deno run -A --unstable-kv bench/swarm/startup.ts [--trials 5]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "../lib/cli.ts";
 import { median, round } from "../lib/stats.ts";
 import { programArgs, type Swarm } from "./swarm.ts";
 import { startSwarm } from "./swarm.ts";
+
+const USAGE = `deno run -A --unstable-kv --unstable-net bench/swarm/startup.ts [options]
+
+Time from starting a peer to its first byte on stdout (bench/README.md).
+
+  --trials N   fresh peers timed (default 5)
+  --kbps K     the stream's bitrate (default 4000)
+  --clubs N    clubs (default 4)
+  --peers N    peers already running (default 3)
+  -h, --help   this help`;
 
 /** Spawns one peer and resolves with ms to its first stdout byte (it is then stopped). */
 export async function firstByteMs(announceUrl: string, timeoutMs = 30_000): Promise<number> {
@@ -61,14 +71,11 @@ export async function startup(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: {
-      trials: { type: "string", default: "5" },
-      kbps: { type: "string", default: "4000" },
-      clubs: { type: "string", default: "4" },
-      peers: { type: "string", default: "3" },
-    },
+  const v = benchArgs("startup", USAGE, Deno.args, {
+    trials: { type: "string", default: "5" },
+    kbps: { type: "string", default: "4000" },
+    clubs: { type: "string", default: "4" },
+    peers: { type: "string", default: "3" },
   });
   console.log(JSON.stringify(
     await startup(

@@ -11,10 +11,23 @@
  *
  *     deno task bench:tracker [--concurrency 64] [--joins 20000] [--seconds 10] [--kv both]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "../lib/cli.ts";
 import { encodeBody, registration } from "../../tracker/test_fixture.ts";
 import { spawnTracker } from "../../tests/tracker_process.ts";
 import { RawHttpConnection } from "./raw_http.ts";
+
+const USAGE = `deno task bench:tracker [options]
+
+Announces per second against our tracker (bench/README.md).
+
+  --concurrency N   requests in flight (default 64)
+  --joins N         peers joined first (default 20000)
+  --seconds S       the announce run's length (default 10)
+  --max N           at most N heartbeat requests (default 1000000)
+  --kv NAME         memory, file or both (default both)
+  --client NAME     raw or fetch (default raw)
+  --json            one JSON object on one line
+  -h, --help        this help`;
 
 interface PhaseResult {
   readonly kv: string;
@@ -31,18 +44,14 @@ interface PhaseResult {
   readonly p99ms: number;
 }
 
-const { values } = parseArgs({
-  args: Deno.args,
-  strict: true,
-  options: {
-    concurrency: { type: "string", default: "64" },
-    joins: { type: "string", default: "20000" },
-    seconds: { type: "string", default: "10" },
-    max: { type: "string", default: "1000000" },
-    kv: { type: "string", default: "both" },
-    client: { type: "string", default: "raw" },
-    json: { type: "boolean", default: false },
-  },
+const values = benchArgs("bench:tracker", USAGE, Deno.args, {
+  concurrency: { type: "string", default: "64" },
+  joins: { type: "string", default: "20000" },
+  seconds: { type: "string", default: "10" },
+  max: { type: "string", default: "1000000" },
+  kv: { type: "string", default: "both" },
+  client: { type: "string", default: "raw" },
+  json: { type: "boolean", default: false },
 });
 const concurrency = Number(values.concurrency);
 const joins = Number(values.joins);

@@ -11,12 +11,22 @@
  *
  *     deno run -A --unstable-kv bench/tracker/vs_bittorrent.ts [--seconds 10] [--rounds 1]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "../lib/cli.ts";
 import { encodeBody, registration } from "../../tracker/test_fixture.ts";
 import { spawnTracker } from "../../tests/tracker_process.ts";
 import { spawnChild } from "../lib/child.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { median, ratio, round } from "../lib/stats.ts";
+
+const USAGE = `deno run -A --unstable-kv bench/tracker/vs_bittorrent.ts [options]
+
+Our tracker (:memory: and an embedded KV file) against bittorrent-tracker, same run.
+
+  --seconds S       each load run's length (default 10)
+  --peers N         distinct peers joined first (default 2000)
+  --connections N   keep-alive connections (default 64)
+  --rounds N        rounds, taken in turns (default 1)
+  -h, --help        this help`;
 
 const HERE = new URL(".", import.meta.url).pathname;
 
@@ -147,14 +157,11 @@ export async function trackerVsBittorrent(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: {
-      seconds: { type: "string", default: "10" },
-      peers: { type: "string", default: "2000" },
-      connections: { type: "string", default: "64" },
-      rounds: { type: "string", default: "1" },
-    },
+  const v = benchArgs("vs_bittorrent", USAGE, Deno.args, {
+    seconds: { type: "string", default: "10" },
+    peers: { type: "string", default: "2000" },
+    connections: { type: "string", default: "64" },
+    rounds: { type: "string", default: "1" },
   });
   const r = await trackerVsBittorrent({
     seconds: Number(v.seconds),

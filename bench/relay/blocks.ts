@@ -86,6 +86,22 @@ export class ClubStream {
     this.#secret[club] = secret;
   }
 
+  /**
+   * Writes the next count of `club`'s connection into block datagram `d` (made by a trial of
+   * this stream) in place, for a connection (re)opened after the trial was made. False, and
+   * `d` untouched, when the old or the new counter does not take the 5 bytes of a uint32 on
+   * the wire (the decoder takes only the shortest form), about 1 in 65,536 of each.
+   */
+  restamp(d: Uint8Array, club: number): boolean {
+    const at = counterAt(d);
+    if (at < 0 || d[at] !== 0x1a) return false;
+    const n = wireCounter(this.#secret[club], this.#n[club] + 1);
+    if (n < 0x10000) return false;
+    this.#n[club]++;
+    new DataView(d.buffer, d.byteOffset + at + 1, 4).setUint32(0, n);
+    return true;
+  }
+
   /** The next seq to be made. */
   get nextSeq(): number {
     return this.#seq;
@@ -135,4 +151,35 @@ export class ClubStream {
     }
     return { datagrams, dueMs: Float64Array.from(due) };
   }
+}
+
+/** Bytes of a CBOR unsigned integer's head `h`, -1 if `h` is not one. */
+function uintBytes(h: number): number {
+  if (h < 0x18) return 1;
+  return h === 0x18 ? 2 : h === 0x19 ? 3 : h === 0x1a ? 5 : h === 0x1b ? 9 : -1;
+}
+
+/**
+ * Where a block datagram's counter `n` starts (`[version, tag, 0, club, hop, n, ...]`: see
+ * docs/protocol.md, "Messages"), -1 if `d` is not laid out so.
+ */
+export function counterAt(d: Uint8Array): number {
+  if (d[0] !== 0x88) return -1;
+  let at = 1;
+  for (let field = 0; field < 5; field++) {
+    const len = uintBytes(d[at]);
+    if (len < 0 || at + len > d.length) return -1;
+    if (field === 2 && d[at] !== 0) return -1; // the type: 0, a block
+    at += len;
+  }
+  return at < d.length ? at : -1;
+}
+
+/** The club of block datagram `d` (made by a trial), or -1. */
+export function clubOf(d: Uint8Array): number {
+  if (counterAt(d) < 0) return -1;
+  let at = 1;
+  for (let field = 0; field < 3; field++) at += uintBytes(d[at]);
+  const h = d[at];
+  return h < 0x18 ? h : h === 0x18 ? d[at + 1] : -1;
 }

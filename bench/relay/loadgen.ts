@@ -19,7 +19,7 @@ import { parseAddr } from "../../lib/net/addr.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
-import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
+import { clubOf, ClubStream, newStreamKey, type Trial } from "./blocks.ts";
 import { peak, perCpuSecond, rampRates, refineRates, saturated, type TrialResult } from "./ramp.ts";
 
 interface BunSock {
@@ -84,10 +84,11 @@ let windowFrom = Infinity, windowTo = -Infinity, counted = 0;
 /** Clubs whose upload (sender to peer) and download (peer to receiver) are open. */
 const txUp = new Set<number>(), rxUp = new Set<number>();
 /**
- * The sender's connections (re)opened since the last trial was made, with their secrets:
- * their counters start again (lib/peer/conn_counter.ts). A connection lost and made again
- * in the middle of a trial gets nothing more of it through: its blocks were made with the
- * old counter, which the peer takes for a spoofer's.
+ * The sender's connections (re)opened and not yet told to the stream, with their secrets:
+ * their counters start again (lib/peer/conn_counter.ts). Made again in the middle of a
+ * trial, the rest of the trial's blocks of that club are restamped as they go out
+ * (`ClubStream.restamp`): made with the old counter, the peer would take them for a
+ * spoofer's.
  */
 const reopened = new Map<number, number>();
 /** The peer's cookie for the receiver, per club, from its accepts; for the sender, its pong's. */
@@ -101,7 +102,7 @@ const connected = () => txUp.size === CLUBS.length && rxUp.size === CLUBS.length
  * peer's own requests to download a club (the peer asks the source again after dropping its
  * upstream), and ignores the rest; the receiver only tracks its downloads.
  */
-const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: string) => {
+const onControl = (bytes: Uint8Array, isTx: boolean) => {
   const r = decodeDatagram(bytes);
   if (!r.ok) return;
   const m = r.msg;
@@ -122,15 +123,10 @@ const onControl = (bytes: Uint8Array, isTx: boolean, port: number, address: stri
       txUp.delete(m.club);
       drops.push("upstream");
     }
-    if (m.t === "connect" && m.dir === "down") {
-      tx.send(
-        encodeDatagram(key.tag, { t: "accept", club: m.club, dir: "down", cookie: 0 }),
-        port,
-        address,
-      );
-      txUp.add(m.club);
-      reopened.set(m.club, 0); // the accept's cookie, 0, is this connection's secret
-    }
+    // The peer's own requests for a download from the sender go unanswered: the sender
+    // makes every connection by its offer, so each has one secret, the peer's cookie for
+    // it, which offsets its counter (had both ways crossed, the two ends could hold
+    // different secrets and the peer would drop every block as spoofed).
   } else {
     if (m.t === "accept" && m.dir === "down") {
       // The peer uploads only once the receiver has echoed its cookie (docs/protocol.md,
@@ -166,7 +162,7 @@ rxSock.on("message", (data: Uint8Array) => {
   if (data[0] === 0x88) {
     const now = performance.now();
     if (now >= windowFrom && now < windowTo) counted++;
-  } else onControl(data, false, 0, "");
+  } else onControl(data, false);
 });
 const rx: BunSock = {
   port: rxSock.address().port,
@@ -177,7 +173,7 @@ const tx = await bun.udpSocket({
   hostname: "127.0.0.1",
   binaryType: "uint8array",
   socket: {
-    data: (_s, data, port, address) => onControl(data, true, port, address),
+    data: (_s, data) => onControl(data, true),
     // ICMP reports of datagrams to a forwarder that already quit: nothing to do.
     error: () => {},
   },
@@ -244,6 +240,8 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
   let gen0 = process.cpuUsage(), gen1 = gen0;
   let sent = 0, sentInWindow = 0, i = 0;
   const packets: (Uint8Array | number | string)[] = [];
+  /** Clubs whose connection was made again during this trial: their counts start again. */
+  const restamp = new Set<number>();
   while (i < n) {
     const now = performance.now();
     if (cpuFrom === null && now >= windowFrom) {
@@ -257,8 +255,17 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
     while (i < n && t.dueMs[i] <= at) {
       let j = i;
       while (j < n && j - i < BATCH && t.dueMs[j] <= at) j++;
+      for (const [club, secret] of reopened) {
+        stream.reopen(club, secret);
+        restamp.add(club);
+      }
+      reopened.clear();
       packets.length = 0;
-      for (let k = i; k < j; k++) packets.push(t.datagrams[k], hp.port, hp.hostname);
+      for (let k = i; k < j; k++) {
+        const d = t.datagrams[k];
+        if (restamp.size > 0 && restamp.has(clubOf(d))) stream.restamp(d, clubOf(d));
+        packets.push(d, hp.port, hp.hostname);
+      }
       sent += tx.sendMany(packets);
       i = j;
     }

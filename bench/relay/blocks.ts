@@ -160,26 +160,31 @@ function uintBytes(h: number): number {
 }
 
 /**
- * Where a block datagram's counter `n` starts (`[version, tag, 0, club, hop, n, ...]`: see
- * docs/protocol.md, "Messages"), -1 if `d` is not laid out so.
+ * Where each of a block datagram's first six fields starts (`[version, tag, 0, club, hop, n,
+ * ...]`: see docs/protocol.md, "Messages"), or undefined if `d` is not laid out so.
  */
-export function counterAt(d: Uint8Array): number {
-  if (d[0] !== 0x88) return -1;
-  let at = 1;
-  for (let field = 0; field < 5; field++) {
+function blockFields(d: Uint8Array): number[] | undefined {
+  if (d[0] !== 0x88) return undefined;
+  const starts: number[] = [];
+  for (let field = 0, at = 1; field < 6; field++) {
     const len = uintBytes(d[at]);
-    if (len < 0 || at + len > d.length) return -1;
-    if (field === 2 && d[at] !== 0) return -1; // the type: 0, a block
+    if (len < 0 || at + len > d.length) return undefined;
+    if (field === 2 && d[at] !== 0) return undefined; // the type: 0, a block
+    starts.push(at);
     at += len;
   }
-  return at < d.length ? at : -1;
+  return starts;
+}
+
+/** Where block datagram `d`'s counter `n` starts, -1 if `d` is not a block datagram. */
+export function counterAt(d: Uint8Array): number {
+  return blockFields(d)?.[5] ?? -1;
 }
 
 /** The club of block datagram `d` (made by a trial), or -1. */
 export function clubOf(d: Uint8Array): number {
-  if (counterAt(d) < 0) return -1;
-  let at = 1;
-  for (let field = 0; field < 3; field++) at += uintBytes(d[at]);
+  const at = blockFields(d)?.[3];
+  if (at === undefined) return -1;
   const h = d[at];
   return h < 0x18 ? h : h === 0x18 ? d[at + 1] : -1;
 }

@@ -263,7 +263,10 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
       packets.length = 0;
       for (let k = i; k < j; k++) {
         const d = t.datagrams[k];
-        if (restamp.size > 0 && restamp.has(clubOf(d))) stream.restamp(d, clubOf(d));
+        if (restamp.size > 0) {
+          const club = clubOf(d);
+          if (restamp.has(club)) stream.restamp(d, club);
+        }
         packets.push(d, hp.port, hp.hostname);
       }
       sent += tx.sendMany(packets);

@@ -5,10 +5,17 @@
  */
 import { standinPair } from "../auth/standin.ts";
 import { assert, assertEquals } from "../testing.ts";
-import type { DataBlock } from "../wire/messages.ts";
 import type { PeerEvent } from "./events.ts";
 import type { PeerCore } from "./peer.ts";
-import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
+import {
+  connectFrom,
+  drain,
+  Feed,
+  makePeer,
+  type Out,
+  tampered,
+  Upstream,
+} from "./test_harness.ts";
 
 function blocks(out: readonly Out[]): string[] {
   return out.flatMap(({ to, msg }) => msg.t === "block" ? [`${msg.block.seq}>${to}`] : []);
@@ -29,11 +36,6 @@ function setup(): { p: PeerCore; src: Upstream; x: Upstream } {
   drain(p, 0);
   events(p);
   return { p, src: new Upstream("src", 0), x: new Upstream("x", 0) };
-}
-
-/** `b` with its payload changed: its leaf no longer matches the signed one. */
-function tampered(b: DataBlock): DataBlock {
-  return { ...b, payload: b.payload.map((v) => v ^ 0xff) };
 }
 
 Deno.test("[0046] a peer neither relays nor plays a block before its batch's signature block verified it", () => {

@@ -17,14 +17,11 @@ import {
   drain,
   Feed,
   makePeer,
+  missingEight,
+  tampered,
   Upstream,
   wants,
 } from "./test_harness.ts";
-
-/** `b` with its payload changed: a forgery at the same seq. */
-function tampered(b: DataBlock): DataBlock {
-  return { ...b, payload: new Uint8Array(b.payload.length).fill(0xa5) };
-}
 
 Deno.test('spoof: only the answer to a "find" is learned, from the peer asked, about its club, once', () => {
   const p = makePeer({ myClubs: [0, 1] });
@@ -153,15 +150,9 @@ Deno.test("spoof: a forged live block without its connection's counter bans nobo
 });
 
 Deno.test("spoof: a forged repair blames only the peer asked for it", () => {
-  const p = makePeer({ myClubs: [0, 1] });
-  connectFrom(p, 0, "src", 0, "up", []);
-  connectFrom(p, 0, "x", 2, "up", [2, 0]);
-  connectFrom(p, 0, "y", 0, "down", [0, 2]);
-  drain(p, 0);
-  const src = new Upstream("src", 0), x = new Upstream("x", 2);
-  const { data, auth } = new Feed().batch(12, 0);
-  deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
-  for (const s of [2, 5, 11]) x.send(p, 10, data[s]);
+  const { p, data } = missingEight(false);
+  connectFrom(p, 10, "y", 0, "down", [0, 2]);
+  drain(p, 10);
   const repair = (from: string, t: number, seq: number) =>
     p.handleMessage(t, from, {
       t: "block",

@@ -201,3 +201,25 @@ export function answerPings(p: PeerCore, t: number, sent: Out[], load: Load): vo
     p.handleMessage(t, to, { ...base, ...load(to), t: "pong", nonce: msg.nonce, you: p.self });
   }
 }
+
+/** `b` with its payload changed: its leaf no longer matches the signed one. */
+export function tampered(b: DataBlock): DataBlock {
+  return { ...b, payload: b.payload.map((v) => v ^ 0xff) };
+}
+
+/**
+ * A peer in clubs 0 and 1 (of 3) fed a batch by the source (club 0) and x (club 2, out of
+ * club), x sending 2, 5 and 11 but not 8; with `counterGap`, x's counter skips one before 11
+ * (8 was lost on the link), else x never had it.
+ */
+export function missingEight(counterGap: boolean) {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "x", 2, "up", [2, 0]);
+  drain(p, 0);
+  const src = new Upstream("src", 0), x = new Upstream("x", 2);
+  const { data, auth } = new Feed().batch(12, 0);
+  deliver(p, 10, [...data.filter((b) => b.seq % 3 === 0), auth], [src]);
+  for (const s of [2, 5, 11]) x.send(p, 10, data[s], x.n + (s === 11 && counterGap ? 2 : 1));
+  return { p, data };
+}

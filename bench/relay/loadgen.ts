@@ -11,12 +11,12 @@
  */
 import dgram from "node:dgram";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { decodeDatagram, encodeDatagram } from "../../lib/wire/codec.ts";
 import type { Msg } from "../../lib/wire/messages.ts";
 import { pingPad } from "../../lib/wire/size.ts";
 import { parseAddr } from "../../lib/net/addr.ts";
 import { cpuSeconds } from "../lib/proc.ts";
+import { benchArgs } from "../lib/cli.ts";
 import { round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { clubOf, ClubStream, newStreamKey, type Trial } from "./blocks.ts";
@@ -38,29 +38,42 @@ interface BunUdp {
     };
   }): Promise<BunSock>;
 }
-const bun = (globalThis as { Bun?: BunUdp }).Bun;
-if (!bun) throw new TypeError("run the load generator under Bun: bun run bench/relay/loadgen.ts");
+const USAGE = `bun run bench/relay/loadgen.ts [options]
 
-const { values: v } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    "trial-ms": { type: "string", default: "2000" },
-    start: { type: "string", default: "2000" },
-    factor: { type: "string", default: "1.25" },
-    /** Finer trials between the best coarse step's rate and the next step up. */
-    refine: { type: "string", default: "3" },
-    max: { type: "string", default: "250000" },
-    /** Each rate this many times (a steady load to profile). */
-    repeat: { type: "string", default: "1" },
-    /** Datagrams per second of a warm-up trial before the ramp (a new peer's code is cold). */
-    warmup: { type: "string", default: "1000" },
-    /**
-     * Data blocks per signed batch: by default what the source makes at these rates (its
-     * batches fill to DEFAULT_BATCH_COUNT long before their 50 ms wait ends).
-     */
-    "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
-  },
+The relay benchmark's load generator, driven over stdin by relay_bench.ts (bench/README.md).
+
+  --trial-ms MS     each trial's length (default 2000)
+  --start N         the first trial's datagrams a second (default 2000)
+  --factor F        each trial's rate over the last (default 1.25)
+  --refine N        finer trials above the best coarse one (default 3)
+  --max N           the highest rate tried (default 250000)
+  --repeat N        each rate this many times (default 1)
+  --warmup N        datagrams a second of a warm-up trial first (default 1000)
+  --sig-batch N     data blocks per signed batch, 1..32 (default the source's)
+  -h, --help        this help`;
+
+const v = benchArgs("loadgen", USAGE, process.argv.slice(2), {
+  "trial-ms": { type: "string", default: "2000" },
+  start: { type: "string", default: "2000" },
+  factor: { type: "string", default: "1.25" },
+  /** Finer trials between the best coarse step's rate and the next step up. */
+  refine: { type: "string", default: "3" },
+  max: { type: "string", default: "250000" },
+  /** Each rate this many times (a steady load to profile). */
+  repeat: { type: "string", default: "1" },
+  /** Datagrams per second of a warm-up trial before the ramp (a new peer's code is cold). */
+  warmup: { type: "string", default: "1000" },
+  /**
+   * Data blocks per signed batch: by default what the source makes at these rates (its
+   * batches fill to DEFAULT_BATCH_COUNT long before their 50 ms wait ends).
+   */
+  "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
 });
+const bun = (globalThis as { Bun?: BunUdp }).Bun;
+if (!bun) {
+  console.error("loadgen: run the load generator under Bun: bun run bench/relay/loadgen.ts");
+  process.exit(2);
+}
 const TRIAL_MS = Number(v["trial-ms"]);
 const WARM_MS = TRIAL_MS / 4;
 const FACTOR = Number(v.factor);
@@ -74,7 +87,8 @@ const key = newStreamKey();
 const CLUBS = [0, 1];
 const SIG_BATCH = Number(v["sig-batch"]);
 if (!Number.isInteger(SIG_BATCH) || SIG_BATCH < 1 || SIG_BATCH > 32) {
-  throw new RangeError(`--sig-batch must be 1..32, got ${v["sig-batch"]}`);
+  console.error(`loadgen: --sig-batch must be 1..32, got ${v["sig-batch"]}`);
+  process.exit(2);
 }
 const stream = new ClubStream({ key, clubs: CLUBS.length, batch: SIG_BATCH });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,6 +147,7 @@ const onControl = (bytes: Uint8Array, isTx: boolean) => {
       // "Address validation"): at once, and in every keep-alive.
       rxUp.add(m.club);
       rxCookie.set(m.club, m.cookie);
+      rxRefusals = 0;
       if (peerAddr) {
         send(rx, peerAddr, {
           t: "keepalive",
@@ -144,31 +159,60 @@ const onControl = (bytes: Uint8Array, isTx: boolean) => {
       }
     }
     if (m.t === "drop" && m.dir === "up") {
-      rxUp.delete(m.club);
-      drops.push("downstream");
+      // A drop of a download the receiver does not have answers its connect: a refusal.
+      if (rxUp.delete(m.club)) drops.push("downstream");
+      else rxRefusals++;
     }
   }
 };
-// The receiver: node:dgram, for its large receive buffer (Bun.udpSocket has no way to ask),
-// so bursts from the forwarder are not lost here while this process is busy sending.
-const rxSock = dgram.createSocket("udp4");
-await new Promise<void>((r) => rxSock.bind(0, "127.0.0.1", r));
-rxSock.setRecvBufferSize(4 * 1024 * 1024);
-rxSock.on("error", () => {});
-rxSock.on("message", (data: Uint8Array) => {
-  // Of what the peer sends the receiver only a block is a CBOR array of 8 (a "connect" is
-  // too, but the peer never asks the receiver for one; lib/wire/layout.ts): counted, not
-  // decoded.
-  if (data[0] === 0x88) {
-    const now = performance.now();
-    if (now >= windowFrom && now < windowTo) counted++;
-  } else onControl(data, false);
-});
-const rx: BunSock = {
-  port: rxSock.address().port,
-  send: (data, port, address) => (rxSock.send(data, port, address), true),
-  sendMany: () => 0,
-};
+/**
+ * Opens a receiver: node:dgram, for its large receive buffer (Bun.udpSocket has no way to
+ * ask), so bursts from the forwarder are not lost here while this process is busy sending.
+ */
+async function openReceiver(): Promise<BunSock> {
+  const sock = dgram.createSocket("udp4");
+  await new Promise<void>((r) => sock.bind(0, "127.0.0.1", r));
+  sock.setRecvBufferSize(4 * 1024 * 1024);
+  sock.on("error", () => {});
+  sock.on("message", (data: Uint8Array) => {
+    // Of what the peer sends the receiver only a block is a CBOR array of 8 (a "connect" is
+    // too, but the peer never asks the receiver for one; lib/wire/layout.ts): counted, not
+    // decoded.
+    if (data[0] === 0x88) {
+      const now = performance.now();
+      if (now >= windowFrom && now < windowTo) counted++;
+    } else onControl(data, false);
+  });
+  return {
+    port: sock.address().port,
+    send: (data, port, address) => (sock.send(data, port, address), true),
+    sendMany: () => 0,
+  };
+}
+/** The receiver the echo loop sends to (its address is in the `ready` line). */
+const echoRx = await openReceiver();
+/**
+ * The receiver of the relay's downloads. A relay past its capacity loses the receiver's
+ * keep-alives in its overflowing socket, drops its downloads and bans the receiver, as it
+ * should a silent downstream [0054]; the ban refuses every connect for seconds after. In a
+ * swarm another downstream would take its place: here a fresh receiver does (a new port),
+ * so the trials after an overload measure the relay, not the ban (`receiverSwaps`).
+ */
+let rx = echoRx;
+/** The peer's refusals of the receiver's connects since it last had a download. */
+let rxRefusals = 0;
+let receiverSwaps = 0;
+let swapping = false;
+/** Refused again and again (each club twice): banned, so a fresh receiver asks instead. */
+async function replaceBannedReceiver(): Promise<void> {
+  if (rxRefusals < 2 * CLUBS.length || swapping) return;
+  swapping = true;
+  rx = await openReceiver();
+  rxUp.clear();
+  rxRefusals = 0;
+  receiverSwaps++;
+  swapping = false;
+}
 const tx = await bun.udpSocket({
   hostname: "127.0.0.1",
   binaryType: "uint8array",
@@ -178,7 +222,7 @@ const tx = await bun.udpSocket({
     error: () => {},
   },
 });
-const txAddr = `127.0.0.1:${tx.port}`, rxAddr = `127.0.0.1:${rx.port}`;
+const txAddr = `127.0.0.1:${tx.port}`, rxAddr = `127.0.0.1:${echoRx.port}`;
 const send = (s: BunSock, to: string, msg: Msg) => {
   const hp = parseAddr(to)!;
   s.send(encodeDatagram(key.tag, msg), hp.port, hp.hostname);
@@ -216,12 +260,13 @@ setInterval(() => {
       offers: false,
     });
   }
-  if (!connected()) askPeer(peerAddr);
+  if (!connected()) replaceBannedReceiver().then(() => peerAddr && askPeer(peerAddr));
 }, 200);
 
 /** Opens the sender's uploads and the receiver's downloads with the peer. */
 async function connectRelay(peer: string): Promise<boolean> {
   for (let i = 0; i < 30 && !connected(); i++) {
+    await replaceBannedReceiver();
     askPeer(peer);
     await sleep(100);
   }
@@ -341,6 +386,7 @@ async function ramp(mode: string, to: string, pid: number) {
     atOffered: best?.offered,
     perCpuSecond: perCpuSecond(best),
     reconnects,
+    receiverSwaps,
     upstreamDrops: drops.filter((d) => d === "upstream").length,
     downstreamDrops: drops.filter((d) => d === "downstream").length,
     warmup: warm,
@@ -368,6 +414,7 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
       txCookie = 0;
       peerAddr = mode === "relay" ? to : undefined;
       drops.length = 0;
+      receiverSwaps = 0;
       if (mode === "relay" && !await connectRelay(to)) {
         peerAddr = undefined;
         console.log(`result ${JSON.stringify({ mode, error: "the peer did not accept" })}`);

@@ -414,6 +414,8 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
       txCookie = 0;
       peerAddr = mode === "relay" ? to : undefined;
       drops.length = 0;
+      // A new forwarder: refusals by the last one say nothing of this one.
+      rxRefusals = 0;
       receiverSwaps = 0;
       if (mode === "relay" && !await connectRelay(to)) {
         peerAddr = undefined;

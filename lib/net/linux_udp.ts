@@ -346,11 +346,10 @@ class LinuxUdp implements Transport {
 
   /**
    * Drains again in `ms` (on the grid when there is one); at 0, as soon as the event loop has
-   * had its turn. Not by `setTimeout(fn, 0)`: that fires 1-2 ms later (2.2 ms under Deno, 1.1
-   * under Bun on the benchmark machine), and a socket drained in eager turns of 1,024
-   * datagrams (some 11 ms of a relay's work) then sat idle for a sixth of the time while its
-   * buffer filled (bench/README.md, session 31); `setImmediate` comes back in microseconds,
-   * timers and I/O served in between.
+   * had its turn. Not by `setTimeout(fn, 0)`, which fires 1-2 ms later (2.2 ms under Deno, 1.1
+   * under Bun on the benchmark machine) and could leave a busy socket undrained that long;
+   * `setImmediate` comes back in microseconds, timers and I/O served in between. (No change in
+   * the relay benchmark's capacity could be told from the noise: bench/README.md, session 31.)
    */
   #drainIn(ms: number): void {
     const tick = () => this.#tick();

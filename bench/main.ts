@@ -158,6 +158,8 @@ if (only.has("relay")) {
     deno: inproc.deno?.cpuUsPerDatagram ?? null,
     bun: inproc.bun?.cpuUsPerDatagram ?? null,
   };
+  // Under Deno only (V8's count): the garbage per block, for the collector on the relay's core.
+  out.relayInprocessHeapBytesPerDatagram = inproc.deno?.heapBytesPerDatagram ?? null;
   out.relayVsEchoPerCpu = {
     deno: nl.deno.relayVsEchoPerCpu,
     ffi: nl.ffi?.relayVsEchoPerCpu ?? null,
@@ -259,6 +261,7 @@ if (!v.json) {
       "relayVsEchoBunUdp",
       "relayVsEchoPerCpu",
       "relayInprocessCpuUsPerDatagram",
+      "relayInprocessHeapBytesPerDatagram",
       "peerCpuPercent4Mbps",
       "peerCpuPercent4MbpsDenoUdp",
       "peerRssGrowthMiB",

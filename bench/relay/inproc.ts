@@ -7,7 +7,8 @@
  * (blocks.ts, batches of DEFAULT_BATCH_COUNT as the source makes them at these rates), made
  * before the clock starts, are handed in one by one at their planned times on a virtual
  * clock, and every one is relayed. Figures: CPU time of this process per datagram in (all
- * threads, user + system: process.cpuUsage), and wall time.
+ * threads, user + system: process.cpuUsage), wall time, and under Deno the bytes allocated
+ * on the JS heap (V8's count).
  * The socket path is what the relay benchmark's echo loop measures; this is the rest, and
  * on a shared machine CPU time is steadier than any rate.
  *
@@ -15,6 +16,8 @@
  */
 import { benchArgs } from "../lib/cli.ts";
 import process from "node:process";
+import v8 from "node:v8";
+import { runtimeName } from "../../lib/net/runtime.ts";
 import { NodeDriver } from "../../lib/net/driver.ts";
 import { NativeAuthCheck } from "../../lib/net/native_verify.ts";
 import type { ReceiveHandler, Transport } from "../../lib/net/transport.ts";
@@ -45,6 +48,10 @@ export interface InprocRound {
   readonly sent: number;
   readonly cpuUsPerDatagram: number;
   readonly wallUsPerDatagram: number;
+  /** Bytes allocated on the JS heap per datagram (V8's total_allocated_bytes, Deno; null where
+   * the runtime does not count them): the garbage the collector, which shares the relay's core,
+   * has to clear. Unlike the times, the same on a busy machine as on an idle one. */
+  readonly heapBytesPerDatagram: number | null;
 }
 
 const SOURCE = "127.0.0.1:1000", DOWN = "127.0.0.1:2000", SELF = "127.0.0.1:3000";
@@ -108,6 +115,7 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
   }
   driver.flush();
   sent = 0;
+  const heap0 = allocatedBytes();
   const cpu0 = process.cpuUsage(), wall0 = performance.now();
   for (let i = 0; i < input.length; i++) {
     clock = Math.floor(t0 + trial.dueMs[i]);
@@ -122,6 +130,7 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
     driver.flush(); // one datagram in, its block out: the socket here hands over one at a time
   }
   const wall = performance.now() - wall0, cpu = process.cpuUsage(cpu0);
+  const heap1 = allocatedBytes();
   driver.stop();
   const n = input.length;
   return {
@@ -129,20 +138,34 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
     sent,
     cpuUsPerDatagram: round((cpu.user + cpu.system) / n, 2),
     wallUsPerDatagram: round(wall * 1000 / n, 2),
+    heapBytesPerDatagram: heap0 === null || heap1 === null ? null : Math.round((heap1 - heap0) / n),
   };
+}
+
+/** V8's count of bytes ever allocated on the JS heap, or null where the runtime has none. */
+function allocatedBytes(): number | null {
+  // Bun's node:v8 answers from JavaScriptCore, whose figure is no such count.
+  if (runtimeName !== "deno") return null;
+  const stats = v8.getHeapStatistics() as { total_allocated_bytes?: number };
+  return typeof stats.total_allocated_bytes === "number" ? stats.total_allocated_bytes : null;
 }
 
 /** `rounds` rounds (the first warms the code up and is reported but not in the median). */
 export async function inprocBench(
   datagrams: number,
   rounds: number,
-): Promise<{ rounds: InprocRound[]; cpuUsPerDatagram: number }> {
+): Promise<
+  { rounds: InprocRound[]; cpuUsPerDatagram: number; heapBytesPerDatagram: number | null }
+> {
   const out: InprocRound[] = [];
   for (let r = 0; r < rounds; r++) out.push(await inprocRound(datagrams));
   const counted = out.length > 1 ? out.slice(1) : out;
   return {
     rounds: out,
     cpuUsPerDatagram: round(median(counted.map((r) => r.cpuUsPerDatagram)), 2),
+    heapBytesPerDatagram: counted[0].heapBytesPerDatagram === null
+      ? null
+      : Math.round(median(counted.map((r) => r.heapBytesPerDatagram!))),
   };
 }
 

@@ -9,4 +9,6 @@ Deno.test("the in-process relay bench relays every block it hands in, and times 
   // One out per block in: the peer has one downstream per club, which takes every block.
   assertEquals(r.sent, n);
   assert(r.cpuUsPerDatagram > 0 && r.wallUsPerDatagram > 0);
+  // Each block is decoded and encoded again: some bytes of the JS heap, whatever is saved.
+  assert(r.heapBytesPerDatagram !== null && r.heapBytesPerDatagram > 100);
 });

@@ -16,6 +16,7 @@ import { MAX_DATAGRAM } from "./budget.ts";
 import { fromWire, layout, toWire } from "./layout.ts";
 import { decodeCbor, encodeCbor } from "./cbor.ts";
 import { NOT_PLAIN, readPlain, writePlain } from "./plain_cbor.ts";
+import { readDataBlockDatagram, writeDataBlockDatagram } from "./block_codec.ts";
 
 /** Where encoded datagrams are written: no buffer of its own per datagram. */
 const sendArena = new ByteArena();
@@ -39,7 +40,9 @@ export function encodeDatagram(tag: number, msg: Msg, into?: Uint8Array): Uint8A
   const own = into === undefined || into.length < MAX_DATAGRAM;
   if (own) sendArena.reserve(MAX_DATAGRAM);
   const buf = own ? sendArena.chunk : into, start = own ? sendArena.offset : 0;
-  const n = writePlain(toWire(tag, msg, false), buf, start, start + MAX_DATAGRAM);
+  // A data block, most of what a relay sends, is written without laying it out first.
+  let n = writeDataBlockDatagram(tag, msg, buf, start, start + MAX_DATAGRAM);
+  if (n < 0) n = writePlain(toWire(tag, msg, false), buf, start, start + MAX_DATAGRAM);
   if (n >= 0) return own ? sendArena.commit(n) : into.subarray(0, n);
   // What the plain writer leaves to cbor-x, and datagrams too long (to say how long).
   const out = encodeCbor(layout(tag, msg));
@@ -61,6 +64,9 @@ export function decodeDatagram(bytes: Uint8Array): DecodeResult {
       return { ok: false, error: `datagram: ${bytes.length} bytes exceeds ${MAX_DATAGRAM}` };
     }
     if (bytes.length === 0) return { ok: false, error: "datagram: empty" };
+    // A data block, most of what a relay receives, is read without the general path's arrays.
+    const block = readDataBlockDatagram(bytes);
+    if (block !== undefined) return block;
     // Plain shortest-form CBOR, what every sender sends, is read without cbor-x; the rest
     // (and anything malformed) goes to cbor-x, the reference (plain_cbor.ts).
     let value = readPlain(bytes);

@@ -30,43 +30,57 @@ export function headTag(bytes: Uint8Array): number | null | undefined {
   if (b0 < 0x80 || b0 > 0x9f) return b0 >= 0xc0 && b0 <= 0xdb ? undefined : null;
   if (b0 >= 0x9c && b0 <= 0x9e) return null;
   // The element count (none for an indefinite-length array, 0x9f).
-  const count = b0 === 0x9f ? { value: -1, next: 1 } : argument(bytes, 0);
-  if (count === null) return null;
-  const version = uintAt(bytes, count.next);
-  if (version === null || version === undefined) return version;
-  if (version.value !== WIRE_VERSION) return null;
-  const tag = uintAt(bytes, version.next);
-  if (tag === null || tag === undefined) return tag;
-  if (tag.value > 0xffffffff) return null;
+  let count = -1;
+  if (b0 === 0x9f) next = 1;
+  else if ((count = argument(bytes, 0)) < 0) return null;
+  const version = uintAt(bytes, next);
+  if (version < 0) return version === UNKNOWN ? undefined : null;
+  if (version !== WIRE_VERSION) return null;
+  const tag = uintAt(bytes, next);
+  if (tag < 0) return tag === UNKNOWN ? undefined : null;
+  if (tag > 0xffffffff) return null;
   // Most junk that gets this far carries a type code that does not exist, or not its
   // type's number of elements (mutated datagrams): refused here, not by a full decode.
-  const type = uintAt(bytes, tag.next);
-  if (type === null) return null;
-  if (type === undefined) return tag.value;
-  if (type.value >= TYPE_LENGTH.length) return null;
-  return count.value < 0 || count.value === TYPE_LENGTH[type.value] ? tag.value : null;
+  const type = uintAt(bytes, next);
+  if (type === UNKNOWN) return tag;
+  if (type < 0 || type >= TYPE_LENGTH.length) return null;
+  return count < 0 || count === TYPE_LENGTH[type] ? tag : null;
 }
 
-/** The unsigned integer at `at`, with where the next item starts; null/undefined as above. */
-function uintAt(b: Uint8Array, at: number): { value: number; next: number } | null | undefined {
+// The readers below return a value, or one of these; where the next item starts is left in
+// `next`: the head is read once per datagram received, and an object per item read was most
+// of what it cost.
+/** Cannot be a datagram. */
+const REFUSED = -1;
+/** Written in a form not read here (a float, a CBOR tag): the decoder's call. */
+const UNKNOWN = -2;
+let next = 0;
+
+/** The unsigned integer at `at`, or REFUSED / UNKNOWN as above. */
+function uintAt(b: Uint8Array, at: number): number {
   const h = b[at];
-  if (h === undefined) return null;
+  if (h === undefined) return REFUSED;
   if (h <= 0x1b) return argument(b, at);
   // Negative integers, byte and text strings, arrays, maps: never the integer wanted. Floats
   // (major type 7) and CBOR tags (6) may still decode to one.
-  return h >= 0x20 && h <= 0xbf ? null : undefined;
+  return h >= 0x20 && h <= 0xbf ? REFUSED : UNKNOWN;
 }
 
 /**
  * The argument of the item at `at` (its low five bits, or the 1, 2, 4 or 8 bytes after
- * them), with where the next item starts; null when cut short or not a definite argument.
+ * them), `next` set to where the next item starts; REFUSED when cut short or not a definite
+ * argument.
  */
-function argument(b: Uint8Array, at: number): { value: number; next: number } | null {
+function argument(b: Uint8Array, at: number): number {
   const info = b[at] & 0x1f;
-  if (info <= 0x17) return { value: info, next: at + 1 };
+  if (info <= 0x17) {
+    next = at + 1;
+    return info;
+  }
   const width = info === 0x18 ? 1 : info === 0x19 ? 2 : info === 0x1a ? 4 : info === 0x1b ? 8 : 0;
-  if (width === 0 || at + 1 + width > b.length) return null;
+  if (width === 0 || at + 1 + width > b.length) return REFUSED;
   let v = 0;
   for (let i = 1; i <= width; i++) v = v * 256 + b[at + i];
-  return { value: v, next: at + 1 + width };
+  next = at + 1 + width;
+  return v;
 }

@@ -126,6 +126,63 @@ function fail(): never {
   return undefined as never;
 }
 
+/**
+ * Reading item by item, for a caller that knows the shape it expects (block_codec.ts): no
+ * array or value is built but what the caller keeps. {@link beginRead}, then the read
+ * functions in the order of the items, then {@link endRead}, which says whether every item
+ * was of the kind read, in shortest form, and nothing came after the last. A read of the
+ * wrong kind returns a stand-in (-1, false, an empty view) and fails the whole read.
+ */
+export function beginRead(bytes: Uint8Array): void {
+  src = bytes;
+  pos = 0;
+  bad = false;
+}
+
+/** True iff every item since {@link beginRead} read as asked and the bytes ended there. */
+export function endRead(): boolean {
+  const ok = !bad && pos === src.length;
+  src = EMPTY;
+  return ok;
+}
+
+/** The next item as an unsigned integer (a safe one), or -1 when it is none. */
+export function readUint(): number {
+  if (bad || pos >= src.length || src[pos] >> 5 !== 0) return miss(-1);
+  const v = arg(src[pos++] & 31);
+  return bad ? -1 : v;
+}
+
+/** The element count of the next item, an array, or -1 when it is none. */
+export function readArrayHead(): number {
+  if (bad || pos >= src.length || src[pos] >> 5 !== 4) return miss(-1);
+  const n = arg(src[pos++] & 31);
+  return bad ? -1 : n;
+}
+
+/** The next item as a boolean (false when it is none). */
+export function readBool(): boolean {
+  const ib = bad || pos >= src.length ? 0 : src[pos];
+  if (ib !== 0xf4 && ib !== 0xf5) return miss(false);
+  pos++;
+  return ib === 0xf5;
+}
+
+/** The next item, a byte string, as a view of the bytes read (empty when it is none). */
+export function readBytes(): Uint8Array {
+  if (bad || pos >= src.length || src[pos] >> 5 !== 2) return miss(EMPTY);
+  const n = arg(src[pos++] & 31);
+  if (bad || n > src.length - pos) return miss(EMPTY);
+  const v = src.subarray(pos, pos + n);
+  pos += n;
+  return v;
+}
+
+function miss<T>(standIn: T): T {
+  bad = true;
+  return standIn;
+}
+
 let out: Uint8Array = EMPTY;
 let at = 0;
 let limit = 0;
@@ -213,6 +270,39 @@ function put(v: unknown, depth: number): boolean {
       return false;
   }
 }
+
+/**
+ * Writing item by item, the counterpart of the reading above: {@link beginWrite}, the write
+ * functions in order, then {@link endWrite} for the bytes written, or -1 when something did
+ * not fit or was outside the subset; the bytes are what {@link writePlain} writes for the
+ * array of the same items.
+ */
+export function beginWrite(into: Uint8Array, start: number, end: number): void {
+  out = into;
+  at = start;
+  limit = end;
+  writeFailed = false;
+  writeStart = start;
+}
+
+/** The bytes written since {@link beginWrite}, or -1 when a write failed. */
+export function endWrite(): number {
+  out = EMPTY;
+  return writeFailed ? -1 : at - writeStart;
+}
+
+/** Writes the head of an array of `n` elements. */
+export function writeArrayHead(n: number): void {
+  if (!head(4, n)) writeFailed = true;
+}
+
+/** Writes one value as {@link writePlain} would (a number, a boolean, bytes, ...). */
+export function writeValue(v: unknown): void {
+  if (!put(v, 1)) writeFailed = true;
+}
+
+let writeFailed = false;
+let writeStart = 0;
 
 /** The initial byte of major type `major` with argument `n` (0..2^32 - 1), shortest form. */
 function head(major: number, n: number): boolean {

@@ -123,6 +123,7 @@ export class NodeDriver {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#overflowSeen = this.transport.stats.receiveOverflow;
     this.transport.onReceive((from, bytes) => this.#receive(from, bytes));
     this.#guard(() => this.node.handleTimeout(this.now()));
     this.poke();
@@ -145,6 +146,14 @@ export class NodeDriver {
 
   #receive(from: Addr, bytes: Uint8Array): void {
     if (!this.#running) return;
+    // The socket's own drops are told before the datagrams read after them, whose gaps
+    // they may explain.
+    const overflow = this.transport.stats.receiveOverflow;
+    if (overflow !== this.#overflowSeen) {
+      const count = overflow - this.#overflowSeen;
+      this.#overflowSeen = overflow;
+      if (count > 0) this.#guard(() => this.node.noteReceiveOverflow?.(this.now(), count));
+    }
     // Junk mostly shows at its first bytes that it is no datagram of this channel: dropped
     // before a full decode (several times dearer, lib/wire/head.ts).
     const head = headTag(bytes);
@@ -209,6 +218,9 @@ export class NodeDriver {
     this.#servicePending = true;
     queueMicrotask(this.#serviceSoon);
   }
+
+  /** The transport's `receiveOverflow` when last told to the node. */
+  #overflowSeen = 0;
 
   /** A service asked for by {@link #deliver} and not yet run. */
   #servicePending = false;

@@ -6,7 +6,7 @@ import type { Addr, Msg } from "../wire/messages.ts";
 import { waitFor } from "./conformance.ts";
 import { NodeDriver } from "./driver.ts";
 import { MemoryNetwork } from "./memory.ts";
-import type { Transport } from "./transport.ts";
+import { newStats, type Transport } from "./transport.ts";
 import { sharedGrid } from "./wake_grid.ts";
 
 const TAG = 0x01020304;
@@ -118,6 +118,38 @@ Deno.test("driver: on a transport that copies on send, every datagram is encoded
   driver.stop();
   await copying.close();
   await probe.close();
+});
+
+Deno.test("driver: the transport's own drops are told to the node before the datagrams after them", () => {
+  let handler: (from: Addr, bytes: Uint8Array) => void = () => {};
+  const stats = newStats();
+  stats.receiveOverflow = 7; // before the driver started: not the node's business
+  const transport: Transport = {
+    local: "127.0.0.1:1",
+    stats,
+    send: () => {},
+    onReceive: (h) => void (handler = h),
+    close: () => Promise.resolve(),
+  };
+  const log: string[] = [];
+  const node = new (class extends EchoNode {
+    noteReceiveOverflow(_now: number, count: number): void {
+      log.push(`overflow ${count}`);
+    }
+    override handleMessage(now: number, from: Addr, msg: Msg): void {
+      log.push(`${msg.t} ${msg.t === "ping" ? msg.nonce : ""}`);
+      super.handleMessage(now, from, msg);
+    }
+  })();
+  const driver = new NodeDriver(node, transport, { tag: TAG, clock: () => 0 });
+  driver.start();
+  const ping = (nonce: number) => encodeDatagram(TAG, { t: "ping", nonce, pad: 0 });
+  handler("127.0.0.1:2", ping(1));
+  stats.receiveOverflow += 3;
+  handler("127.0.0.1:2", ping(2));
+  handler("127.0.0.1:2", ping(3));
+  assertEquals(log, ["ping 1", "overflow 3", "ping 2", "ping 3"]);
+  driver.stop();
 });
 
 Deno.test("driver: malformed datagrams and other channels are counted and dropped", async () => {

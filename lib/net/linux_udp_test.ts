@@ -94,6 +94,34 @@ Deno.test({
 });
 
 Deno.test({
+  name: "linux udp: datagrams dropped for a full receive buffer are counted as its own overflow",
+  ignore: !available,
+  async fn() {
+    const a = await openLinuxUdp(LOOP);
+    // A grid no other test uses (grids are shared by spacing): drained only every 331 ms.
+    const b = await openLinuxUdp({ ...LOOP, batchMs: 331 });
+    try {
+      let got = 0;
+      b.onReceive(() => got++);
+      a.send(b.local, new Uint8Array(1000));
+      await waitFor(() => got === 1, 2000, "the first datagram");
+      // Until the next grid point nothing is read: far more than the buffer holds (at most
+      // 8 MB, some 2.3 KB a datagram as the kernel counts them) arrives meanwhile.
+      const burst = 6000;
+      for (let i = 0; i < burst; i++) a.send(b.local, new Uint8Array(1000));
+      const sent = 1 + burst - a.stats.sendFailed;
+      await waitFor(() => got + b.stats.receiveOverflow === sent, 3000, "every datagram told");
+      assert(b.stats.receiveOverflow > 0, "nothing dropped");
+      assertEquals(b.stats.datagramsIn, got);
+      assertEquals(a.stats.receiveOverflow, 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  },
+});
+
+Deno.test({
   name: "linux udp: datagrams longer than a ring slot go out whole; oversized ones are counted",
   ignore: !available,
   async fn() {

@@ -21,6 +21,12 @@ export interface TransportStats {
   sendFailed: number;
   /** Datagrams that arrived while no receive handler was set. */
   unhandled: number;
+  /**
+   * Datagrams the kernel dropped because this socket's receive buffer was full: lost on
+   * this machine, not on any link. Counted where the transport can tell (linux_udp.ts);
+   * 0 elsewhere.
+   */
+  receiveOverflow: number;
 }
 
 /** A bound datagram endpoint. */
@@ -70,5 +76,13 @@ export interface BindOptions {
 
 /** Fresh zeroed counters. */
 export function newStats(): TransportStats {
-  return { datagramsIn: 0, bytesIn: 0, datagramsOut: 0, bytesOut: 0, sendFailed: 0, unhandled: 0 };
+  return {
+    datagramsIn: 0,
+    bytesIn: 0,
+    datagramsOut: 0,
+    bytesOut: 0,
+    sendFailed: 0,
+    unhandled: 0,
+    receiveOverflow: 0,
+  };
 }

@@ -36,8 +36,12 @@ export function countOf(secret: number, n: number): number {
 
 /**
  * True when `count` can be the connection's: from 1 (the first datagram) and within
- * {@link COUNTER_WINDOW} of `newest` (the highest count received, 0 before any).
+ * {@link COUNTER_WINDOW} of `newest` (the highest count received, 0 before any), or ahead of
+ * it by `ownDrops` more: datagrams the receiver's own socket just dropped (own_overflow.ts),
+ * which can make a connection's count jump further than any link's loss. Without that, a
+ * peer stalled long enough took every later block of the connection for a spoofer's.
  */
-export function plausibleCount(count: number, newest: number): boolean {
-  return count >= 1 && count <= newest + COUNTER_WINDOW && count >= newest - COUNTER_WINDOW;
+export function plausibleCount(count: number, newest: number, ownDrops = 0): boolean {
+  const ahead = COUNTER_WINDOW + Math.max(0, ownDrops);
+  return count >= 1 && count <= newest + ahead && count >= newest - COUNTER_WINDOW;
 }

@@ -27,3 +27,11 @@ Deno.test("conn counter: counts near the newest are plausible, far and zero ones
   assert(plausibleCount(10_000 + COUNTER_WINDOW, 10_000));
   assert(!plausibleCount(2 ** 32 - 1, 10_000));
 });
+
+Deno.test("conn counter: a jump the own socket's drops explain is plausible, no further", () => {
+  assert(plausibleCount(10_000 + COUNTER_WINDOW + 500, 10_000, 500));
+  assert(!plausibleCount(10_000 + COUNTER_WINDOW + 501, 10_000, 500));
+  // Only ahead: drops explain no count from long ago.
+  assert(!plausibleCount(10_000 - COUNTER_WINDOW - 1, 10_000, 500));
+  assert(!plausibleCount(10_000 + COUNTER_WINDOW + 1, 10_000, -5));
+});

@@ -12,7 +12,9 @@
  *   every connection every few seconds, so a connection is dropped when more than
  *   `maxLoss` datagrams of the last `lossWindow` were lost (docs/protocol.md). A datagram
  *   that comes after a later one (reordered: a busy sender's socket, a network path) was
- *   not lost: it takes back the loss its gap counted.
+ *   not lost: it takes back the loss its gap counted. Nor is a datagram this peer's own
+ *   socket dropped for a full receive buffer lost on the link: the caller says how many of
+ *   a gap its own socket may explain, and those are not held against the connection.
  * - Idle: a connection that delivered nothing for `idleMs` is dead [0053].
  */
 
@@ -49,8 +51,12 @@ export class DownMonitor {
    * repair) is not congestion; a connection whose every recent block is late is. */
   #recent = new Float64Array(8);
   #recentPos = 0;
-  /** Datagrams lost on this connection so far. */
+  /** Datagrams lost on this connection so far (not counting those excused). */
   lost = 0;
+  /** Datagrams of gaps excused so far: the receiver's own socket dropped as many. */
+  excused = 0;
+  /** Of the gap before the latest datagram, how many were excused. */
+  excusedBefore = 0;
   /** Live blocks received on this connection so far. */
   blocks = 0;
   /** Datagrams the counter skipped just before the latest one (lost, or yet to come). */
@@ -72,9 +78,17 @@ export class DownMonitor {
 
   /**
    * Accounts a block datagram received at `now`, sent by the source at `srcTime` (its own
-   * clock), with connection counter `n`; `thresholdMs` is the source's delay threshold.
+   * clock), with connection counter `n`; `thresholdMs` is the source's delay threshold. Up
+   * to `excusable` datagrams of a gap before it are not counted as the link's loss (the
+   * receiver's own socket dropped that many): `excusedBefore` says how many were.
    */
-  onBlock(now: number, srcTime: number, n: number, thresholdMs: number): DownVerdict {
+  onBlock(
+    now: number,
+    srcTime: number,
+    n: number,
+    thresholdMs: number,
+    excusable = 0,
+  ): DownVerdict {
     this.lastRecv = now;
     this.blocks++;
     this.skippedBefore = this.#lastN >= 0 && n > this.#lastN + 1 ? n - this.#lastN - 1 : 0;
@@ -88,11 +102,16 @@ export class DownMonitor {
     for (let i = 1; i < r.length; i++) if (r[i] < min) min = r[i];
     this.excessMs = min;
     const w = this.#ring.length;
+    this.excusedBefore = 0;
     if (this.#lastN >= 0 && n > this.#lastN) {
       // Cap the accounted gap: a huge jump is one event, not a flood of losses.
       const gap = Math.min(n - this.#lastN - 1, w);
-      for (let m = n - gap; m < n; m++) this.#mark(m, 1);
-      this.lost += gap;
+      const excused = Math.max(0, Math.min(gap, excusable));
+      // The excused ones are marked received: one of them coming late is then no reorder.
+      for (let m = n - gap; m < n; m++) this.#mark(m, m < n - gap + excused ? 0 : 1);
+      this.lost += gap - excused;
+      this.excused += excused;
+      this.excusedBefore = excused;
     }
     if (n > this.#lastN) {
       this.#lastN = n;

@@ -77,3 +77,22 @@ Deno.test("a datagram older than the loss window changes nothing", () => {
   assertEquals(m.lost, 1);
   assertEquals(m.reordered, 0);
 });
+
+Deno.test("gaps the receiver's own socket explains are not the link's loss; the rest are", () => {
+  const m = new DownMonitor(0, opts);
+  assertEquals(m.onBlock(0, 0, 0, 300), "ok");
+  // 20 lost, all excusable: the connection stays, nothing counted against it.
+  assertEquals(m.onBlock(1, 1, 21, 300, 20), "ok");
+  assertEquals([m.skippedBefore, m.excusedBefore, m.excused, m.lost], [20, 20, 20, 0]);
+  // A late one of the excused is no reorder, and takes nothing back.
+  m.onBlock(2, 2, 5, 300);
+  assertEquals([m.reordered, m.lost], [0, 0]);
+  // 20 more lost, 15 of them excusable: 5 held against the link, past maxLoss 4.
+  assertEquals(m.onBlock(3, 3, 42, 300, 15), "loss");
+  assertEquals([m.skippedBefore, m.excusedBefore, m.excused, m.lost], [20, 15, 35, 5]);
+  // Without an excuse, the same gap on a fresh connection drops it too.
+  const fresh = new DownMonitor(0, opts);
+  fresh.onBlock(0, 0, 0, 300);
+  assertEquals(fresh.onBlock(1, 1, 21, 300), "loss");
+  assertEquals(fresh.excusedBefore, 0);
+});

@@ -19,4 +19,11 @@ export interface ProtocolNode {
   pollEvent(): PeerEvent | undefined;
   /** True when datagrams wait to be sent. */
   hasPending(): boolean;
+  /**
+   * `count` datagrams were dropped on this machine, by its own socket's full receive
+   * buffer, before the ones about to be handed in: not lost on any link. For a node that
+   * judges links by their loss (lib/peer/down_monitor.ts); the driver calls it where the
+   * transport can tell (TransportStats.receiveOverflow).
+   */
+  noteReceiveOverflow?(now: number, count: number): void;
 }

@@ -55,6 +55,7 @@ import {
 } from "./peer_relay.ts";
 import { askRepairs, tick } from "./peer_tick.ts";
 import { LossGauge } from "./loss_gauge.ts";
+import { OwnOverflow } from "./own_overflow.ts";
 import { countOf, plausibleCount } from "./conn_counter.ts";
 
 /** What a peer core needs at birth. */
@@ -177,6 +178,8 @@ export class PeerCore implements ProtocolNode {
   readonly authAges: ArrivalAges | undefined;
   /** How much of the live downloads' datagrams was lost lately: offers are taken below a mark. */
   readonly lossGauge: LossGauge = new LossGauge();
+  /** What the own socket dropped, not held against the downloads' links (own_overflow.ts). */
+  readonly ownOverflow = new OwnOverflow();
   readonly directory: Directory;
   readonly bans: BanList;
   readonly repair: RepairTracker;
@@ -345,6 +348,11 @@ export class PeerCore implements ProtocolNode {
     for (const p of list) {
       if (p.addr !== this.self && p.addr !== this.publicAddr) this.directory.learn(p.addr, p.clubs);
     }
+  }
+
+  /** The own socket dropped `count` datagrams before those about to come (node.ts). */
+  noteReceiveOverflow(now: number, count: number): void {
+    this.ownOverflow.note(now, count);
   }
 
   /** A datagram from `from`, already decoded. */
@@ -675,7 +683,8 @@ export class PeerCore implements ProtocolNode {
     // or count as loss (conn_counter.ts). A repair blames its sender only when this peer
     // asked that sender for it; other repairs and catch-up are checked but blame nobody.
     const count = m.repair ? 0 : countOf(down!.secret, m.n);
-    if (!m.repair && !plausibleCount(count, down!.monitor.newest)) {
+    const ownDrops = this.ownOverflow.available(now);
+    if (!m.repair && !plausibleCount(count, down!.monitor.newest, ownDrops)) {
       this.stats.spoofedBlocks++;
       return;
     }
@@ -688,8 +697,9 @@ export class PeerCore implements ProtocolNode {
     }
     const verdict = m.repair
       ? "ok"
-      : down!.monitor.onBlock(now, b.srcTime, count, this.thresholdMs);
+      : down!.monitor.onBlock(now, b.srcTime, count, this.thresholdMs, ownDrops);
     if (!m.repair) {
+      this.ownOverflow.use(down!.monitor.excusedBefore);
       this.liveSeen = true;
       this.lastLiveAt = now;
       this.lossGauge.note(down!.monitor.skippedBefore);

@@ -7,6 +7,7 @@ import { assert, assertEquals } from "../testing.ts";
 import type { Addr, Block, DropMsg } from "../wire/messages.ts";
 import { pingPad } from "../wire/size.ts";
 import { PeerCore } from "./peer.ts";
+import { COUNTER_WINDOW } from "./conn_counter.ts";
 import { Rng } from "../rand.ts";
 import { connectFrom, drain, Feed, makePeer, type Out, Upstream } from "./test_harness.ts";
 
@@ -99,6 +100,47 @@ Deno.test("[0052] sustained packet-counter gaps drop a download; a single gap do
   assertEquals(lossy.p.stats.dropped.loss, 1);
   assertEquals(i, lossy.p.cfg.maxLoss + 2, "dropped once the losses exceed the tolerance");
   assert(lossy.p.bans.has("x"));
+});
+
+Deno.test("[0052] gaps the peer's own socket explains (its drops, told first) drop no download", () => {
+  // Every other datagram lost, as above, but each loss told as the own socket's first.
+  const own = withDownload();
+  for (let i = 1; i <= 30; i++) {
+    own.p.noteReceiveOverflow(20 * i + 49, 1);
+    own.x.send(own.p, 20 * i + 50, club2(i), 2 * i);
+  }
+  assert(own.p.downs.has("2|x"), "kept: the losses were the peer's own");
+  assertEquals(own.p.stats.dropped.loss ?? 0, 0);
+  assertEquals(own.p.downs.get("2|x")!.monitor.excused, 29);
+  assertEquals([own.p.ownOverflow.dropped, own.p.ownOverflow.excused], [30, 29]);
+  // Drops told long before the gaps explain none of them: dropped as without them.
+  const stale = withDownload();
+  stale.p.noteReceiveOverflow(10, 100);
+  let i = 0;
+  while (stale.p.downs.has("2|x") && i < 40) {
+    stale.x.send(stale.p, 1000 + 20 * i, club2(i), 2 * ++i);
+  }
+  assertEquals(stale.p.stats.dropped.loss, 1);
+  assertEquals(i, stale.p.cfg.maxLoss + 2);
+  // Fewer drops than lost datagrams: the rest are the link's.
+  const few = withDownload();
+  few.p.noteReceiveOverflow(40, 3);
+  few.x.send(few.p, 50, club2(0), 1);
+  few.x.send(few.p, 70, club2(1), 2 + 3 + few.p.cfg.maxLoss + 1);
+  assertEquals(few.p.stats.dropped.loss, 1);
+});
+
+Deno.test("[0052] a jump in the counter past the spoof window, explained by own drops, is taken", () => {
+  const { p, x } = withDownload();
+  x.send(p, 50, club2(0), 1);
+  const far = 1 + COUNTER_WINDOW + 100;
+  x.send(p, 70, club2(1), far); // a spoofer's, by the window: dropped unread
+  assertEquals(p.stats.spoofedBlocks, 1);
+  p.noteReceiveOverflow(89, far - 2);
+  x.send(p, 90, club2(2), far); // the own socket dropped all between: the connection's
+  assertEquals(p.stats.spoofedBlocks, 1);
+  assert(p.downs.has("2|x"));
+  assertEquals(p.downs.get("2|x")!.monitor.newest, far);
 });
 
 Deno.test("[0052] a block skipped after a have is not a gap: the counter counts datagrams sent", () => {

@@ -280,6 +280,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
       forged,
       lateMs: driver.takeLateMs(),
       datagramsIn: transport.stats.datagramsIn,
+      receiveOverflow: transport.stats.receiveOverflow,
       wakeups: driver.stats.wakeups,
       protocol: core.stats,
       buffered: core.playback?.memory().buffered,

@@ -32,6 +32,11 @@ export interface PeerSnapshot {
   readonly lateMs: number;
   /** Datagrams received, and timer wake-ups, in total. */
   readonly datagramsIn: number;
+  /**
+   * Datagrams this machine's own socket dropped for a full receive buffer, in total, where it
+   * can tell (the FFI socket on Linux; 0 elsewhere): a peer that cannot keep up.
+   */
+  readonly receiveOverflow?: number;
   readonly wakeups: number;
   /** The protocol core's counters (blocks in, duplicates, drops by reason, ...), for scripts. */
   readonly protocol?: PeerStats;

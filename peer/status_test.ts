@@ -18,6 +18,7 @@ const snap: PeerSnapshot = {
   forged: 1,
   lateMs: 3,
   datagramsIn: 5000,
+  receiveOverflow: 12,
   wakeups: 300,
 };
 

@@ -10,7 +10,8 @@
  * peer before the datagrams read after them, and the gaps they explain, up to as many as
  * were dropped, are not held against the links. The blocks are still missing and repaired
  * as any lost block. Drops not matched to a gap within `holdMs` are forgotten: they explain
- * nothing that comes later.
+ * nothing that comes later. Likewise a downstream whose keep-alives stopped while the socket
+ * dropped datagrams is let go but not banned (peer_tick.ts): they may be among the drops.
  */
 export class OwnOverflow {
   readonly #holdMs: number;
@@ -33,6 +34,11 @@ export class OwnOverflow {
     this.dropped += count;
     this.#unmatched = this.available(now) + count;
     this.#at = now;
+  }
+
+  /** True if the own socket dropped anything after `t`: a silence since may be its own loss. */
+  droppedAfter(t: number): boolean {
+    return this.#at > t;
   }
 
   /** How many datagrams of gaps seen at `now` the drops may still explain. */

@@ -17,6 +17,8 @@ Deno.test("own drops explain gaps up to their number, for holdMs", () => {
   assertEquals(o.available(1701), 0);
   o.note(1800, 4); // and the stale ones are not brought back
   assertEquals(o.available(1800), 4);
+  assertEquals([o.droppedAfter(1799), o.droppedAfter(1800)], [true, false]);
+  assertEquals(new OwnOverflow().droppedAfter(-1e9), false);
 });
 
 Deno.test("own drops: nonsense counts are ignored, a bad hold refused", () => {

@@ -212,6 +212,17 @@ Deno.test("[0053] an upload whose downstream sends no keep-alives is dropped; on
   assert(p.bans.has("quiet"));
 });
 
+Deno.test("[0053] an upload silent while the peer's own socket dropped datagrams is let go, not banned", () => {
+  const p = makePeer({ myClubs: [0, 1] });
+  connectFrom(p, 0, "quiet", 0, "down", [0, 2]);
+  drain(p, 0);
+  p.noteReceiveOverflow(700, 40); // its keep-alives may be among these
+  for (let t = 50; t <= p.cfg.keepaliveTimeoutMs + 200; t += 50) p.handleTimeout(t);
+  assert(!p.ups.has("0|quiet"));
+  assertEquals(p.stats.dropped.keepalive, 1);
+  assert(!p.bans.has("quiet"));
+});
+
 Deno.test("[0053] a downstream sends keep-alives on its download connections", () => {
   const { p } = withDownload();
   const sent: number[] = [];

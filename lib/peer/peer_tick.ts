@@ -72,7 +72,9 @@ function checkConnections(p: PeerCore, now: number): void {
       continue;
     }
     if (now - u.lastKeepalive > c.keepaliveTimeoutMs) {
-      dropConn(p, now, u, "keepalive", p.role === "peer" && !heardLately(p, now, u));
+      // Not banned if its keep-alives may have been lost in this peer's own full socket.
+      const own = p.ownOverflow.droppedAfter(u.lastKeepalive);
+      dropConn(p, now, u, "keepalive", p.role === "peer" && !own && !heardLately(p, now, u));
     }
   }
 }

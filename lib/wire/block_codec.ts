@@ -8,7 +8,7 @@
  * does, the general path does the same (block_codec_test.ts holds them to it).
  */
 import type { BlockMsg, DataBlock, Msg } from "./messages.ts";
-import { BLOCK_PAYLOAD, MAX_CLUB, MAX_U32, WIRE_VERSION } from "./budget.ts";
+import { WIRE_VERSION } from "./budget.ts";
 import {
   beginRead,
   beginWrite,
@@ -21,9 +21,7 @@ import {
   writeArrayHead,
   writeValue,
 } from "./plain_cbor.ts";
-import { TYPE_CODE, TYPE_LENGTH } from "./layout.ts";
-import { uint } from "./fields.ts";
-import { validateMsg } from "./validate.ts";
+import { checkWire, TYPE_CODE, TYPE_LENGTH } from "./layout.ts";
 
 const BLOCK = TYPE_CODE.block;
 const BLOCK_LENGTH = TYPE_LENGTH[BLOCK];
@@ -45,13 +43,18 @@ export function readDataBlockDatagram(
   const payload = readBytes();
   if (!endRead()) return undefined;
   if (
-    length !== BLOCK_LENGTH || version !== WIRE_VERSION || tag > MAX_U32 || type !== BLOCK ||
-    club > MAX_CLUB || hop > MAX_U32 || n > MAX_U32 || blockLength !== DATA_LENGTH ||
-    kind !== 0 || payload.length < 1 || payload.length > BLOCK_PAYLOAD
+    length !== BLOCK_LENGTH || version !== WIRE_VERSION || type !== BLOCK ||
+    blockLength !== DATA_LENGTH || kind !== 0
   ) return undefined;
   // The same shapes, in the same order, as the general path's (layout.ts `unpack`, `blockOf`).
   const block = { kind: "data", seq, srcTime, payload } as DataBlock;
   const msg: BlockMsg = { t: "block", club, hop, n, repair, block };
+  // The wire's limits (a club, a counter, a payload's length) are the general path's to say.
+  try {
+    checkWire(tag, msg);
+  } catch {
+    return undefined;
+  }
   return { ok: true, tag, msg };
 }
 
@@ -71,8 +74,7 @@ export function writeDataBlockDatagram(
   if (typeof msg !== "object" || msg === null || msg.t !== "block") return -1;
   const b = msg.block;
   if (typeof b !== "object" || b === null || b.kind !== "data") return -1;
-  uint(tag, MAX_U32, "tag");
-  validateMsg(msg);
+  checkWire(tag, msg);
   beginWrite(into, start, end);
   writeArrayHead(BLOCK_LENGTH);
   writeValue(WIRE_VERSION);

@@ -91,15 +91,18 @@ Deno.test("prop: whatever the reader takes from mutated bytes, the general path 
   );
 });
 
+/** A small data block datagram's message, every integer in one byte. */
+const SMALL: BlockMsg = {
+  t: "block",
+  club: 3,
+  hop: 7,
+  n: 9,
+  repair: false,
+  block: { kind: "data", seq: 5, srcTime: 6, payload: new Uint8Array([1, 2, 3]) },
+};
+
 Deno.test("the reader leaves non-shortest forms, trailing or missing bytes and empty payloads to the general path", () => {
-  const msg: BlockMsg = {
-    t: "block",
-    club: 3,
-    hop: 7,
-    n: 9,
-    repair: false,
-    block: { kind: "data", seq: 5, srcTime: 6, payload: new Uint8Array([1, 2, 3]) },
-  };
+  const msg = SMALL;
   const bytes = generalBytes(0xdeadbeef, msg);
   assert(readDataBlockDatagram(bytes) !== undefined);
   // club 3 written in two bytes (0x18 0x03) instead of one: valid CBOR, not shortest form.
@@ -126,10 +129,7 @@ Deno.test("the reader leaves non-shortest forms, trailing or missing bytes and e
 
 Deno.test("the writer refuses what does not fit, and throws as the encoder on a bad message", () => {
   const msg: BlockMsg = {
-    t: "block",
-    club: 1,
-    hop: 2,
-    n: 3,
+    ...SMALL,
     repair: true,
     block: { kind: "data", seq: 2 ** 40, srcTime: 6, payload: new Uint8Array(100) },
   };

@@ -32,9 +32,14 @@ export const TYPE_LENGTH: readonly number[] = [8, 6, 7, 5, 12, 6, 6, 8, 6, 6, 4,
  * `big` false, large integers stay numbers (see {@link layout}).
  */
 export function toWire(tag: number, msg: Msg, big = true): unknown[] {
+  checkWire(tag, msg);
+  return layout(tag, msg, big);
+}
+
+/** Throws RangeError unless `tag` is a channel tag and `msg` a valid message. */
+export function checkWire(tag: number, msg: Msg): void {
   uint(tag, MAX_U32, "tag");
   validateMsg(msg);
-  return layout(tag, msg, big);
 }
 
 /**

@@ -26,13 +26,9 @@ let bad = false;
  * they are not exactly one plain value in shortest form.
  */
 export function readPlain(bytes: Uint8Array): unknown {
-  src = bytes;
-  pos = 0;
-  bad = false;
+  beginRead(bytes);
   const v = item(0);
-  const ok = !bad && pos === bytes.length;
-  src = EMPTY;
-  return ok ? v : NOT_PLAIN;
+  return endRead() ? v : NOT_PLAIN;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -148,16 +144,19 @@ export function endRead(): boolean {
 
 /** The next item as an unsigned integer (a safe one), or -1 when it is none. */
 export function readUint(): number {
-  if (bad || pos >= src.length || src[pos] >> 5 !== 0) return miss(-1);
-  const v = arg(src[pos++] & 31);
-  return bad ? -1 : v;
+  return headOf(0);
 }
 
 /** The element count of the next item, an array, or -1 when it is none. */
 export function readArrayHead(): number {
-  if (bad || pos >= src.length || src[pos] >> 5 !== 4) return miss(-1);
-  const n = arg(src[pos++] & 31);
-  return bad ? -1 : n;
+  return headOf(4);
+}
+
+/** The argument of the next item's head if it is of major type `major`, else -1 (failed). */
+function headOf(major: number): number {
+  if (bad || pos >= src.length || src[pos] >> 5 !== major) return miss(-1);
+  const v = arg(src[pos++] & 31);
+  return bad ? -1 : v;
 }
 
 /** The next item as a boolean (false when it is none). */
@@ -170,9 +169,8 @@ export function readBool(): boolean {
 
 /** The next item, a byte string, as a view of the bytes read (empty when it is none). */
 export function readBytes(): Uint8Array {
-  if (bad || pos >= src.length || src[pos] >> 5 !== 2) return miss(EMPTY);
-  const n = arg(src[pos++] & 31);
-  if (bad || n > src.length - pos) return miss(EMPTY);
+  const n = headOf(2);
+  if (n < 0 || n > src.length - pos) return miss(EMPTY);
   const v = src.subarray(pos, pos + n);
   pos += n;
   return v;
@@ -201,12 +199,9 @@ export function writePlain(
   start = 0,
   end = into.length,
 ): number {
-  out = into;
-  at = start;
-  limit = end;
-  const ok = put(value, 0);
-  out = EMPTY;
-  return ok ? at - start : -1;
+  beginWrite(into, start, end);
+  if (!put(value, 0)) writeFailed = true;
+  return endWrite();
 }
 
 function put(v: unknown, depth: number): boolean {

@@ -53,7 +53,7 @@ export interface ClubStreamOptions {
 /** One trial: datagrams in send order and when each is due, ms after the trial starts. */
 export interface Trial {
   readonly datagrams: Uint8Array[];
-  readonly dueMs: Float64Array;
+  readonly dueMs: number[];
 }
 
 /** Makes consecutive trials of one channel's stream; seqs and connection counters go on. */
@@ -86,22 +86,6 @@ export class ClubStream {
     this.#secret[club] = secret;
   }
 
-  /**
-   * Writes the next count of `club`'s connection into block datagram `d` (made by a trial of
-   * this stream) in place, for a connection (re)opened after the trial was made. False, and
-   * `d` untouched, when the old or the new counter does not take the 5 bytes of a uint32 on
-   * the wire (the decoder takes only the shortest form), about 1 in 65,536 of each.
-   */
-  restamp(d: Uint8Array, club: number): boolean {
-    const at = counterAt(d);
-    if (at < 0 || d[at] !== 0x1a) return false;
-    const n = wireCounter(this.#secret[club], this.#n[club] + 1);
-    if (n < 0x10000) return false;
-    this.#n[club]++;
-    new DataView(d.buffer, d.byteOffset + at + 1, 4).setUint32(0, n);
-    return true;
-  }
-
   /** The next seq to be made. */
   get nextSeq(): number {
     return this.#seq;
@@ -112,10 +96,39 @@ export class ClubStream {
    * with srcTimes starting at `srcTime0` (ms on the sender's clock).
    */
   trial(rate: number, durationMs: number, srcTime0: number): Trial {
+    const out: Trial = { datagrams: [], dueMs: [] };
+    const batches = this.#batches(rate, durationMs, srcTime0, out);
+    while (!batches.next().done) continue;
+    return out;
+  }
+
+  /**
+   * The same trial as {@link trial}, made a slice at a time: `pause()` is awaited whenever
+   * `sliceMs` of making has gone by, so that the caller can go on sending and receiving while
+   * a long trial is made (a sender silent for seconds loses its connections as idle).
+   */
+  async trialPaced(
+    rate: number,
+    durationMs: number,
+    srcTime0: number,
+    pause: () => Promise<void>,
+    sliceMs = 20,
+  ): Promise<Trial> {
+    const out: Trial = { datagrams: [], dueMs: [] };
+    let sliceFrom = performance.now();
+    for (const _ of this.#batches(rate, durationMs, srcTime0, out)) {
+      if (performance.now() - sliceFrom < sliceMs) continue;
+      await pause();
+      sliceFrom = performance.now();
+    }
+    return out;
+  }
+
+  /** Makes the trial's batches into `out`, one at a time. */
+  *#batches(rate: number, durationMs: number, srcTime0: number, out: Trial): Generator<void> {
     const { key, clubs, batch } = this.#o;
     const want = Math.max(1, Math.round(rate * durationMs / 1000));
-    const datagrams: Uint8Array[] = [];
-    const due: number[] = [];
+    const { datagrams, dueMs } = out;
     while (datagrams.length < want) {
       const first = this.#seq;
       const leaves: Uint8Array[] = [];
@@ -138,7 +151,7 @@ export class ClubStream {
       this.#seq = first + batch + 1;
       for (const b of blocks) {
         const club = b.seq % clubs;
-        due.push(datagrams.length * 1000 / rate);
+        dueMs.push(datagrams.length * 1000 / rate);
         datagrams.push(encodeDatagram(key.tag, {
           t: "block",
           club,
@@ -148,43 +161,7 @@ export class ClubStream {
           block: b,
         }));
       }
+      yield;
     }
-    return { datagrams, dueMs: Float64Array.from(due) };
   }
-}
-
-/** Bytes of a CBOR unsigned integer's head `h`, -1 if `h` is not one. */
-function uintBytes(h: number): number {
-  if (h < 0x18) return 1;
-  return h === 0x18 ? 2 : h === 0x19 ? 3 : h === 0x1a ? 5 : h === 0x1b ? 9 : -1;
-}
-
-/**
- * Where each of a block datagram's first six fields starts (`[version, tag, 0, club, hop, n,
- * ...]`: see docs/protocol.md, "Messages"), or undefined if `d` is not laid out so.
- */
-function blockFields(d: Uint8Array): number[] | undefined {
-  if (d[0] !== 0x88) return undefined;
-  const starts: number[] = [];
-  for (let field = 0, at = 1; field < 6; field++) {
-    const len = uintBytes(d[at]);
-    if (len < 0 || at + len > d.length) return undefined;
-    if (field === 2 && d[at] !== 0) return undefined; // the type: 0, a block
-    starts.push(at);
-    at += len;
-  }
-  return starts;
-}
-
-/** Where block datagram `d`'s counter `n` starts, -1 if `d` is not a block datagram. */
-export function counterAt(d: Uint8Array): number {
-  return blockFields(d)?.[5] ?? -1;
-}
-
-/** The club of block datagram `d` (made by a trial), or -1. */
-export function clubOf(d: Uint8Array): number {
-  const at = blockFields(d)?.[3];
-  if (at === undefined) return -1;
-  const h = d[at];
-  return h < 0x18 ? h : h === 0x18 ? d[at + 1] : -1;
 }

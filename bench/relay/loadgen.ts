@@ -19,7 +19,8 @@ import { cpuSeconds } from "../lib/proc.ts";
 import { benchArgs } from "../lib/cli.ts";
 import { round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
-import { clubOf, ClubStream, newStreamKey, type Trial } from "./blocks.ts";
+import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
+import { SendCounters } from "./send_counters.ts";
 import { peak, perCpuSecond, rampRates, refineRates, saturated, type TrialResult } from "./ramp.ts";
 
 interface BunSock {
@@ -91,26 +92,29 @@ if (!Number.isInteger(SIG_BATCH) || SIG_BATCH < 1 || SIG_BATCH > 32) {
   process.exit(2);
 }
 const stream = new ClubStream({ key, clubs: CLUBS.length, batch: SIG_BATCH });
+// The counters are stamped as the datagrams go out (send_counters.ts); made with a secret of
+// 2^31, they are made 5 bytes long, so that the stamp nearly always fits in place.
+for (const club of CLUBS) stream.reopen(club, 2 ** 31);
+/** The sender's connections to the peer (the peer's downloads from it). */
+const uploads = new SendCounters(CLUBS.length);
+/**
+ * Datagrams a second of the slow stream that keeps the sender's connections alive while the
+ * next trial is made (it takes seconds at the highest rates; a sender silent for the core's
+ * `idleInMs`, 2.5 s, is dropped as idle [0053], and the trial would begin without it).
+ */
+const FILL_RATE = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Receiver state: counting window and connection flags. */
 let windowFrom = Infinity, windowTo = -Infinity, counted = 0;
-/** Clubs whose upload (sender to peer) and download (peer to receiver) are open. */
-const txUp = new Set<number>(), rxUp = new Set<number>();
-/**
- * The sender's connections (re)opened and not yet told to the stream, with their secrets:
- * their counters start again (lib/peer/conn_counter.ts). Made again in the middle of a
- * trial, the rest of the trial's blocks of that club are restamped as they go out
- * (`ClubStream.restamp`): made with the old counter, the peer would take them for a
- * spoofer's.
- */
-const reopened = new Map<number, number>();
+/** Clubs whose download (peer to receiver) is open. */
+const rxUp = new Set<number>();
 /** The peer's cookie for the receiver, per club, from its accepts; for the sender, its pong's. */
 const rxCookie = new Map<number, number>();
 let txCookie = 0;
 let peerAddr: string | undefined;
 const drops: string[] = [];
-const connected = () => txUp.size === CLUBS.length && rxUp.size === CLUBS.length;
+const connected = () => uploads.openCount === CLUBS.length && rxUp.size === CLUBS.length;
 /**
  * Control messages from the peer. The sender behaves as the channel's source: it takes the
  * peer's own requests to download a club (the peer asks the source again after dropping its
@@ -127,14 +131,12 @@ const onControl = (bytes: Uint8Array, isTx: boolean) => {
   if (m.t !== "accept" && m.t !== "drop" && m.t !== "connect") return;
   if (!CLUBS.includes(m.club)) return;
   if (isTx) {
-    if (m.t === "accept" && m.dir === "up") {
-      txUp.add(m.club);
-      reopened.set(m.club, txCookie);
-    }
+    // Its counter starts again, offset by the peer's cookie (lib/peer/conn_counter.ts).
+    if (m.t === "accept" && m.dir === "up") uploads.open(m.club, m.cookie);
     if (m.t === "drop" && m.dir === "down") {
       // Dropped, or refused (our cookie is stale, e.g. a new forwarder): ping again first.
       txCookie = 0;
-      txUp.delete(m.club);
+      uploads.close(m.club);
       drops.push("upstream");
     }
     // The peer's own requests for a download from the sender go unanswered: the sender
@@ -238,7 +240,7 @@ function askPeer(peer: string): void {
     return;
   }
   for (const club of CLUBS) {
-    if (!txUp.has(club)) {
+    if (!uploads.isOpen(club)) {
       send(tx, peer, { t: "connect", club, dir: "up", clubs: [], have: null, cookie: txCookie });
     }
     if (!rxUp.has(club)) {
@@ -273,8 +275,39 @@ async function connectRelay(peer: string): Promise<boolean> {
   return connected();
 }
 
+/**
+ * Sends datagrams `from` to `to` of `ds` to `hp`, in batches of BATCH; in relay mode each is
+ * stamped with its connection's next count, and a club's blocks go out only while the peer
+ * has its connection. Returns how many were sent.
+ */
+function sendBlocks(
+  ds: readonly Uint8Array[],
+  from: number,
+  to: number,
+  hp: { hostname: string; port: number },
+  relay: boolean,
+): number {
+  let sent = 0;
+  for (let i = from; i < to;) {
+    packets.length = 0;
+    for (; i < to && packets.length < 3 * BATCH; i++) {
+      const d = relay ? uploads.stamp(ds[i]) : ds[i];
+      if (d !== undefined) packets.push(d, hp.port, hp.hostname);
+    }
+    if (packets.length > 0) sent += tx.sendMany(packets);
+  }
+  return sent;
+}
+const packets: (Uint8Array | number | string)[] = [];
+
 /** Sends a trial's datagrams on time and counts arrivals in the window; returns its result. */
-async function runTrial(t: Trial, offered: number, to: string, pid: number): Promise<TrialResult> {
+async function runTrial(
+  t: Trial,
+  offered: number,
+  to: string,
+  pid: number,
+  relay: boolean,
+): Promise<TrialResult> {
   const hp = parseAddr(to)!;
   const n = t.datagrams.length;
   counted = 0;
@@ -284,9 +317,6 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
   let cpuFrom: number | null = null, cpuTo: number | null = null;
   let gen0 = process.cpuUsage(), gen1 = gen0;
   let sent = 0, sentInWindow = 0, i = 0;
-  const packets: (Uint8Array | number | string)[] = [];
-  /** Clubs whose connection was made again during this trial: their counts start again. */
-  const restamp = new Set<number>();
   while (i < n) {
     const now = performance.now();
     if (cpuFrom === null && now >= windowFrom) {
@@ -297,26 +327,10 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
     // Everything due goes out now, in batches; then a timer tick (about 1 ms): sending in
     // millisecond slices keeps this loop cheap next to the forwarder it measures.
     const at = now - t0;
-    while (i < n && t.dueMs[i] <= at) {
-      let j = i;
-      while (j < n && j - i < BATCH && t.dueMs[j] <= at) j++;
-      for (const [club, secret] of reopened) {
-        stream.reopen(club, secret);
-        restamp.add(club);
-      }
-      reopened.clear();
-      packets.length = 0;
-      for (let k = i; k < j; k++) {
-        const d = t.datagrams[k];
-        if (restamp.size > 0) {
-          const club = clubOf(d);
-          if (restamp.has(club)) stream.restamp(d, club);
-        }
-        packets.push(d, hp.port, hp.hostname);
-      }
-      sent += tx.sendMany(packets);
-      i = j;
-    }
+    let j = i;
+    while (j < n && t.dueMs[j] <= at) j++;
+    sent += sendBlocks(t.datagrams, i, j, hp, relay);
+    i = j;
     await sleep(1);
   }
   while (performance.now() < windowTo) await sleep(1);
@@ -333,11 +347,47 @@ async function runTrial(t: Trial, offered: number, to: string, pid: number): Pro
   };
 }
 
+/** Milliseconds it takes to make a datagram of a trial, as last measured (with a margin). */
+let perDatagramMs = 0.03;
+
+/**
+ * Makes the relay's next trial at `rate`, due to start once it is made (srcTime is when each
+ * block is due), and meanwhile keeps the connections alive with a slow stream (FILL_RATE)
+ * made just before it; what of that stream is still unsent when the trial is due leads it.
+ */
+async function makeTrial(rate: number, to: string): Promise<Trial> {
+  const hp = parseAddr(to)!;
+  const g0 = Date.now(), f0 = performance.now();
+  const start = g0 + rate * TRIAL_MS / 1000 * perDatagramMs + 100;
+  const fill = stream.trial(FILL_RATE, start - g0, g0);
+  let fi = 0;
+  const feed = () => {
+    const at = performance.now() - f0;
+    let j = fi;
+    while (j < fill.datagrams.length && fill.dueMs[j] <= at) j++;
+    sendBlocks(fill.datagrams, fi, j, hp, true);
+    fi = j;
+  };
+  const t = await stream.trialPaced(rate, TRIAL_MS, start, async () => {
+    feed();
+    await sleep(0);
+  });
+  perDatagramMs = Math.max(0.005, (Date.now() - g0) / t.datagrams.length * 1.2);
+  while (Date.now() < start) {
+    feed();
+    await sleep(1);
+  }
+  const rest = fill.datagrams.length - fi;
+  return {
+    datagrams: [...fill.datagrams.slice(fi), ...t.datagrams],
+    dueMs: [...new Array<number>(rest).fill(0), ...t.dueMs],
+  };
+}
+
 /** A ramp against one forwarder: the coarse steps, then finer ones above the best of them. */
 async function ramp(mode: string, to: string, pid: number) {
   const trials: TrialResult[] = [];
   let echoPool: Trial | undefined;
-  let perDatagramMs = 0.03;
   let reconnects = 0;
   /** One trial at `rate`; a relay that cannot be reconnected counts as nothing delivered. */
   const trialAt = async (rate: number): Promise<TrialResult> => {
@@ -346,7 +396,7 @@ async function ramp(mode: string, to: string, pid: number) {
       echoPool ??= stream.trial(20_000, 1000, Date.now());
       const k = Math.round(rate * TRIAL_MS / 1000);
       const datagrams = Array.from({ length: k }, (_, i) => echoPool!.datagrams[i % 20_000]);
-      t = { datagrams, dueMs: Float64Array.from({ length: k }, (_, i) => i * 1000 / rate) };
+      t = { datagrams, dueMs: Array.from({ length: k }, (_, i) => i * 1000 / rate) };
     } else {
       if (!connected()) {
         reconnects++;
@@ -354,17 +404,9 @@ async function ramp(mode: string, to: string, pid: number) {
           return { offered: rate, sent: 0, delivered: 0, fwdCpuPct: null, genCpuPct: 0 };
         }
       }
-      for (const [club, secret] of reopened) stream.reopen(club, secret);
-      reopened.clear();
-      // srcTime is when each block is due: plan the start after the generation.
-      const k = rate * TRIAL_MS / 1000;
-      const g0 = Date.now();
-      const start = g0 + k * perDatagramMs + 100;
-      t = stream.trial(rate, TRIAL_MS, start);
-      perDatagramMs = Math.max(0.005, (Date.now() - g0) / t.datagrams.length * 1.2);
-      await sleep(Math.max(0, start - Date.now()));
+      t = await makeTrial(rate, to);
     }
-    const result = await runTrial(t, rate, to, pid);
+    const result = await runTrial(t, rate, to, pid, mode === "relay");
     await sleep(400); // the forwarder's backlog drains
     return result;
   };
@@ -409,7 +451,7 @@ process.stdin.on("data", (chunk: Uint8Array | string) => {
     buf = buf.slice(i + 1);
     if (cmd !== "run") continue;
     busy = busy.then(async () => {
-      txUp.clear();
+      for (const club of CLUBS) uploads.close(club);
       rxUp.clear();
       txCookie = 0;
       peerAddr = mode === "relay" ? to : undefined;

@@ -13,12 +13,23 @@ function uintBytes(h: number): number {
   return h === 0x18 ? 2 : h === 0x19 ? 3 : h === 0x1a ? 5 : h === 0x1b ? 9 : -1;
 }
 
-/** `n` (below 2^32) as a CBOR unsigned integer in its shortest form, as the decoder wants. */
-function uintHead(n: number): Uint8Array {
-  if (n < 0x18) return Uint8Array.of(n);
-  if (n < 0x100) return Uint8Array.of(0x18, n);
-  if (n < 0x10000) return Uint8Array.of(0x19, n >> 8, n & 0xff);
-  return Uint8Array.of(0x1a, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+/** Bytes of `n` (below 2^32) as a CBOR unsigned integer in its shortest form, as the decoder wants. */
+function uintLength(n: number): number {
+  return n < 0x18 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
+
+/** Writes `n` at `at` of `d` in its shortest form, `len` bytes ({@link uintLength}). */
+function writeUint(d: Uint8Array, at: number, n: number, len: number): void {
+  if (len === 1) d[at] = n;
+  else if (len === 2) d.set([0x18, n], at);
+  else if (len === 3) d.set([0x19, n >> 8, n & 0xff], at);
+  else {
+    d[at] = 0x1a;
+    d[at + 1] = n >>> 24;
+    d[at + 2] = (n >>> 16) & 0xff;
+    d[at + 3] = (n >>> 8) & 0xff;
+    d[at + 4] = n & 0xff;
+  }
 }
 
 /**
@@ -63,16 +74,16 @@ export function withCounter(d: Uint8Array, n: number): Uint8Array | undefined {
 
 /** `d` with the unsigned integer at `at` replaced by `n`: in place if it fits exactly. */
 function rewrite(d: Uint8Array, at: number, n: number): Uint8Array {
-  const head = uintHead(n);
+  const len = uintLength(n);
   const old = uintBytes(d[at]);
-  if (head.length === old) {
-    d.set(head, at);
+  if (len === old) {
+    writeUint(d, at, n, len);
     return d;
   }
-  const out = new Uint8Array(d.length - old + head.length);
+  const out = new Uint8Array(d.length - old + len);
   out.set(d.subarray(0, at));
-  out.set(head, at);
-  out.set(d.subarray(at + old), at + head.length);
+  writeUint(out, at, n, len);
+  out.set(d.subarray(at + old), at + len);
   return out;
 }
 

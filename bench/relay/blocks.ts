@@ -6,8 +6,8 @@
  *
  * The stream has `clubs` clubs (seq % clubs) and batches of `batch` data blocks closed by an
  * auth block, as lib/source/batcher.ts lays them out. A trial's datagrams are every block,
- * each on its own club's connection (`club` = seq % clubs, a packet counter per club), as
- * the source pushes them to a peer that is a member of every club; each has a send time at
+ * each on its own club's connection (`club` = seq % clubs; its counter a placeholder, stamped
+ * as it goes out: send_counters.ts), as the source pushes them to a peer that is a member of every club; each has a send time at
  * the trial's rate and a srcTime equal to its planned send time.
  */
 import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
@@ -16,7 +16,7 @@ import { batchMessage } from "../../lib/auth/batch_sig.ts";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { merkleRoot } from "../../lib/auth/merkle.ts";
 import { nativeLeafHash } from "../../lib/net/native_verify.ts";
-import { wireCounter } from "../../lib/peer/conn_counter.ts";
+import { UNSTAMPED } from "./send_counters.ts";
 import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
 import { encodeDatagram } from "../../lib/wire/codec.ts";
 import type { AuthBlock, Block, DataBlock } from "../../lib/wire/messages.ts";
@@ -60,30 +60,14 @@ export interface Trial {
 export class ClubStream {
   readonly #o: ClubStreamOptions;
   #seq = 0;
-  /** Live blocks sent on each club's connection since it was (re)opened. */
-  readonly #n: number[];
-  /** Each club's connection secret, which offsets its counter on the wire. */
-  readonly #secret: number[];
   readonly #payload: Uint8Array;
 
   /** A stream starting at seq 0. */
   constructor(o: ClubStreamOptions) {
     if (!(o.clubs >= 2)) throw new RangeError("at least 2 clubs");
     this.#o = o;
-    this.#n = new Array(o.clubs).fill(0);
-    this.#secret = new Array(o.clubs).fill(0);
     // A full block of TS-aligned bytes; its content does not matter to a relay.
     this.#payload = new Uint8Array(BLOCK_PAYLOAD).map((_, i) => (i * 31 + 7) & 0xff);
-  }
-
-  /**
-   * The connection of `club` was (re)opened with `secret` (the peer's cookie it carries):
-   * its counter starts again, offset by the secret, as a real upstream's does
-   * (lib/peer/conn_counter.ts). Trials made after this use it.
-   */
-  reopen(club: number, secret: number): void {
-    this.#n[club] = 0;
-    this.#secret[club] = secret;
   }
 
   /** The next seq to be made. */
@@ -156,7 +140,7 @@ export class ClubStream {
           t: "block",
           club,
           hop: 0,
-          n: wireCounter(this.#secret[club], ++this.#n[club]),
+          n: UNSTAMPED, // each connection's count is stamped as the block goes out
           repair: false,
           block: b,
         }));

@@ -6,6 +6,7 @@ import { decodeDatagram } from "../../lib/wire/codec.ts";
 import { nativeLeafHash } from "../../lib/net/native_verify.ts";
 import { countOf } from "../../lib/peer/conn_counter.ts";
 import { ClubStream, newStreamKey } from "./blocks.ts";
+import { SendCounters } from "./send_counters.ts";
 
 Deno.test("the native leaf the blocks are made with equals lib/auth's leafHash", () => {
   const payload = new Uint8Array(1128).map((_, i) => i & 0xff);
@@ -19,7 +20,8 @@ Deno.test("a trial is every block on its club's connection, all verifying", () =
   const key = newStreamKey();
   const s = new ClubStream({ key, clubs: 2, batch: 12 });
   const secrets = [2 ** 32 - 3, 77];
-  for (const club of [0, 1]) s.reopen(club, secrets[club]);
+  const counters = new SendCounters(2);
+  for (const club of [0, 1]) counters.open(club, secrets[club]);
   const t = s.trial(1000, 100, 5000);
   // 100 ms at 1000/s: at least 100 datagrams, whole batches of 12 data blocks + 1 auth.
   assert(t.datagrams.length >= 100 && t.datagrams.length % 13 === 0, `${t.datagrams.length}`);
@@ -28,12 +30,12 @@ Deno.test("a trial is every block on its club's connection, all verifying", () =
   let verified = 0, seq = 0;
   const ns = [0, 0];
   for (const d of t.datagrams) {
-    const r = decodeDatagram(d);
+    const r = decodeDatagram(counters.stamp(d)!);
     assert(r.ok && r.tag === key.tag && r.msg.t === "block");
     if (!r.ok || r.msg.t !== "block") continue;
     const b = r.msg.block;
     assertEquals([b.seq, r.msg.club], [seq++, b.seq % 2]);
-    // Each club's connection counts from 1, offset by its secret on the wire.
+    // Stamped as it goes out, each club's connection counts from 1, offset by its secret.
     const count = countOf(secrets[r.msg.club], r.msg.n);
     assertEquals(count, ns[r.msg.club] + 1);
     ns[r.msg.club] = count;
@@ -46,11 +48,12 @@ Deno.test("a trial is every block on its club's connection, all verifying", () =
 
 Deno.test("a reopened connection's counter starts again at 1", () => {
   const s = new ClubStream({ key: newStreamKey(), clubs: 2, batch: 12 });
-  s.trial(1000, 100, 0);
-  s.reopen(1, 500);
-  const first = s.trial(1000, 30, 0).datagrams.map(decodeDatagram).find((r) =>
-    r.ok && r.msg.t === "block" && r.msg.club === 1
-  );
+  const counters = new SendCounters(2);
+  for (const club of [0, 1]) counters.open(club, 9);
+  for (const d of s.trial(1000, 100, 0).datagrams) counters.stamp(d);
+  counters.open(1, 500);
+  const first = s.trial(1000, 30, 0).datagrams.map((d) => decodeDatagram(counters.stamp(d)!))
+    .find((r) => r.ok && r.msg.t === "block" && r.msg.club === 1);
   assert(first?.ok && first.msg.t === "block");
   assertEquals(countOf(500, first.msg.n), 1);
 });

@@ -31,6 +31,7 @@ import type { Msg } from "../../lib/wire/messages.ts";
 import { median, round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ClubStream, newStreamKey } from "./blocks.ts";
+import { SendCounters } from "./send_counters.ts";
 
 const USAGE = `deno run -A bench/relay/inproc.ts [options]   (or bun run)
 
@@ -96,15 +97,17 @@ export async function inprocRound(datagrams: number): Promise<InprocRound> {
   // Source and downstream echo the peer's cookies, as peers that had its pongs do
   // (docs/protocol.md, "Address validation").
   const [up, down] = [core.guard.cookie(SOURCE), core.guard.cookie(DOWN)];
-  // The source's connections carry its cookie, which offsets their counters.
-  for (const club of [0, 1]) stream.reopen(club, up);
   const trial = stream.trial(RATE, datagrams * 1000 / RATE, t0);
+  // The source's connections carry its cookie, which offsets their counters.
+  const counters = new SendCounters(2);
+  for (const club of [0, 1]) counters.open(club, up);
   // Bytes of their own for each datagram, as every transport hands them over: views of
   // large shared buffers, as linux_udp.ts and deno_udp.ts copy them out (lib/wire/arena.ts).
   // Not a small array each: under Bun that array has no ArrayBuffer until a view of it is
   // made, and making one then cost about 1 µs a datagram, which no transport pays.
   const arena = new ByteArena();
-  const input = trial.datagrams.map((d) => {
+  const input = trial.datagrams.map((made) => {
+    const d = counters.stamp(made)!;
     const bytes = arena.take(d.length);
     bytes.set(d);
     return bytes;

@@ -92,9 +92,6 @@ if (!Number.isInteger(SIG_BATCH) || SIG_BATCH < 1 || SIG_BATCH > 32) {
   process.exit(2);
 }
 const stream = new ClubStream({ key, clubs: CLUBS.length, batch: SIG_BATCH });
-// The counters are stamped as the datagrams go out (send_counters.ts); made with a secret of
-// 2^31, they are made 5 bytes long, so that the stamp nearly always fits in place.
-for (const club of CLUBS) stream.reopen(club, 2 ** 31);
 /** The sender's connections to the peer (the peer's downloads from it). */
 const uploads = new SendCounters(CLUBS.length);
 /**

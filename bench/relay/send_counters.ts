@@ -6,6 +6,7 @@
  * connection's numbers and the peer would drop every block of it as a spoofer's.
  */
 import { wireCounter } from "../../lib/peer/conn_counter.ts";
+import { beginWrite, endWrite, writeValue } from "../../lib/wire/plain_cbor.ts";
 
 /** Bytes of a CBOR unsigned integer's head `h`, -1 if `h` is not one. */
 function uintBytes(h: number): number {
@@ -13,24 +14,15 @@ function uintBytes(h: number): number {
   return h === 0x18 ? 2 : h === 0x19 ? 3 : h === 0x1a ? 5 : h === 0x1b ? 9 : -1;
 }
 
-/** Bytes of `n` (below 2^32) as a CBOR unsigned integer in its shortest form, as the decoder wants. */
-function uintLength(n: number): number {
-  return n < 0x18 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
-}
+/**
+ * The counter every block datagram of a trial is made with (blocks.ts), a placeholder 5 bytes
+ * long on the wire, as most stamped counters are, so that the stamp nearly always fits in
+ * place.
+ */
+export const UNSTAMPED = 2 ** 31;
 
-/** Writes `n` at `at` of `d` in its shortest form, `len` bytes ({@link uintLength}). */
-function writeUint(d: Uint8Array, at: number, n: number, len: number): void {
-  if (len === 1) d[at] = n;
-  else if (len === 2) d.set([0x18, n], at);
-  else if (len === 3) d.set([0x19, n >> 8, n & 0xff], at);
-  else {
-    d[at] = 0x1a;
-    d[at + 1] = n >>> 24;
-    d[at + 2] = (n >>> 16) & 0xff;
-    d[at + 3] = (n >>> 8) & 0xff;
-    d[at + 4] = n & 0xff;
-  }
-}
+/** Where a counter's bytes are written first, by the wire's own writer. */
+const scratch = new Uint8Array(9);
 
 /**
  * Where each of a block datagram's first six fields starts (`[version, tag, 0, club, hop, n,
@@ -49,12 +41,6 @@ function blockFields(d: Uint8Array): number[] | undefined {
   return starts;
 }
 
-/** The club of block datagram `d`, or -1 if it is not one. */
-export function clubOf(d: Uint8Array): number {
-  const fields = blockFields(d);
-  return fields === undefined ? -1 : clubAt(d, fields[3]);
-}
-
 /** The small unsigned integer (a club) at `at` of `d`, -1 if it is not one. */
 function clubAt(d: Uint8Array, at: number): number {
   const h = d[at];
@@ -63,9 +49,9 @@ function clubAt(d: Uint8Array, at: number): number {
 
 /**
  * Block datagram `d` with counter `n` (below 2^32): `d` itself, rewritten in place, when the
- * new counter takes as many bytes on the wire as the old one; a new datagram otherwise (a
- * sender that makes its datagrams with 5-byte counters, `ClubStream.reopen` with a secret of
- * 2^31, needs one for about 1 in 65,536). Undefined if `d` is not a block datagram.
+ * new counter takes as many bytes on the wire as the old one; a new datagram otherwise (for a
+ * datagram made with the {@link UNSTAMPED} placeholder, about 1 in 65,536). Undefined if `d`
+ * is not a block datagram.
  */
 export function withCounter(d: Uint8Array, n: number): Uint8Array | undefined {
   const at = blockFields(d)?.[5];
@@ -74,16 +60,16 @@ export function withCounter(d: Uint8Array, n: number): Uint8Array | undefined {
 
 /** `d` with the unsigned integer at `at` replaced by `n`: in place if it fits exactly. */
 function rewrite(d: Uint8Array, at: number, n: number): Uint8Array {
-  const len = uintLength(n);
+  beginWrite(scratch, 0, scratch.length);
+  writeValue(n);
+  const len = endWrite();
   const old = uintBytes(d[at]);
-  if (len === old) {
-    writeUint(d, at, n, len);
-    return d;
+  const out = len === old ? d : new Uint8Array(d.length - old + len);
+  if (out !== d) {
+    out.set(d.subarray(0, at));
+    out.set(d.subarray(at + old), at + len);
   }
-  const out = new Uint8Array(d.length - old + len);
-  out.set(d.subarray(0, at));
-  writeUint(out, at, n, len);
-  out.set(d.subarray(at + old), at + len);
+  for (let i = 0; i < len; i++) out[at + i] = scratch[i];
   return out;
 }
 

@@ -52,7 +52,7 @@ Deno.test("peer flags: help, and mistakes that say what is wrong", () => {
     [[URL_, "--delay", "10"], "--delay must be"],
     [[URL_, "--up-kbps", "x"], "--up-kbps must be"],
     [[URL_, "--impair", "loss=3"], "--impair"],
-    [[URL_, "--what"], "Unknown option"],
+    [[URL_, "--what"], "unknown option --what (see peer --help)"],
   ];
   for (const [args, why] of cases) {
     const f = parseFlags(args);

@@ -1,18 +1,33 @@
 /**
- * `--http ADDR`: serves the stream to players over HTTP. Every GET gets the stream from the
- * next block on (blocks start on TS packets, so a player can sync at once). A client that
- * falls more than MAX_BEHIND bytes behind is cut off rather than buffered without bound.
+ * `--http ADDR`: serves the stream to players over HTTP. A client joins the stream midway, so
+ * each one gets it through a TsGate of its own, as stdout does (ts_gate.ts): from the next
+ * clean entry point on (PAT, PMT, keyframe), not from mid-GOP packets a player cannot decode.
+ * A client that falls more than MAX_BEHIND bytes behind is cut off rather than buffered
+ * without bound.
  */
 import { parseAddr } from "../lib/net/addr.ts";
 import { type HttpServer, serveHttp } from "../lib/net/runtime.ts";
+import { TsGate } from "./ts_gate.ts";
 
 /** Bytes a slow client may lag before it is dropped. */
 export const MAX_BEHIND = 8 << 20;
 
+/** One HTTP client: its stream, and its gate (none with `--raw`). */
+interface Client {
+  ctl: ReadableStreamDefaultController<Uint8Array>;
+  readonly gate: TsGate | undefined;
+}
+
 /** The stream's HTTP fan-out. */
 export class HttpOut {
-  readonly #clients = new Set<{ ctl: ReadableStreamDefaultController<Uint8Array> }>();
+  readonly #clients = new Set<Client>();
+  readonly #gate: boolean;
   #server: HttpServer | undefined;
+
+  /** `gate: false` (`--raw`) gives every client the stream from the next block on. */
+  constructor(opts: { readonly gate?: boolean } = {}) {
+    this.#gate = opts.gate ?? true;
+  }
 
   /** Listens on `addr` ("host:port"); resolves with the bound address. */
   async listen(addr: string): Promise<string> {
@@ -27,8 +42,8 @@ export class HttpOut {
     return this.#clients.size;
   }
 
-  /** Hands a played block to every client. */
-  write(bytes: Uint8Array): void {
+  /** Hands bytes played at `now` (ms, for the gates' give-up time) to every client. */
+  write(now: number, bytes: Uint8Array): void {
     for (const c of this.#clients) {
       if ((c.ctl.desiredSize ?? 0) < -MAX_BEHIND) {
         this.#clients.delete(c);
@@ -37,7 +52,8 @@ export class HttpOut {
         } catch { /* already gone */ }
         continue;
       }
-      c.ctl.enqueue(bytes);
+      if (!c.gate) c.ctl.enqueue(bytes);
+      else for (const part of c.gate.push(now, bytes)) c.ctl.enqueue(part);
     }
   }
 
@@ -58,7 +74,10 @@ export class HttpOut {
     }
     const headers = { "content-type": "video/mp2t", "cache-control": "no-store" };
     if (req.method === "HEAD") return new Response(null, { headers });
-    const client = { ctl: undefined as unknown as ReadableStreamDefaultController<Uint8Array> };
+    const client: Client = {
+      ctl: undefined as unknown as ReadableStreamDefaultController<Uint8Array>,
+      gate: this.#gate ? new TsGate() : undefined,
+    };
     const body = new ReadableStream<Uint8Array>({
       start: (ctl) => {
         client.ctl = ctl;

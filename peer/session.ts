@@ -19,7 +19,11 @@ import {
   stderrIsTerminal,
   stdoutSink,
 } from "../lib/net/runtime.ts";
-import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
+import {
+  type AnnounceReply,
+  TrackerClient,
+  type TrackerResult,
+} from "../lib/net/tracker_client.ts";
 import { TrackerHealth } from "../lib/net/tracker_health.ts";
 import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
 import type { PeerEvent } from "../lib/peer/events.ts";
@@ -62,11 +66,38 @@ const STALL_MS = 1000;
 /** The socket drains less often from this long after the first byte or a stall on. */
 const STEADY_AFTER_MS = 5000;
 
+/**
+ * Why a join announce brought no clubs, in a viewer's words: an unregistered channel is a
+ * broadcast that has not started yet (the peer waits for it, see runPeer).
+ */
+export function whyNotJoined(r: TrackerResult<AnnounceReply>): string {
+  if (r.ok) return "the tracker dealt no clubs";
+  if (r.status === 404 && r.error.startsWith("unknown channel")) {
+    return "the broadcast has not started yet (no source has registered this channel)";
+  }
+  return r.error;
+}
+
+/** The OS's reason in a file error, without the path it repeats ("..., open '/x'"). */
+const osReason = (e: unknown) => String((e as Error)?.message ?? e).replace(/[:,] open '.*'$/, "");
+
 /** Runs a peer; resolves with the exit code. */
 export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
+  // --out is opened first: a path that cannot be written fails now, before the tracker is
+  // asked anything (and whether or not the broadcast is live), not at the first block.
+  let outFile: ByteSink | undefined;
+  if (cfg.out !== undefined) {
+    try {
+      outFile = await fileSink(cfg.out);
+    } catch (e) {
+      io.stderr(`peer: cannot write --out ${cfg.out}: ${osReason(e)}\n`);
+      return 1;
+    }
+  }
   const opened = await openProgramUdp(cfg);
   if ("error" in opened) {
     io.stderr(`peer: ${opened.error}\n`);
+    await outFile?.close();
     return 1;
   }
   const transport = opened;
@@ -81,7 +112,8 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     wake();
   });
 
-  // Join, waiting (and saying why) while the tracker is unreachable or the channel unknown.
+  // Join, waiting (and saying why) while the tracker is unreachable or the channel unknown,
+  // until Ctrl-C: a viewer may start before the broadcast does (docs/running.md).
   let joined: AnnounceReply | undefined;
   let lastWhy = "";
   while (!joined && !interrupted) {
@@ -90,13 +122,15 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
       joined = r.value;
       break;
     }
-    const why = r.ok ? "the tracker dealt no clubs" : r.error;
-    if (why !== lastWhy) io.stderr(`peer: waiting to join: ${why}\n`);
+    const why = whyNotJoined(r);
+    if (why !== lastWhy) {
+      io.stderr(`peer: waiting to join: ${why}; asking every second until Ctrl-C\n`);
+    }
     lastWhy = why;
     await Promise.race([sleep(1000), new Promise<void>((r) => (wake = r))]);
   }
   if (!joined) {
-    await transport.close();
+    await Promise.all([transport.close(), outFile?.close()]);
     return 0;
   }
   const myClubs = joined.recommend!;
@@ -134,19 +168,16 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   };
   core.addPeers(joined.peers.filter((p) => p.clubs.length > 0));
 
-  const sink: ByteSink | undefined = cfg.out !== undefined
-    ? fileSink(cfg.out)
-    : cfg.http === undefined
-    ? stdoutSink()
-    : undefined;
-  const http = cfg.http === undefined ? undefined : new HttpOut();
+  const sink: ByteSink | undefined = outFile ?? (cfg.http === undefined ? stdoutSink() : undefined);
+  // Each HTTP client's stream starts at an entry point of its own, as stdout's does.
+  const http = cfg.http === undefined ? undefined : new HttpOut({ gate: !cfg.raw });
   if (http) {
     try {
       io.stderr(`peer: serving the stream at http://${await http.listen(cfg.http!)}/\n`);
     } catch (e) {
       io.stderr(`peer: cannot serve HTTP at ${cfg.http}: ${(e as Error).message}\n`);
       await client.announce({ peer: id, port, event: "leave", clubs: myClubs });
-      await transport.close();
+      await Promise.all([transport.close(), sink?.close()]);
       return 1;
     }
   }
@@ -167,7 +198,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     tsAligned &&= bytes.length % TS_PACKET === 0;
     lastWrite = now;
     sink?.write(bytes);
-    http?.write(bytes);
+    http?.write(now, bytes);
   };
   let firstBlockMs: number | undefined;
   const traceConns = connTracer("peer", io.startedAt, io.stderr);

@@ -34,6 +34,9 @@ export interface ImpairedTransport extends Transport {
   readonly impaired: ImpairStats;
 }
 
+/** The form of an impairment's text, for help and error messages: every key it takes. */
+export const IMPAIR_SPEC = "loss=P,delay=MS,jitter=MS,rate=BPS,queue=MS";
+
 /** Parses "loss=0.02,delay=20,jitter=5,rate=4000000,queue=200"; throws RangeError if bad. */
 export function parseImpairment(text: string): Impairment {
   const out: Record<string, number> = {};
@@ -49,7 +52,7 @@ export function parseImpairment(text: string): Impairment {
     const key = names[k?.trim()];
     const n = Number(v);
     if (!key || v === undefined || v.trim() === "" || !Number.isFinite(n) || n < 0) {
-      throw new RangeError(`bad impairment "${part}" (want loss=P,delay=MS,jitter=MS,rate=BPS)`);
+      throw new RangeError(`bad impairment "${part}" (want ${IMPAIR_SPEC})`);
     }
     out[key] = n;
   }

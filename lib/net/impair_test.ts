@@ -87,4 +87,14 @@ Deno.test("parseImpairment reads the flag text and refuses nonsense", () => {
   for (const bad of ["loss", "loss=", "loss=2", "lag=3", "delay=-1", "rate=x"]) {
     assertThrows(() => parseImpairment(bad), RangeError);
   }
+  // The message lists every key the parser takes (queue= too).
+  let message = "";
+  try {
+    parseImpairment("lag=3");
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  for (const key of ["loss=", "delay=", "jitter=", "rate=", "queue="]) {
+    assert(message.includes(key), message);
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The command-line flags of the UDP socket that `peer` and `source` share: `--bind`,
  * `--port`, `--up-kbps` and the testing flag `--impair`, with their parseArgs options and
- * their checks.
+ * their checks; and what every program says when node:util's parseArgs refuses its command
+ * line ({@link argsErrorMessage}).
  */
 import { type Impairment, parseImpairment } from "./impair.ts";
 
@@ -13,6 +14,9 @@ export interface NetFlags {
   /** Upload cap, kbit/s (0: none). */
   readonly upKbps: number;
 }
+
+/** The largest `--up-kbps` (10 Gbit/s), for the check and the help texts. */
+export const UP_KBPS_MAX = 10_000_000;
 
 /** The parseArgs options of the socket flags, with their defaults. */
 export const NET_FLAG_OPTIONS = {
@@ -42,7 +46,7 @@ export function parseNetFlags(
 ): NetFlags | string {
   const port = intFlag("port", v.port ?? "0", 0, 65535);
   if (typeof port === "string") return port;
-  const upKbps = intFlag("up-kbps", v["up-kbps"] ?? "0", 0, 10_000_000);
+  const upKbps = intFlag("up-kbps", v["up-kbps"] ?? "0", 0, UP_KBPS_MAX);
   if (typeof upKbps === "string") return upKbps;
   let impair: Impairment | undefined;
   if (v.impair !== undefined) {
@@ -53,4 +57,33 @@ export function parseNetFlags(
     }
   }
   return { bind: v.bind ?? "0.0.0.0", port, impair, upKbps };
+}
+
+/**
+ * The one-line message for an error node:util's parseArgs threw on `args` (without the
+ * "program: " prefix the caller adds). parseArgs's own texts are several lines, talk about
+ * positional arguments where the user mistyped a flag, and one of them leaves a quote open.
+ * A value that starts with "-" (`--peers -3`) is "ambiguous" to parseArgs: the message says
+ * how to write it, or that the flag lacks its value when what follows is another flag.
+ */
+export function argsErrorMessage(program: string, err: unknown, args: readonly string[]): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const see = `(see ${program} --help)`;
+  let m = /^Unknown option '([^']*)'/.exec(text);
+  if (m) return `unknown option ${m[1].startsWith("-") ? m[1] : `-${m[1]}`} ${see}`;
+  m = /^Option '([^' ]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(text);
+  if (m) {
+    const flag = m[1];
+    const next = args[args.indexOf(flag) + 1];
+    if (m[2] === "is ambiguous" && next !== undefined && /^-\.?\d/.test(next)) {
+      return `${flag} got "${next}": a value starting with "-" must be written ${flag}=${next} ` +
+        `(see ${program} --help for the allowed range)`;
+    }
+    return `${flag} needs a value ${see}`;
+  }
+  m = /^Option '([^']+)' does not take an argument/.exec(text);
+  if (m) return `${m[1]} takes no value ${see}`;
+  m = /^Unexpected argument '(.*)'\. /.exec(text);
+  if (m) return `unexpected argument "${m[1]}": ${program} takes flags only ${see}`;
+  return `${text.split("\n")[0]} ${see}`;
 }

@@ -216,16 +216,18 @@ export function stdoutSink(): ByteSink {
   throw new TypeError("no stdout on this runtime");
 }
 
-/** A file (created or truncated) as a {@link ByteSink}. */
-export function fileSink(path: string): ByteSink {
+/**
+ * A file (created or truncated) as a {@link ByteSink}. Opened now, so a path that cannot be
+ * written rejects (with the OS's reason) before anything else happens, not at the first write.
+ */
+export async function fileSink(path: string): Promise<ByteSink> {
+  let writer: ChunkWriter;
   if (deno) {
-    return queueSink(async () => {
-      const f = await deno.open(path, { write: true, create: true, truncate: true });
-      return denoWriter(f.writable, true);
-    });
-  }
-  if (bun) return queueSink(() => nodeFileWriter(path));
-  throw new TypeError("no files on this runtime");
+    const f = await deno.open(path, { write: true, create: true, truncate: true });
+    writer = denoWriter(f.writable, true);
+  } else if (bun) writer = await nodeFileWriter(path);
+  else throw new TypeError("no files on this runtime");
+  return queueSink(() => Promise.resolve(writer));
 }
 
 /** A running HTTP server. */

@@ -5,7 +5,7 @@ import { which } from "./which.ts";
 Deno.test("fileSink writes every chunk in order; fileStream reads them back", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/out.bin`;
-  const sink = fileSink(path);
+  const sink = await fileSink(path);
   const want: number[] = [];
   for (let i = 0; i < 200; i++) {
     const chunk = new Uint8Array(100 + i).fill(i);
@@ -19,6 +19,16 @@ Deno.test("fileSink writes every chunk in order; fileStream reads them back", as
   assertEquals(got.length, want.length);
   assert(got.every((b, i) => b === want[i]));
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("fileSink rejects at once a path it cannot create, with the OS's reason", async () => {
+  let why = "";
+  try {
+    await fileSink("/nonexistent/clubcast/out.ts");
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  assert(/no such file/i.test(why), why);
 });
 
 Deno.test("fileStream rejects a missing file", async () => {

@@ -35,16 +35,19 @@ export type SourceFlags =
 export const HELP = `clubcast source: broadcasts a live MPEG-TS stream to a clubcast swarm
 
 Usage:
-  source --tracker URL [--key FILE] [--clubs 12] [--input -|FILE]
-  source keygen [--out FILE] [--force]
+  source --tracker URL [options]          broadcast stdin (or --input) on the channel
+  source keygen [--out FILE] [--force]    make a key file (see the end)
 
-  --tracker URL   the tracker, e.g. http://127.0.0.1:8000
+Options:
+  --tracker URL   the tracker's base URL, e.g. http://127.0.0.1:8000
   --key FILE      the channel's key file (default: $XDG_CONFIG_HOME/clubcast/source.key,
                   i.e. ~/.config/clubcast/source.key; %APPDATA%\\clubcast\\source.key on
-                  Windows), made on first use and kept: the same key is the same channel
+                  Windows), made on first use and kept: the same key is the same channel.
+                  Without HOME or XDG_CONFIG_HOME, --key is needed
   --clubs N       number of clubs, 2..256 (default 12)
   --input -|FILE  the MPEG-TS stream: - for stdin (default), or a file or FIFO, read as it
-                  comes (pace a recorded file with ffmpeg -re)
+                  comes (pace a recorded file with ffmpeg -re); input that ends before any
+                  data exits 1, input that is not MPEG-TS is warned about and sent as bytes
   --port N        UDP port (default 0: any free port)
   --bind ADDR     UDP address to bind (default 0.0.0.0)
   --up-kbps N     cap this program's upload at N kbit/s (default 0: no cap); set it near
@@ -56,10 +59,13 @@ The first line on stdout is the announce URL to give viewers:  peer <URL> | ffpl
 Status goes to stderr. Feed it from ffmpeg, e.g.
   ffmpeg -re -i in.mp4 -c copy -f mpegts - | source --tracker http://127.0.0.1:8000
 
-keygen writes a new key file (mode 0600) and prints its channel id; it never replaces an
-existing file unless --force.`;
+keygen writes a new key file (mode 0600; --out FILE, default the --key default above) and
+prints its channel id; it never replaces an existing file unless --force.`;
 
-/** Checks a tracker URL: http(s), no query; returns it without a trailing slash. */
+/**
+ * Checks a tracker URL: http(s), no query, not an announce URL (`.../c/<channel>`, easily
+ * pasted by mistake); returns it without a trailing slash.
+ */
 export function checkTrackerUrl(text: string): string | Error {
   let u: URL;
   try {
@@ -71,6 +77,14 @@ export function checkTrackerUrl(text: string): string | Error {
     return new Error(`--tracker must be an http or https URL, got "${text}"`);
   }
   if (u.search || u.hash) return new Error("--tracker must not have a query or fragment");
+  const announce = u.pathname.indexOf("/c/");
+  if (announce >= 0) {
+    return new Error(
+      `--tracker wants the tracker's base URL (e.g. ${u.origin}${
+        u.pathname.slice(0, announce)
+      }), not an announce URL`,
+    );
+  }
   return `${u.origin}${u.pathname}`.replace(/\/+$/, "");
 }
 

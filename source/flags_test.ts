@@ -63,6 +63,11 @@ Deno.test("source flags: mistakes are errors that say what is wrong", () => {
     [["--tracker", "nope"], "not a URL"],
     [["--tracker", "ftp://x"], "http or https"],
     [["--tracker", "http://x/?a=1"], "query"],
+    [
+      ["--tracker", "http://h:8000/c/GX9rI-FshTLGq8g4-s1ep4m-DHaykgM0A5v6iz02jWE"],
+      "--tracker wants the tracker's base URL (e.g. http://h:8000), not an announce URL",
+    ],
+    [["--tracker", "http://h/t/c/x"], "(e.g. http://h/t), not an announce URL"],
     [["--tracker", "http://x", "--clubs", "1"], "--clubs must be an integer from 2 to 256"],
     [["--tracker", "http://x", "--port", "x"], "--port must be"],
     [["--tracker", "http://x", "--up-kbps", "1.5"], "--up-kbps must be"],

@@ -7,10 +7,11 @@
  */
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { decodeBase64Url, encodeBase64Url } from "../lib/channel/base64url.ts";
 import { channelIdOf } from "../lib/channel/channel_id.ts";
+import { fsReason } from "./fs_reason.ts";
 
 /** A loaded key. */
 export interface SourceKey {
@@ -27,12 +28,24 @@ ed.hashes.sha512 = sha512;
 /**
  * Where the key lives when `--key` is not given: `$XDG_CONFIG_HOME/clubcast/source.key`
  * (default `~/.config/clubcast/source.key`); on Windows `%APPDATA%\clubcast\source.key`.
+ * Undefined without any of those variables: a key made in whatever folder the program ran
+ * from would be a channel lost at the next run from elsewhere.
  */
-export function defaultKeyPath(env: (name: string) => string | undefined): string {
+export function defaultKeyPath(env: (name: string) => string | undefined): string | undefined {
   const appData = env("APPDATA");
   if (appData) return join(appData, "clubcast", "source.key");
-  const base = env("XDG_CONFIG_HOME") || join(env("HOME") ?? ".", ".config");
-  return join(base, "clubcast", "source.key");
+  const home = env("HOME");
+  const base = env("XDG_CONFIG_HOME") || (home ? join(home, ".config") : undefined);
+  return base === undefined ? undefined : join(base, "clubcast", "source.key");
+}
+
+/** True iff `path` is a directory (a key path that cannot be a key file). */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The key for a 32-byte secret. */
@@ -77,7 +90,7 @@ export function readKey(path: string): SourceKey | Error {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    return new Error(`cannot read ${path}: ${(e as Error).message}`);
+    return new Error(`cannot read ${path}: ${fsReason(e)}`);
   }
   const key = parseKey(text);
   return key instanceof Error ? new Error(`${path}: ${key.message}`) : key;

@@ -67,5 +67,10 @@ Deno.test("default key path follows XDG, HOME and APPDATA", () => {
     defaultKeyPath(env({ HOME: "/home/a", XDG_CONFIG_HOME: "/cfg" })),
     "/cfg/clubcast/source.key",
   );
-  assert(defaultKeyPath(env({ APPDATA: "C:\\Users\\a\\AppData" })).includes("clubcast"));
+  assert(defaultKeyPath(env({ APPDATA: "C:\\Users\\a\\AppData" }))!.includes("clubcast"));
+});
+
+Deno.test("no default key path without HOME, XDG_CONFIG_HOME or APPDATA (not a relative one)", () => {
+  assertEquals(defaultKeyPath(() => undefined), undefined);
+  assertEquals(defaultKeyPath((n) => (n === "HOME" ? "" : undefined)), undefined);
 });

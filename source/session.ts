@@ -11,19 +11,14 @@ import { wallClock } from "../lib/net/clock.ts";
 import { connTracer } from "../lib/net/conn_trace.ts";
 import { NodeDriver } from "../lib/net/driver.ts";
 import { RateMeter } from "../lib/net/meter.ts";
-import {
-  fileStream,
-  onStopSignal,
-  stderrIsTerminal,
-  stdinIsTerminal,
-  stdinStream,
-} from "../lib/net/runtime.ts";
+import { onStopSignal, stderrIsTerminal, stdinIsTerminal } from "../lib/net/runtime.ts";
 import { type AnnounceReply, TrackerClient } from "../lib/net/tracker_client.ts";
 import { TrackerHealth } from "../lib/net/tracker_health.ts";
 import { openProgramUdp, osSeededRng } from "../lib/net/udp.ts";
 import { DEFAULT_CONFIG, SOURCE_PROGRAM_CONFIG } from "../lib/peer/config.ts";
 import { SourceNode } from "../lib/source/source_node.ts";
 import type { StreamConfig } from "./flags.ts";
+import { type InputOpener, InputSniffer } from "./input.ts";
 import type { SourceKey } from "./key.ts";
 import { SourceState } from "./state_file.ts";
 
@@ -54,13 +49,16 @@ const TS_PACKET = 188;
 const SLICE = 44 * TS_PACKET;
 
 /**
- * Runs a broadcast; resolves with the exit code. `statePath` is the state file
- * (state_file.ts) that lets a restart go on where this run stops, numbering blocks on and
- * on the same UDP port; without one, blocks start at 0.
+ * Runs a broadcast of what `openInput` gives (input.ts: checked before this is called, so a
+ * bad input never registers the channel); resolves with the exit code: 0 when the input ends
+ * or a signal stops it, 1 when it ends before a whole packet came or fails to read.
+ * `statePath` is the state file (state_file.ts) that lets a restart go on where this run
+ * stops, numbering blocks on and on the same UDP port; without one, blocks start at 0.
  */
 export async function runSource(
   cfg: StreamConfig,
   key: SourceKey,
+  openInput: InputOpener,
   io: SessionIo,
   statePath?: string,
 ): Promise<number> {
@@ -232,21 +230,16 @@ export async function runSource(
   if (cfg.input === "-" && stdinIsTerminal()) {
     io.stderr("source: reading MPEG-TS from stdin: pipe a stream in (ffmpeg ... -f mpegts - |)\n");
   }
-  let input: ReadableStream<Uint8Array>;
-  try {
-    input = cfg.input === "-" ? stdinStream() : await fileStream(cfg.input);
-  } catch (e) {
-    io.stderr(`source: cannot read ${cfg.input}: ${(e as Error).message}\n`);
-    await stop(1, "no input");
-    return finished;
-  }
   (async () => {
+    const sniffer = new InputSniffer();
+    let failed = false;
     try {
       // Only whole TS packets go to the node: a stop (a signal, or input cut off) then never
       // sends peers half a packet, which would shift every packet after it in their output.
       let rest = new Uint8Array(0);
-      for await (const chunk of input) {
+      for await (const chunk of await openInput()) {
         if (stopping) break;
+        say(sniffer.take(chunk));
         const data = rest.length === 0 ? chunk : concatBytes([rest, chunk]);
         const whole = data.length - (data.length % TS_PACKET);
         rest = data.slice(whole);
@@ -258,13 +251,26 @@ export async function runSource(
         driver.poke();
       }
     } catch (e) {
+      failed = true;
       if (!stopping) io.stderr(`source: input error: ${(e as Error).message}\n`);
     }
     if (stopping) return;
+    say(sniffer.end());
+    // Nothing to serve: say why and go at once.
+    if (sniffer.bytes === 0 && !failed) {
+      return void stop(1, "the input ended before any data arrived");
+    }
+    if (node.bytesIn === 0 && !failed) {
+      return void stop(
+        1,
+        `the input ended after ${sniffer.bytes} bytes, less than one ${TS_PACKET}-byte ` +
+          "packet: nothing was sent",
+      );
+    }
     ended = true;
     node.end(driver.now());
     driver.poke();
-    after(LINGER_MS, () => void stop(0, "input ended"));
+    after(LINGER_MS, () => void stop(failed ? 1 : 0, "input ended"));
   })();
   return finished;
 }

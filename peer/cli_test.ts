@@ -65,11 +65,11 @@ Deno.test("peer --out that cannot be written: one line, exit 1, the tracker neve
     assertEquals(missing.code, 1);
     assertEquals(
       missing.err,
-      "peer: cannot write --out /nonexistent/dir/x.ts: No such file or directory (os error 2)\n",
+      "peer: cannot write --out /nonexistent/dir/x.ts: no such file or directory\n",
     );
     const isDir = await run(url, "--out", dir);
     assertEquals(isDir.code, 1);
-    assert(isDir.err.startsWith(`peer: cannot write --out ${dir}: Is a directory`), isDir.err);
+    assert(isDir.err.startsWith(`peer: cannot write --out ${dir}: is a directory`), isDir.err);
     assertEquals(isDir.err.split("\n").length, 2, "one line");
     assertEquals(asked, 0, "the tracker was not contacted");
   } finally {

@@ -5,6 +5,7 @@
  * interval, and ends cleanly, telling the tracker "leave", when the reader of stdout goes
  * away (EPIPE) or on Ctrl-C / SIGTERM.
  */
+import { fsReason } from "../lib/net/fs_reason.ts";
 import { channelTag } from "../lib/auth/channel_tag.ts";
 import { ed25519Suite } from "../lib/auth/suite.ts";
 import { formatAddr, parseAddr } from "../lib/net/addr.ts";
@@ -78,9 +79,6 @@ export function whyNotJoined(r: TrackerResult<AnnounceReply>): string {
   return r.error;
 }
 
-/** The OS's reason in a file error, without the path it repeats ("..., open '/x'"). */
-const osReason = (e: unknown) => String((e as Error)?.message ?? e).replace(/[:,] open '.*'$/, "");
-
 /** Runs a peer; resolves with the exit code. */
 export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   // --out is opened first: a path that cannot be written fails now, before the tracker is
@@ -90,7 +88,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     try {
       outFile = await fileSink(cfg.out);
     } catch (e) {
-      io.stderr(`peer: cannot write --out ${cfg.out}: ${osReason(e)}\n`);
+      io.stderr(`peer: cannot write --out ${cfg.out}: ${fsReason(e)}\n`);
       return 1;
     }
   }

@@ -6,7 +6,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { fileStream, stdinStream } from "../lib/net/runtime.ts";
 import { mpegTsSync, TS_PACKET } from "../lib/source/cutter.ts";
-import { fsReason } from "./fs_reason.ts";
+import { fsReason } from "../lib/net/fs_reason.ts";
 
 /** Gives the input's byte stream (a FIFO is opened only then: see {@link openInput}). */
 export type InputOpener = () => Promise<ReadableStream<Uint8Array>>;

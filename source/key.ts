@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "nod
 import { dirname, join } from "node:path";
 import { decodeBase64Url, encodeBase64Url } from "../lib/channel/base64url.ts";
 import { channelIdOf } from "../lib/channel/channel_id.ts";
-import { fsReason } from "./fs_reason.ts";
+import { fsReason } from "../lib/net/fs_reason.ts";
 
 /** A loaded key. */
 export interface SourceKey {

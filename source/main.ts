@@ -8,7 +8,7 @@ import { keepFreedPagesUnderBun } from "../lib/net/bun_allocator.ts";
 import { env, exit, programArgs, writeStderr } from "../lib/net/runtime.ts";
 import { parseFlags } from "./flags.ts";
 import { join } from "node:path";
-import { fsReason } from "./fs_reason.ts";
+import { fsReason } from "../lib/net/fs_reason.ts";
 import { openInput } from "./input.ts";
 import {
   defaultKeyPath,

@@ -3,7 +3,13 @@
  * request, help, or an error that says what is wrong. Never throws.
  */
 import { parseArgs } from "node:util";
-import { intFlag, NET_FLAG_OPTIONS, type NetFlags, parseNetFlags } from "../lib/net/net_flags.ts";
+import {
+  argsErrorMessage,
+  intFlag,
+  NET_FLAG_OPTIONS,
+  type NetFlags,
+  parseNetFlags,
+} from "../lib/net/net_flags.ts";
 
 /** Stream a channel (with the socket's settings). */
 export interface StreamConfig extends NetFlags {
@@ -113,7 +119,14 @@ export function parseFlags(args: readonly string[]): SourceFlags {
         },
     });
   } catch (e) {
-    return { kind: "error", message: `${(e as Error).message}\nRun with --help for the flags.` };
+    return {
+      kind: "error",
+      message: argsErrorMessage(
+        keygen ? "source keygen" : "source",
+        e,
+        keygen ? args.slice(1) : args,
+      ),
+    };
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   if (v.help) return { kind: "help", text: HELP };

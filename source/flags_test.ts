@@ -72,8 +72,10 @@ Deno.test("source flags: mistakes are errors that say what is wrong", () => {
     [["--tracker", "http://x", "--port", "x"], "--port must be"],
     [["--tracker", "http://x", "--up-kbps", "1.5"], "--up-kbps must be"],
     [["--tracker", "http://x", "--impair", "loss=7"], "--impair"],
-    [["--tracker", "http://x", "--bogus"], "Unknown option"],
+    [["--tracker", "http://x", "--bogus"], "unknown option --bogus (see source --help)"],
     [["keygen", "--out", ""], "--out is empty"],
+    [["keygen", "--bogus"], "unknown option --bogus (see source keygen --help)"],
+    [["--tracker", "http://x", "--clubs", "-3"], '--clubs got "-3": a value starting with "-"'],
   ];
   for (const [args, why] of cases) {
     const f = parseFlags(args);

@@ -9,7 +9,7 @@
  *     deno task bench [--json] [--minutes 1] [--flood-seconds 15]
  *       [--only crypto,relay,tracker,peer,startup,flood]
  */
-import { benchArgs } from "./lib/cli.ts";
+import { benchArgs, benchNumbers, intRange, numberRange, refuse } from "./lib/cli.ts";
 import { cryptoMicro } from "./relay/crypto_micro.ts";
 import { relayBench } from "./relay/relay_bench.ts";
 import { trackerVsBittorrent } from "./tracker/vs_bittorrent.ts";
@@ -76,16 +76,18 @@ const v = benchArgs("bench", USAGE, Deno.args, {
   "startup-trials": { type: "string", default: "5" },
 });
 const only = new Set(v.only.split(","));
-const minutes = Number(v.minutes);
 const unknown = [...only].filter((p) => !PARTS.includes(p));
-if (!(minutes > 0) || unknown.length > 0) {
-  console.error(
-    unknown.length > 0
-      ? `bench: --only: no part ${unknown.join(", ")} (parts: ${PARTS.join(", ")})`
-      : `bench: --minutes must be a number above 0, not "${v.minutes}"`,
-  );
-  Deno.exit(2);
+if (unknown.length > 0) {
+  refuse("bench", `--only: no part ${unknown.join(", ")} (parts: ${PARTS.join(", ")})`);
 }
+const n = benchNumbers("bench", v, {
+  minutes: numberRange(0.01),
+  "flood-seconds": intRange(1),
+  "tracker-seconds": intRange(1),
+  "tracker-rounds": intRange(1),
+  "startup-trials": intRange(1),
+});
+const minutes = n.minutes;
 const log = (s: string) => console.error(s);
 const out: Record<string, unknown> = {
   command: `deno task bench ${Deno.args.join(" ")}`.trim(),
@@ -171,10 +173,10 @@ if (only.has("relay")) {
 if (only.has("tracker")) {
   log("tracker vs bittorrent-tracker (autocannon)...");
   const t = await trackerVsBittorrent({
-    seconds: Number(v["tracker-seconds"]),
+    seconds: n["tracker-seconds"],
     peers: 2000,
     connections: 64,
-    rounds: Number(v["tracker-rounds"]),
+    rounds: n["tracker-rounds"],
   }, log);
   out.tracker = t;
   out.trackerVsBittorrentTrackerMemory = t.memoryVsBittorrent;
@@ -209,7 +211,7 @@ if (only.has("peer")) {
 if (only.has("startup")) {
   log("startup: first byte...");
   const s = await startup(
-    { trials: Number(v["startup-trials"]), kbps: 4000, clubs: 4, peers: 3 },
+    { trials: n["startup-trials"], kbps: 4000, clubs: 4, peers: 3 },
     undefined,
     log,
   );
@@ -217,7 +219,7 @@ if (only.has("startup")) {
   out.firstByteMs = s.medianMs;
 }
 if (only.has("flood")) {
-  const seconds = Number(v["flood-seconds"]);
+  const seconds = n["flood-seconds"];
   log(`flood: a relaying peer sent 20,000 junk datagrams/s for ${seconds} s...`);
   const f = await floodBench({
     seconds,

@@ -7,6 +7,7 @@
  *     deno task demo [--peers 4] [--clubs 4] [--port 8000] [--seconds S]
  */
 import { parseArgs } from "node:util";
+import { intFlag } from "../lib/net/net_flags.ts";
 import { which } from "../lib/net/which.ts";
 import { PEER_V8_FLAGS } from "../peer/v8_flags.ts";
 
@@ -15,14 +16,22 @@ const CLIP = `${ROOT}source/demo_clip.mpegts`;
 /** The bundled clip lasts this long; it is fed at its size over this time, looped. */
 const CLIP_SECONDS = 3;
 
+/** The most peers the demo starts: each is a process of its own on this machine. */
+const MAX_PEERS = 50;
+
 const HELP = `clubcast demo: a tracker, a source with a test pattern, and peers, all local
 
 Usage: deno task demo [--peers N] [--clubs C] [--port P] [--seconds S]
 
-  --peers N    peers to start (default 4)
-  --clubs C    clubs of the channel (default 4; a swarm should have at least C/2 peers)
-  --port P     the tracker's port (default 8000; 0 picks a free one)
-  --seconds S  stop after S seconds (default: run until Ctrl-C)`;
+The source's input is ffmpeg's test pattern and tone (H.264 + AAC) when ffmpeg is on the
+PATH, and otherwise the short clip bundled with clubcast (source/demo_clip.mpegts), looped.
+
+  --peers N    peers to start, 1 to ${MAX_PEERS} (default 4)
+  --clubs C    clubs of the channel, 2 to 256 (default 4; a swarm should have at least C/2
+               peers)
+  --port P     the tracker's port on 127.0.0.1 (default 8000; 0 picks a free one)
+  --seconds S  stop after S seconds, 1 to 86400 (default: run until Ctrl-C)
+  -h, --help   show this text`;
 
 const deno = Deno.execPath();
 // A peer runs as `deno task peer` starts it, with its V8 flag (peer/v8_flags.ts).
@@ -36,15 +45,20 @@ const run = (file: string, ...args: string[]) => [
   ...args,
 ];
 
+/**
+ * The first match of `match` in a child's output; if the output ends first, an error saying
+ * that `what` stopped before it started (its own message is on the terminal already).
+ */
 async function firstLine(
   stream: ReadableStream<Uint8Array>,
   match: RegExp,
+  what: string,
 ): Promise<RegExpMatchArray> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   while (true) {
     const { done, value } = await reader.read();
-    if (done) throw new Error(`ended before printing ${match}: ${seen}`);
+    if (done) throw new Error(`the ${what} stopped before it started${seen ? `: ${seen}` : ""}`);
     seen += value;
     const m = seen.match(match);
     if (m) {
@@ -76,6 +90,37 @@ async function loopClip(stdin: WritableStream<Uint8Array>, stop: AbortSignal): P
   await w.close().catch(() => {});
 }
 
+/** The numeric flags, checked; or the message saying which is wrong and its range. */
+function readNumbers(
+  v: { peers: string; clubs: string; port: string; seconds?: string },
+): { peers: number; clubs: number; port: number; seconds: number } | string {
+  const peers = intFlag("peers", v.peers, 1, MAX_PEERS);
+  if (typeof peers === "string") return peers;
+  const clubs = intFlag("clubs", v.clubs, 2, 256);
+  if (typeof clubs === "string") return clubs;
+  const port = intFlag("port", v.port, 0, 65535);
+  if (typeof port === "string") return port;
+  const seconds = v.seconds === undefined ? Infinity : intFlag("seconds", v.seconds, 1, 86400);
+  if (typeof seconds === "string") return seconds;
+  return { peers, clubs, port, seconds };
+}
+
+/**
+ * Why the tracker could not listen on 127.0.0.1:`port`, found by listening there a moment
+ * first, or undefined when it can: a one-line answer instead of the tracker's failure.
+ */
+function portProblem(port: number): string | undefined {
+  if (port === 0) return undefined;
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return undefined;
+  } catch (e) {
+    return e instanceof Deno.errors.AddrInUse
+      ? `port ${port} is in use; pass --port 0 or another port`
+      : `cannot listen on port ${port}: ${(e as Error).message}; pass --port 0 or another port`;
+  }
+}
+
 /** Runs the demo; resolves with the exit code. */
 export async function demo(args: string[]): Promise<number> {
   let v;
@@ -91,18 +136,23 @@ export async function demo(args: string[]): Promise<number> {
       },
     }).values;
   } catch (e) {
-    console.error(`demo: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`demo: ${(e as Error).message} (--help lists the flags)`);
     return 2;
   }
   if (v.help) {
     console.log(HELP);
     return 0;
   }
-  const peers = Number(v.peers), clubs = Number(v.clubs), port = Number(v.port);
-  const seconds = v.seconds === undefined ? Infinity : Number(v.seconds);
-  if (![peers, clubs, port].every(Number.isInteger) || peers < 1 || clubs < 2 || !(seconds > 0)) {
-    console.error(`demo: bad numbers\n\n${HELP}`);
+  const numbers = readNumbers(v);
+  if (typeof numbers === "string") {
+    console.error(`demo: ${numbers}`);
     return 2;
+  }
+  const { peers, clubs, port, seconds } = numbers;
+  const busy = portProblem(port);
+  if (busy) {
+    console.error(`demo: ${busy}`);
+    return 1;
   }
   const dir = await Deno.makeTempDir({ prefix: "clubcast-demo-" });
   const children: Deno.ChildProcess[] = [];
@@ -117,7 +167,8 @@ export async function demo(args: string[]): Promise<number> {
       deno,
       ...run("tracker/cli.ts", "--port", String(port), "--kv", ":memory:", "--interval", "2"),
     ], { stdout: "piped", stderr: "inherit" });
-    const trackerUrl = (await firstLine(tracker.stdout, /listening on (http:\/\/\S+?)\/? /))[1];
+    const trackerUrl =
+      (await firstLine(tracker.stdout, /listening on (http:\/\/\S+?)\/? /, "tracker"))[1];
 
     const key = `${dir}/demo.key`;
     await new Deno.Command(deno, {
@@ -132,7 +183,7 @@ export async function demo(args: string[]): Promise<number> {
       ],
       { stdin: "piped", stdout: "piped", stderr: "null" },
     );
-    const url = (await firstLine(source.stdout, /^(\S+)\n/))[1];
+    const url = (await firstLine(source.stdout, /^(\S+)\n/, "source"))[1];
 
     const ffmpeg = which("ffmpeg");
     let input: string;

@@ -16,9 +16,10 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 Deno.test("tracker --help explains every flag and exits 0", async () => {
   const r = await run("--help");
   assertEquals(r.code, 0);
-  for (const f of ["--port", "--hostname", "--kv", "--interval", "--rate"]) {
+  for (const f of ["--port", "--hostname", "--kv", "--interval", "--rate", "-h, --help"]) {
     assert(r.out.includes(f));
   }
+  assert(r.out.includes("1 to 3600") && r.out.includes("0 to 1000000"), r.out);
 });
 
 Deno.test("a bad flag exits 2 with a message naming it", async () => {

@@ -2,7 +2,7 @@
  * tracker/main.ts, the Deno Deploy entry, under `deno serve`: settings come from the
  * environment, and the client address from the serve handler's info.
  */
-import { assertEquals } from "../lib/testing.ts";
+import { assert, assertEquals } from "../lib/testing.ts";
 import { answer, encodeBody, registration } from "../tracker/test_fixture.ts";
 
 const MAIN = new URL("../tracker/main.ts", import.meta.url).pathname;
@@ -49,5 +49,26 @@ Deno.test("deno serve tracker/main.ts serves the tracker with settings from the 
   } finally {
     child.kill("SIGTERM");
     await child.status;
+  }
+});
+
+Deno.test("deno serve tracker/main.ts refuses a bad setting with one line naming it, exit 1", async () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ CLUBCAST_KV: ":memory:", CLUBCAST_INTERVAL: "abc" }, "CLUBCAST_INTERVAL must be"],
+    [{ CLUBCAST_KV: ":memory:", CLUBCAST_INTERVAL: "99999" }, "from 1 to 3600"],
+    [{ CLUBCAST_KV: ":memory:", CLUBCAST_RATE: "-5" }, "CLUBCAST_RATE must be"],
+    [{ CLUBCAST_KV: "/nonexistent-dir/d/x.kv" }, 'CLUBCAST_KV: cannot open KV "/nonexistent-dir'],
+  ];
+  for (const [env, text] of cases) {
+    const o = await new Deno.Command(Deno.execPath(), {
+      args: ["serve", "-A", "--unstable-kv", "--port", "0", "--host", "127.0.0.1", MAIN],
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(o.stderr).trim();
+    assertEquals(o.code, 1, err);
+    assert(err.startsWith(`tracker: `) && err.includes(text), err);
+    assert(!err.includes("\n") && !/Uncaught| {4}at /.test(err), `one line, no stack: ${err}`);
   }
 });

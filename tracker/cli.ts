@@ -6,7 +6,7 @@
  */
 import { createApp } from "./app.ts";
 import { HELP, parseFlags } from "./flags.ts";
-import { kvKind, openKv } from "./open_kv.ts";
+import { kvKind, openKvOrWhy } from "./open_kv.ts";
 import { randomRng } from "./random.ts";
 import { KvStore } from "./store.ts";
 
@@ -22,13 +22,9 @@ export async function main(args: readonly string[]): Promise<number> {
     return 2;
   }
   const { config } = flags;
-  let kv: Deno.Kv;
-  try {
-    kv = await openKv(config.kv);
-  } catch (err) {
-    console.error(
-      `tracker: cannot open KV "${config.kv}": ${err instanceof Error ? err.message : err}`,
-    );
+  const kv = await openKvOrWhy(config.kv);
+  if (typeof kv === "string") {
+    console.error(`tracker: ${kv}`);
     return 1;
   }
   const app = createApp(new KvStore(kv, randomRng()), {

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../lib/testing.ts";
-import { DEFAULT_KV, HELP, parseFlags } from "./flags.ts";
+import { DEFAULT_KV, envConfig, HELP, parseFlags, RANGES } from "./flags.ts";
 
 Deno.test("defaults, and every flag parsed", () => {
   assertEquals(parseFlags([]), {
@@ -42,4 +42,35 @@ Deno.test("bad flags give an error that names the problem", () => {
     const r = parseFlags(args);
     assert(r.kind === "error" && r.message.includes(word), `${args}: ${JSON.stringify(r)}`);
   }
+});
+
+Deno.test("--help gives the ranges of --interval and --rate", () => {
+  assert(HELP.includes(`${RANGES.interval[0]} to ${RANGES.interval[1]}`), HELP);
+  assert(HELP.includes(`${RANGES.rate[0]} to ${RANGES.rate[1]}`), HELP);
+});
+
+Deno.test("the environment's settings have the flags' defaults and ranges", () => {
+  const from = (vars: Record<string, string>) => envConfig((name) => vars[name]);
+  assertEquals(from({}), { kv: undefined, interval: 15, rate: 50 });
+  assertEquals(
+    from({ CLUBCAST_KV: ":memory:", CLUBCAST_INTERVAL: "3600", CLUBCAST_RATE: "0" }),
+    { kv: ":memory:", interval: 3600, rate: 0 },
+  );
+  const cases: [Record<string, string>, string][] = [
+    [
+      { CLUBCAST_INTERVAL: "abc" },
+      'CLUBCAST_INTERVAL must be an integer from 1 to 3600, got "abc"',
+    ],
+    [{ CLUBCAST_INTERVAL: "99999" }, "CLUBCAST_INTERVAL must be an integer from 1 to 3600"],
+    [{ CLUBCAST_INTERVAL: "0" }, "CLUBCAST_INTERVAL must be"],
+    [{ CLUBCAST_RATE: "-5" }, 'CLUBCAST_RATE must be an integer from 0 to 1000000, got "-5"'],
+    [{ CLUBCAST_RATE: "1000001" }, "CLUBCAST_RATE must be"],
+  ];
+  for (const [vars, text] of cases) {
+    const r = from(vars);
+    assert(typeof r === "string" && r.startsWith(text), `${JSON.stringify(vars)}: ${r}`);
+  }
+  // The flag refuses the same value, with the flag's name.
+  const flag = parseFlags(["--interval", "99999"]);
+  assert(flag.kind === "error" && flag.message.startsWith("--interval must be an integer from 1"));
 });

@@ -17,3 +17,16 @@ export function kvKind(spec: string | undefined): "default" | "memory" | "remote
 export function openKv(spec: string | undefined): Promise<Deno.Kv> {
   return kvKind(spec) === "default" ? Deno.openKv() : Deno.openKv(spec);
 }
+
+/**
+ * {@link openKv}, or the one-line reason it failed (`cannot open KV "<spec>": ...`), for the
+ * programs to print instead of a stack.
+ */
+export async function openKvOrWhy(spec: string | undefined): Promise<Deno.Kv | string> {
+  try {
+    return await openKv(spec);
+  } catch (err) {
+    const what = kvKind(spec) === "default" ? "the default KV" : `KV "${spec}"`;
+    return `cannot open ${what}: ${err instanceof Error ? err.message : err}`;
+  }
+}

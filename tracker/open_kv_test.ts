@@ -1,5 +1,5 @@
-import { assertEquals } from "../lib/testing.ts";
-import { kvKind, openKv } from "./open_kv.ts";
+import { assert, assertEquals } from "../lib/testing.ts";
+import { kvKind, openKv, openKvOrWhy } from "./open_kv.ts";
 
 Deno.test("a --kv setting names memory, a remote server, a file, or the default", () => {
   assertEquals(kvKind(":memory:"), "memory");
@@ -21,4 +21,16 @@ Deno.test("a file KV keeps what was written across reopening", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("openKvOrWhy gives a one-line reason instead of throwing", async () => {
+  const why = await openKvOrWhy("/nonexistent-dir/for/sure/t.kv");
+  assert(typeof why === "string", "not opened");
+  assert(
+    why.startsWith('cannot open KV "/nonexistent-dir/for/sure/t.kv": ') && !why.includes("\n"),
+    why,
+  );
+  const kv = await openKvOrWhy(":memory:");
+  assert(typeof kv !== "string");
+  kv.close();
 });

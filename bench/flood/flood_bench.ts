@@ -16,16 +16,33 @@
  *
  *     deno run -A --unstable-kv bench/flood/flood_bench.ts [--seconds 15] [--rate 20000]
  */
-import { parseArgs } from "node:util";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { parseAnnounceUrl } from "../../peer/announce_url.ts";
 import { spawnChild } from "../lib/child.ts";
+import { benchArgs, benchNumbers, intRange, numberRange } from "../lib/cli.ts";
 import { cpuSeconds, machineInfo, rssBytes } from "../lib/proc.ts";
 import { round } from "../lib/stats.ts";
 import { parseMarkCompact } from "../swarm/heap_watch.ts";
 import { programArgs, startSwarm } from "../swarm/swarm.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
+
+const USAGE = `deno run -A --unstable-kv --unstable-net bench/flood/flood_bench.ts [options]
+
+A relaying peer in a real swarm on loopback, flooded with junk datagrams (bench/README.md).
+Needs Bun for the flooder.
+
+  --seconds S    the flood's length (default 15)
+  --rate N       junk datagrams a second (default 20000)
+  --sources N    loopback addresses the junk comes from, 1 to 250 (default 200)
+  --warmup S     seconds before the calm window (default 15)
+  --calm S       the calm window's length, the flood's baseline (default 10)
+  --sample S     RSS and CPU sampled every S seconds in the flood (default 1)
+  --kbps K       the stream's bitrate (default 2000)
+  --clubs N      clubs (default 4)
+  --peers N      background peers (default 4)
+  --json         one JSON object on one line
+  -h, --help     this help`;
 
 /** Options of {@link floodBench}. */
 export interface FloodOptions {
@@ -217,31 +234,39 @@ export async function floodBench(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: {
-      seconds: { type: "string", default: "15" },
-      rate: { type: "string", default: "20000" },
-      sources: { type: "string", default: "200" },
-      warmup: { type: "string", default: "15" },
-      calm: { type: "string", default: "10" },
-      sample: { type: "string", default: "1" },
-      kbps: { type: "string", default: "2000" },
-      clubs: { type: "string", default: "4" },
-      peers: { type: "string", default: "4" },
-      json: { type: "boolean", default: false },
-    },
+  const v = benchArgs("flood_bench", USAGE, Deno.args, {
+    seconds: { type: "string", default: "15" },
+    rate: { type: "string", default: "20000" },
+    sources: { type: "string", default: "200" },
+    warmup: { type: "string", default: "15" },
+    calm: { type: "string", default: "10" },
+    sample: { type: "string", default: "1" },
+    kbps: { type: "string", default: "2000" },
+    clubs: { type: "string", default: "4" },
+    peers: { type: "string", default: "4" },
+    json: { type: "boolean", default: false },
+  });
+  const n = benchNumbers("flood_bench", v, {
+    seconds: intRange(1),
+    rate: intRange(1),
+    sources: intRange(1, 250),
+    warmup: intRange(0),
+    calm: intRange(1),
+    sample: numberRange(0.1),
+    kbps: intRange(1),
+    clubs: intRange(2, 256),
+    peers: intRange(1),
   });
   const r = await floodBench({
-    seconds: Number(v.seconds),
-    rate: Number(v.rate),
-    sources: Number(v.sources),
-    warmupSeconds: Number(v.warmup),
-    calmSeconds: Number(v.calm),
-    sampleSeconds: Number(v.sample),
-    kbps: Number(v.kbps),
-    clubs: Number(v.clubs),
-    peers: Number(v.peers),
+    seconds: n.seconds,
+    rate: n.rate,
+    sources: n.sources,
+    kbps: n.kbps,
+    clubs: n.clubs,
+    peers: n.peers,
+    warmupSeconds: n.warmup,
+    calmSeconds: n.calm,
+    sampleSeconds: n.sample,
   }, (s) => console.error(s));
   console.log(JSON.stringify(r, null, v.json ? undefined : 2));
 }

@@ -10,9 +10,23 @@
  *     bun run bench/flood/flooder.ts --to 127.0.0.1:4000 --tag 1668052322 --rate 20000
  */
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { parseAddr } from "../../lib/net/addr.ts";
+import { benchArgs, benchNumbers, intRange, refuse } from "../lib/cli.ts";
 import { junkPool } from "./junk.ts";
+
+const USAGE = `bun run bench/flood/flooder.ts --to HOST:PORT --tag T [options]
+
+The flood benchmark's sender, started by flood_bench.ts and receive_cost.ts (bench/README.md).
+Prints "ready" once bound, floods until stdin closes, then prints "done <json>".
+
+  --to HOST:PORT  the peer flooded
+  --tag T         the channel's tag (a 32-bit number) the junk is made for
+  --clubs N       the channel's clubs (default 4)
+  --rate N        datagrams a second (default 20000)
+  --sources N     source addresses 127.0.0.2 and up, 1 to 250 (default 200)
+  --pool N        junk datagrams made, then replayed (default 50000)
+  --seed K        the junk's seed (default 1)
+  -h, --help      this help`;
 
 interface BunSock {
   send(data: Uint8Array, port: number, address: string): boolean;
@@ -26,25 +40,28 @@ interface BunUdp {
     socket: { data(s: BunSock, data: Uint8Array): void; error?(s: BunSock, e: Error): void };
   }): Promise<BunSock>;
 }
-const bun = (globalThis as { Bun?: BunUdp }).Bun;
-if (!bun) throw new TypeError("run the flooder under Bun: bun run bench/flood/flooder.ts");
-
-const { values: v } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    to: { type: "string" },
-    tag: { type: "string" },
-    clubs: { type: "string", default: "4" },
-    rate: { type: "string", default: "20000" },
-    sources: { type: "string", default: "200" },
-    pool: { type: "string", default: "50000" },
-    seed: { type: "string", default: "1" },
-  },
+const v = benchArgs("flooder", USAGE, process.argv.slice(2), {
+  to: { type: "string", default: "" },
+  tag: { type: "string", default: "" },
+  clubs: { type: "string", default: "4" },
+  rate: { type: "string", default: "20000" },
+  sources: { type: "string", default: "200" },
+  pool: { type: "string", default: "50000" },
+  seed: { type: "string", default: "1" },
 });
-const to = parseAddr(v.to ?? "");
-if (!to) throw new RangeError("--to host:port");
-const rate = Number(v.rate), sources = Math.min(250, Number(v.sources));
-const pool = junkPool(Number(v.tag), Number(v.clubs), Number(v.pool), Number(v.seed));
+const to = parseAddr(v.to);
+if (!to) refuse("flooder", `--to must be HOST:PORT, got "${v.to}"`);
+const { tag, clubs, rate, sources, pool: poolSize, seed } = benchNumbers("flooder", v, {
+  tag: intRange(0, 2 ** 32 - 1),
+  clubs: intRange(2, 256),
+  rate: intRange(1),
+  sources: intRange(1, 250),
+  pool: intRange(1),
+  seed: intRange(0),
+});
+const bun = (globalThis as { Bun?: BunUdp }).Bun;
+if (!bun) refuse("flooder", "run the flooder under Bun: bun run bench/flood/flooder.ts");
+const pool = junkPool(tag, clubs, poolSize, seed);
 
 const sent = new Float64Array(sources), back = new Float64Array(sources);
 const socks: BunSock[] = [];

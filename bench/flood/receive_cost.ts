@@ -17,7 +17,6 @@
  *
  *     deno run -A --unstable-net bench/flood/receive_cost.ts [--rate 20000] [--seconds 8] [--rounds 3]
  */
-import { parseArgs } from "node:util";
 import { standinPair } from "../../lib/auth/standin.ts";
 import { openDenoUdp } from "../../lib/net/deno_udp.ts";
 import { openUdp } from "../../lib/net/udp.ts";
@@ -26,8 +25,19 @@ import { PROGRAM_CONFIG } from "../../lib/peer/config.ts";
 import { PeerCore } from "../../lib/peer/peer.ts";
 import { Rng } from "../../lib/rand.ts";
 import { spawnChild } from "../lib/child.ts";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import { cpuSeconds, machineInfo } from "../lib/proc.ts";
 import { median, round } from "../lib/stats.ts";
+
+const USAGE = `deno run -A --unstable-net bench/flood/receive_cost.ts [options]
+
+What a junk datagram costs the receiving peer, by stage, in one process (bench/README.md).
+Needs Bun for the flooder.
+
+  --rate N      junk datagrams a second (default 20000)
+  --seconds S   each variant's measured seconds (default 8)
+  --rounds N    rounds of all variants, alternating; the figures are medians (default 3)
+  -h, --help    this help`;
 
 const TAG = 0x075bcd15;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,15 +87,16 @@ async function round1(what: "socket" | "peer", socket: Socket, rate: number, sec
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: {
-      rate: { type: "string", default: "20000" },
-      seconds: { type: "string", default: "8" },
-      rounds: { type: "string", default: "3" },
-    },
+  const v = benchArgs("receive_cost", USAGE, Deno.args, {
+    rate: { type: "string", default: "20000" },
+    seconds: { type: "string", default: "8" },
+    rounds: { type: "string", default: "3" },
   });
-  const rate = Number(v.rate), seconds = Number(v.seconds), rounds = Number(v.rounds);
+  const { rate, seconds, rounds } = benchNumbers("receive_cost", v, {
+    rate: intRange(1),
+    seconds: intRange(1),
+    rounds: intRange(1),
+  });
   const sockets: Socket[] = [
     "deno_udp",
     "deno_udp without batch reads",

@@ -1,7 +1,8 @@
 /**
  * Command-line options of the benchmark scripts: node:util's parseArgs with `-h`/`--help`
- * (the usage on stdout, exit 0) and, for an unknown option or a missing value, one line on
- * stderr and the usage, exit 2, instead of an uncaught exception's stack.
+ * (the usage on stdout, exit 0), and for an unknown option, a missing value or a number out
+ * of its range one line on stderr, exit 2, instead of an uncaught exception's stack or a run
+ * on NaN.
  */
 import process from "node:process";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -13,40 +14,134 @@ export type Values<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; strict: true }>
 >["values"];
 
-/** What {@link readArgs} found: the values, or a help text or an error to show. */
+/** What {@link readArgs} found: the values and positionals, or a help text or an error. */
 export type ArgsResult<T> =
-  | { readonly ok: true; readonly values: T }
+  | { readonly ok: true; readonly values: T; readonly positionals: readonly string[] }
   | { readonly ok: false; readonly code: 0 | 2; readonly text: string };
 
 /**
- * Parses `args` against `options` (strict, no positionals). `-h`/`--help` gives `usage` with
- * code 0; anything parseArgs refuses gives "`name`: its message", then `usage`, with code 2.
+ * Parses `args` against `options` (strict; at most `positionals` positional arguments, none
+ * by default). `-h`/`--help` gives `usage` with code 0; anything refused gives one line,
+ * "`name`: what is wrong (--help lists the options)", with code 2.
  */
 export function readArgs<O extends Options>(
   name: string,
   usage: string,
   args: readonly string[],
   options: O,
+  positionals = 0,
 ): ArgsResult<Values<O>> {
   if (args.includes("-h") || args.includes("--help")) return { ok: false, code: 0, text: usage };
+  const refused = (why: string) => ({
+    ok: false as const,
+    code: 2 as const,
+    text: `${name}: ${why} (--help lists the options)`,
+  });
   try {
-    const { values } = parseArgs({ args: [...args], options, strict: true });
-    return { ok: true, values };
+    const r = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    if (r.positionals.length > positionals) {
+      return refused(
+        positionals === 0
+          ? `unexpected argument '${r.positionals[0]}'`
+          : `at most ${positionals} arguments, got ${r.positionals.length}`,
+      );
+    }
+    return { ok: true, values: r.values as Values<O>, positionals: r.positionals };
   } catch (e) {
-    return { ok: false, code: 2, text: `${name}: ${(e as Error).message}\n\n${usage}` };
+    const message = (e as Error).message;
+    // Node's text for an unknown option, when positionals are allowed, goes on to explain
+    // `--` (and leaves a quote open); for a value starting with a dash it spans three lines.
+    const unknown = message.match(/^Unknown option '[^']*'/);
+    const dash = message.match(/^Option '(-[^']*)' argument is ambiguous/);
+    return refused(
+      unknown
+        ? unknown[0]
+        : dash
+        ? `${dash[1]} needs a value; write one that starts with '-' as ${dash[1]}=-N`
+        : message.replaceAll("\n", " "),
+    );
   }
 }
 
+/** Prints `name: message` on stderr and exits 2: a value the script cannot use. */
+export function refuse(name: string, message: string): never {
+  console.error(`${name}: ${message}`);
+  process.exit(2);
+}
+
 /** {@link readArgs}, then for help or an error: prints it and exits with its code. */
+export function benchCli<O extends Options>(
+  name: string,
+  usage: string,
+  args: readonly string[],
+  options: O,
+  positionals = 0,
+): { values: Values<O>; positionals: readonly string[] } {
+  const r = readArgs(name, usage, args, options, positionals);
+  if (r.ok) return r;
+  if (r.code === 0) console.log(r.text);
+  else console.error(r.text);
+  process.exit(r.code);
+}
+
+/** {@link benchCli} for a script without positional arguments: the values. */
 export function benchArgs<O extends Options>(
   name: string,
   usage: string,
   args: readonly string[],
   options: O,
 ): Values<O> {
-  const r = readArgs(name, usage, args, options);
-  if (r.ok) return r.values;
-  if (r.code === 0) console.log(r.text);
-  else console.error(r.text);
-  process.exit(r.code);
+  return benchCli(name, usage, args, options).values;
+}
+
+/** A number option's allowed values, `lo` to `hi` inclusive; whole numbers if `integer`. */
+export interface NumberRange {
+  readonly lo: number;
+  readonly hi: number;
+  readonly integer: boolean;
+}
+
+/** Whole numbers from `lo` to `hi` (no upper bound by default). */
+export const intRange = (lo: number, hi = Infinity): NumberRange => ({ lo, hi, integer: true });
+
+/** Any numbers from `lo` to `hi` (no upper bound by default). */
+export const numberRange = (lo: number, hi = Infinity): NumberRange => ({ lo, hi, integer: false });
+
+/** `text` as a number within `range`, or the one-line reason it is not, naming `flag`. */
+export function checkNumber(flag: string, text: string, range: NumberRange): number | string {
+  const x = Number(text);
+  const { lo, hi, integer } = range;
+  if (text.trim() !== "" && x >= lo && x <= hi && (!integer || Number.isInteger(x))) return x;
+  const kind = integer ? "an integer" : "a number";
+  const span = hi === Infinity ? `>= ${lo}` : `from ${lo} to ${hi}`;
+  return `${flag} must be ${kind} ${span}, got "${text}"`;
+}
+
+/**
+ * The options named in `ranges`, read from `values` (parseArgs' strings) as numbers within
+ * their ranges; at the first bad one, `name: --option must be ...` on stderr and exit 2.
+ */
+export function benchNumbers<K extends string>(
+  name: string,
+  values: { readonly [k in NoInfer<K>]?: string },
+  ranges: { readonly [k in K]: NumberRange },
+): { [k in K]: number } {
+  const out = {} as { [k in K]: number };
+  for (const k of Object.keys(ranges) as K[]) {
+    const x = checkNumber(`--${k}`, values[k] ?? "", ranges[k]);
+    if (typeof x === "string") refuse(name, x);
+    out[k] = x;
+  }
+  return out;
+}
+
+/** `text` if it is one of `choices`; otherwise `name: --flag ...` on stderr and exit 2. */
+export function benchChoice<C extends string>(
+  name: string,
+  flag: string,
+  text: string,
+  choices: readonly C[],
+): C {
+  if ((choices as readonly string[]).includes(text)) return text as C;
+  refuse(name, `${flag} must be one of ${choices.join(", ")}, got "${text}"`);
 }

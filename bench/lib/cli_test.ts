@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../lib/testing.ts";
-import { readArgs } from "./cli.ts";
+import { checkNumber, intRange, numberRange, readArgs } from "./cli.ts";
 
 const OPTIONS = {
   json: { type: "boolean", default: false },
@@ -9,7 +9,7 @@ const OPTIONS = {
 Deno.test("bench args: values with their defaults", () => {
   const r = readArgs("b", "usage", ["--seconds", "3"], OPTIONS);
   assert(r.ok);
-  assertEquals([r.values.seconds, r.values.json], ["3", false]);
+  assertEquals([r.values.seconds, r.values.json, r.positionals], ["3", false, []]);
 });
 
 Deno.test("bench args: -h and --help give the usage, code 0", () => {
@@ -22,10 +22,49 @@ Deno.test("bench args: -h and --help give the usage, code 0", () => {
   }
 });
 
-Deno.test("bench args: an unknown option or a missing value is one line and the usage, code 2", () => {
-  for (const args of [["--bogus"], ["--seconds"], ["stray"]]) {
-    const r = readArgs("b", "usage", args, OPTIONS);
-    assert(!r.ok && r.code === 2, JSON.stringify(args));
-    assert(/^b: .+\n\nusage$/.test(r.text), r.text);
+Deno.test("bench args: an unknown option, a missing value or a stray argument is one line, code 2", () => {
+  const cases: [string[], string][] = [
+    [["--bogus"], "b: Unknown option '--bogus' (--help lists the options)"],
+    [["--seconds"], "b: Option '--seconds <value>' argument missing (--help lists the options)"],
+    [["stray"], "b: unexpected argument 'stray' (--help lists the options)"],
+  ];
+  for (const [args, text] of cases) {
+    assertEquals(readArgs("b", "usage", args, OPTIONS), { ok: false, code: 2, text });
   }
+  // parseArgs' three-line message for a value starting with a dash, on one line.
+  assertEquals(readArgs("b", "usage", ["--seconds", "-3"], OPTIONS), {
+    ok: false,
+    code: 2,
+    text: "b: --seconds needs a value; write one that starts with '-' as --seconds=-N " +
+      "(--help lists the options)",
+  });
+});
+
+Deno.test("bench args: positionals up to the number allowed", () => {
+  const r = readArgs("b", "usage", ["0.1", "4", "--json"], OPTIONS, 2);
+  assert(r.ok);
+  assertEquals([r.positionals, r.values.json], [["0.1", "4"], true]);
+  assertEquals(readArgs("b", "usage", ["--bogus"], OPTIONS, 2), {
+    ok: false,
+    code: 2,
+    text: "b: Unknown option '--bogus' (--help lists the options)",
+  });
+  const over = readArgs("b", "usage", ["1", "2", "3"], OPTIONS, 2);
+  assert(!over.ok && over.code === 2 && over.text.includes("at most 2 arguments, got 3"));
+});
+
+Deno.test("bench args: a number outside its range is refused with the flag and the range", () => {
+  assertEquals(checkNumber("--n", "7", intRange(1, 10)), 7);
+  assertEquals(checkNumber("--f", "0.5", numberRange(0, 1)), 0.5);
+  assertEquals(
+    checkNumber("--n", "abc", intRange(1, 10)),
+    '--n must be an integer from 1 to 10, got "abc"',
+  );
+  assertEquals(checkNumber("--n", "1.5", intRange(1)), '--n must be an integer >= 1, got "1.5"');
+  assertEquals(checkNumber("--n", "", intRange(0)), '--n must be an integer >= 0, got ""');
+  assertEquals(
+    checkNumber("--f", "2", numberRange(0, 1)),
+    '--f must be a number from 0 to 1, got "2"',
+  );
+  assertEquals(checkNumber("--f", "NaN", numberRange(0)), '--f must be a number >= 0, got "NaN"');
 });

@@ -5,8 +5,9 @@
  * runtime's WebCrypto as lib/net/native_verify.ts uses it, node:crypto), for batch sizes
  * 1..32. Per block = leaf + (root + verify) / batch. Not timed in tests; run by main.ts.
  *
- *     deno run -A bench/relay/crypto_micro.ts      bun run bench/relay/crypto_micro.ts
+ *     deno run -A bench/relay/crypto_micro.ts [--ms 300]      bun run bench/relay/crypto_micro.ts
  */
+import process from "node:process";
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
 import { Buffer } from "node:buffer";
 import * as ed from "@noble/ed25519";
@@ -14,8 +15,17 @@ import { batchMessage } from "../../lib/auth/batch_sig.ts";
 import { leafHash, merkleRoot } from "../../lib/auth/merkle.ts";
 import "../../lib/auth/suite.ts"; // sets @noble/ed25519's sha512
 import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import { round } from "../lib/stats.ts";
 import { newStreamKey } from "./blocks.ts";
+
+const USAGE = `deno run -A bench/relay/crypto_micro.ts [options]   (or bun run)
+
+The cost per block of authenticating a stream in this runtime: leaf hashes, Merkle roots and
+ed25519 verification, for batches of 1 to 32 blocks (bench/README.md). One JSON line, in µs.
+
+  --ms MS      time spent repeating each figure's call (default 300; the roots a third of it)
+  -h, --help   this help`;
 
 /** Mean µs per call of `f` over about `ms` of repetitions, after a warm-up. */
 export async function timeIt(f: () => unknown, ms = 300): Promise<number> {
@@ -116,4 +126,10 @@ export async function cryptoMicro(ms = 300): Promise<Record<string, unknown>> {
   };
 }
 
-if (import.meta.main) console.log(JSON.stringify(await cryptoMicro()));
+if (import.meta.main) {
+  const v = benchArgs("crypto_micro", USAGE, process.argv.slice(2), {
+    ms: { type: "string", default: "300" },
+  });
+  const { ms } = benchNumbers("crypto_micro", v, { ms: intRange(10, 60_000) });
+  console.log(JSON.stringify(await cryptoMicro(ms)));
+}

@@ -17,7 +17,6 @@
  *     bun run bench/relay/forwarder.ts --mode relay --adapter node --key <hex> --source <addr>
  */
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { ed25519Suite } from "../../lib/auth/suite.ts";
 import { keepFreedPagesUnderBun } from "../../lib/net/bun_allocator.ts";
@@ -32,6 +31,21 @@ import type { Transport } from "../../lib/net/transport.ts";
 import { osSeededRng } from "../../lib/net/udp.ts";
 import { PROGRAM_CONFIG } from "../../lib/peer/config.ts";
 import { PeerCore } from "../../lib/peer/peer.ts";
+import { benchArgs, benchChoice, refuse } from "../lib/cli.ts";
+
+const USAGE = `deno run -A --unstable-net bench/relay/forwarder.ts [options]   (or bun run)
+
+The relay benchmark's measured process, started by relay_bench.ts (bench/README.md). Prints
+"ready <addr>" once bound, "stats <json>" for each "stats" line on stdin; exits when stdin
+closes.
+
+  --mode M       echo (every datagram sent on to --to) or relay (a real peer core)
+  --adapter A    deno, ffi, node or bun: the lib/net socket (default deno)
+  --to ADDR      echo: where to send what arrives
+  --key HEX      relay: the channel's public key
+  --source ADDR  relay: the sender's address
+  --suite S      relay: program (native checks where the runtime has them) or js
+  -h, --help     this help`;
 
 /** Opens the named adapter on loopback. */
 export function openAdapter(name: string): Promise<Transport> {
@@ -50,25 +64,28 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 async function main(): Promise<void> {
-  const { values: v } = parseArgs({
-    args: programArgs(),
-    options: {
-      mode: { type: "string", default: "echo" },
-      adapter: { type: "string", default: "deno" },
-      to: { type: "string" },
-      key: { type: "string" },
-      source: { type: "string" },
-      suite: { type: "string", default: "program" },
-    },
+  const v = benchArgs("forwarder", USAGE, programArgs(), {
+    mode: { type: "string", default: "echo" },
+    adapter: { type: "string", default: "deno" },
+    to: { type: "string" },
+    key: { type: "string" },
+    source: { type: "string" },
+    suite: { type: "string", default: "program" },
   });
-  const transport = await openAdapter(v.adapter!);
+  const mode = benchChoice("forwarder", "--mode", v.mode, ["echo", "relay"]);
+  benchChoice("forwarder", "--adapter", v.adapter, ["deno", "ffi", "node", "bun"]);
+  benchChoice("forwarder", "--suite", v.suite, ["program", "js"]);
+  if (mode === "echo" && !v.to) refuse("forwarder", "--to is needed for echo");
+  if (mode === "relay" && !/^([0-9a-f]{2})+$/i.test(v.key ?? "")) {
+    refuse("forwarder", "--key must be the channel's public key in hex");
+  }
+  const transport = await openAdapter(v.adapter);
   let stats: () => unknown = () => ({ transport: transport.stats });
-  if (v.mode === "echo") {
-    if (!v.to) throw new RangeError("--to is needed for echo");
-    const to = v.to;
+  if (mode === "echo") {
+    const to = v.to!;
     transport.onReceive((_from, bytes) => transport.send(to, bytes));
-  } else if (v.mode === "relay") {
-    const key = fromHex(v.key ?? "");
+  } else {
+    const key = fromHex(v.key!);
     const tag = channelTag(key);
     const native = await NativeAuthCheck.create(key, tag);
     const core = new PeerCore(Date.now(), {
@@ -112,7 +129,7 @@ async function main(): Promise<void> {
       played,
       playedBytes,
     });
-  } else throw new RangeError("--mode echo|relay");
+  }
   console.log(`ready ${transport.local}`);
   let buf = "";
   process.stdin.on("data", (chunk: Uint8Array | string) => {

@@ -14,7 +14,7 @@
  *
  *     deno run -A bench/relay/inproc.ts [--datagrams 60000] [--rounds 3] [--json]
  */
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import process from "node:process";
 import v8 from "node:v8";
 import { runtimeName } from "../../lib/net/runtime.ts";
@@ -178,6 +178,7 @@ if (import.meta.main) {
     rounds: { type: "string", default: "4" },
     json: { type: "boolean", default: false },
   });
-  const r = await inprocBench(Number(values.datagrams), Number(values.rounds));
+  const n = benchNumbers("inproc", values, { datagrams: intRange(1), rounds: intRange(1) });
+  const r = await inprocBench(n.datagrams, n.rounds);
   console.log(JSON.stringify(r, null, values.json ? undefined : 2));
 }

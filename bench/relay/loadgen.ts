@@ -16,7 +16,7 @@ import type { Msg } from "../../lib/wire/messages.ts";
 import { pingPad } from "../../lib/wire/size.ts";
 import { parseAddr } from "../../lib/net/addr.ts";
 import { cpuSeconds } from "../lib/proc.ts";
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchNumbers, intRange, numberRange } from "../lib/cli.ts";
 import { round } from "../lib/stats.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ClubStream, newStreamKey, type Trial } from "./blocks.ts";
@@ -75,22 +75,27 @@ if (!bun) {
   console.error("loadgen: run the load generator under Bun: bun run bench/relay/loadgen.ts");
   process.exit(2);
 }
-const TRIAL_MS = Number(v["trial-ms"]);
+const n = benchNumbers("loadgen", v, {
+  "trial-ms": intRange(100),
+  start: intRange(1),
+  factor: numberRange(1.01),
+  refine: intRange(0),
+  max: intRange(1),
+  repeat: intRange(1),
+  warmup: intRange(0),
+  "sig-batch": intRange(1, 32),
+});
+const TRIAL_MS = n["trial-ms"];
 const WARM_MS = TRIAL_MS / 4;
-const FACTOR = Number(v.factor);
-const REFINE = Number(v.refine);
-const RATES = rampRates(Number(v.start), FACTOR, Number(v.max))
-  .flatMap((r) => Array<number>(Number(v.repeat)).fill(r));
-const WARMUP = Number(v.warmup);
+const FACTOR = n.factor;
+const REFINE = n.refine;
+const RATES = rampRates(n.start, FACTOR, n.max).flatMap((r) => Array<number>(n.repeat).fill(r));
+const WARMUP = n.warmup;
 const BATCH = 64;
 
 const key = newStreamKey();
 const CLUBS = [0, 1];
-const SIG_BATCH = Number(v["sig-batch"]);
-if (!Number.isInteger(SIG_BATCH) || SIG_BATCH < 1 || SIG_BATCH > 32) {
-  console.error(`loadgen: --sig-batch must be 1..32, got ${v["sig-batch"]}`);
-  process.exit(2);
-}
+const SIG_BATCH = n["sig-batch"];
 const stream = new ClubStream({ key, clubs: CLUBS.length, batch: SIG_BATCH });
 /** The sender's connections to the peer (the peer's downloads from it). */
 const uploads = new SendCounters(CLUBS.length);

@@ -12,7 +12,7 @@
  *
  *     deno run -A bench/relay/relay_bench.ts [--json] [--adapters deno,node,bun] [--sig-batch N]
  */
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchChoice, benchNumbers, intRange } from "../lib/cli.ts";
 import { DEFAULT_BATCH_COUNT } from "../../lib/source/batcher.ts";
 import { ratio } from "../lib/stats.ts";
 import { canPin, spawnChild } from "../lib/child.ts";
@@ -121,8 +121,12 @@ if (import.meta.main) {
     // at these rates fill to DEFAULT_BATCH_COUNT).
     "sig-batch": { type: "string", default: String(DEFAULT_BATCH_COUNT) },
   });
+  const adapters = values.adapters.split(",")
+    .map((a) => benchChoice("relay_bench", "--adapters", a, Object.keys(TARGETS)));
+  // Checked here, used by loadgen.ts.
+  benchNumbers("relay_bench", values, { "trial-ms": intRange(100), "sig-batch": intRange(1, 32) });
   const r = await relayBench(
-    values.adapters.split(","),
+    adapters,
     ["--trial-ms", values["trial-ms"], "--sig-batch", values["sig-batch"]],
     (s) => console.error(s),
   );

@@ -11,7 +11,7 @@
  * nice -n 19 deno run -A bench/sim/scale.ts --sizes 500,1000 --seconds 2 --json
  * ```
  */
-import { parseArgs } from "node:util";
+import { benchArgs, benchNumbers, checkNumber, intRange, numberRange, refuse } from "../lib/cli.ts";
 import { describeMachine, runSim } from "../../sim/report/run.ts";
 
 const HELP = `deno run -A bench/sim/scale.ts [options]
@@ -22,8 +22,7 @@ const HELP = `deno run -A bench/sim/scale.ts [options]
   --seed K           seed (default 1)
   --max-minutes M    skip a size predicted to take longer than this (default 15)
   --json             print one JSON object as the last line
-  -h, --help         this help
-`;
+  -h, --help         this help`;
 
 /** One size's figures, or why it was skipped. */
 export interface ScalePoint {
@@ -66,42 +65,37 @@ export function predictSeconds(
 }
 
 function parse(args: string[]) {
-  const { values: v } = parseArgs({
-    args,
-    options: {
-      sizes: { type: "string", default: "1000,3000,10000" },
-      seconds: { type: "string", default: "5" },
-      warmup: { type: "string", default: "10" },
-      seed: { type: "string", default: "1" },
-      "max-minutes": { type: "string", default: "15" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
+  const v = benchArgs("scale", HELP, args, {
+    sizes: { type: "string", default: "1000,3000,10000" },
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "10" },
+    seed: { type: "string", default: "1" },
+    "max-minutes": { type: "string", default: "15" },
+    json: { type: "boolean", default: false },
   });
-  const num = (name: string, s: string, ok: (x: number) => boolean) => {
-    const x = Number(s);
-    if (!ok(x)) throw new Error(`--${name}: bad value "${s}"`);
-    return x;
-  };
-  const sizes = v.sizes.split(",").map((s) => num("sizes", s, (x) => Number.isInteger(x) && x > 0));
+  const sizes = v.sizes.split(",").map((s) => {
+    const x = checkNumber("--sizes", s, intRange(1));
+    return typeof x === "string" ? refuse("scale", x) : x;
+  });
+  // The simulator's own ranges (sim/main.ts).
+  const n = benchNumbers("scale", v, {
+    seconds: numberRange(0.1, 3600),
+    warmup: numberRange(0, 3600),
+    seed: intRange(0),
+    "max-minutes": numberRange(0.1),
+  });
   return {
-    help: v.help,
     json: v.json,
     sizes,
-    seconds: num("seconds", v.seconds, (x) => x > 0),
-    warmup: num("warmup", v.warmup, (x) => x >= 0),
-    seed: num("seed", v.seed, Number.isInteger),
-    maxMinutes: num("max-minutes", v["max-minutes"], (x) => x > 0),
+    seconds: n.seconds,
+    warmup: n.warmup,
+    seed: n.seed,
+    maxMinutes: n["max-minutes"],
   };
 }
 
 async function main(): Promise<void> {
   const o = parse(Deno.args);
-  if (o.help) {
-    console.log(HELP);
-    return;
-  }
   const machine = await describeMachine();
   const points: ScalePoint[] = [];
   const done: { peers: number; events: number; wallSeconds: number }[] = [];

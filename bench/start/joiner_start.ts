@@ -13,6 +13,26 @@
 import type { PeerConfig } from "../../lib/peer/config.ts";
 import { runSmallSwarm } from "../../lib/peer/small_swarm.ts";
 import { BLOCK_PAYLOAD } from "../../lib/wire/budget.ts";
+import {
+  benchCli,
+  checkNumber,
+  intRange,
+  type NumberRange,
+  numberRange,
+  refuse,
+} from "../lib/cli.ts";
+
+const USAGE = `deno run -A bench/start/joiner_start.ts [LOSS] [SEEDS] [SETTINGS]
+
+How soon joiners of lib/peer's small test swarm start playing, in virtual time
+(bench/README.md). Prints one JSON line: join-to-start ms (p50, p90, max), the play delay
+at the start and the blocks skipped.
+
+  LOSS        datagram loss, 0 to 1 (default 0.02)
+  SEEDS       runs, seeds 1 to SEEDS (default 12)
+  SETTINGS    a JSON object of peer settings to override (lib/peer/config.ts), e.g.
+              '{"joinHistoryMs":1600}' (default {})
+  -h, --help  this help`;
 
 const KEYFRAME_EVERY = 217, KEYFRAME = 0xaa;
 
@@ -49,8 +69,28 @@ const quantile = (xs: number[], q: number) =>
   xs[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
 if (import.meta.main) {
-  const loss = Number(Deno.args[0] ?? 0.02), seeds = Number(Deno.args[1] ?? 12);
-  const over = JSON.parse(Deno.args[2] ?? "{}") as Partial<PeerConfig>;
+  const { positionals: [lossText = "0.02", seedsText = "12", settings = "{}"] } = benchCli(
+    "joiner_start",
+    USAGE,
+    Deno.args,
+    {},
+    3,
+  );
+  const number = (name: string, text: string, range: NumberRange) => {
+    const x = checkNumber(name, text, range);
+    return typeof x === "string" ? refuse("joiner_start", x) : x;
+  };
+  const loss = number("LOSS", lossText, numberRange(0, 1));
+  const seeds = number("SEEDS", seedsText, intRange(1));
+  let over: Partial<PeerConfig>;
+  try {
+    over = JSON.parse(settings);
+  } catch (e) {
+    refuse("joiner_start", `SETTINGS must be a JSON object: ${(e as Error).message}`);
+  }
+  if (typeof over !== "object" || over === null || Array.isArray(over)) {
+    refuse("joiner_start", `SETTINGS must be a JSON object, got ${settings}`);
+  }
   const rows = [];
   for (let seed = 1; seed <= seeds; seed++) rows.push(...run(seed, loss, over));
   const starts = rows.map((r) => r.startMs).filter((x) => x >= 0).sort((a, b) => a - b);

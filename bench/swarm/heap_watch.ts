@@ -6,9 +6,16 @@
  *
  *     deno run -A --unstable-kv bench/swarm/heap_watch.ts [--seconds 170]
  */
-import { parseArgs } from "node:util";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import { rssBytes } from "../lib/proc.ts";
 import { programArgs, startSwarm } from "./swarm.ts";
+
+const USAGE = `deno run -A --unstable-kv bench/swarm/heap_watch.ts [options]
+
+A peer's RSS beside V8's live and committed heap, every 10 s, in a real swarm (bench/README.md).
+
+  --seconds S   how long to watch (default 170)
+  -h, --help    this help`;
 
 /** A major GC trace line's sizes (MB): before, after (live), and committed after. */
 export function parseMarkCompact(
@@ -19,10 +26,10 @@ export function parseMarkCompact(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: { seconds: { type: "string", default: "170" } },
+  const v = benchArgs("heap_watch", USAGE, Deno.args, {
+    seconds: { type: "string", default: "170" },
   });
+  const { seconds } = benchNumbers("heap_watch", v, { seconds: intRange(10) });
   const swarm = await startSwarm({ bps: 4_000_000, clubs: 4, peers: 5 });
   await new Promise((r) => setTimeout(r, 3000));
   const args = programArgs("peer", [swarm.announceUrl, "--out", "/dev/null"]);
@@ -43,7 +50,7 @@ if (import.meta.main) {
     }
   })();
   const t0 = Date.now();
-  while (Date.now() - t0 < Number(v.seconds) * 1000) {
+  while (Date.now() - t0 < seconds * 1000) {
     await new Promise((r) => setTimeout(r, 10_000));
     const rss = (rssBytes(p.pid) ?? 0) / 2 ** 20;
     console.log(JSON.stringify({

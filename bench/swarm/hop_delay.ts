@@ -15,13 +15,26 @@
  *
  *     deno run -A --unstable-kv bench/swarm/hop_delay.ts [--seconds 15] [--udp ffi:20]
  */
-import { parseArgs } from "node:util";
 import { channelTag } from "../../lib/auth/channel_tag.ts";
 import { decodeDatagram } from "../../lib/wire/codec.ts";
 import { parseAnnounceUrl } from "../../peer/announce_url.ts";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import { readPcapUdp } from "../lib/pcap.ts";
 import { median, percentile, round } from "../lib/stats.ts";
 import { startSwarm } from "./swarm.ts";
+
+const USAGE = `deno run -A --unstable-kv bench/swarm/hop_delay.ts [options]
+
+What a relay hop adds to a block's way, from a loopback capture of a real swarm
+(bench/README.md). Needs tcpdump and the right to capture (root).
+
+  --seconds S   seconds captured (default 15)
+  --warmup S    seconds before the capture (default 20)
+  --kbps K      the stream's bitrate (default 4000)
+  --clubs N     clubs (default 4)
+  --peers N     peers (default 8)
+  --udp SPEC    CLUBCAST_UDP for every program of the swarm (e.g. ffi:20)
+  -h, --help    this help`;
 
 /** A live data block's copy on the wire: when, from which port to which. */
 export interface BlockCopy {
@@ -132,25 +145,29 @@ export async function hopDelay(
 }
 
 if (import.meta.main) {
-  const { values: v } = parseArgs({
-    args: Deno.args,
-    options: {
-      seconds: { type: "string", default: "15" },
-      warmup: { type: "string", default: "20" },
-      kbps: { type: "string", default: "4000" },
-      clubs: { type: "string", default: "4" },
-      peers: { type: "string", default: "8" },
-      udp: { type: "string" },
-    },
+  const v = benchArgs("hop_delay", USAGE, Deno.args, {
+    seconds: { type: "string", default: "15" },
+    warmup: { type: "string", default: "20" },
+    kbps: { type: "string", default: "4000" },
+    clubs: { type: "string", default: "4" },
+    peers: { type: "string", default: "8" },
+    udp: { type: "string" },
+  });
+  const n = benchNumbers("hop_delay", v, {
+    seconds: intRange(1),
+    warmup: intRange(0),
+    kbps: intRange(1),
+    clubs: intRange(2, 256),
+    peers: intRange(1),
   });
   if (v.udp !== undefined) Deno.env.set("CLUBCAST_UDP", v.udp);
   console.log(JSON.stringify(
     await hopDelay({
-      seconds: Number(v.seconds),
-      warmupSeconds: Number(v.warmup),
-      kbps: Number(v.kbps),
-      clubs: Number(v.clubs),
-      peers: Number(v.peers),
+      seconds: n.seconds,
+      warmupSeconds: n.warmup,
+      kbps: n.kbps,
+      clubs: n.clubs,
+      peers: n.peers,
     }, (s) => console.error(s)),
   ));
 }

@@ -17,7 +17,7 @@
  *     deno run -A --unstable-kv bench/swarm/peer_cpu.ts [--seconds 60] [--kbps 4000] [--udp ffi]
  *       [--runtime deno|bun]
  */
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchChoice, benchNumbers, intRange } from "../lib/cli.ts";
 import { cpuSeconds, rssBytes } from "../lib/proc.ts";
 import { median, round } from "../lib/stats.ts";
 import { programArgs, startSwarm } from "./swarm.ts";
@@ -164,19 +164,23 @@ if (import.meta.main) {
     udp: { type: "string" },
     runtime: { type: "string", default: "deno" },
   });
-  if (v.runtime !== "deno" && v.runtime !== "bun") {
-    console.error(`peer_cpu: --runtime deno|bun, got ${v.runtime}`);
-    Deno.exit(2);
-  }
+  const runtime = benchChoice("peer_cpu", "--runtime", v.runtime, ["deno", "bun"]);
+  const n = benchNumbers("peer_cpu", v, {
+    seconds: intRange(1),
+    warmup: intRange(1),
+    kbps: intRange(1),
+    clubs: intRange(2, 256),
+    peers: intRange(1),
+  });
   console.log(JSON.stringify(
     await peerCpu({
-      seconds: Number(v.seconds),
-      warmupSeconds: Number(v.warmup),
-      kbps: Number(v.kbps),
-      clubs: Number(v.clubs),
-      peers: Number(v.peers),
+      seconds: n.seconds,
+      warmupSeconds: n.warmup,
+      kbps: n.kbps,
+      clubs: n.clubs,
+      peers: n.peers,
       udp: v.udp,
-      runtime: v.runtime,
+      runtime,
     }, (s) => console.error(s)),
   ));
 }

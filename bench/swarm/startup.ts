@@ -6,7 +6,7 @@
  *
  *     deno run -A --unstable-kv bench/swarm/startup.ts [--trials 5]
  */
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import { median, round } from "../lib/stats.ts";
 import { programArgs, type Swarm } from "./swarm.ts";
 import { startSwarm } from "./swarm.ts";
@@ -77,14 +77,15 @@ if (import.meta.main) {
     clubs: { type: "string", default: "4" },
     peers: { type: "string", default: "3" },
   });
+  const n = benchNumbers("startup", v, {
+    trials: intRange(1),
+    kbps: intRange(1),
+    clubs: intRange(2, 256),
+    peers: intRange(1),
+  });
   console.log(JSON.stringify(
     await startup(
-      {
-        trials: Number(v.trials),
-        kbps: Number(v.kbps),
-        clubs: Number(v.clubs),
-        peers: Number(v.peers),
-      },
+      n,
       undefined,
       (s) => console.error(s),
     ),

@@ -11,7 +11,7 @@
  *
  *     deno task bench:tracker [--concurrency 64] [--joins 20000] [--seconds 10] [--kv both]
  */
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchChoice, benchNumbers, intRange } from "../lib/cli.ts";
 import { encodeBody, registration } from "../../tracker/test_fixture.ts";
 import { spawnTracker } from "../../tests/tracker_process.ts";
 import { RawHttpConnection } from "./raw_http.ts";
@@ -53,15 +53,14 @@ const values = benchArgs("bench:tracker", USAGE, Deno.args, {
   client: { type: "string", default: "raw" },
   json: { type: "boolean", default: false },
 });
-const concurrency = Number(values.concurrency);
-const joins = Number(values.joins);
-const seconds = Number(values.seconds);
-const max = Number(values.max);
-for (const [k, v] of Object.entries({ concurrency, joins, seconds, max })) {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`--${k} must be a positive integer`);
-}
-if (!["both", "memory", "file"].includes(values.kv)) throw new RangeError("--kv both|memory|file");
-if (!["raw", "fetch"].includes(values.client)) throw new RangeError("--client raw|fetch");
+const { concurrency, joins, seconds, max } = benchNumbers("bench:tracker", values, {
+  concurrency: intRange(1, 10_000),
+  joins: intRange(1),
+  seconds: intRange(1),
+  max: intRange(1),
+});
+benchChoice("bench:tracker", "--kv", values.kv, ["both", "memory", "file"]);
+benchChoice("bench:tracker", "--client", values.client, ["raw", "fetch"]);
 
 /** One request of a phase: method, path, JSON body text. */
 type Req = readonly [method: string, path: string, body?: string];

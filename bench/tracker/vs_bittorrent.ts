@@ -11,7 +11,7 @@
  *
  *     deno run -A --unstable-kv bench/tracker/vs_bittorrent.ts [--seconds 10] [--rounds 1]
  */
-import { benchArgs } from "../lib/cli.ts";
+import { benchArgs, benchNumbers, intRange } from "../lib/cli.ts";
 import { encodeBody, registration } from "../../tracker/test_fixture.ts";
 import { spawnTracker } from "../../tests/tracker_process.ts";
 import { spawnChild } from "../lib/child.ts";
@@ -163,11 +163,12 @@ if (import.meta.main) {
     connections: { type: "string", default: "64" },
     rounds: { type: "string", default: "1" },
   });
-  const r = await trackerVsBittorrent({
-    seconds: Number(v.seconds),
-    peers: Number(v.peers),
-    connections: Number(v.connections),
-    rounds: Number(v.rounds),
-  }, (s) => console.error(s));
+  const n = benchNumbers("vs_bittorrent", v, {
+    seconds: intRange(1),
+    peers: intRange(1),
+    connections: intRange(1, 10_000),
+    rounds: intRange(1),
+  });
+  const r = await trackerVsBittorrent(n, (s) => console.error(s));
   console.log(JSON.stringify(r));
 }

@@ -99,3 +99,20 @@ Deno.test("fuzz: deno task fuzz --json ends with one JSON report line", async ()
   assertEquals([out.code, report.runs, report.exceptions, report.violations], [0, 300, 0, 0]);
   assert(lines[0].startsWith("fuzz: 300 datagrams"));
 });
+
+Deno.test("fuzz: -h and --help list every flag, -h, --help included, and run nothing", async () => {
+  for (const h of ["-h", "--help"]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-env", "tests/fuzz/main.ts", h],
+      cwd: new URL("../../", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assertEquals(out.code, 0);
+    for (const f of ["--runs", "--seed", "--spoof", "--json", "-h, --help"]) {
+      assert(text.includes(f), `${h}: ${f}`);
+    }
+    assert(!text.includes("datagrams ("), `${h} ran the fuzzer: ${text}`);
+  }
+});

@@ -12,7 +12,8 @@ const USAGE = `usage: deno task fuzz [--runs N] [--seed S] [--spoof F] [--json]
   --seed S    seed of the generator and of the peer (default 1)
   --spoof F   fraction of mutated datagrams sent as from one of the peer's connections
               (default 0.02)
-  --json      print one JSON object as the last line`;
+  --json      print one JSON object as the last line
+  -h, --help  show this text`;
 
 function main(args: string[]): number {
   let values;
@@ -24,7 +25,7 @@ function main(args: string[]): number {
         seed: { type: "string", default: "1" },
         spoof: { type: "string", default: "0.02" },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
       },
     }));
   } catch (e) {

@@ -1,6 +1,6 @@
 /**
  * The `peer` program as a user runs it (a real process): one-line messages and exit codes for
- * bad input, an unwritable --out refused before the tracker is asked anything, and what it says
+ * bad input, an unwritable --out or a busy --http port refused before the tracker is asked anything, and what it says
  * while the broadcast has not started.
  */
 import { assert, assertEquals } from "../lib/testing.ts";
@@ -52,7 +52,7 @@ Deno.test("peer --help: a usage line that does not pretend to be complete, the r
   }
 });
 
-Deno.test("peer --out that cannot be written: one line, exit 1, the tracker never asked", async () => {
+Deno.test("peer --out that cannot be written, --http on a port in use: one line, exit 1, the tracker never asked", async () => {
   let asked = 0;
   const tracker = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
     asked++;
@@ -71,6 +71,12 @@ Deno.test("peer --out that cannot be written: one line, exit 1, the tracker neve
     assertEquals(isDir.code, 1);
     assert(isDir.err.startsWith(`peer: cannot write --out ${dir}: is a directory`), isDir.err);
     assertEquals(isDir.err.split("\n").length, 2, "one line");
+    // --http's port in use (the tracker's own) is refused before joining too.
+    const busy = `127.0.0.1:${tracker.addr.port}`;
+    const inUse = await run(url, "--http", busy);
+    assertEquals(inUse.code, 1);
+    assert(inUse.err.startsWith(`peer: cannot serve HTTP at ${busy}: `), inUse.err);
+    assertEquals(inUse.err.split("\n").length, 2, "one line");
     assertEquals(asked, 0, "the tracker was not contacted");
   } finally {
     await tracker.shutdown();

@@ -92,10 +92,22 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
       return 1;
     }
   }
+  // So is --http's port (a port in use fails before joining). Each HTTP client's stream
+  // starts at an entry point of its own, as stdout's does.
+  const http = cfg.http === undefined ? undefined : new HttpOut({ gate: !cfg.raw });
+  if (http) {
+    try {
+      io.stderr(`peer: serving the stream at http://${await http.listen(cfg.http!)}/\n`);
+    } catch (e) {
+      io.stderr(`peer: cannot serve HTTP at ${cfg.http}: ${(e as Error).message}\n`);
+      await Promise.all([http.close(), outFile?.close()]);
+      return 1;
+    }
+  }
   const opened = await openProgramUdp(cfg);
   if ("error" in opened) {
     io.stderr(`peer: ${opened.error}\n`);
-    await outFile?.close();
+    await Promise.all([http?.close(), outFile?.close()]);
     return 1;
   }
   const transport = opened;
@@ -128,7 +140,7 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
     await Promise.race([sleep(1000), new Promise<void>((r) => (wake = r))]);
   }
   if (!joined) {
-    await Promise.all([transport.close(), outFile?.close()]);
+    await Promise.all([transport.close(), http?.close(), outFile?.close()]);
     return 0;
   }
   const myClubs = joined.recommend!;
@@ -167,18 +179,6 @@ export async function runPeer(cfg: PeerConfig, io: PeerIo): Promise<number> {
   core.addPeers(joined.peers.filter((p) => p.clubs.length > 0));
 
   const sink: ByteSink | undefined = outFile ?? (cfg.http === undefined ? stdoutSink() : undefined);
-  // Each HTTP client's stream starts at an entry point of its own, as stdout's does.
-  const http = cfg.http === undefined ? undefined : new HttpOut({ gate: !cfg.raw });
-  if (http) {
-    try {
-      io.stderr(`peer: serving the stream at http://${await http.listen(cfg.http!)}/\n`);
-    } catch (e) {
-      io.stderr(`peer: cannot serve HTTP at ${cfg.http}: ${(e as Error).message}\n`);
-      await client.announce({ peer: id, port, event: "leave", clubs: myClubs });
-      await Promise.all([transport.close(), sink?.close()]);
-      return 1;
-    }
-  }
 
   let played = 0, skipped = 0, bytesOut = 0, forged = 0;
   let firstByteMs: number | undefined;

@@ -56,7 +56,10 @@ async function check(runner: string[], [file, bad, says]: [string, string[], str
     assertEquals(r.code, 2, `${file} ${args.join(" ")}: ${r.err}`);
     assert(!line.includes("\n") && !line.includes("Uncaught"), `${file}: one line: ${r.err}`);
     assertEquals(r.out, "", `${file} ${args.join(" ")} ran something`);
-    assert(line.includes(args[0] === "--bogus" ? "'--bogus'" : says), `${file}: ${line}`);
+    assert(
+      line.includes(args[0] === "--bogus" ? "unknown option --bogus" : says),
+      `${file}: ${line}`,
+    );
   }
 }
 

@@ -3,6 +3,7 @@
  * --json, as one JSON object on the last line of stdout.
  */
 import { parseArgs } from "node:util";
+import { argsErrorMessage } from "../lib/net/net_flags.ts";
 import {
   DEFAULT_SWARM,
   type OnWindow,
@@ -341,7 +342,7 @@ if (import.meta.main) {
   try {
     parsed = parseSimArgs(Deno.args);
   } catch (e) {
-    console.error(`sim: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`sim: ${argsErrorMessage("sim", e, Deno.args)}`);
     Deno.exit(2);
   }
   if (parsed === "help") {

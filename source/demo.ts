@@ -7,7 +7,7 @@
  *     deno task demo [--peers 4] [--clubs 4] [--port 8000] [--seconds S]
  */
 import { parseArgs } from "node:util";
-import { intFlag } from "../lib/net/net_flags.ts";
+import { argsErrorMessage, intFlag } from "../lib/net/net_flags.ts";
 import { which } from "../lib/net/which.ts";
 import { PEER_V8_FLAGS } from "../peer/v8_flags.ts";
 
@@ -136,7 +136,7 @@ export async function demo(args: string[]): Promise<number> {
       },
     }).values;
   } catch (e) {
-    console.error(`demo: ${(e as Error).message} (--help lists the flags)`);
+    console.error(`demo: ${argsErrorMessage("demo", e, args)}`);
     return 2;
   }
   if (v.help) {

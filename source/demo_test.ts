@@ -29,7 +29,7 @@ Deno.test("demo refuses a bad number with one line naming the flag and its range
     [["--seconds", "abc"], 'demo: --seconds must be an integer from 1 to 86400, got "abc"'],
     [["--clubs", "1"], 'demo: --clubs must be an integer from 2 to 256, got "1"'],
     [["--port", "70000"], 'demo: --port must be an integer from 0 to 65535, got "70000"'],
-    [["--bogus"], "demo: Unknown option '--bogus' (--help lists the flags)"],
+    [["--bogus"], "demo: unknown option --bogus (see demo --help)"],
   ];
   for (const [args, text] of cases) {
     const r = await demo(...args);

@@ -5,6 +5,7 @@
  * same ranges by the same checks.
  */
 import { parseArgs } from "node:util";
+import { argsErrorMessage } from "../lib/net/net_flags.ts";
 
 /** The tracker's settings from the command line. */
 export interface TrackerConfig {
@@ -124,8 +125,7 @@ export function parseFlags(args: readonly string[]): FlagsResult {
       },
     }));
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return { kind: "error", message: `${why}\nRun with --help for the flags.` };
+    return { kind: "error", message: argsErrorMessage("tracker", err, args) };
   }
   if (values.help) return { kind: "help" };
   const port = int("--port", values.port, RANGES.port);

@@ -6,6 +6,7 @@
  */
 import process from "node:process";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { argsErrorMessage } from "../../lib/net/net_flags.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -48,18 +49,7 @@ export function readArgs<O extends Options>(
     }
     return { ok: true, values: r.values as Values<O>, positionals: r.positionals };
   } catch (e) {
-    const message = (e as Error).message;
-    // Node's text for an unknown option, when positionals are allowed, goes on to explain
-    // `--` (and leaves a quote open); for a value starting with a dash it spans three lines.
-    const unknown = message.match(/^Unknown option '[^']*'/);
-    const dash = message.match(/^Option '(-[^']*)' argument is ambiguous/);
-    return refused(
-      unknown
-        ? unknown[0]
-        : dash
-        ? `${dash[1]} needs a value; write one that starts with '-' as ${dash[1]}=-N`
-        : message.replaceAll("\n", " "),
-    );
+    return { ok: false, code: 2, text: `${name}: ${argsErrorMessage(name, e, args)}` };
   }
 }
 

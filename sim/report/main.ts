@@ -5,6 +5,7 @@
  * `--render-only` makes the markdown and charts again from runs.jsonl without running.
  */
 import { parseArgs } from "node:util";
+import { argsErrorMessage } from "../../lib/net/net_flags.ts";
 import { planRuns, REPORT_DEFAULTS, type ReportOptions } from "./matrix.ts";
 import { render } from "./render.ts";
 import { describeMachine, type Machine, type RunResult, runSim } from "./run.ts";
@@ -166,7 +167,7 @@ if (import.meta.main) {
   try {
     await main(Deno.args);
   } catch (e) {
-    console.error(`report: ${(e as Error).message}\n\n${HELP}`);
+    console.error(`report: ${argsErrorMessage("report", e, Deno.args)}`);
     Deno.exit(2);
   }
 }

@@ -5,6 +5,7 @@
  * With --json the last line of output is one JSON object (the FuzzReport plus timing).
  */
 import { parseArgs } from "node:util";
+import { argsErrorMessage } from "../../lib/net/net_flags.ts";
 import { runFuzz } from "./fuzz.ts";
 
 const USAGE = `usage: deno task fuzz [--runs N] [--seed S] [--spoof F] [--json]
@@ -29,7 +30,7 @@ function main(args: string[]): number {
       },
     }));
   } catch (e) {
-    console.error(`fuzz: ${(e as Error).message}\n${USAGE}`);
+    console.error(`fuzz: ${argsErrorMessage("fuzz", e, args)}`);
     return 2;
   }
   if (values.help) {

@@ -6,13 +6,12 @@ import { parseArgs } from "node:util";
 import { parseAddr } from "../lib/net/addr.ts";
 import { IMPAIR_SPEC } from "../lib/net/impair.ts";
 import {
-  argsErrorMessage,
-  intFlag,
   NET_FLAG_OPTIONS,
   type NetFlags,
   parseNetFlags,
   UP_KBPS_MAX,
 } from "../lib/net/net_flags.ts";
+import { argsErrorMessage, intFlag } from "../lib/net/cli_args.ts";
 import { type AnnounceTarget, parseAnnounceUrl } from "./announce_url.ts";
 
 /** A peer's settings (the socket's among them). */

@@ -3,7 +3,7 @@
  * --json, as one JSON object on the last line of stdout.
  */
 import { parseArgs } from "node:util";
-import { argsErrorMessage } from "../lib/net/net_flags.ts";
+import { argsErrorMessage } from "../lib/net/cli_args.ts";
 import {
   DEFAULT_SWARM,
   type OnWindow,

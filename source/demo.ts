@@ -7,7 +7,7 @@
  *     deno task demo [--peers 4] [--clubs 4] [--port 8000] [--seconds S]
  */
 import { parseArgs } from "node:util";
-import { argsErrorMessage, intFlag } from "../lib/net/net_flags.ts";
+import { argsErrorMessage, intFlag } from "../lib/net/cli_args.ts";
 import { which } from "../lib/net/which.ts";
 import { PEER_V8_FLAGS } from "../peer/v8_flags.ts";
 

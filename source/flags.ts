@@ -3,13 +3,8 @@
  * request, help, or an error that says what is wrong. Never throws.
  */
 import { parseArgs } from "node:util";
-import {
-  argsErrorMessage,
-  intFlag,
-  NET_FLAG_OPTIONS,
-  type NetFlags,
-  parseNetFlags,
-} from "../lib/net/net_flags.ts";
+import { NET_FLAG_OPTIONS, type NetFlags, parseNetFlags } from "../lib/net/net_flags.ts";
+import { argsErrorMessage, intFlag } from "../lib/net/cli_args.ts";
 
 /** Stream a channel (with the socket's settings). */
 export interface StreamConfig extends NetFlags {

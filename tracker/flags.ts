@@ -5,7 +5,7 @@
  * same ranges by the same checks.
  */
 import { parseArgs } from "node:util";
-import { argsErrorMessage } from "../lib/net/net_flags.ts";
+import { argsErrorMessage, checkNumber, intRange } from "../lib/net/cli_args.ts";
 
 /** The tracker's settings from the command line. */
 export interface TrackerConfig {
@@ -58,13 +58,9 @@ Usage: deno task tracker [flags]
 API: docs/tracker-api.md`;
 
 /** `text` as an integer within `range`, or a message naming `label` (a flag or a variable). */
-function int(label: string, text: string, [lo, hi]: readonly [number, number]): number | string {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
-    return `${label} must be an integer from ${lo} to ${hi}, got "${text}"`;
-  }
-  return n;
-}
+/** `text` as an integer within `[lo, hi]`, or the message naming `label` and the range. */
+const int = (label: string, text: string, [lo, hi]: readonly [number, number]) =>
+  checkNumber(label, text, intRange(lo, hi));
 
 /** The settings that come as flags to the CLI and as environment variables to `deno serve`. */
 type Shared = Pick<TrackerConfig, "interval" | "rate">;

@@ -6,7 +6,9 @@
  */
 import process from "node:process";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { argsErrorMessage } from "../../lib/net/net_flags.ts";
+import { argsErrorMessage, checkNumber, type NumberRange } from "../../lib/net/cli_args.ts";
+
+export { checkNumber, intRange, type NumberRange, numberRange } from "../../lib/net/cli_args.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -82,29 +84,6 @@ export function benchArgs<O extends Options>(
   options: O,
 ): Values<O> {
   return benchCli(name, usage, args, options).values;
-}
-
-/** A number option's allowed values, `lo` to `hi` inclusive; whole numbers if `integer`. */
-export interface NumberRange {
-  readonly lo: number;
-  readonly hi: number;
-  readonly integer: boolean;
-}
-
-/** Whole numbers from `lo` to `hi` (no upper bound by default). */
-export const intRange = (lo: number, hi = Infinity): NumberRange => ({ lo, hi, integer: true });
-
-/** Any numbers from `lo` to `hi` (no upper bound by default). */
-export const numberRange = (lo: number, hi = Infinity): NumberRange => ({ lo, hi, integer: false });
-
-/** `text` as a number within `range`, or the one-line reason it is not, naming `flag`. */
-export function checkNumber(flag: string, text: string, range: NumberRange): number | string {
-  const x = Number(text);
-  const { lo, hi, integer } = range;
-  if (text.trim() !== "" && x >= lo && x <= hi && (!integer || Number.isInteger(x))) return x;
-  const kind = integer ? "an integer" : "a number";
-  const span = hi === Infinity ? `>= ${lo}` : `from ${lo} to ${hi}`;
-  return `${flag} must be ${kind} ${span}, got "${text}"`;
 }
 
 /**

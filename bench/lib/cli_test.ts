@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../../lib/testing.ts";
-import { checkNumber, intRange, numberRange, readArgs } from "./cli.ts";
+import { readArgs } from "./cli.ts";
 
 const OPTIONS = {
   json: { type: "boolean", default: false },
@@ -51,20 +51,4 @@ Deno.test("bench args: positionals up to the number allowed", () => {
   });
   const over = readArgs("b", "usage", ["1", "2", "3"], OPTIONS, 2);
   assert(!over.ok && over.code === 2 && over.text.includes("at most 2 arguments, got 3"));
-});
-
-Deno.test("bench args: a number outside its range is refused with the flag and the range", () => {
-  assertEquals(checkNumber("--n", "7", intRange(1, 10)), 7);
-  assertEquals(checkNumber("--f", "0.5", numberRange(0, 1)), 0.5);
-  assertEquals(
-    checkNumber("--n", "abc", intRange(1, 10)),
-    '--n must be an integer from 1 to 10, got "abc"',
-  );
-  assertEquals(checkNumber("--n", "1.5", intRange(1)), '--n must be an integer >= 1, got "1.5"');
-  assertEquals(checkNumber("--n", "", intRange(0)), '--n must be an integer >= 0, got ""');
-  assertEquals(
-    checkNumber("--f", "2", numberRange(0, 1)),
-    '--f must be a number from 0 to 1, got "2"',
-  );
-  assertEquals(checkNumber("--f", "NaN", numberRange(0)), '--f must be a number >= 0, got "NaN"');
 });

@@ -5,7 +5,7 @@
  * `--render-only` makes the markdown and charts again from runs.jsonl without running.
  */
 import { parseArgs } from "node:util";
-import { argsErrorMessage } from "../../lib/net/net_flags.ts";
+import { argsErrorMessage } from "../../lib/net/cli_args.ts";
 import { planRuns, REPORT_DEFAULTS, type ReportOptions } from "./matrix.ts";
 import { render } from "./render.ts";
 import { describeMachine, type Machine, type RunResult, runSim } from "./run.ts";

@@ -5,7 +5,7 @@
  * With --json the last line of output is one JSON object (the FuzzReport plus timing).
  */
 import { parseArgs } from "node:util";
-import { argsErrorMessage } from "../../lib/net/net_flags.ts";
+import { argsErrorMessage } from "../../lib/net/cli_args.ts";
 import { runFuzz } from "./fuzz.ts";
 
 const USAGE = `usage: deno task fuzz [--runs N] [--seed S] [--spoof F] [--json]

@@ -244,6 +244,7 @@ function reportOf(
     controlOverhead: round(control / Math.max(1, block)),
     sourceUploadRatio: round(c.sourceSentBytes / Math.max(1, c.streamBytes)),
     controlBytesByType: { ...c.sentBytes },
+    sourceBytesByType: { ...c.sourceSentByType },
     connectionDrops: r.drops,
     repairAsked: r.repairAsked,
     staleDropped: r.staleDropped,

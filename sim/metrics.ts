@@ -137,6 +137,11 @@ export class RunCounters {
   /** Bytes of "block" datagrams sent (apart: the common case skips the keyed update). */
   blockBytes = 0;
   sourceSentBytes = 0;
+  /**
+   * The source's bytes by message type, its repairs ("want" answered) apart as
+   * "block (repair)": what the source's upload beyond its two pushed copies is made of.
+   */
+  readonly sourceSentByType: Record<string, number> = {};
   streamBytes = 0;
   usefulBlockBytes = 0;
   redundantBlockBytes = 0;
@@ -153,19 +158,27 @@ export class RunCounters {
   /** Block bytes per second, measured window only (as `usefulBlockBytes`). */
   readonly blockSeries = new BlockBytesSeries();
 
-  /** Accounts a datagram of `type` and `bytes` sent by a node. */
-  sent(type: string, bytes: number, fromSource: boolean): void {
+  /**
+   * Accounts a datagram of `type` and `bytes` sent by a node; `repair`: a block sent in
+   * answer to a "want".
+   */
+  sent(type: string, bytes: number, fromSource: boolean, repair = false): void {
     if (type === "block") this.blockBytes += bytes;
     else this.sentBytes[type] = (this.sentBytes[type] ?? 0) + bytes;
-    if (fromSource) this.sourceSentBytes += bytes;
+    if (fromSource) {
+      this.sourceSentBytes += bytes;
+      const key = repair ? "block (repair)" : type;
+      this.sourceSentByType[key] = (this.sourceSentByType[key] ?? 0) + bytes;
+    }
   }
 
   /** The counters as plain data (they cross from a worker). */
   snapshot() {
-    const { latency, startup, series, blockSeries, sentBytes, ...plain } = this;
+    const { latency, startup, series, blockSeries, sentBytes, sourceSentByType, ...plain } = this;
     return {
       ...plain,
       sentBytes: { ...sentBytes },
+      sourceSentByType: { ...sourceSentByType },
       latency: latency.snapshot(),
       startup: startup.snapshot(),
       series: {
@@ -182,6 +195,9 @@ export class RunCounters {
   absorb(o: ReturnType<RunCounters["snapshot"]>): void {
     for (const [type, bytes] of Object.entries(o.sentBytes)) {
       this.sentBytes[type] = (this.sentBytes[type] ?? 0) + bytes;
+    }
+    for (const [type, bytes] of Object.entries(o.sourceSentByType)) {
+      this.sourceSentByType[type] = (this.sourceSentByType[type] ?? 0) + bytes;
     }
     this.blockBytes += o.blockBytes;
     this.sourceSentBytes += o.sourceSentBytes;

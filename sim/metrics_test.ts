@@ -17,8 +17,12 @@ Deno.test("counters split block bytes from the rest", () => {
   c.sent("block", 1000, true);
   c.sent("have", 10, false);
   c.sent("pong", 30, true);
-  assertEquals(c.split(), { block: 1000, control: 40 });
-  assertEquals(c.sourceSentBytes, 1030);
+  c.sent("block", 500, true, true);
+  c.sent("block", 700, false, true);
+  assertEquals(c.split(), { block: 2200, control: 40 });
+  assertEquals(c.sourceSentBytes, 1530);
+  // The source's bytes by type, its repairs apart; nobody else's.
+  assertEquals(c.sourceSentByType, { block: 1000, pong: 30, "block (repair)": 500 });
 });
 
 Deno.test("the delivery series counts each second of playhead time, survivors apart", () => {
@@ -54,6 +58,7 @@ Deno.test("counters of two parts of a run add up to the whole", () => {
   }
   b.sent("pong", 5, false);
   whole.sent("pong", 5, false);
+  for (const x of [b, whole]) x.sent("block", 9, true, true);
   const sum = new RunCounters();
   sum.absorb(a.snapshot());
   sum.absorb(b.snapshot());

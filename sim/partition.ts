@@ -381,7 +381,9 @@ export class Partition {
       if (!dg) return;
       const size = design.size(dg.msg);
       const honest = !kindOf || !mal[i];
-      if (now >= measureFrom && honest) c.sent(dg.msg.t, size, i === 0);
+      if (now >= measureFrom && honest) {
+        c.sent(dg.msg.t, size, i === 0, dg.msg.t === "block" && (dg.msg as BlockMsg).repair);
+      }
       if (tally && honest && dg.msg.t === "block") tally.onSend((dg.msg as BlockMsg).block);
       const until = busyUntil[i] = now + net.serializeMs(i, size);
       const to = indexOf(dg.to);

@@ -249,6 +249,7 @@ function reportOf(
     repairAsked: r.repairAsked,
     staleDropped: r.staleDropped,
     clubSizes: r.clubSizes,
+    sourceCounts: r.sourceCounts,
     events: c.events,
     ...(labels.series ? series(r, opts) : {}),
     wallSeconds: round(wallSeconds, 2),

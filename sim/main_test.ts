@@ -32,6 +32,14 @@ Deno.test("the report carries every metric, measured", () => {
   assert(r.delivery > 0.8, `delivery ${r.delivery}`);
   assert(r.sourceUploadRatio > 1.5 && r.sourceUploadRatio < 2.5, `source ${r.sourceUploadRatio}`);
   assert(r.played > 0 && r.events > 0);
+  // What the source's upload is made of: its pushed blocks, by type and by send class.
+  const src = r as unknown as {
+    sourceBytesByType: Record<string, number>;
+    sourceCounts: { blocksSent: Record<string, number> };
+  };
+  assert(src.sourceBytesByType.block > 0, JSON.stringify(src.sourceBytesByType));
+  assert(src.sourceCounts.blocksSent.out > 0, JSON.stringify(src.sourceCounts));
+  assertEquals(src.sourceCounts.blocksSent.in, 0, "the source relays nothing in-club");
 });
 
 Deno.test("loss is measured, not assumed: a lossier network delivers no better", () => {

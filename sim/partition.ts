@@ -34,6 +34,7 @@ import { MALICIOUS_KINDS, type MaliciousKind, type MaliciousNode } from "./malic
 import { makeMalicious, pickMalicious } from "./malicious/pick.ts";
 import { MaliceTally } from "./malicious/tally.ts";
 import type { RunFigures, SwarmOptions } from "./swarm.ts";
+import type { PeerStats } from "../lib/peer/peer.ts";
 import type { TrackerReply, TrackerRequest } from "./tracker_desk.ts";
 
 const DELIVER = 0, LINK = 1, TIMER = 2, JOIN = 3, JOINED = 4, INPUT = 5, ANNOUNCE = 6;
@@ -668,8 +669,14 @@ export class Partition {
       duplicatesReceived += p.stats.duplicates;
       staleDropped += p.stats.staleDropped;
     }
+    // The club design's source counts its blocks by class too (PeerStats.sent); others do not.
+    const src = this.source?.stats as Partial<PeerStats> | undefined;
     return {
       counters: this.counters.snapshot(),
+      sourceCounts: {
+        blocksSent: { ...src?.sent },
+        drops: { ...src?.dropped },
+      },
       clubSizes: this.clubSizes,
       peersJoined: this.peers.filter((p) => p).length,
       drops,

@@ -118,6 +118,12 @@ export const DEFAULT_SWARM: SwarmOptions = {
   announceMs: 10_000,
 };
 
+/** What the source counted over a run (empty records for a design that keeps no such count). */
+export interface SourceCounts {
+  readonly blocksSent: Record<string, number>;
+  readonly drops: Record<string, number>;
+}
+
 /** The result of a run: what the simulator measured. */
 export interface SwarmResult {
   readonly counters: RunCounters;
@@ -127,6 +133,12 @@ export interface SwarmResult {
   readonly repairAsked: number;
   readonly duplicatesReceived: number;
   readonly staleDropped: number;
+  /**
+   * The source's own counts over the whole run (warm-up included): blocks it sent by
+   * send-queue class (the club design's: live "in"/"out", "bulk" history to a new
+   * downstream, "repair", "auth") and connections it dropped by reason.
+   */
+  readonly sourceCounts: SourceCounts;
   /**
    * The honest peers at the end of the run (index i is node `n${i + 1}`), for inspection:
    * PeerCores with the club design. Empty when the run was in workers.
@@ -206,6 +218,7 @@ export type RunFigures = Pick<
   | "repairAsked"
   | "duplicatesReceived"
   | "staleDropped"
+  | "sourceCounts"
 >;
 
 /** The figures of a run's partitions, added up. */
@@ -214,6 +227,8 @@ export function mergeSummaries(summaries: readonly PartitionSummary[]): RunFigur
   const clubSizes = summaries[0].clubSizes.map(() => 0);
   const drops: Record<string, number> = {};
   let peersJoined = 0, repairAsked = 0, duplicatesReceived = 0, staleDropped = 0;
+  // Only the partition that holds the source has its counts.
+  let sourceCounts: SourceCounts = { blocksSent: {}, drops: {} };
   // Message types in one order however the partitions first sent them.
   const types = new Set(summaries.flatMap((s) => Object.keys(s.counters.sentBytes)));
   for (const t of [...types].sort()) counters.sentBytes[t] = 0;
@@ -225,6 +240,10 @@ export function mergeSummaries(summaries: readonly PartitionSummary[]): RunFigur
     repairAsked += s.repairAsked;
     duplicatesReceived += s.duplicatesReceived;
     staleDropped += s.staleDropped;
+    const sc = s.sourceCounts;
+    if (Object.keys(sc.blocksSent).length + Object.keys(sc.drops).length > 0) {
+      sourceCounts = { blocksSent: sc.blocksSent, drops: sortedKeys(sc.drops) };
+    }
   }
   return {
     counters,
@@ -234,6 +253,7 @@ export function mergeSummaries(summaries: readonly PartitionSummary[]): RunFigur
     repairAsked,
     duplicatesReceived,
     staleDropped,
+    sourceCounts,
   };
 }
 

@@ -14,6 +14,12 @@ export interface UpConn {
   readonly remote: Addr;
   readonly club: number;
   readonly inClub: boolean;
+  /**
+   * Made to a member of `club` as one (the source's offers, which it makes as to a
+   * non-member, go to members it knows): it stays a member upload when the directory, which
+   * cannot hold a large swarm, forgets the remote ({@link memberUp}).
+   */
+  readonly toMember: boolean;
   /** When it was opened or asked for (moved on by a stall while pending, stall.ts). */
   since: number;
   /** False once dropped; queued sends for a closed connection are discarded. */

@@ -63,7 +63,7 @@ export function offerUpload(
   club: number,
   inClub: boolean,
 ): void {
-  const up = newUp(now, remote, club, inClub, false);
+  const up = newUp(now, remote, club, inClub, false, isMember(p, remote, club));
   up.secret = p.directory.get(remote)?.pong?.cookie ?? 0;
   p.ups.set(connKey(remote, club), up);
   p.send(remote, {
@@ -109,12 +109,14 @@ function newUp(
   club: number,
   inClub: boolean,
   accepted: boolean,
+  toMember: boolean,
 ): UpConn {
   return {
     kind: "up",
     remote,
     club,
     inClub,
+    toMember,
     since: now,
     open: true,
     accepted,
@@ -147,18 +149,18 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
     // The initiator wants to download `club` from us.
     if (!p.myClubs.has(m.club)) return refuse(p, from, m);
     const existing = p.ups.get(key);
+    const member = m.clubs.includes(m.club);
     if (!existing) {
       // Requests still waiting for their echo do not count: spoofed ones must not fill it.
       if (p.ups.size - unproven(p) >= p.cfg.maxUploads) return refuse(p, from, m);
-      if (!m.clubs.includes(m.club) && p.isFull()) return refuse(p, from, m);
+      if (!member && p.isFull()) return refuse(p, from, m);
       // The source takes as many members as it pushes each club to; non-members (a thin club,
       // peer_tick.ts downloadFromSource) only as far as `maxUploads` allows.
-      const member = m.clubs.includes(m.club);
       if (p.role === "source" && member && memberUps(p, m.club) >= p.cfg.sourcePerClub) {
         return refuse(p, from, m);
       }
     }
-    const up = existing ?? newUp(now, from, m.club, m.clubs.includes(m.club), false);
+    const up = existing ?? newUp(now, from, m.club, member, false, member);
     // A request for a connection we still have: the downstream lost it (our accept, or its
     // record of it) and starts a download afresh, whose counter starts again at 1.
     up.n = 0;
@@ -199,7 +201,7 @@ export function handleConnectMsg(p: PeerCore, now: number, from: Addr, m: Connec
  * source's own offers (which it makes as to a non-member), one to a known member.
  */
 export function memberUp(p: PeerCore, u: UpConn): boolean {
-  return u.inClub || isMember(p, u.remote, u.club);
+  return u.inClub || u.toMember || isMember(p, u.remote, u.club);
 }
 
 /** True if `addr` is, as far as this node knows, a member of `club`. */

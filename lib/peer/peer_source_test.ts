@@ -47,6 +47,32 @@ Deno.test("[0029] [0043] the source keeps sourcePerClub uploads per club and sen
   assert(checked > 50);
 });
 
+Deno.test("the source's members stay its members when its directory forgets them: still sourcePerClub copies of each block", () => {
+  // A swarm larger than the source's directory (directoryMax) makes it forget peers it
+  // learned long ago, its members among them; counted as non-members, each was joined by
+  // another member, and the source's upload grew with the run (2.46 copies at 3,000 peers).
+  const { net, source } = makeSwarm({ peers: 12, clubs: 4, seed: 2 });
+  const per = source.core.cfg.sourcePerClub;
+  stream(net, source, 2000);
+  const members = [...source.core.ups.values()].filter((u) => u.accepted);
+  assertEquals(members.length, 4 * per);
+  for (const u of members) source.core.directory.forget(u.remote);
+  const from = net.log.length;
+  stream(net, source, 5000);
+  for (let club = 0; club < 4; club++) {
+    const ups = [...source.core.ups.values()].filter((u) => u.club === club);
+    assertEquals(ups.length, per, `club ${club}: no member added`);
+  }
+  const to = new Map<number, number>();
+  for (const d of net.log.slice(from)) {
+    if (d.from !== "src" || d.msg.t !== "block" || d.msg.repair) continue;
+    if (d.msg.block.kind !== "data") continue;
+    to.set(d.msg.block.seq, (to.get(d.msg.block.seq) ?? 0) + 1);
+  }
+  assert(to.size > 100, `${to.size} blocks`);
+  for (const [seq, n] of to) assertEquals(n, per, `block ${seq}`);
+});
+
 Deno.test("[0029] the source takes sourcePerClub downloaders per club and refuses one more, and never downloads", () => {
   const s = newSource();
   assertEquals(s.core.cfg.sourcePerClub, 2);

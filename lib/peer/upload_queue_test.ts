@@ -10,6 +10,7 @@ function conn(inClub: boolean): UpConn {
     remote: inClub ? "in" : "out",
     club: 0,
     inClub,
+    toMember: inClub,
     since: 0,
     open: true,
     accepted: true,

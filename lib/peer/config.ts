@@ -157,6 +157,12 @@ export interface PeerConfig {
   readonly fullDelayMs: number;
   readonly shedDelayMs: number;
   readonly shedEveryMs: number;
+  /**
+   * After a shed, the out-of-club uploads a peer kept are all it takes (it says "full" at
+   * that many); the limit grows by one per this long spent at it without a shed
+   * (upload_limit.ts). 0 turns the limit off: only the queue's delay says "full".
+   */
+  readonly uploadLimitGrowMs: number;
   /** Signature blocks also travel the in-club mesh of a peer's other club (peer_relay.ts). */
   readonly authEveryMesh: boolean;
   /**
@@ -303,6 +309,7 @@ export const DEFAULT_CONFIG: PeerConfig = {
   fullDelayMs: 60,
   shedDelayMs: 150,
   shedEveryMs: 200,
+  uploadLimitGrowMs: 2000,
   authEveryMesh: true,
   holdMs: 250,
   holdMaxMs: 350,

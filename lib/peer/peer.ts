@@ -35,6 +35,7 @@ import { answersOffer, onOffer } from "./offer.ts";
 import { SeqRing } from "./seq_ring.ts";
 import { ArrivalAges } from "./arrival_ages.ts";
 import { HaveBatch } from "./have_batch.ts";
+import { UploadLimit } from "./upload_limit.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { type BlockClass, UploadQueue } from "./upload_queue.ts";
 import {
@@ -258,6 +259,8 @@ export class PeerCore implements ProtocolNode {
   readonly connectWait: ConnectTimeout;
   /** The source's delivery checks answered (audit.ts), apart from the repairs. */
   readonly checkTokens: TokenBucket;
+  /** The out-of-club uploads this peer learned it can carry (upload_limit.ts). */
+  readonly uploadLimit: UploadLimit;
   withdrawn = false;
   /** Queues a connection's gathered "have"s (HaveBatch.takeAll): made once. */
   readonly #sendHaves = (down: DownConn, seqs: number[]): void => sendArrivals(this, down, seqs);
@@ -323,6 +326,7 @@ export class PeerCore implements ProtocolNode {
       now,
     );
     this.checkTokens = new TokenBucket(CHECKS_PER_SEC, CHECKS_PER_SEC, now);
+    this.uploadLimit = new UploadLimit(this.cfg.uploadLimitGrowMs);
     this.nextTick = now;
     this.#ranAt = now;
     this.catchUpFedAt = now;
@@ -530,9 +534,18 @@ export class PeerCore implements ProtocolNode {
     this.queueDelayMs += 0.1 * (ms - this.queueDelayMs);
   }
 
-  /** True when this peer's uploads are saturated (see PeerConfig.fullDelayMs). */
+  /**
+   * True when this peer's uploads are saturated (see PeerConfig.fullDelayMs), or when it
+   * carries as many out-of-club uploads as it learned it can (PeerConfig.uploadLimitGrowMs).
+   */
   isFull(): boolean {
+    if (this.uploadLimit.reached(this.outUploads())) return true;
     return this.queue.blocksWaiting > 0 && this.queueDelayMs > this.cfg.fullDelayMs;
+  }
+
+  /** Upload connections to downstreams outside their club, accepted or not yet. */
+  outUploads(): number {
+    return this.ups.size - this.ups.inClubCount;
   }
 
   /** Sends a ping and remembers its nonce. */

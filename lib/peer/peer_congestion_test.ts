@@ -264,6 +264,65 @@ Deno.test("a saturated uploader reports full, refuses new out-of-club downloader
   assert(!p.bans.has("z2"), "shedding is not a ban");
 });
 
+/** Sends datagrams from `p` at `now` until `blocks` more out-of-club blocks left. */
+function sendOut(p: PeerCore, now: number, blocks: number): void {
+  const until = p.stats.sent.out + blocks;
+  while (p.stats.sent.out < until) assert(p.pollTransmit(now) !== undefined);
+}
+
+Deno.test("a backlogged uploader measures how many out-of-club uploads its link carries, sheds down to that at once, and takes no more until the limit grows", () => {
+  const p = makePeer({ myClubs: [0, 1], config: { uploadLimitGrowMs: 500 } });
+  const src = new Upstream("src", 0);
+  connectFrom(p, 0, "src", 0, "up", []);
+  connectFrom(p, 0, "d", 0, "down", [0, 2]);
+  const outs = ["z1", "z2", "z3", "z4", "z5", "z6"];
+  outs.forEach((z, i) => connectFrom(p, 1 + i, z, 0, "down", [1, 2]));
+  const feed = new Feed();
+  for (let k = 0; k < 2; k++) {
+    const { data, auth } = feed.batch(30, 0);
+    src.send(p, 10, auth);
+    for (const b of data.filter((b) => b.seq % 3 === 0)) src.send(p, 10, b);
+  }
+  for (let o = p.queue.nextControl(); o; o = p.queue.nextControl());
+  // A slow link: the queue backs up; the first round sheds the newest, as without a limit.
+  sendOut(p, 1000, 20);
+  p.handleTimeout(1000);
+  assert(!p.ups.has("0|z6"));
+  assertEquals(p.uploadLimit.value, Infinity, "one round measures nothing");
+  // 80 out-of-club blocks a second; one upload of a club of 3 at 1 Mbit/s needs 36.9.
+  sendOut(p, 1050, 4);
+  p.handleTimeout(1050);
+  assertEquals(p.uploadLimit.value, 2);
+  sendOut(p, 1200, 12);
+  p.handleTimeout(1200);
+  assertEquals(p.outUploads(), 2, "shed down to the limit in one round");
+  assertEquals(outs.filter((z) => p.ups.has(`0|${z}`)), ["z1", "z2"], "the newest went");
+  // The link catches up: nothing waits any more, and yet two out-of-club uploads are the limit.
+  drain(p, 1210);
+  assertEquals(p.queue.blocksWaiting, 0);
+  p.handleMessage(1220, "q", { t: "ping", nonce: 5, pad: pingPad(5) });
+  connectFrom(p, 1220, "e", 0, "down", [1, 2]);
+  let out = drain(p, 1220);
+  const pong = out.find((o) => o.msg.t === "pong")!.msg;
+  assert(pong.t === "pong" && pong.full, "the pong says full at the limit");
+  assertEquals(dropsTo(out, "e"), [{ t: "drop", club: 0, dir: "up" }]);
+  connectFrom(p, 1220, "f", 0, "down", [0, 2]); // in club: taken
+  assert(drain(p, 1220).some((o) => o.to === "f" && o.msg.t === "accept"));
+  // 500 ms at the limit without a backlog: one more is taken.
+  for (let t = 1250; t <= 1750; t += 50) {
+    for (const z of ["z1", "z2", "d", "f"]) {
+      const cookie = p.ups.get(`0|${z}`)!.secret;
+      p.handleMessage(t, z, { t: "keepalive", club: 0, cookie, lead: false, offers: false });
+    }
+    p.handleTimeout(t);
+    drain(p, t);
+  }
+  assertEquals(p.uploadLimit.value, 3);
+  connectFrom(p, 1760, "g", 0, "down", [1, 2]);
+  out = drain(p, 1760);
+  assert(out.some((o) => o.to === "g" && o.msg.t === "accept"));
+});
+
 Deno.test("an uploader that keeps up is not full and takes out-of-club downloaders", () => {
   const p = makePeer({ myClubs: [0, 1] });
   const src = new Upstream("src", 0);

@@ -141,18 +141,24 @@ function idleOutMs(p: PeerCore): number {
 /**
  * A peer whose own send queue holds live blocks longer than `shedDelayMs` cannot carry all
  * its uploads: it drops its newest out-of-club upload (that downstream finds another
- * uploader in the club), rather than letting every downstream's delay grow.
+ * uploader in the club), rather than letting every downstream's delay grow; as many as it
+ * carries past the limit it measured (upload_limit.ts) at once.
  */
 function shedLoad(p: PeerCore, now: number): void {
-  if (p.queue.blocksWaiting === 0 || p.queueDelayMs <= p.cfg.shedDelayMs) return;
-  if (now - p.lastShed < p.cfg.shedEveryMs) return;
-  let newest: UpConn | undefined;
-  for (const u of p.ups.values()) {
-    if (!u.inClub && u.accepted && (!newest || u.since > newest.since)) newest = u;
+  const c = p.cfg, limit = p.uploadLimit;
+  const backlogged = p.queue.outWaiting > 0 && p.queueDelayMs > c.fullDelayMs;
+  limit.tick(now, p.stats.sent.out, backlogged, p.clubBlocksPerSec(), p.outUploads());
+  if (p.queue.blocksWaiting === 0 || p.queueDelayMs <= c.shedDelayMs) return;
+  if (now - p.lastShed < c.shedEveryMs) return;
+  for (let n = Math.max(1, p.outUploads() - limit.value); n > 0; n--) {
+    let newest: UpConn | undefined;
+    for (const u of p.ups.values()) {
+      if (!u.inClub && u.accepted && (!newest || u.since > newest.since)) newest = u;
+    }
+    if (!newest) return;
+    p.lastShed = now;
+    dropConn(p, now, newest, "shed", false);
   }
-  if (!newest) return;
-  p.lastShed = now;
-  dropConn(p, now, newest, "shed", false);
 }
 
 /**

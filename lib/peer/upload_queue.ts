@@ -181,6 +181,11 @@ export class UploadQueue {
     return this.#nAuth + this.#nIn + this.#nOut + this.#nRepair + this.#nBulk;
   }
 
+  /** Blocks for out-of-club downstreams waiting (the measure of saturation, upload_limit.ts). */
+  get outWaiting(): number {
+    return this.#nOut;
+  }
+
   /** Items waiting per class (and held), for diagnostics. */
   sizes(): Record<BlockClass | "held" | "control", number> {
     return {

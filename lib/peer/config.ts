@@ -158,8 +158,9 @@ export interface PeerConfig {
   readonly shedDelayMs: number;
   readonly shedEveryMs: number;
   /**
-   * After a shed, the out-of-club uploads a peer kept are all it takes (it says "full" at
-   * that many); the limit grows by one per this long spent at it without a shed
+   * While its out-of-club blocks back up, a peer measures how many out-of-club uploads its
+   * link carries; at that many it says "full" and takes no more, and past it it sheds down
+   * to it. The limit grows by one per this long spent at it without a backlog
    * (upload_limit.ts). 0 turns the limit off: only the queue's delay says "full".
    */
   readonly uploadLimitGrowMs: number;

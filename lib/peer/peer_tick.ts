@@ -150,15 +150,14 @@ function shedLoad(p: PeerCore, now: number): void {
   limit.tick(now, p.stats.sent.out, backlogged, p.clubBlocksPerSec(), p.outUploads());
   if (p.queue.blocksWaiting === 0 || p.queueDelayMs <= c.shedDelayMs) return;
   if (now - p.lastShed < c.shedEveryMs) return;
-  for (let n = Math.max(1, p.outUploads() - limit.value); n > 0; n--) {
-    let newest: UpConn | undefined;
-    for (const u of p.ups.values()) {
-      if (!u.inClub && u.accepted && (!newest || u.since > newest.since)) newest = u;
-    }
-    if (!newest) return;
-    p.lastShed = now;
-    dropConn(p, now, newest, "shed", false);
-  }
+  const out: UpConn[] = [];
+  for (const u of p.ups.values()) if (!u.inClub && u.accepted) out.push(u);
+  if (out.length === 0) return;
+  p.lastShed = now;
+  // Newest first (a stable sort: of two opened at once, the first in the table goes first).
+  out.sort((a, b) => b.since - a.since);
+  const n = Math.max(1, p.outUploads() - limit.value);
+  for (const u of out.slice(0, n)) dropConn(p, now, u, "shed", false);
 }
 
 /**

@@ -38,17 +38,19 @@ Deno.test("UploadLimit grows by one per growMs spent at it without a backlog, no
   l.tick(0, 0, true, PER_UPLOAD, 10);
   l.tick(50, 10, true, PER_UPLOAD, 10); // 200 a second: 10 uploads
   assertEquals(l.value, 10);
-  l.tick(1000, 10, false, PER_UPLOAD, 10);
-  l.tick(2049, 10, false, PER_UPLOAD, 10);
+  // A round without a backlog, carrying `count` out-of-club uploads.
+  const quiet = (at: number, count: number) => l.tick(at, 10, false, PER_UPLOAD, count);
+  quiet(1000, 10);
+  quiet(2049, 10);
   assertEquals(l.value, 10);
-  l.tick(2050, 10, false, PER_UPLOAD, 10);
+  quiet(2050, 10);
   assertEquals(l.value, 11);
   // Below the limit the clock restarts: 1,500 ms below, then at it again.
-  l.tick(3550, 10, false, PER_UPLOAD, 9);
-  l.tick(4000, 10, false, PER_UPLOAD, 11);
-  l.tick(5549, 10, false, PER_UPLOAD, 11);
+  quiet(3550, 9);
+  quiet(4000, 11);
+  quiet(5549, 11);
   assertEquals(l.value, 11);
-  l.tick(5550, 10, false, PER_UPLOAD, 11);
+  quiet(5550, 11);
   assertEquals(l.value, 12);
   // Backlogged at the limit: no growth, whatever the time.
   l.tick(9000, 10, true, PER_UPLOAD, 12);
